@@ -1,0 +1,523 @@
+package io.keks.model;
+
+import io.keks.model.manifest.ManifestException;
+import io.keks.model.manifest.Manifests;
+import io.keks.model.manifest.Problem;
+import io.keks.model.manifest.Sourced;
+import io.strimzi.api.kafka.model.common.JvmOptions;
+import io.strimzi.api.kafka.model.kafka.EphemeralStorage;
+import io.strimzi.api.kafka.model.kafka.JbodStorage;
+import io.strimzi.api.kafka.model.kafka.KRaftMetadataStorage;
+import io.strimzi.api.kafka.model.kafka.Kafka;
+import io.strimzi.api.kafka.model.kafka.KafkaClusterSpec;
+import io.strimzi.api.kafka.model.kafka.PersistentClaimStorage;
+import io.strimzi.api.kafka.model.kafka.SingleVolumeStorage;
+import io.strimzi.api.kafka.model.kafka.Storage;
+import io.strimzi.api.kafka.model.kafka.listener.GenericKafkaListener;
+import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
+import io.strimzi.api.kafka.model.nodepool.ProcessRoles;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads validated manifests into a {@link DesiredCluster}. Pure. Every problem is collected, so a
+ * user fixes a file once rather than once per error.
+ */
+public final class ClusterModel {
+    public static final String CLUSTER_LABEL = "strimzi.io/cluster";
+    /** The racks brokers are spread over locally, standing in for three availability zones. */
+    public static final List<String> LOCAL_ZONES = List.of("zone-a", "zone-b", "zone-c");
+    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+    private static final Pattern LISTENER_NAME = Pattern.compile("[a-z0-9]{1,11}");
+    private static final Pattern METADATA_VERSION = Pattern.compile("(\\d+)\\.(\\d+)(-IV\\d+)?");
+    private static final Set<Integer> RESERVED_PORTS = Set.of(9090, 9091, 9404, 9999);
+    /** Configs keks sets itself from the manifest's structure; a value in spec.kafka.config is ignored. */
+    private static final List<String> MANAGED_PREFIXES = List.of("listeners", "advertised.", "listener.",
+            "inter.broker.listener.name", "broker.id", "node.id", "process.roles", "controller.", "log.dir",
+            "metadata.log.dir", "broker.rack", "ssl.keystore", "ssl.truststore", "sasl.", "security.",
+            "authorizer.", "super.users");
+
+    /** Inputs that do not come from the manifests. */
+    public record Options(Map<String, List<Integer>> currentNodeIds, long maxHeapBytes) {
+        public static Options defaults() {
+            return new Options(Map.of(), 512L << 20);
+        }
+    }
+
+    public record Result(DesiredCluster cluster, List<Problem> warnings) {
+    }
+
+    private final Manifests manifests;
+    private final Options options;
+    private final List<Problem> problems = new ArrayList<>();
+
+    private ClusterModel(Manifests manifests, Options options) {
+        this.manifests = manifests;
+        this.options = options;
+        problems.addAll(manifests.problems());
+    }
+
+    /** The desired cluster, or a {@link ManifestException} listing every problem. */
+    public static Result build(Manifests manifests, Options options) {
+        return new ClusterModel(manifests, options).build();
+    }
+
+    private Result build() {
+        Optional<Sourced<Kafka>> found = theKafka();
+        if (found.isEmpty()) {
+            throw new ManifestException(problems);
+        }
+        Sourced<Kafka> kafka = found.get();
+        KafkaClusterSpec spec = kafka.resource().getSpec() == null ? null : kafka.resource().getSpec().getKafka();
+        if (spec == null) {
+            problems.add(kafka.error("/spec/kafka", "spec.kafka is missing; it holds the version, listeners and config"));
+            throw new ManifestException(problems);
+        }
+        String name = kafka.resource().getMetadata().getName();
+        String namespace = Optional.ofNullable(kafka.resource().getMetadata().getNamespace()).orElse("default");
+        checkName(kafka, name);
+        checkAnnotations(kafka);
+        checkUnsupported(kafka);
+        KafkaVersion version = version(kafka, spec);
+        String metadataVersion = metadataVersion(kafka, spec, version);
+        List<ListenerSpec> listeners = listeners(kafka, spec);
+        Map<String, String> config = config(kafka, spec, version);
+
+        List<Sourced<KafkaNodePool>> pools = pools(kafka, name, namespace);
+        Map<String, NavigableSet<Integer>> ids = nodeIds(kafka, pools);
+        List<DesiredNode> nodes = nodes(kafka, spec, pools, ids);
+        long brokers = nodes.stream().filter(DesiredNode::isBroker).count();
+        checkReplication(kafka, config, brokers);
+        List<DesiredTopic> topics = TopicModel.topics(manifests.topics(), name, config, (int) brokers, problems);
+
+        if (problems.stream().anyMatch(Problem::isError)) {
+            throw new ManifestException(problems);
+        }
+        Map<String, List<Integer>> poolIds = new LinkedHashMap<>();
+        ids.forEach((pool, set) -> poolIds.put(pool, List.copyOf(set)));
+        DesiredCluster cluster = new DesiredCluster(namespace, name, version, metadataVersion, listeners, config,
+                nodes, topics, poolIds);
+        return new Result(cluster, List.copyOf(problems));
+    }
+
+    private Optional<Sourced<Kafka>> theKafka() {
+        List<Sourced<Kafka>> kafkas = manifests.kafkas();
+        if (kafkas.isEmpty()) {
+            if (!manifests.hasErrors()) {
+                problems.add(Problem.error("manifests", 0, "", "no Kafka resource found; give keks a file or directory"
+                        + " with a kafka.strimzi.io Kafka (see examples/kafka-manifests/)"));
+            }
+            return Optional.empty();
+        }
+        if (kafkas.size() > 1) {
+            for (Sourced<Kafka> extra : kafkas.subList(1, kafkas.size())) {
+                problems.add(extra.error("/metadata/name", "a second Kafka (\"" + extra.resource().getMetadata().getName()
+                        + "\"); keks runs one Kafka cluster per KEKS_HOME, so apply one Kafka at a time"));
+            }
+        }
+        return Optional.of(kafkas.get(0));
+    }
+
+    private void checkName(Sourced<Kafka> kafka, String name) {
+        if (!DNS_LABEL.matcher(name).matches() || name.length() > 63) {
+            problems.add(kafka.error("/metadata/name", "\"" + name + "\" is not a valid name; use lower-case letters,"
+                    + " digits and '-', starting and ending with a letter or digit"));
+        }
+    }
+
+    private void checkAnnotations(Sourced<Kafka> kafka) {
+        Map<String, String> annotations = Optional.ofNullable(kafka.resource().getMetadata().getAnnotations()).orElse(Map.of());
+        if ("disabled".equals(annotations.get("strimzi.io/kraft"))) {
+            problems.add(kafka.error("/metadata/annotations/strimzi.io~1kraft", "keks runs Kafka in KRaft mode only;"
+                    + " remove this annotation or set it to enabled"));
+        }
+        if ("disabled".equals(annotations.get("strimzi.io/node-pools"))) {
+            problems.add(kafka.error("/metadata/annotations/strimzi.io~1node-pools", "keks needs KafkaNodePools;"
+                    + " remove this annotation or set it to enabled, and describe the nodes as KafkaNodePools"));
+        }
+    }
+
+    private void checkUnsupported(Sourced<Kafka> kafka) {
+        var spec = kafka.resource().getSpec();
+        if (spec.getZookeeper() != null) {
+            problems.add(kafka.error("/spec/zookeeper", "ZooKeeper is gone from Kafka 4; remove spec.zookeeper,"
+                    + " the controllers are KafkaNodePools with role controller"));
+        }
+        if (spec.getCruiseControl() != null) {
+            problems.add(kafka.warning("/spec/cruiseControl", "not supported yet; ignored"));
+        }
+        if (spec.getKafkaExporter() != null) {
+            problems.add(kafka.warning("/spec/kafkaExporter", "not supported yet; ignored"));
+        }
+        if (spec.getKafka().getAuthorization() != null) {
+            problems.add(kafka.error("/spec/kafka/authorization", "authorization is not supported yet;"
+                    + " remove it (keks will not run the cluster open when the manifest asks for it closed)"));
+        }
+        if (spec.getKafka().getReplicas() != null) {
+            problems.add(kafka.warning("/spec/kafka/replicas", "ignored: the KafkaNodePools set the number of nodes"));
+        }
+        if (spec.getKafka().getStorage() != null) {
+            problems.add(kafka.warning("/spec/kafka/storage", "ignored: each KafkaNodePool sets its own storage"));
+        }
+    }
+
+    private KafkaVersion version(Sourced<Kafka> kafka, KafkaClusterSpec spec) {
+        if (spec.getVersion() == null) {
+            return KafkaVersion.BUNDLED;
+        }
+        Optional<KafkaVersion> parsed = KafkaVersion.parse(spec.getVersion());
+        if (parsed.isEmpty()) {
+            problems.add(kafka.error("/spec/kafka/version", "\"" + spec.getVersion() + "\" is not a Kafka version;"
+                    + " write it like " + KafkaVersion.BUNDLED));
+            return KafkaVersion.BUNDLED;
+        }
+        if (!parsed.get().atLeast(KafkaVersion.OLDEST)) {
+            problems.add(kafka.error("/spec/kafka/version", "Kafka " + parsed.get() + " is too old; keks needs "
+                    + KafkaVersion.OLDEST + " or newer (dynamic KRaft quorum, KIP-853)"));
+        }
+        return parsed.get();
+    }
+
+    private String metadataVersion(Sourced<Kafka> kafka, KafkaClusterSpec spec, KafkaVersion version) {
+        String mv = spec.getMetadataVersion();
+        if (mv == null) {
+            return null;
+        }
+        var m = METADATA_VERSION.matcher(mv);
+        if (!m.matches()) {
+            problems.add(kafka.error("/spec/kafka/metadataVersion", "\"" + mv + "\" is not a metadata version;"
+                    + " write it like " + version.metadataPrefix() + "-IV0"));
+            return null;
+        }
+        KafkaVersion of = new KafkaVersion(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), 0);
+        if (of.compareTo(new KafkaVersion(version.major(), version.minor(), 0)) > 0) {
+            problems.add(kafka.error("/spec/kafka/metadataVersion", mv + " is newer than Kafka " + version
+                    + " supports; use " + version.metadataPrefix() + " or older"));
+        }
+        return mv;
+    }
+
+    private List<ListenerSpec> listeners(Sourced<Kafka> kafka, KafkaClusterSpec spec) {
+        List<ListenerSpec> out = new ArrayList<>();
+        List<GenericKafkaListener> listeners = Optional.ofNullable(spec.getListeners()).orElse(List.of());
+        if (listeners.isEmpty()) {
+            problems.add(kafka.error("/spec/kafka/listeners", "at least one listener is needed, e.g."
+                    + " {name: plain, port: 9092, type: internal, tls: false}"));
+        }
+        Map<String, Integer> names = new HashMap<>();
+        Map<Integer, Integer> ports = new HashMap<>();
+        for (int i = 0; i < listeners.size(); i++) {
+            GenericKafkaListener l = listeners.get(i);
+            String at = "/spec/kafka/listeners/" + i;
+            if (l.getName() == null || !LISTENER_NAME.matcher(l.getName()).matches()) {
+                problems.add(kafka.error(at + "/name", "listener name \"" + l.getName()
+                        + "\" must be 1-11 lower-case letters or digits"));
+                continue;
+            }
+            if (l.getType() == null) {
+                problems.add(kafka.error(at + "/type", "type is missing; use internal for a cluster-local listener"));
+            }
+            if (l.getAuth() != null) {
+                problems.add(kafka.error(at + "/authentication", "listener authentication is not supported yet;"
+                        + " remove it (keks will not serve this listener without the authentication it asks for)"));
+            }
+            Integer first = names.putIfAbsent(l.getName(), i);
+            if (first != null) {
+                problems.add(kafka.error(at + "/name", "listener name \"" + l.getName() + "\" is also used by listeners["
+                        + first + "]; names must be unique"));
+            }
+            if (l.getPort() < 9092 || RESERVED_PORTS.contains(l.getPort()) || l.getPort() > 65535) {
+                problems.add(kafka.error(at + "/port", "port " + l.getPort() + " cannot be used; pick a port from 9092"
+                        + " up, other than 9404 and 9999 (keks uses 9090 and 9091 itself)"));
+            } else {
+                Integer other = ports.putIfAbsent(l.getPort(), i);
+                if (other != null) {
+                    problems.add(kafka.error(at + "/port", "port " + l.getPort() + " is also used by listeners["
+                            + other + "]; ports must be unique"));
+                }
+            }
+            out.add(new ListenerSpec(l.getName(), l.getPort(), l.getType() == null ? "internal" : l.getType().toValue(),
+                    l.isTls()));
+        }
+        return out;
+    }
+
+    private Map<String, String> config(Sourced<Kafka> kafka, KafkaClusterSpec spec, KafkaVersion version) {
+        Map<String, String> all = ConfigValues.strings(spec.getConfig(), kafka, "/spec/kafka/config", problems);
+        Map<String, String> kept = new LinkedHashMap<>();
+        all.forEach((key, value) -> {
+            String at = "/spec/kafka/config/" + key;
+            Optional<KafkaVersion> removed = version.removedSince(key);
+            if (removed.isPresent()) {
+                problems.add(kafka.error(at, key + " was removed in Kafka " + removed.get() + " and Kafka " + version
+                        + " refuses to start with it; delete this line"));
+            } else if (MANAGED_PREFIXES.stream().anyMatch(key::startsWith)) {
+                problems.add(kafka.warning(at, "ignored: keks sets " + key + " itself from the listeners, pools and storage"));
+            } else {
+                kept.put(key, value);
+            }
+        });
+        return kept;
+    }
+
+    private List<Sourced<KafkaNodePool>> pools(Sourced<Kafka> kafka, String name, String namespace) {
+        List<Sourced<KafkaNodePool>> mine = new ArrayList<>();
+        Set<String> poolNames = new HashSet<>();
+        for (Sourced<KafkaNodePool> pool : manifests.nodePools()) {
+            var meta = pool.resource().getMetadata();
+            String label = meta.getLabels() == null ? null : meta.getLabels().get(CLUSTER_LABEL);
+            if (label == null) {
+                problems.add(pool.error("/metadata/labels", "KafkaNodePool " + meta.getName() + " has no "
+                        + CLUSTER_LABEL + " label; add `" + CLUSTER_LABEL + ": " + name + "` under metadata.labels"));
+                continue;
+            }
+            if (!label.equals(name)) {
+                problems.add(pool.error("/metadata/labels/strimzi.io~1cluster", "names Kafka \"" + label
+                        + "\", but the Kafka in these manifests is \"" + name + "\""));
+                continue;
+            }
+            String poolNamespace = meta.getNamespace() == null ? namespace : meta.getNamespace();
+            if (!poolNamespace.equals(namespace)) {
+                problems.add(pool.error("/metadata/namespace", "is \"" + poolNamespace + "\" but Kafka " + name
+                        + " is in \"" + namespace + "\"; a pool must be in its Kafka's namespace"));
+                continue;
+            }
+            if (!poolNames.add(meta.getName())) {
+                problems.add(pool.error("/metadata/name", "a second KafkaNodePool named " + meta.getName()));
+                continue;
+            }
+            if (!DNS_LABEL.matcher(meta.getName()).matches()) {
+                problems.add(pool.error("/metadata/name", "\"" + meta.getName() + "\" is not a valid name; use"
+                        + " lower-case letters, digits and '-'"));
+            }
+            checkPool(pool);
+            mine.add(pool);
+        }
+        boolean anyBroker = mine.stream().anyMatch(p -> roles(p).contains(Role.BROKER));
+        boolean anyController = mine.stream().anyMatch(p -> roles(p).contains(Role.CONTROLLER));
+        if (!anyBroker) {
+            problems.add(kafka.error("", "no KafkaNodePool with role broker for Kafka " + name + "; add one with"
+                    + " `roles: [broker]` and the label " + CLUSTER_LABEL + ": " + name));
+        }
+        if (!anyController) {
+            problems.add(kafka.error("", "no KafkaNodePool with role controller for Kafka " + name + "; add one with"
+                    + " `roles: [controller]` and the label " + CLUSTER_LABEL + ": " + name));
+        }
+        return mine;
+    }
+
+    private void checkPool(Sourced<KafkaNodePool> pool) {
+        var spec = pool.resource().getSpec();
+        if (spec == null) {
+            problems.add(pool.error("/spec", "spec is missing; a pool needs replicas, roles and storage"));
+            return;
+        }
+        if (spec.getReplicas() < 0) {
+            problems.add(pool.error("/spec/replicas", "replicas must be 0 or more"));
+        }
+        if (spec.getRoles() == null || spec.getRoles().isEmpty()) {
+            problems.add(pool.error("/spec/roles", "roles is missing; use [broker], [controller] or both"));
+        } else if (new HashSet<>(spec.getRoles()).size() != spec.getRoles().size()) {
+            problems.add(pool.error("/spec/roles", "a role is listed twice"));
+        }
+        if (spec.getStorage() == null) {
+            problems.add(pool.error("/spec/storage", "storage is missing; e.g. type: jbod with one persistent-claim volume"));
+        } else {
+            checkStorage(pool, spec.getStorage());
+        }
+    }
+
+    private void checkStorage(Sourced<KafkaNodePool> pool, Storage storage) {
+        String at = "/spec/storage";
+        if (storage instanceof JbodStorage jbod) {
+            List<SingleVolumeStorage> volumes = Optional.ofNullable(jbod.getVolumes()).orElse(List.of());
+            if (volumes.isEmpty()) {
+                problems.add(pool.error(at + "/volumes", "a jbod storage needs at least one volume"));
+            }
+            Set<Integer> ids = new HashSet<>();
+            int shared = 0;
+            for (int i = 0; i < volumes.size(); i++) {
+                SingleVolumeStorage v = volumes.get(i);
+                String vat = at + "/volumes/" + i;
+                if (v.getId() == null) {
+                    problems.add(pool.error(vat + "/id", "every jbod volume needs an id (0, 1, ...)"));
+                } else if (v.getId() < 0) {
+                    problems.add(pool.error(vat + "/id", "a volume id must be 0 or more"));
+                } else if (!ids.add(v.getId())) {
+                    problems.add(pool.error(vat + "/id", "volume id " + v.getId() + " is used twice in this pool"));
+                }
+                if (v.getKraftMetadata() == KRaftMetadataStorage.SHARED && ++shared > 1) {
+                    problems.add(pool.error(vat + "/kraftMetadata", "only one volume can hold the KRaft metadata log"));
+                }
+                checkVolume(pool, v, vat);
+            }
+        } else if (storage instanceof SingleVolumeStorage single) {
+            checkVolume(pool, single, at);
+        } else {
+            problems.add(pool.error(at + "/type", "use jbod, persistent-claim or ephemeral storage"));
+        }
+    }
+
+    private void checkVolume(Sourced<KafkaNodePool> pool, SingleVolumeStorage v, String at) {
+        if (v instanceof PersistentClaimStorage pc) {
+            if (pc.getSize() == null) {
+                problems.add(pool.error(at + "/size", "size is missing; a persistent-claim volume needs one, e.g. 100Gi"));
+            } else if (Quantity.kubernetesBytes(pc.getSize()).isEmpty()) {
+                problems.add(pool.error(at + "/size", "\"" + pc.getSize() + "\" is not a size; write it like 100Gi or 500G"));
+            }
+        } else if (v instanceof EphemeralStorage e && e.getSizeLimit() != null
+                && Quantity.kubernetesBytes(e.getSizeLimit()).isEmpty()) {
+            problems.add(pool.error(at + "/sizeLimit", "\"" + e.getSizeLimit() + "\" is not a size; write it like 10Gi"));
+        }
+    }
+
+    private static Set<Role> roles(Sourced<KafkaNodePool> pool) {
+        Set<Role> roles = EnumSet.noneOf(Role.class);
+        var spec = pool.resource().getSpec();
+        if (spec != null && spec.getRoles() != null) {
+            for (ProcessRoles r : spec.getRoles()) {
+                roles.add(r == ProcessRoles.BROKER ? Role.BROKER : Role.CONTROLLER);
+            }
+        }
+        return roles;
+    }
+
+    private Map<String, NavigableSet<Integer>> nodeIds(Sourced<Kafka> kafka, List<Sourced<KafkaNodePool>> pools) {
+        List<NodeIdAssigner.PoolRequest> requests = new ArrayList<>();
+        for (Sourced<KafkaNodePool> pool : pools) {
+            KafkaNodePool p = pool.resource();
+            String name = p.getMetadata().getName();
+            List<Integer> current = options.currentNodeIds().get(name);
+            if (current == null) {
+                current = p.getStatus() != null && p.getStatus().getNodeIds() != null ? p.getStatus().getNodeIds() : List.of();
+            }
+            Map<String, String> ann = Optional.ofNullable(p.getMetadata().getAnnotations()).orElse(Map.of());
+            requests.add(new NodeIdAssigner.PoolRequest(name, Math.max(0, p.getSpec() == null ? 0 : p.getSpec().getReplicas()),
+                    current, ann.get(NodeIdAssigner.NEXT_NODE_IDS), ann.get(NodeIdAssigner.REMOVE_NODE_IDS)));
+        }
+        try {
+            return NodeIdAssigner.assign(requests);
+        } catch (IllegalArgumentException e) {
+            Sourced<?> where = pools.stream().filter(p -> e.getMessage().contains("pool " + p.resource().getMetadata().getName()))
+                    .findFirst().<Sourced<?>>map(p -> p).orElse(kafka);
+            problems.add(where.error(where == kafka ? "" : "/metadata/annotations", e.getMessage()));
+            return new LinkedHashMap<>();
+        }
+    }
+
+    private List<DesiredNode> nodes(Sourced<Kafka> kafka, KafkaClusterSpec spec, List<Sourced<KafkaNodePool>> pools,
+                                    Map<String, NavigableSet<Integer>> ids) {
+        List<DesiredNode> nodes = new ArrayList<>();
+        boolean rackAware = spec.getRack() != null;
+        for (Sourced<KafkaNodePool> pool : pools) {
+            var p = pool.resource();
+            if (p.getSpec() == null || p.getSpec().getStorage() == null) {
+                continue;
+            }
+            List<VolumeSpec> volumes = volumes(p.getSpec().getStorage());
+            JvmOptions jvm = p.getSpec().getJvmOptions() != null ? p.getSpec().getJvmOptions() : spec.getJvmOptions();
+            var resources = p.getSpec().getResources() != null ? p.getSpec().getResources() : spec.getResources();
+            HeapSpec heap = heap(pool, jvm, resources);
+            for (int id : ids.getOrDefault(p.getMetadata().getName(), new java.util.TreeSet<>())) {
+                nodes.add(new DesiredNode(id, p.getMetadata().getName(), roles(pool), null, volumes, heap));
+            }
+        }
+        nodes.sort((a, b) -> Integer.compare(a.id(), b.id()));
+        int controllers = (int) nodes.stream().filter(DesiredNode::isController).count();
+        if (controllers > 0 && controllers % 2 == 0) {
+            problems.add(kafka.warning("", controllers + " controllers: an even number tolerates no more failures than "
+                    + (controllers - 1) + "; use an odd number"));
+        }
+        if (!rackAware) {
+            return nodes;
+        }
+        List<DesiredNode> racked = new ArrayList<>();
+        int broker = 0;
+        for (DesiredNode n : nodes) {
+            String rack = n.isBroker() ? LOCAL_ZONES.get(broker++ % LOCAL_ZONES.size()) : null;
+            racked.add(new DesiredNode(n.id(), n.pool(), n.roles(), rack, n.volumes(), n.heap()));
+        }
+        return racked;
+    }
+
+    private static List<VolumeSpec> volumes(Storage storage) {
+        List<SingleVolumeStorage> singles = storage instanceof JbodStorage jbod
+                ? Optional.ofNullable(jbod.getVolumes()).orElse(List.of())
+                : storage instanceof SingleVolumeStorage s ? List.of(s) : List.of();
+        List<VolumeSpec> out = new ArrayList<>();
+        for (SingleVolumeStorage v : singles) {
+            int id = v.getId() == null ? 0 : v.getId();
+            boolean shared = v.getKraftMetadata() == KRaftMetadataStorage.SHARED;
+            if (v instanceof PersistentClaimStorage pc) {
+                out.add(new VolumeSpec(id, "persistent-claim", Quantity.kubernetesBytes(pc.getSize()).orElse(0L),
+                        pc.getSize(), pc.getStorageClass(), pc.isDeleteClaim(), shared));
+            } else if (v instanceof EphemeralStorage e) {
+                out.add(new VolumeSpec(id, "ephemeral", Quantity.kubernetesBytes(e.getSizeLimit()).orElse(0L),
+                        e.getSizeLimit(), null, true, shared));
+            }
+        }
+        out.sort((a, b) -> Integer.compare(a.id(), b.id()));
+        return List.copyOf(out);
+    }
+
+    private HeapSpec heap(Sourced<KafkaNodePool> pool, JvmOptions jvm,
+                          io.fabric8.kubernetes.api.model.ResourceRequirements resources) {
+        String requested = null;
+        long want;
+        if (jvm != null && jvm.getXmx() != null) {
+            Optional<Long> xmx = Quantity.jvmBytes(jvm.getXmx());
+            if (xmx.isEmpty()) {
+                problems.add(pool.error("/spec/jvmOptions/-Xmx", "\"" + jvm.getXmx() + "\" is not a JVM size; write it like 6g or 512m"));
+            }
+            requested = "-Xmx" + jvm.getXmx();
+            want = xmx.orElse(options.maxHeapBytes());
+        } else if (resources != null && resources.getLimits() != null && resources.getLimits().get("memory") != null) {
+            String limit = resources.getLimits().get("memory").toString();
+            requested = "half of the " + limit + " memory limit";
+            want = Quantity.kubernetesBytes(limit).orElse(options.maxHeapBytes() * 2) / 2;
+        } else {
+            want = options.maxHeapBytes();
+        }
+        long xmx = Math.min(want, options.maxHeapBytes());
+        long xms = xmx;
+        if (jvm != null && jvm.getXms() != null) {
+            xms = Math.min(Quantity.jvmBytes(jvm.getXms()).orElse(xmx), xmx);
+        }
+        return new HeapSpec(Quantity.jvmSize(xms), Quantity.jvmSize(xmx), requested, want > xmx);
+    }
+
+    private void checkReplication(Sourced<Kafka> kafka, Map<String, String> config, long brokers) {
+        String at = "/spec/kafka/config/";
+        for (String key : List.of("default.replication.factor", "offsets.topic.replication.factor",
+                "transaction.state.log.replication.factor")) {
+            OptionalInt rf = ConfigValues.integer(config, key);
+            if (rf.isPresent() && brokers > 0 && rf.getAsInt() > brokers) {
+                problems.add(kafka.error(at + key, key + " is " + rf.getAsInt() + " but the cluster has " + brokers
+                        + " broker(s); lower it or add brokers"));
+            }
+        }
+        OptionalInt minIsr = ConfigValues.integer(config, "min.insync.replicas");
+        OptionalInt rf = ConfigValues.integer(config, "default.replication.factor");
+        if (minIsr.isPresent() && minIsr.getAsInt() > rf.orElse(1)) {
+            problems.add(kafka.error(at + "min.insync.replicas", "min.insync.replicas " + minIsr.getAsInt()
+                    + " is more than default.replication.factor " + rf.orElse(1)
+                    + ", so no acks=all write could succeed; lower it or raise the replication factor"));
+        }
+        OptionalInt txIsr = ConfigValues.integer(config, "transaction.state.log.min.isr");
+        OptionalInt txRf = ConfigValues.integer(config, "transaction.state.log.replication.factor");
+        if (txIsr.isPresent() && txIsr.getAsInt() > txRf.orElse(3)) {
+            problems.add(kafka.error(at + "transaction.state.log.min.isr", "transaction.state.log.min.isr "
+                    + txIsr.getAsInt() + " is more than transaction.state.log.replication.factor " + txRf.orElse(3)));
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package io.keks.model;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole cluster the manifests describe: the pure result of reading them.
+ *
+ * @param config          spec.kafka.config with values as Kafka reads them, keys keks manages removed
+ * @param poolIds         node ids per pool, in pool order
+ */
+public record DesiredCluster(String namespace, String name, KafkaVersion version, String metadataVersion,
+                             List<ListenerSpec> listeners, Map<String, String> config, List<DesiredNode> nodes,
+                             List<DesiredTopic> topics, Map<String, List<Integer>> poolIds) {
+
+    public List<DesiredNode> brokers() {
+        return nodes.stream().filter(DesiredNode::isBroker).toList();
+    }
+
+    public List<DesiredNode> controllers() {
+        return nodes.stream().filter(DesiredNode::isController).toList();
+    }
+
+    public DesiredNode node(int id) {
+        return nodes.stream().filter(n -> n.id() == id).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no node " + id + " in cluster " + name));
+    }
+}

@@ -1,0 +1,26 @@
+package io.keks.model;
+
+import java.util.List;
+import java.util.Set;
+
+/** One Kafka node as the manifests want it. {@code rack} is null when the cluster is not rack-aware. */
+public record DesiredNode(int id, String pool, Set<Role> roles, String rack, List<VolumeSpec> volumes,
+                          HeapSpec heap) {
+
+    public boolean isBroker() {
+        return roles.contains(Role.BROKER);
+    }
+
+    public boolean isController() {
+        return roles.contains(Role.CONTROLLER);
+    }
+
+    /** The volume that holds the KRaft metadata log: the one marked shared, else the lowest id. */
+    public VolumeSpec metadataVolume() {
+        return volumes.stream().filter(VolumeSpec::kraftMetadata).findFirst().orElse(volumes.get(0));
+    }
+
+    public String processRoles() {
+        return String.join(",", roles.stream().sorted().map(Role::kafkaName).toList());
+    }
+}

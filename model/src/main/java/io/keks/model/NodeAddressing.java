@@ -1,0 +1,25 @@
+package io.keks.model;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where a runtime puts a node: its host, the port each listener gets and its directories.
+ * The local runtime maps every node to 127.0.0.1 with shifted ports; Kubernetes gives each pod its own name.
+ */
+public interface NodeAddressing {
+
+    String host(DesiredNode node);
+
+    int port(DesiredNode node, ListenerSpec listener);
+
+    /** The directory of each volume, in {@link DesiredNode#volumes()} order. */
+    List<String> volumeDirs(DesiredNode node);
+
+    /** Key store for the node's TLS listeners, when the cluster has any. */
+    Optional<KeyStoreFiles> keyStore(DesiredNode node);
+
+    /** A PKCS12 key store and its password. */
+    record KeyStoreFiles(String path, String password) {
+    }
+}

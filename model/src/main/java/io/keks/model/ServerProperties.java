@@ -1,0 +1,101 @@
+package io.keks.model;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The server.properties of one node. Pure: the same cluster and addressing give the same text, so
+ * a runtime can compare what it would write with what a node runs.
+ */
+public final class ServerProperties {
+    /** Kafka data lives in this sub-directory of each volume, as with Strimzi's kafka-log&lt;id&gt;. */
+    public static String logDir(String volumeDir, DesiredNode node) {
+        return volumeDir + "/kafka-log" + node.id();
+    }
+
+    private ServerProperties() {
+    }
+
+    public static Map<String, String> of(DesiredCluster cluster, DesiredNode node, NodeAddressing addressing) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("process.roles", node.processRoles());
+        p.put("node.id", String.valueOf(node.id()));
+        p.put("controller.listener.names", ListenerSpec.CONTROLPLANE.kafkaName());
+        p.put("controller.quorum.bootstrap.servers", cluster.controllers().stream()
+                .map(c -> addressing.host(c) + ":" + addressing.port(c, ListenerSpec.CONTROLPLANE))
+                .collect(Collectors.joining(",")));
+
+        List<ListenerSpec> listeners = new ArrayList<>();
+        if (node.isController()) {
+            listeners.add(ListenerSpec.CONTROLPLANE);
+        }
+        if (node.isBroker()) {
+            listeners.add(ListenerSpec.REPLICATION);
+            listeners.addAll(cluster.listeners());
+        }
+        String host = addressing.host(node);
+        p.put("listeners", listeners.stream()
+                .map(l -> l.kafkaName() + "://" + host + ":" + addressing.port(node, l)).collect(Collectors.joining(",")));
+        if (node.isBroker()) {
+            p.put("advertised.listeners", listeners.stream().filter(l -> l != ListenerSpec.CONTROLPLANE)
+                    .map(l -> l.kafkaName() + "://" + host + ":" + addressing.port(node, l)).collect(Collectors.joining(",")));
+            p.put("inter.broker.listener.name", ListenerSpec.REPLICATION.kafkaName());
+        }
+        List<ListenerSpec> protocols = new ArrayList<>(List.of(ListenerSpec.CONTROLPLANE, ListenerSpec.REPLICATION));
+        protocols.addAll(cluster.listeners());
+        p.put("listener.security.protocol.map", protocols.stream()
+                .map(l -> l.kafkaName() + ":" + l.securityProtocol()).collect(Collectors.joining(",")));
+        if (node.isBroker()) {
+            addressing.keyStore(node).ifPresent(ks -> cluster.listeners().stream().filter(ListenerSpec::tls).forEach(l -> {
+                String prefix = "listener.name." + l.kafkaName().toLowerCase() + ".";
+                p.put(prefix + "ssl.keystore.type", "PKCS12");
+                p.put(prefix + "ssl.keystore.location", ks.path());
+                p.put(prefix + "ssl.keystore.password", ks.password());
+            }));
+        }
+
+        List<String> dirs = addressing.volumeDirs(node);
+        List<String> logDirs = new ArrayList<>();
+        String metadataDir = null;
+        for (int i = 0; i < node.volumes().size(); i++) {
+            String dir = logDir(dirs.get(i), node);
+            if (node.volumes().get(i) == node.metadataVolume()) {
+                metadataDir = dir;
+            }
+            logDirs.add(dir);
+        }
+        p.put("log.dirs", node.isBroker() ? String.join(",", logDirs) : metadataDir);
+        p.put("metadata.log.dir", metadataDir);
+        if (node.rack() != null) {
+            p.put("broker.rack", node.rack());
+        }
+        p.putAll(cluster.config());
+        return p;
+    }
+
+    /** The properties as file text, keys in a stable order, with a header saying who wrote them. */
+    public static String render(Map<String, String> properties, String header) {
+        StringBuilder sb = new StringBuilder();
+        for (String line : header.split("\n")) {
+            sb.append("# ").append(line).append('\n');
+        }
+        properties.forEach((k, v) -> sb.append(escape(k, true)).append('=').append(escape(v, false)).append('\n'));
+        return sb.toString();
+    }
+
+    private static String escape(String s, boolean key) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '=', ':' -> sb.append(key ? "\\" + c : String.valueOf(c));
+                default -> sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+}

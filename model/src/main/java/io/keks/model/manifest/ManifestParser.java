@@ -1,0 +1,79 @@
+package io.keks.model.manifest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.strimzi.api.kafka.model.kafka.Kafka;
+import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Turns the text of a manifest file into Strimzi custom resources. Pure; one bad document is
+ * reported and skipped without affecting the others.
+ */
+public final class ManifestParser {
+    public static final String GROUP = "kafka.strimzi.io";
+    static final Set<String> VERSIONS = Set.of(GROUP + "/v1beta2", GROUP + "/v1");
+    private static final Set<String> LATER_KINDS = Set.of("KafkaUser", "KafkaRebalance", "KafkaConnect",
+            "KafkaConnector", "KafkaMirrorMaker2", "KafkaBridge");
+
+    private ManifestParser() {
+    }
+
+    public static Manifests parse(String source, String text) {
+        Manifests out = Manifests.empty();
+        YamlParser.Result yaml = YamlParser.parse(source, text);
+        out.problems().addAll(yaml.problems());
+        for (YamlDocument doc : yaml.documents()) {
+            read(doc, out);
+        }
+        return out;
+    }
+
+    private static void read(YamlDocument doc, Manifests out) {
+        List<Problem> problems = out.problems();
+        JsonNode tree = doc.tree();
+        if (!tree.isObject()) {
+            problems.add(doc.error("", "a manifest document must be a mapping with apiVersion, kind, metadata and spec"));
+            return;
+        }
+        String apiVersion = text(tree, "apiVersion");
+        String kind = text(tree, "kind");
+        if (apiVersion == null || kind == null) {
+            problems.add(doc.error(apiVersion == null ? "/apiVersion" : "/kind",
+                    (apiVersion == null ? "apiVersion" : "kind") + " is missing; every document needs apiVersion and kind"));
+            return;
+        }
+        if (!apiVersion.startsWith(GROUP + "/")) {
+            problems.add(doc.warning("/kind", kind + " (" + apiVersion + ") is not a kafka.strimzi.io resource;"
+                    + " keks does not support it yet, so this document is skipped"));
+            return;
+        }
+        if (!VERSIONS.contains(apiVersion)) {
+            problems.add(doc.error("/apiVersion", "\"" + apiVersion + "\" is not supported; use "
+                    + GROUP + "/v1beta2 or " + GROUP + "/v1"));
+            return;
+        }
+        if (!tree.path("metadata").path("name").isTextual()) {
+            problems.add(doc.error("/metadata/name", "metadata.name is missing; every resource needs a name"));
+            return;
+        }
+        switch (kind) {
+            case "Kafka" -> StrictBinder.bind(doc, tree, "", Kafka.class, problems)
+                    .ifPresent(k -> out.kafkas().add(new Sourced<>(k, doc)));
+            case "KafkaNodePool" -> StrictBinder.bind(doc, tree, "", KafkaNodePool.class, problems)
+                    .ifPresent(p -> out.nodePools().add(new Sourced<>(p, doc)));
+            case "KafkaTopic" -> StrictBinder.bind(doc, tree, "", KafkaTopic.class, problems)
+                    .ifPresent(t -> out.topics().add(new Sourced<>(t, doc)));
+            default -> problems.add(LATER_KINDS.contains(kind)
+                    ? doc.warning("/kind", kind + " is not supported yet; this document is skipped")
+                    : doc.error("/kind", "unknown kind \"" + kind + "\" in " + GROUP
+                            + "; use Kafka, KafkaNodePool or KafkaTopic"));
+        }
+    }
+
+    private static String text(JsonNode tree, String field) {
+        JsonNode n = tree.get(field);
+        return n != null && n.isTextual() ? n.asText() : null;
+    }
+}

@@ -1,0 +1,105 @@
+package io.keks.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.keks.model.manifest.ManifestParser;
+import io.keks.model.manifest.Manifests;
+import io.keks.model.manifest.Problem;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The examples users start from must read into the cluster they describe. */
+class ExamplesTest {
+    static final Path EXAMPLES = Path.of("..", "examples");
+
+    static Manifests read(String... paths) throws IOException {
+        Manifests all = Manifests.empty();
+        for (String p : paths) {
+            Path path = EXAMPLES.resolve(p);
+            List<Path> files = Files.isDirectory(path)
+                    ? Stream.of(path.toFile().listFiles()).map(java.io.File::toPath).sorted().toList() : List.of(path);
+            for (Path f : files) {
+                all = all.plus(ManifestParser.parse(f.toString(), Files.readString(f)));
+            }
+        }
+        return all;
+    }
+
+    @Test
+    void seedClusterHasThreeBrokersAndThreeControllersWithStrimziIds() throws IOException {
+        var result = ClusterModel.build(read("kafka-manifests", "kafka-topics.yaml"), ClusterModel.Options.defaults());
+        DesiredCluster c = result.cluster();
+        assertThat(c.name()).isEqualTo("cluster");
+        assertThat(c.version()).isEqualTo(KafkaVersion.BUNDLED);
+        // Strimzi assigns ids pool by pool in name order: broker 0-2, controller 3-5 (the seed's pod names)
+        assertThat(c.poolIds()).containsEntry("broker", List.of(0, 1, 2)).containsEntry("controller", List.of(3, 4, 5));
+        assertThat(c.brokers()).extracting(DesiredNode::rack).containsExactly("zone-a", "zone-b", "zone-c");
+        assertThat(c.listeners()).extracting(ListenerSpec::kafkaName).containsExactly("PLAIN-9092", "TLS-9093");
+        assertThat(c.config()).containsEntry("min.insync.replicas", "2").containsEntry("default.replication.factor", "3");
+        assertThat(c.topics()).singleElement().satisfies(t -> {
+            assertThat(t.topicName()).isEqualTo("test-topic");
+            assertThat(t.partitions()).hasValue(12);
+            assertThat(t.replicas()).hasValue(3);
+        });
+        HeapSpec heap = c.node(0).heap();
+        assertThat(heap.scaledDown()).isTrue();
+        assertThat(heap.requested()).isEqualTo("-Xmx6g");
+        assertThat(heap.xmx()).isEqualTo("512m");
+        assertThat(result.warnings()).noneMatch(Problem::isError);
+    }
+
+    @Test
+    void seedAtKafka39KeepsItsVersion() throws IOException {
+        var result = ClusterModel.build(read("seed-3.9", "kafka-topics.yaml"), ClusterModel.Options.defaults());
+        assertThat(result.cluster().version()).hasToString("3.9.0");
+        assertThat(result.cluster().metadataVersion()).isEqualTo("3.9-IV0");
+        assertThat(result.warnings()).extracting(Problem::field).contains("spec.cruiseControl", "spec.kafkaExporter");
+    }
+
+    @Test
+    void v1ManifestsDescribeTheSameCluster() throws IOException {
+        var beta = ClusterModel.build(read("kafka-manifests", "kafka-topics.yaml"), ClusterModel.Options.defaults()).cluster();
+        var v1 = ClusterModel.build(read("v1"), ClusterModel.Options.defaults()).cluster();
+        assertThat(v1).isEqualTo(new DesiredCluster(beta.namespace(), beta.name(), beta.version(), beta.metadataVersion(),
+                beta.listeners(), beta.config(), beta.nodes(), v1.topics(), beta.poolIds()));
+        assertThat(v1.topics()).extracting(DesiredTopic::topicName).containsExactly("test-topic");
+    }
+
+    @Test
+    void devClusterIsOneCombinedNode() throws IOException {
+        DesiredCluster c = ClusterModel.build(read("dev"), ClusterModel.Options.defaults()).cluster();
+        assertThat(c.nodes()).singleElement().satisfies(n -> assertThat(n.processRoles()).isEqualTo("controller,broker"));
+    }
+
+    @Test
+    void serverPropertiesOfABrokerNameItsListenersRackAndQuorum() throws IOException {
+        DesiredCluster c = ClusterModel.build(read("kafka-manifests"), ClusterModel.Options.defaults()).cluster();
+        NodeAddressing local = new NodeAddressing() {
+            public String host(DesiredNode node) { return "127.0.0.1"; }
+            public int port(DesiredNode node, ListenerSpec l) { return l.port() + 100 * node.id(); }
+            public List<String> volumeDirs(DesiredNode node) { return List.of("/d/" + node.id() + "/data-0"); }
+            public java.util.Optional<KeyStoreFiles> keyStore(DesiredNode node) {
+                return java.util.Optional.of(new KeyStoreFiles("/d/ks.p12", "pw"));
+            }
+        };
+        Map<String, String> p = ServerProperties.of(c, c.node(1), local);
+        assertThat(p).containsEntry("process.roles", "broker")
+                .containsEntry("node.id", "1")
+                .containsEntry("controller.quorum.bootstrap.servers", "127.0.0.1:9390,127.0.0.1:9490,127.0.0.1:9590")
+                .containsEntry("listeners", "REPLICATION-9091://127.0.0.1:9191,PLAIN-9092://127.0.0.1:9192,TLS-9093://127.0.0.1:9193")
+                .containsEntry("listener.name.tls-9093.ssl.keystore.location", "/d/ks.p12")
+                .containsEntry("log.dirs", "/d/1/data-0/kafka-log1")
+                .containsEntry("metadata.log.dir", "/d/1/data-0/kafka-log1")
+                .containsEntry("broker.rack", "zone-b")
+                .containsEntry("min.insync.replicas", "2");
+        Map<String, String> controller = ServerProperties.of(c, c.node(3), local);
+        assertThat(controller).containsEntry("process.roles", "controller")
+                .containsEntry("listeners", "CONTROLPLANE-9090://127.0.0.1:9390")
+                .doesNotContainKey("advertised.listeners").doesNotContainKey("broker.rack");
+    }
+}

@@ -1,0 +1,49 @@
+package io.keks.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The keks command. */
+@Command(name = "keks", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = {"Apache Kafka in KRaft mode from Strimzi manifests (Kafka, KafkaNodePool, KafkaTopic),",
+                "run on this machine as real Kafka processes."},
+        subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, GetCommand.class, ApplyCommand.class,
+                ProduceCommand.class, ConsumeCommand.class, SuperviseCommand.class, CommandLine.HelpCommand.class},
+        footerHeading = "%nExamples:%n",
+        footer = {"  keks up                      start the seed cluster (examples/) and show its status until Ctrl-C",
+                "  keks up -d -f my-kafka/      start the cluster of my-kafka/*.yaml in the background",
+                "  keks status                  what runs, and whether it is ready",
+                "  echo hello | keks produce test-topic",
+                "  keks consume test-topic --from-beginning --max-messages 1",
+                "  keks down                    stop the cluster, keeping its data",
+                "",
+                "State lives in ~/.keks (set KEKS_HOME to use another directory)."})
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            if (System.getenv("KEKS_DEBUG") != null) {
+                e.printStackTrace(cmd.getErr());
+            }
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"keks " + (v == null ? "(development build)" : v) + ", bundling Apache Kafka "
+                    + io.keks.model.KafkaVersion.BUNDLED};
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.keks.cli;
+
+import io.keks.local.ClusterStatus;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Tables in the style of kubectl: upper-case headers, columns padded by the widest cell. */
+final class StatusPrinter {
+    private StatusPrinter() {
+    }
+
+    static void table(PrintWriter out, List<String> header, List<List<String>> rows) {
+        int[] width = new int[header.size()];
+        List<List<String>> all = new ArrayList<>();
+        all.add(header);
+        all.addAll(rows);
+        for (List<String> r : all) {
+            for (int i = 0; i < r.size(); i++) {
+                width[i] = Math.max(width[i], r.get(i).length());
+            }
+        }
+        for (List<String> r : all) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < r.size(); i++) {
+                sb.append(r.get(i));
+                if (i < r.size() - 1) {
+                    sb.append(" ".repeat(width[i] - r.get(i).length() + 3));
+                }
+            }
+            out.println(sb.toString().stripTrailing());
+        }
+        out.flush();
+    }
+
+    static void kafka(PrintWriter out, ClusterStatus s) {
+        long warnings = s.conditions().stream().filter(c -> c.type().equals("Warning")).count();
+        table(out, List.of("NAME", "READY", "METADATA STATE", "KAFKA VERSION", "WARNINGS", "BOOTSTRAP"),
+                List.of(List.of(s.name(), s.ready() ? "True" : "False", s.metadataState(), s.kafkaVersion(),
+                        warnings > 0 ? "True" : "", s.bootstrap())));
+    }
+
+    static void nodes(PrintWriter out, ClusterStatus s) {
+        List<List<String>> rows = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        for (ClusterStatus.Node n : s.nodes()) {
+            String roles = String.join(",", n.roles()) + (s.activeController() != null && s.activeController() == n.id()
+                    ? " (active)" : "");
+            rows.add(List.of(n.name(), n.state().equals("Running") ? "1/1" : "0/1", n.state(),
+                    String.valueOf(n.restarts()), n.startedAt() > 0 ? age(now - n.startedAt()) : "-", roles,
+                    n.rack() == null ? "-" : n.rack(), n.pid() == null ? "-" : String.valueOf(n.pid())));
+        }
+        table(out, List.of("NAME", "READY", "STATUS", "RESTARTS", "AGE", "ROLES", "RACK", "PID"), rows);
+    }
+
+    static String age(long millis) {
+        Duration d = Duration.ofMillis(millis);
+        if (d.toSeconds() < 120) {
+            return d.toSeconds() + "s";
+        }
+        if (d.toMinutes() < 120) {
+            return d.toMinutes() + "m";
+        }
+        if (d.toHours() < 48) {
+            return d.toHours() + "h";
+        }
+        return d.toDays() + "d";
+    }
+}

@@ -1,0 +1,104 @@
+package io.keks.cli;
+
+import io.keks.local.LocalCluster;
+import io.keks.local.Supervisor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** The background process of {@code keks up -d}: keeps the nodes running until {@code keks down}. */
+@Command(name = "supervise", hidden = true, description = "Run the supervisor of a cluster (started by `keks up -d`).")
+final class SuperviseCommand implements Callable<Integer> {
+    /** Marks the supervisor's command line, so a reused pid is not taken for it. */
+    static final String MARKER = "-Dkeks.supervisor";
+
+    @Mixin
+    ClusterOption cluster;
+
+    @Override
+    public Integer call() throws Exception {
+        LocalCluster c = cluster.open();
+        Path pidFile = Supervisor.pidFile(c.dir());
+        Supervisor supervisor = new Supervisor(c, m -> System.out.println(java.time.Instant.now() + " " + m));
+        CountDownLatch done = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            supervisor.requestStop();
+            c.stopAll(Duration.ofSeconds(60), m -> System.out.println(java.time.Instant.now() + " " + m));
+            try {
+                Files.deleteIfExists(pidFile);
+            } catch (IOException ignored) {
+                // liveness of the pid is what counts
+            }
+            done.countDown();
+        }));
+        Files.writeString(pidFile, ProcessHandle.current().pid() + "\n");
+        supervisor.startMissing();
+        supervisor.superviseUntilStopped();
+        done.await();
+        return 0;
+    }
+
+    /** The supervisor of the cluster in {@code dir}, if one runs. */
+    static Optional<ProcessHandle> running(Path dir) {
+        try {
+            Path f = Supervisor.pidFile(dir);
+            if (!Files.exists(f)) {
+                return Optional.empty();
+            }
+            return ProcessHandle.of(Long.parseLong(Files.readString(f).trim())).filter(ProcessHandle::isAlive)
+                    .filter(p -> p.info().commandLine().map(cmd -> cmd.contains(MARKER) || cmd.contains(Main.class.getName())).orElse(true));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Starts {@code keks supervise} detached from this terminal, logging to supervisor.log. */
+    static void spawn(LocalCluster cluster) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+            cmd.add("/usr/bin/setsid");
+        }
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // first on the command line: /proc may show only the start of a long class path
+        cmd.add(MARKER + "=" + cluster.desired().name());
+        cmd.add("-Xmx128m");
+        cmd.add("-XX:+UseSerialGC");
+        cmd.add("-XX:TieredStopAtLevel=1");
+        for (String prop : List.of("keks.kafka.bundle", "keks.install.dir")) {
+            if (System.getProperty(prop) != null) {
+                cmd.add("-D" + prop + "=" + System.getProperty(prop));
+            }
+        }
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(Main.class.getName());
+        cmd.add("supervise");
+        cmd.add("--cluster");
+        cmd.add(cluster.desired().name());
+        Path log = cluster.dir().resolve("supervisor.log");
+        Files.deleteIfExists(Supervisor.pidFile(cluster.dir()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        CountDownLatch poll = new CountDownLatch(1);
+        while (running(cluster.dir()).isEmpty()) {
+            if (!p.isAlive() && !Files.exists(Supervisor.pidFile(cluster.dir()))) {
+                throw new IOException("the supervisor exited at once; see " + log);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("the supervisor did not start within 60 s; see " + log);
+            }
+            poll.await(50, TimeUnit.MILLISECONDS);
+        }
+    }
+}

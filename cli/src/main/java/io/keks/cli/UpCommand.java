@@ -1,0 +1,223 @@
+package io.keks.cli;
+
+import io.keks.engine.topic.TopicStatus;
+import io.keks.local.ClusterHome;
+import io.keks.local.ClusterStatus;
+import io.keks.local.LocalCluster;
+import io.keks.local.Progress;
+import io.keks.local.Readiness;
+import io.keks.local.Supervisor;
+import io.keks.model.DesiredNode;
+import io.keks.model.ListenerSpec;
+import io.keks.model.Quantity;
+import io.keks.model.manifest.ManifestException;
+import io.keks.model.manifest.Manifests;
+import io.keks.model.manifest.Problem;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "up", sortOptions = false,
+        description = {"Start a Kafka cluster on this machine from Strimzi manifests and wait until it is ready.",
+                "Each node is its own Kafka JVM listening on 127.0.0.1. A second `up` resumes the same cluster",
+                "with its data. In the foreground it shows live status until Ctrl-C, which stops the cluster."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  keks up                                  the seed cluster and test-topic from examples/",
+                "  keks up -d                               the same, in the background (stop with keks down)",
+                "  keks up -f examples/dev/                 a one-node development cluster",
+                "  keks up -f examples/seed-3.9/ -f examples/kafka-topics.yaml   the seed exactly, on Kafka 3.9.0",
+                "  keks up -d --port-shift 1000             every port + 1000 (a new cluster next to another)",
+                "",
+                "Ports: a listener's port plus 100 x node id (broker 0 serves 9092, broker 1 9192, ...)."})
+final class UpCommand implements Callable<Integer> {
+    @Option(names = {"-f", "--filename"}, paramLabel = "FILE|DIR",
+            description = "Manifest file or directory (repeatable). Default: examples/kafka-manifests/ and examples/kafka-topics.yaml.")
+    List<Path> files = new ArrayList<>();
+
+    @Option(names = {"-d", "--detach"}, description = "Return once the cluster is ready and leave a supervisor running it.")
+    boolean detach;
+
+    @Option(names = "--port-shift", paramLabel = "N", description = "Add N to every port of a new cluster (default 0).")
+    Integer portShift;
+
+    @Option(names = "--max-heap", paramLabel = "SIZE", defaultValue = "512m",
+            description = "Largest heap a node gets here, whatever jvmOptions ask for (default ${DEFAULT-VALUE}).")
+    String maxHeap;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "180",
+            description = "How long to wait for the cluster to be ready (default ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        long started = System.nanoTime();
+        List<Path> paths = files.isEmpty()
+                ? List.of(ManifestOptions.installDir().resolve("examples/kafka-manifests"),
+                ManifestOptions.installDir().resolve("examples/kafka-topics.yaml"))
+                : files;
+        Manifests manifests = ManifestOptions.read(paths, err);
+        if (manifests.hasErrors()) {
+            return 2;
+        }
+        Optional<Long> heap = Quantity.jvmBytes(maxHeap);
+        if (heap.isEmpty()) {
+            err.println("error: --max-heap " + maxHeap + " is not a JVM size; write it like 512m or 1g");
+            return 2;
+        }
+        Progress progress = m -> {
+            out.println("  " + m);
+            out.flush();
+        };
+        ClusterHome home = ClusterHome.fromEnvironment();
+        LocalCluster cluster;
+        try {
+            cluster = LocalCluster.apply(home, manifests, new LocalCluster.Options(portShift, heap.get(),
+                    LocalCluster.Options.bundleFromSystem()), progress);
+        } catch (ManifestException e) {
+            Set<Problem> shown = new HashSet<>(manifests.problems());
+            ManifestOptions.print(e.problems().stream().filter(p -> !shown.contains(p)).toList(), err);
+            return 2;
+        }
+        Set<Problem> shown = new HashSet<>(manifests.problems());
+        ManifestOptions.print(cluster.warnings().stream().filter(p -> !shown.contains(p)).toList(), err);
+        heapNotes(cluster, out);
+
+        Optional<ProcessHandle> supervisor = SuperviseCommand.running(cluster.dir());
+        Supervisor inProcess = null;
+        CountDownLatch stopped = new CountDownLatch(1);
+        if (supervisor.isPresent()) {
+            out.println("Cluster " + cluster.desired().name() + " is already running (supervisor pid " + supervisor.get().pid() + ")");
+        } else {
+            List<String> busy = cluster.busyPorts();
+            if (!busy.isEmpty()) {
+                err.println("error: ports in use: " + String.join(", ", busy) + ". Stop what uses them"
+                        + (cluster.state().portShift() == 0 && !cluster.anyNodeRunning()
+                        ? ", or give a new cluster other ports with `keks down --delete-data` then `keks up --port-shift 1000`" : ""));
+                return 1;
+            }
+            out.println("Starting Kafka cluster " + cluster.desired().name() + " (Kafka " + cluster.desired().version()
+                    + ", " + cluster.desired().controllers().size() + " controllers, " + cluster.desired().brokers().size()
+                    + " brokers) in " + cluster.dir());
+            if (detach) {
+                SuperviseCommand.spawn(cluster);
+            } else {
+                inProcess = new Supervisor(cluster, progress);
+                Files.writeString(Supervisor.pidFile(cluster.dir()), ProcessHandle.current().pid() + "\n");
+                inProcess.startMissing();
+                Supervisor sup = inProcess;
+                Thread watcher = Thread.ofPlatform().name("keks-supervisor").daemon().start(() -> {
+                    try {
+                        sup.superviseUntilStopped();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    out.println();
+                    out.println("Stopping cluster " + cluster.desired().name() + " (brokers first)");
+                    sup.requestStop();
+                    try {
+                        watcher.join(5000);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    cluster.stopAll(Duration.ofSeconds(60), progress);
+                    try {
+                        Files.deleteIfExists(Supervisor.pidFile(cluster.dir()));
+                    } catch (IOException ignored) {
+                        // the pid is checked for liveness anyway
+                    }
+                    out.println("Stopped. Data kept in " + cluster.dir() + "; `keks up` resumes it.");
+                    out.flush();
+                    stopped.countDown();
+                }));
+            }
+        }
+        try (Admin admin = cluster.admin()) {
+            Readiness.await(cluster, admin, Duration.ofSeconds(timeoutSeconds), progress);
+            List<TopicStatus> topics = cluster.reconcileTopics(admin);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            summary(cluster, topics, seconds, out);
+            if (detach || supervisor.isPresent()) {
+                return topics.stream().allMatch(TopicStatus::ready) ? 0 : 1;
+            }
+            liveStatus(cluster, admin, out, stopped);
+        }
+        return 0;
+    }
+
+    private static void heapNotes(LocalCluster cluster, PrintWriter out) {
+        Set<String> pools = new HashSet<>();
+        for (DesiredNode n : cluster.desired().nodes()) {
+            if (n.heap().scaledDown() && pools.add(n.pool())) {
+                out.println("note: pool " + n.pool() + " asks for " + n.heap().requested() + " per node; here each node gets -Xmx"
+                        + n.heap().xmx() + " so " + cluster.desired().nodes().size() + " nodes fit this machine (--max-heap to change)");
+            }
+        }
+    }
+
+    private static void summary(LocalCluster cluster, List<TopicStatus> topics, double seconds, PrintWriter out) {
+        ClusterStatus s = ClusterStatus.of(cluster, 5000);
+        out.println();
+        out.printf("Kafka cluster %s is ready in %.1f s (Kafka %s, KRaft, cluster id %s)%n", s.name(), seconds,
+                s.kafkaVersion(), s.clusterId());
+        out.println();
+        StatusPrinter.nodes(out, s);
+        out.println();
+        for (ListenerSpec l : cluster.desired().listeners()) {
+            out.println("Bootstrap (" + l.name() + (l.tls() ? ", TLS" : "") + "): " + cluster.bootstrap(l));
+        }
+        if (cluster.desired().listeners().stream().anyMatch(ListenerSpec::tls)) {
+            out.println("  TLS clients trust " + cluster.dir().resolve("ca").resolve("ca.crt") + " (PKCS12: ca/truststore.p12)");
+        }
+        for (TopicStatus t : topics) {
+            out.println("Topic " + t.topicName() + ": " + (t.ready() ? t.partitions() + " partitions, " + t.replicas()
+                    + " replicas, Ready" : "NOT ready, " + t.reason() + ": " + t.message()));
+        }
+        String topic = topics.isEmpty() ? "my-topic" : topics.get(0).topicName();
+        out.println();
+        out.println("Produce:  echo hello | ./keks produce " + topic);
+        out.println("Consume:  ./keks consume " + topic + " --from-beginning");
+        out.println("Status:   ./keks status");
+        out.println("Stop:     ./keks down        (data is kept; --delete-data removes it)");
+        out.flush();
+    }
+
+    /** Prints a line whenever a node changes state, until Ctrl-C stops the cluster. */
+    private static void liveStatus(LocalCluster cluster, Admin admin, PrintWriter out, CountDownLatch stopped)
+            throws InterruptedException {
+        out.println("Watching the cluster; Ctrl-C stops it.");
+        out.flush();
+        String last = "";
+        while (!stopped.await(2, TimeUnit.SECONDS)) {
+            ClusterStatus s = ClusterStatus.of(cluster, 2000);
+            StringBuilder line = new StringBuilder(s.ready() ? "ready" : "NOT ready");
+            s.nodes().forEach(n -> line.append(", ").append(n.name()).append(' ').append(n.state()));
+            if (!line.toString().equals(last)) {
+                out.println(java.time.LocalTime.now().withNano(0) + "  " + line);
+                out.flush();
+                last = line.toString();
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.keks.engine;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.DescribeClusterResult;
+import org.apache.kafka.clients.admin.QuorumInfo;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+
+/** Reads brokers, fencing and the metadata quorum through the Admin API. */
+public final class ClusterObserver {
+    private final Admin admin;
+    private final long timeoutMs;
+    private volatile boolean fencedSupported = true;
+
+    public ClusterObserver(Admin admin, long timeoutMs) {
+        this.admin = admin;
+        this.timeoutMs = timeoutMs;
+    }
+
+    public ObservedCluster observe() throws InterruptedException, ExecutionException, TimeoutException {
+        Set<Integer> brokers = new HashSet<>();
+        Set<Integer> fenced = new HashSet<>();
+        String clusterId;
+        DescribeClusterResult result = describe();
+        try {
+            clusterId = result.clusterId().get(timeoutMs, TimeUnit.MILLISECONDS);
+            for (Node n : result.nodes().get(timeoutMs, TimeUnit.MILLISECONDS)) {
+                brokers.add(n.id());
+                if (n.isFenced()) {
+                    fenced.add(n.id());
+                }
+            }
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof UnsupportedVersionException) || !fencedSupported) {
+                throw e;
+            }
+            // brokers before Kafka 4.0 cannot list fenced brokers; they list only serving ones
+            fencedSupported = false;
+            return observe();
+        }
+        QuorumInfo quorum = admin.describeMetadataQuorum().quorumInfo().get(timeoutMs, TimeUnit.MILLISECONDS);
+        Set<Integer> voters = new HashSet<>();
+        Map<Integer, Long> lag = new HashMap<>();
+        long leaderEnd = quorum.voters().stream().filter(v -> v.replicaId() == quorum.leaderId())
+                .mapToLong(QuorumInfo.ReplicaState::logEndOffset).findFirst().orElse(0);
+        for (QuorumInfo.ReplicaState v : quorum.voters()) {
+            voters.add(v.replicaId());
+            lag.put(v.replicaId(), Math.max(0, leaderEnd - v.logEndOffset()));
+        }
+        OptionalInt leader = quorum.leaderId() >= 0 ? OptionalInt.of(quorum.leaderId()) : OptionalInt.empty();
+        return new ObservedCluster(clusterId, Set.copyOf(brokers), Set.copyOf(fenced), leader, Set.copyOf(voters), Map.copyOf(lag));
+    }
+
+    private DescribeClusterResult describe() {
+        DescribeClusterOptions options = new DescribeClusterOptions().timeoutMs((int) timeoutMs);
+        return admin.describeCluster(fencedSupported ? options.includeFencedBrokers(true) : options);
+    }
+}

@@ -1,0 +1,185 @@
+package io.keks.engine.security;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.List;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * The cluster CA that signs each node's certificate for TLS listeners, kept as PEM so it can be
+ * stored in a file (locally) or a Secret (Kubernetes) and loaded again.
+ */
+public final class ClusterCa {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private final X509Certificate certificate;
+    private final PrivateKey key;
+
+    private ClusterCa(X509Certificate certificate, PrivateKey key) {
+        this.certificate = certificate;
+        this.key = key;
+    }
+
+    /** A new self-signed CA named after the cluster. */
+    public static ClusterCa create(String clusterName, Duration validity) {
+        try {
+            KeyPair pair = rsa();
+            X500Name subject = new X500Name("O=io.keks, CN=cluster-ca " + clusterName);
+            Instant now = Instant.now();
+            JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(subject, serial(),
+                    Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(validity)), subject, pair.getPublic());
+            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+            b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()));
+            return new ClusterCa(sign(b, pair.getPrivate()), pair.getPrivate());
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot create the cluster CA", e);
+        }
+    }
+
+    /** Loads a CA saved with {@link #certificatePem()} and {@link #keyPem()}. */
+    public static ClusterCa load(String certificatePem, String keyPem) {
+        try (PEMParser certs = new PEMParser(new StringReader(certificatePem));
+             PEMParser keys = new PEMParser(new StringReader(keyPem))) {
+            X509Certificate cert = new JcaX509CertificateConverter().getCertificate((X509CertificateHolder) certs.readObject());
+            Object k = keys.readObject();
+            JcaPEMKeyConverter conv = new JcaPEMKeyConverter();
+            PrivateKey key = k instanceof PEMKeyPair kp ? conv.getKeyPair(kp).getPrivate()
+                    : conv.getPrivateKey((org.bouncycastle.asn1.pkcs.PrivateKeyInfo) k);
+            return new ClusterCa(cert, key);
+        } catch (IOException | GeneralSecurityException | ClassCastException e) {
+            throw new IllegalStateException("cannot read the cluster CA: " + e.getMessage(), e);
+        }
+    }
+
+    public X509Certificate certificate() {
+        return certificate;
+    }
+
+    public String certificatePem() {
+        return pem(certificate);
+    }
+
+    public String keyPem() {
+        return pem(key);
+    }
+
+    /**
+     * A PKCS12 key store holding a new key and a certificate for {@code commonName}, signed by this CA,
+     * valid for the given DNS names and IP addresses, with the CA certificate in its chain.
+     */
+    public byte[] issueKeyStore(String commonName, List<String> dnsNames, List<String> ipAddresses, Duration validity,
+                                char[] password) {
+        try {
+            KeyPair pair = rsa();
+            Instant now = Instant.now();
+            JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(certificate, serial(),
+                    Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(validity)),
+                    new X500Name("O=io.keks, CN=" + commonName), pair.getPublic());
+            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+            List<GeneralName> names = new ArrayList<>();
+            dnsNames.forEach(n -> names.add(new GeneralName(GeneralName.dNSName, n)));
+            ipAddresses.forEach(ip -> names.add(new GeneralName(GeneralName.iPAddress, ip)));
+            b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
+            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+            b.addExtension(Extension.extendedKeyUsage, false,
+                    new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+            b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(certificate));
+            X509Certificate cert = sign(b, key);
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setKeyEntry(commonName, pair.getPrivate(), password, new X509Certificate[] {cert, certificate});
+            return store(ks, password);
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot issue a certificate for " + commonName, e);
+        }
+    }
+
+    /** A PKCS12 trust store with only this CA's certificate, for clients of the TLS listeners. */
+    public byte[] trustStore(char[] password) {
+        try {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setCertificateEntry("ca", certificate);
+            return store(ks, password);
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot write the trust store", e);
+        }
+    }
+
+    /** A random password for key and trust stores. */
+    public static String newPassword() {
+        byte[] b = new byte[18];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    private static byte[] store(KeyStore ks, char[] password) throws GeneralSecurityException, IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ks.store(out, password);
+        return out.toByteArray();
+    }
+
+    private static KeyPair rsa() throws GeneralSecurityException {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048, RANDOM);
+        return g.generateKeyPair();
+    }
+
+    private static BigInteger serial() {
+        return new BigInteger(64, RANDOM).abs().add(BigInteger.ONE);
+    }
+
+    private static X509Certificate sign(JcaX509v3CertificateBuilder b, PrivateKey signer)
+            throws GeneralSecurityException {
+        try {
+            ContentSigner s = new JcaContentSignerBuilder("SHA256withRSA").build(signer);
+            return new JcaX509CertificateConverter().getCertificate(b.build(s));
+        } catch (org.bouncycastle.operator.OperatorCreationException e) {
+            throw new GeneralSecurityException(e);
+        }
+    }
+
+    private static String pem(Object o) {
+        StringWriter w = new StringWriter();
+        try (JcaPEMWriter pw = new JcaPEMWriter(w)) {
+            pw.writeObject(o);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return w.toString();
+    }
+}

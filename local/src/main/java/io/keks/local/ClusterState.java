@@ -1,0 +1,73 @@
+package io.keks.local;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * What keks must remember about a local cluster between runs: identity, ports and which nodes
+ * exist and are formatted. Everything else is derived from the manifests.
+ *
+ * @param portShift           added to every port, so a second cluster or a test can avoid busy ports
+ * @param directoryIds        per node, the directory id of its metadata log dir (for --initial-controllers)
+ * @param initialControllers  the controllers that formed the quorum; only these format with --initial-controllers
+ * @param poolIds             node ids per pool, as a pool's status.nodeIds
+ * @param formatted           nodes whose storage is formatted, with the Kafka version that did it
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ClusterState(String name, String namespace, String clusterId, int portShift, String kafkaVersion,
+                           Map<Integer, String> directoryIds, Set<Integer> initialControllers,
+                           Map<String, List<Integer>> poolIds, Map<Integer, String> formatted, long createdAt) {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public ClusterState {
+        directoryIds = new TreeMap<>(directoryIds);
+        initialControllers = new TreeSet<>(initialControllers);
+        poolIds = new TreeMap<>(poolIds);
+        formatted = new TreeMap<>(formatted);
+    }
+
+    public static ClusterState read(Path file) throws IOException {
+        return JSON.readValue(file.toFile(), ClusterState.class);
+    }
+
+    public void write(Path file) throws IOException {
+        Files.createDirectories(file.getParent());
+        Path tmp = file.resolveSibling("state.json.tmp");
+        JSON.writeValue(tmp.toFile(), this);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    public ClusterState withPoolIds(Map<String, List<Integer>> ids) {
+        return new ClusterState(name, namespace, clusterId, portShift, kafkaVersion, directoryIds, initialControllers,
+                ids, formatted, createdAt);
+    }
+
+    public ClusterState withDirectoryIds(Map<Integer, String> ids) {
+        return new ClusterState(name, namespace, clusterId, portShift, kafkaVersion, ids, initialControllers,
+                poolIds, formatted, createdAt);
+    }
+
+    public ClusterState withInitialControllers(Set<Integer> ids) {
+        return new ClusterState(name, namespace, clusterId, portShift, kafkaVersion, directoryIds, ids,
+                poolIds, formatted, createdAt);
+    }
+
+    public ClusterState withFormatted(Map<Integer, String> nodes) {
+        return new ClusterState(name, namespace, clusterId, portShift, kafkaVersion, directoryIds, initialControllers,
+                poolIds, nodes, createdAt);
+    }
+
+    public ClusterState withKafkaVersion(String version) {
+        return new ClusterState(name, namespace, clusterId, portShift, version, directoryIds, initialControllers,
+                poolIds, formatted, createdAt);
+    }
+}

@@ -1,0 +1,161 @@
+package io.keks.local;
+
+import io.keks.model.KafkaVersion;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.eclipse.aether.RepositorySystem;
+import org.eclipse.aether.RepositorySystemSession;
+import org.eclipse.aether.artifact.DefaultArtifact;
+import org.eclipse.aether.collection.CollectRequest;
+import org.eclipse.aether.graph.Dependency;
+import org.eclipse.aether.repository.LocalRepository;
+import org.eclipse.aether.repository.RemoteRepository;
+import org.eclipse.aether.resolution.ArtifactResult;
+import org.eclipse.aether.resolution.DependencyRequest;
+import org.eclipse.aether.supplier.RepositorySystemSupplier;
+import org.eclipse.aether.util.artifact.JavaScopes;
+import org.eclipse.aether.util.filter.DependencyFilterUtils;
+
+/**
+ * Finds the jars of a Kafka version: the bundled one from the keks build, any other released
+ * version resolved from Maven Central on first use and cached under {@code KEKS_HOME/kafka/VERSION}.
+ */
+public final class KafkaDistributions {
+    private static final String COMPLETE = ".complete";
+    private final Path bundleRoot;
+    private final Path cacheRoot;
+    private final Consumer<String> progress;
+
+    public KafkaDistributions(Path bundleRoot, Path cacheRoot, Consumer<String> progress) {
+        this.bundleRoot = bundleRoot;
+        this.cacheRoot = cacheRoot;
+        this.progress = progress;
+    }
+
+    /** The directory of Kafka's jars for {@code version}, fetching them first when needed. */
+    public Path libDir(KafkaVersion version) throws IOException {
+        if (bundleRoot != null) {
+            Path bundled = bundleRoot.resolve(version.toString());
+            if (hasJars(bundled)) {
+                return bundled;
+            }
+        }
+        Path cached = cacheRoot.resolve(version.toString());
+        if (Files.exists(cached.resolve(COMPLETE))) {
+            return cached;
+        }
+        progress.accept("Kafka " + version + " is not bundled; fetching it from Maven Central (once, cached in "
+                + cached + ")");
+        resolve(version, cached);
+        return cached;
+    }
+
+    private static boolean hasJars(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.anyMatch(p -> p.getFileName().toString().startsWith("kafka_2.13-"));
+        }
+    }
+
+    /** What a node of {@code version} needs besides Kafka's own POM: the logging backend its distribution ships. */
+    static List<String> artifacts(KafkaVersion version) {
+        List<String> coords = new ArrayList<>();
+        coords.add("org.apache.kafka:kafka_2.13:" + version);
+        if (version.atLeast(new KafkaVersion(4, 0, 0))) {
+            coords.add("org.slf4j:slf4j-api:2.0.17");
+            coords.add("org.apache.logging.log4j:log4j-core:2.25.3");
+            coords.add("org.apache.logging.log4j:log4j-slf4j2-impl:2.25.3");
+        } else {
+            coords.add("org.slf4j:slf4j-reload4j:1.7.36");
+            coords.add("ch.qos.reload4j:reload4j:1.2.25");
+        }
+        return coords;
+    }
+
+    private void resolve(KafkaVersion version, Path target) throws IOException {
+        RepositorySystem system = new RepositorySystemSupplier().get();
+        try {
+            RepositorySystemSession session = session(system);
+            CollectRequest collect = new CollectRequest();
+            for (String coords : artifacts(version)) {
+                collect.addDependency(new Dependency(new DefaultArtifact(coords), JavaScopes.RUNTIME));
+            }
+            collect.addRepository(new RemoteRepository.Builder("central", "default", centralUrl()).build());
+            DependencyRequest request = new DependencyRequest(collect, DependencyFilterUtils.classpathFilter(JavaScopes.RUNTIME));
+            List<ArtifactResult> results = system.resolveDependencies(session, request).getArtifactResults();
+            Path tmp = Files.createTempDirectory(cacheRoot, version + ".partial");
+            for (ArtifactResult r : results) {
+                Path jar = r.getArtifact().getFile().toPath();
+                Files.copy(jar, tmp.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+            Files.writeString(tmp.resolve(COMPLETE), results.size() + " jars\n");
+            if (Files.exists(target)) {
+                deleteTree(target);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            progress.accept("Kafka " + version + " fetched: " + results.size() + " jars");
+        } catch (org.eclipse.aether.resolution.DependencyResolutionException e) {
+            throw new IOException("cannot fetch Kafka " + version + " from Maven Central (is it a released version,"
+                    + " and is the network reachable?): " + e.getMessage(), e);
+        } finally {
+            system.shutdown();
+        }
+    }
+
+    private static RepositorySystemSession session(RepositorySystem system) {
+        var session = new org.eclipse.aether.DefaultRepositorySystemSession();
+        Path local = Path.of(System.getProperty("user.home"), ".m2", "repository");
+        String override = System.getenv("KEKS_MAVEN_LOCAL_REPOSITORY");
+        if (override != null && !override.isBlank()) {
+            local = Path.of(override);
+        }
+        session.setLocalRepositoryManager(system.newLocalRepositoryManager(session, new LocalRepository(local.toFile())));
+        return session;
+    }
+
+    /**
+     * Maven Central's address, taken from Maven's own super POM (shipped in maven-model-builder)
+     * so keks follows Maven; KEKS_MAVEN_REPOSITORY points at a mirror instead.
+     */
+    static String centralUrl() throws IOException {
+        String override = System.getenv("KEKS_MAVEN_REPOSITORY");
+        if (override != null && !override.isBlank()) {
+            return override;
+        }
+        try (InputStream in = org.apache.maven.model.Model.class.getClassLoader()
+                .getResourceAsStream("org/apache/maven/model/pom-4.0.0.xml")) {
+            if (in == null) {
+                throw new IOException("Maven's super POM is not on the class path; set KEKS_MAVEN_REPOSITORY");
+            }
+            String pom = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            Matcher m = Pattern.compile("<repository>.*?<url>([^<]+)</url>", Pattern.DOTALL).matcher(pom);
+            if (!m.find()) {
+                throw new IOException("no repository in Maven's super POM; set KEKS_MAVEN_REPOSITORY");
+            }
+            return m.group(1).trim();
+        }
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted((a, b) -> b.compareTo(a)).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

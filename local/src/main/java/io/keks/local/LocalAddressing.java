@@ -1,0 +1,50 @@
+package io.keks.local;
+
+import io.keks.model.DesiredNode;
+import io.keks.model.ListenerSpec;
+import io.keks.model.NodeAddressing;
+import io.keks.model.VolumeSpec;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every node on 127.0.0.1. A listener's port is the manifest's port plus 100 per node id (plus the
+ * cluster's shift): broker 0 serves the seed's plain listener on 9092, broker 1 on 9192, and so on.
+ */
+public record LocalAddressing(Path clusterDir, int portShift, Optional<KeyStoreFiles> keyStoreTemplate)
+        implements NodeAddressing {
+    public static final String HOST = "127.0.0.1";
+
+    @Override
+    public String host(DesiredNode node) {
+        return HOST;
+    }
+
+    @Override
+    public int port(DesiredNode node, ListenerSpec listener) {
+        return port(node.id(), listener.port());
+    }
+
+    public int port(int nodeId, int listenerPort) {
+        return listenerPort + portShift + 100 * nodeId;
+    }
+
+    public Path nodeDir(int id) {
+        return clusterDir.resolve("nodes").resolve(String.valueOf(id));
+    }
+
+    @Override
+    public List<String> volumeDirs(DesiredNode node) {
+        return node.volumes().stream().map(v -> volumeDir(node.id(), v).toString()).toList();
+    }
+
+    public Path volumeDir(int nodeId, VolumeSpec v) {
+        return nodeDir(nodeId).resolve("data-" + v.id());
+    }
+
+    @Override
+    public Optional<KeyStoreFiles> keyStore(DesiredNode node) {
+        return keyStoreTemplate.map(t -> new KeyStoreFiles(nodeDir(node.id()).resolve("keystore.p12").toString(), t.password()));
+    }
+}

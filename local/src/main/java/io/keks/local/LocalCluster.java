@@ -1,0 +1,426 @@
+package io.keks.local;
+
+import io.keks.engine.ClusterObserver;
+import io.keks.engine.ObservedCluster;
+import io.keks.engine.security.ClusterCa;
+import io.keks.engine.topic.TopicReconciler;
+import io.keks.engine.topic.TopicStatus;
+import io.keks.model.ClusterModel;
+import io.keks.model.DesiredCluster;
+import io.keks.model.DesiredNode;
+import io.keks.model.KafkaVersion;
+import io.keks.model.ListenerSpec;
+import io.keks.model.NodeAddressing;
+import io.keks.model.ServerProperties;
+import io.keks.model.manifest.ManifestException;
+import io.keks.model.manifest.Manifests;
+import io.keks.model.manifest.Problem;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.SslConfigs;
+
+/**
+ * A Kafka cluster on this machine: the desired state read from its stored manifests, its
+ * remembered state, and the node processes. Created by {@link #apply} (new or changed manifests)
+ * or {@link #open} (what was applied before).
+ */
+public final class LocalCluster {
+    private final ClusterHome home;
+    private final Path dir;
+    private final ClusterState state;
+    private final DesiredCluster desired;
+    private final List<Problem> warnings;
+    private final LocalAddressing addressing;
+    private final Path libDir;
+    private final NodeProcesses processes;
+
+    /** Options of {@code up} and {@code apply}. A null port shift keeps the cluster's own (0 for a new one). */
+    public record Options(Integer portShift, long maxHeapBytes, Path kafkaBundle) {
+        public static Options defaults() {
+            return new Options(null, ClusterModel.Options.defaults().maxHeapBytes(), bundleFromSystem());
+        }
+
+        public static Path bundleFromSystem() {
+            String p = System.getProperty("keks.kafka.bundle", System.getenv("KEKS_KAFKA_BUNDLE"));
+            return p == null || p.isBlank() ? null : Path.of(p);
+        }
+    }
+
+    private LocalCluster(ClusterHome home, ClusterState state, DesiredCluster desired, List<Problem> warnings,
+                         Path libDir) throws IOException {
+        this.home = home;
+        this.dir = home.cluster(state.name());
+        this.state = state;
+        this.desired = desired;
+        this.warnings = warnings;
+        this.libDir = libDir;
+        this.addressing = new LocalAddressing(dir, state.portShift(), keyStorePassword(dir, desired)
+                .map(pw -> new NodeAddressing.KeyStoreFiles(null, pw)));
+        this.processes = new NodeProcesses(addressing, libDir, desired.version(), home.cdsCache());
+    }
+
+    /** Validates {@code manifests}, stores them and prepares every node (config, certificates, storage). */
+    public static LocalCluster apply(ClusterHome home, Manifests manifests, Options options, Progress progress)
+            throws IOException {
+        if (manifests.hasErrors()) {
+            throw new ManifestException(manifests.problems());
+        }
+        String name = manifests.kafkas().isEmpty() ? existingName(home, manifests)
+                : manifests.kafkas().get(0).resource().getMetadata().getName();
+        Path dir = home.cluster(name);
+        Optional<ClusterState> previous = Files.exists(dir.resolve("state.json"))
+                ? Optional.of(ClusterState.read(dir.resolve("state.json"))) : Optional.empty();
+        for (String other : home.clusterNames()) {
+            if (!other.equals(name) && open(home, other).anyNodeRunning()) {
+                throw new IllegalStateException("cluster " + other + " is running in " + home.root()
+                        + "; stop it with `keks down` or use another KEKS_HOME for " + name);
+            }
+        }
+        Manifests combined = previous.isPresent() ? mergeWithStored(dir, manifests) : manifests;
+        Map<String, List<Integer>> currentIds = previous.map(ClusterState::poolIds).orElse(Map.of());
+        ClusterModel.Result model = ClusterModel.build(combined, new ClusterModel.Options(currentIds, options.maxHeapBytes()));
+        DesiredCluster desired = model.cluster();
+        if (previous.isPresent()) {
+            KafkaVersion was = KafkaVersion.parse(previous.get().kafkaVersion()).orElseThrow();
+            if (!was.equals(desired.version())) {
+                throw new IllegalStateException("cluster " + name + " runs Kafka " + was + " and the manifest asks for "
+                        + desired.version() + "; version changes roll the cluster and come with `keks apply` of the"
+                        + " safe-changes release. Keep spec.kafka.version " + was + " for now");
+            }
+            Set<Integer> had = new TreeSet<>(previous.get().poolIds().values().stream().flatMap(List::stream).toList());
+            Set<Integer> want = new TreeSet<>(desired.poolIds().values().stream().flatMap(List::stream).toList());
+            if (!had.equals(want)) {
+                throw new IllegalStateException("the node pools now give nodes " + want + " but cluster " + name
+                        + " has " + had + "; scaling a running cluster comes with the safe-changes release."
+                        + " Keep the pools' replicas as they are for now");
+            }
+        }
+        Path libDir = new KafkaDistributions(options.kafkaBundle(), home.kafkaCache(), progress::step)
+                .libDir(desired.version());
+        ClusterState st = previous.orElseGet(() -> new ClusterState(name, desired.namespace(), Uuid.randomUuid().toString(),
+                options.portShift() == null ? 0 : options.portShift(), desired.version().toString(), Map.of(),
+                Set.of(), Map.of(), Map.of(), System.currentTimeMillis()));
+        if (options.portShift() != null && options.portShift() != st.portShift()) {
+            throw new IllegalStateException("cluster " + name + " was created with --port-shift " + st.portShift()
+                    + "; ports cannot change on an existing cluster (keks down --delete-data starts over)");
+        }
+        Map<Integer, String> dirIds = new HashMap<>(st.directoryIds());
+        for (DesiredNode n : desired.nodes()) {
+            dirIds.computeIfAbsent(n.id(), id -> Uuid.randomUuid().toString());
+        }
+        st = st.withDirectoryIds(dirIds).withPoolIds(desired.poolIds());
+        if (st.initialControllers().isEmpty()) {
+            st = st.withInitialControllers(desired.controllers().stream().map(DesiredNode::id).collect(Collectors.toSet()));
+        }
+        Files.createDirectories(dir);
+        st.write(dir.resolve("state.json"));
+        Files.writeString(dir.resolve("max-heap"), options.maxHeapBytes() + "\n");
+        StoredManifests.store(dir, manifests);
+        LocalCluster cluster = new LocalCluster(home, st, desired, model.warnings(), libDir);
+        cluster.writeNodeFiles(progress);
+        return cluster.formatNew(progress);
+    }
+
+    /** The cluster as last applied. */
+    public static LocalCluster open(ClusterHome home, String name) throws IOException {
+        Path dir = home.cluster(name);
+        if (!Files.exists(dir.resolve("state.json"))) {
+            throw new IllegalStateException("no cluster " + name + " in " + home.root() + "; start one with `keks up`");
+        }
+        ClusterState st = ClusterState.read(dir.resolve("state.json"));
+        ClusterModel.Result model = ClusterModel.build(StoredManifests.read(dir),
+                new ClusterModel.Options(st.poolIds(), maxHeapOf(dir)));
+        Path libDir = new KafkaDistributions(Options.bundleFromSystem(), home.kafkaCache(), m -> { })
+                .libDir(model.cluster().version());
+        return new LocalCluster(home, st, model.cluster(), model.warnings(), libDir);
+    }
+
+    private static String existingName(ClusterHome home, Manifests manifests) throws IOException {
+        return home.onlyCluster().orElseThrow(() -> new ManifestException(List.of(Problem.error("manifests", 0, "",
+                "no Kafka resource in these manifests and no single cluster in " + home.root()
+                        + " to apply them to; include the Kafka manifest"))));
+    }
+
+    private static Manifests mergeWithStored(Path dir, Manifests incoming) {
+        Manifests stored = StoredManifests.read(dir);
+        Set<String> replaced = new java.util.HashSet<>();
+        incoming.kafkas().forEach(s -> replaced.add("Kafka/" + s.resource().getMetadata().getName()));
+        incoming.nodePools().forEach(s -> replaced.add("KafkaNodePool/" + s.resource().getMetadata().getName()));
+        incoming.topics().forEach(s -> replaced.add("KafkaTopic/" + s.resource().getMetadata().getName()));
+        Manifests kept = Manifests.empty();
+        stored.kafkas().stream().filter(s -> !replaced.contains("Kafka/" + s.resource().getMetadata().getName())).forEach(kept.kafkas()::add);
+        stored.nodePools().stream().filter(s -> !replaced.contains("KafkaNodePool/" + s.resource().getMetadata().getName())).forEach(kept.nodePools()::add);
+        stored.topics().stream().filter(s -> !replaced.contains("KafkaTopic/" + s.resource().getMetadata().getName())).forEach(kept.topics()::add);
+        return incoming.plus(kept);
+    }
+
+    private static long maxHeapOf(Path dir) {
+        try {
+            Path f = dir.resolve("max-heap");
+            return Files.exists(f) ? Long.parseLong(Files.readString(f).trim()) : ClusterModel.Options.defaults().maxHeapBytes();
+        } catch (IOException | NumberFormatException e) {
+            return ClusterModel.Options.defaults().maxHeapBytes();
+        }
+    }
+
+    private static Optional<String> keyStorePassword(Path dir, DesiredCluster desired) throws IOException {
+        if (desired.listeners().stream().noneMatch(ListenerSpec::tls)) {
+            return Optional.empty();
+        }
+        Path file = dir.resolve("ca").resolve("store-password");
+        if (!Files.exists(file)) {
+            ClusterHome.writePrivate(file, ClusterCa.newPassword().getBytes(StandardCharsets.UTF_8));
+        }
+        return Optional.of(Files.readString(file).trim());
+    }
+
+    private void writeNodeFiles(Progress progress) throws IOException {
+        Optional<ClusterCa> ca = clusterCa(progress);
+        for (DesiredNode node : desired.nodes()) {
+            Path nodeDir = addressing.nodeDir(node.id());
+            Files.createDirectories(nodeDir);
+            if (ca.isPresent() && node.isBroker() && !Files.exists(nodeDir.resolve("keystore.p12"))) {
+                String pw = addressing.keyStore(node).orElseThrow().password();
+                ClusterHome.writePrivate(nodeDir.resolve("keystore.p12"), ca.get().issueKeyStore(nodeName(node),
+                        List.of("localhost", nodeName(node)), List.of(LocalAddressing.HOST), Duration.ofDays(365),
+                        pw.toCharArray()));
+            }
+            String text = ServerProperties.render(ServerProperties.of(desired, node, addressing),
+                    "written by keks from the manifests of Kafka " + desired.name() + "; edits are overwritten");
+            ClusterHome.writePrivate(processes.configFile(node.id()), text.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private Optional<ClusterCa> clusterCa(Progress progress) throws IOException {
+        if (desired.listeners().stream().noneMatch(ListenerSpec::tls)) {
+            return Optional.empty();
+        }
+        Path caDir = dir.resolve("ca");
+        Path cert = caDir.resolve("ca.crt");
+        Path key = caDir.resolve("ca.key");
+        if (Files.exists(cert) && Files.exists(key)) {
+            return Optional.of(ClusterCa.load(Files.readString(cert), Files.readString(key)));
+        }
+        progress.step("creating the cluster CA for the TLS listeners (" + caDir + ")");
+        ClusterCa ca = ClusterCa.create(desired.name(), Duration.ofDays(365 * 2));
+        ClusterHome.writePrivate(key, ca.keyPem().getBytes(StandardCharsets.UTF_8));
+        Files.writeString(cert, ca.certificatePem());
+        String pw = keyStorePassword(dir, desired).orElseThrow();
+        ClusterHome.writePrivate(caDir.resolve("truststore.p12"), ca.trustStore(pw.toCharArray()));
+        return Optional.of(ca);
+    }
+
+    /** Formats the storage of nodes that have never been formatted, in this JVM. */
+    private LocalCluster formatNew(Progress progress) throws IOException {
+        List<DesiredNode> todo = desired.nodes().stream().filter(n -> !state.formatted().containsKey(n.id())).toList();
+        if (todo.isEmpty()) {
+            return this;
+        }
+        progress.step("formatting storage of " + todo.size() + " node(s)");
+        String initial = desired.controllers().stream().filter(c -> state.initialControllers().contains(c.id()))
+                .map(c -> c.id() + "@" + LocalAddressing.HOST + ":" + addressing.port(c, ListenerSpec.CONTROLPLANE)
+                        + ":" + state.directoryIds().get(c.id()))
+                .collect(Collectors.joining(","));
+        Map<Integer, String> formatted = new LinkedHashMap<>(state.formatted());
+        try (StorageFormatter formatter = new StorageFormatter(libDir)) {
+            for (DesiredNode node : todo) {
+                List<String> args = new ArrayList<>();
+                if (node.isController() && state.initialControllers().contains(node.id())) {
+                    args.addAll(List.of("--initial-controllers", initial));
+                } else {
+                    args.add("--no-initial-controllers");
+                }
+                if (desired.metadataVersion() != null) {
+                    args.addAll(List.of("--release-version", desired.metadataVersion()));
+                }
+                args.add("--ignore-formatted");
+                formatter.format(processes.configFile(node.id()), state.clusterId(), args);
+                formatted.put(node.id(), desired.version().toString());
+            }
+        }
+        ClusterState st = state.withFormatted(formatted);
+        st.write(dir.resolve("state.json"));
+        return new LocalCluster(home, st, desired, warnings, libDir);
+    }
+
+    public DesiredCluster desired() {
+        return desired;
+    }
+
+    public ClusterState state() {
+        return state;
+    }
+
+    public List<Problem> warnings() {
+        return warnings;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public ClusterHome home() {
+        return home;
+    }
+
+    public LocalAddressing addressing() {
+        return addressing;
+    }
+
+    public String nodeName(DesiredNode node) {
+        return desired.name() + "-" + node.pool() + "-" + node.id();
+    }
+
+    public Path logFile(int id) {
+        return processes.logFile(id);
+    }
+
+    public Optional<ProcessHandle> process(int id) {
+        return processes.find(id);
+    }
+
+    public boolean anyNodeRunning() {
+        return desired.nodes().stream().anyMatch(n -> processes.find(n.id()).isPresent());
+    }
+
+    /** Ports that nodes which are not running would need but something else holds. */
+    public List<String> busyPorts() {
+        List<String> busy = new ArrayList<>();
+        for (DesiredNode n : desired.nodes()) {
+            if (processes.find(n.id()).isPresent()) {
+                continue;
+            }
+            List<ListenerSpec> ls = new ArrayList<>();
+            if (n.isController()) {
+                ls.add(ListenerSpec.CONTROLPLANE);
+            }
+            if (n.isBroker()) {
+                ls.add(ListenerSpec.REPLICATION);
+                ls.addAll(desired.listeners());
+            }
+            for (ListenerSpec l : ls) {
+                int port = addressing.port(n, l);
+                try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName(LocalAddressing.HOST))) {
+                    s.setReuseAddress(true);
+                } catch (IOException e) {
+                    busy.add(port + " (" + nodeName(n) + ", listener " + l.name() + ")");
+                }
+            }
+        }
+        return busy;
+    }
+
+    /** Starts one node's JVM. The lowest broker trains the class archive while there is none. */
+    public ProcessHandle start(DesiredNode node) throws IOException {
+        int trainer = desired.brokers().stream().mapToInt(DesiredNode::id).min().orElse(-1);
+        return processes.start(node, node.id() == trainer);
+    }
+
+    public boolean stopNode(int id, Duration grace) {
+        return processes.stop(id, grace);
+    }
+
+    public void killNode(int id) {
+        processes.kill(id);
+    }
+
+    /** Stops every node, brokers first: a broker shutting down needs the controllers to hand off its leaders. */
+    public void stopAll(Duration grace, Progress progress) {
+        List<DesiredNode> order = new ArrayList<>(desired.nodes().stream().filter(n -> !n.isController()).toList());
+        order.addAll(desired.nodes().stream().filter(DesiredNode::isController).toList());
+        List<DesiredNode> brokers = order.stream().filter(n -> !n.isController()).toList();
+        stopInParallel(brokers, grace, progress);
+        stopInParallel(order.stream().filter(DesiredNode::isController).toList(), grace, progress);
+    }
+
+    private void stopInParallel(List<DesiredNode> nodes, Duration grace, Progress progress) {
+        List<Thread> threads = new ArrayList<>();
+        for (DesiredNode n : nodes) {
+            if (processes.find(n.id()).isEmpty()) {
+                continue;
+            }
+            progress.step("stopping " + nodeName(n));
+            threads.add(Thread.ofVirtual().start(() -> processes.stop(n.id(), grace)));
+        }
+        for (Thread t : threads) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Client properties for a listener (the first one when {@code listenerName} is null). */
+    public Properties clientProperties(String listenerName) throws IOException {
+        ListenerSpec listener = listener(listenerName);
+        Properties p = new Properties();
+        p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap(listener));
+        if (listener.tls()) {
+            p.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SSL");
+            p.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PKCS12");
+            p.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, dir.resolve("ca").resolve("truststore.p12").toString());
+            p.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, keyStorePassword(dir, desired).orElseThrow());
+        }
+        return p;
+    }
+
+    public ListenerSpec listener(String name) {
+        if (name == null) {
+            return desired.listeners().get(0);
+        }
+        return desired.listeners().stream().filter(l -> l.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no listener \"" + name + "\" in Kafka " + desired.name()
+                        + "; it has " + desired.listeners().stream().map(ListenerSpec::name).toList()));
+    }
+
+    public String bootstrap(ListenerSpec listener) {
+        return desired.brokers().stream().map(b -> LocalAddressing.HOST + ":" + addressing.port(b, listener))
+                .collect(Collectors.joining(","));
+    }
+
+    /** An Admin client for keks' own calls, on the first listener. The caller closes it. */
+    public Admin admin() throws IOException {
+        Properties p = clientProperties(null);
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
+        p.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500");
+        p.put(AdminClientConfig.CLIENT_ID_CONFIG, "keks");
+        return Admin.create(p);
+    }
+
+    /** Whether every desired broker serves and every controller votes in a quorum with a leader. */
+    public boolean isReady(ObservedCluster o) {
+        return o.quorumLeader().isPresent()
+                && desired.brokers().stream().allMatch(b -> o.brokerServing(b.id()))
+                && desired.controllers().stream().allMatch(c -> o.voters().contains(c.id()));
+    }
+
+    public ObservedCluster observe(Admin admin, long timeoutMs) throws Exception {
+        return new ClusterObserver(admin, timeoutMs).observe();
+    }
+
+    public List<TopicStatus> reconcileTopics(Admin admin) throws InterruptedException {
+        return new TopicReconciler(admin, 30_000).reconcile(desired.topics());
+    }
+}

@@ -1,0 +1,176 @@
+package io.keks.local;
+
+import io.keks.model.DesiredNode;
+import io.keks.model.KafkaVersion;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts, finds and stops the JVM of each node. A node is identified by the pid in its pid file,
+ * and only counted as ours while that process still runs kafka.Kafka with the node's config.
+ */
+final class NodeProcesses {
+    private final LocalAddressing addressing;
+    private final Path libDir;
+    private final KafkaVersion version;
+    private final Path cdsDir;
+
+    NodeProcesses(LocalAddressing addressing, Path libDir, KafkaVersion version, Path cdsDir) {
+        this.addressing = addressing;
+        this.libDir = libDir;
+        this.version = version;
+        this.cdsDir = cdsDir;
+    }
+
+    Path configFile(int id) {
+        return addressing.nodeDir(id).resolve("server.properties");
+    }
+
+    Path logFile(int id) {
+        return addressing.nodeDir(id).resolve("kafka.log");
+    }
+
+    private Path pidFile(int id) {
+        return addressing.nodeDir(id).resolve("pid");
+    }
+
+    /** The running process of node {@code id}, if there is one. */
+    Optional<ProcessHandle> find(int id) {
+        try {
+            Path pidFile = pidFile(id);
+            if (!Files.exists(pidFile)) {
+                return Optional.empty();
+            }
+            long pid = Long.parseLong(Files.readString(pidFile).trim());
+            String config = configFile(id).toString();
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                    .filter(p -> p.info().arguments().map(a -> List.of(a).contains(config)).orElse(true));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Starts the node's JVM; its output is appended to kafka.log. */
+    ProcessHandle start(DesiredNode node, boolean trainClassCache) throws IOException {
+        Path dir = addressing.nodeDir(node.id());
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xms" + node.heap().xms());
+        cmd.add("-Xmx" + node.heap().xmx());
+        cmd.add("-XX:+ExitOnOutOfMemoryError");
+        cmd.add("-Djava.awt.headless=true");
+        Path archive = classArchive();
+        if (Files.exists(archive)) {
+            cmd.add("-XX:SharedArchiveFile=" + archive);
+            cmd.add("-Xlog:cds=off,cds+dynamic=off");
+        } else if (trainClassCache) {
+            Files.createDirectories(cdsDir);
+            cmd.add("-XX:ArchiveClassesAtExit=" + trainingArchive(node.id()));
+            cmd.add("-Xlog:cds=off,cds+dynamic=off");
+        }
+        cmd.add("-Dkafka.logs.dir=" + dir);
+        if (version.atLeast(new KafkaVersion(4, 0, 0))) {
+            cmd.add("-Dlog4j2.configurationFile=" + writeLogConfig(dir.getParent().getParent(), "log4j2.properties", LOG4J2));
+        } else {
+            cmd.add("-Dlog4j.configuration=file:" + writeLogConfig(dir.getParent().getParent(), "log4j.properties", LOG4J1));
+        }
+        cmd.add("-cp");
+        cmd.add(libDir.resolve("*").toString());
+        cmd.add("kafka.Kafka");
+        cmd.add(configFile(node.id()).toString());
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(node.id()).toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Process p = pb.start();
+        Files.writeString(pidFile(node.id()), p.pid() + "\n");
+        return p.toHandle();
+    }
+
+    /** Stops the node (SIGTERM, so a broker shuts down in a controlled way), killing it after {@code grace}. */
+    boolean stop(int id, Duration grace) {
+        Optional<ProcessHandle> handle = find(id);
+        if (handle.isEmpty()) {
+            return false;
+        }
+        ProcessHandle p = handle.get();
+        p.destroy();
+        try {
+            p.onExit().get(grace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            p.destroyForcibly();
+            try {
+                p.onExit().get(10, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // reported by the caller through find()
+            }
+        }
+        adoptTrainedArchive(id);
+        return true;
+    }
+
+    /** Kills the node at once, as a crash would. */
+    void kill(int id) {
+        find(id).ifPresent(ProcessHandle::destroyForcibly);
+    }
+
+    private Path classArchive() {
+        return cdsDir.resolve("kafka-" + version + "-jdk-" + Runtime.version().toString().replace('+', '_') + ".jsa");
+    }
+
+    private Path trainingArchive(int id) {
+        return cdsDir.resolve(classArchive().getFileName() + "." + id + ".tmp");
+    }
+
+    /** A node started to train the class archive writes it when it exits normally; keep it for the next start. */
+    private void adoptTrainedArchive(int id) {
+        Path tmp = trainingArchive(id);
+        try {
+            if (Files.exists(tmp) && Files.size(tmp) > 0 && !Files.exists(classArchive())) {
+                Files.move(tmp, classArchive(), StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+            // only a missed speed-up
+        }
+    }
+
+    private static Path writeLogConfig(Path clusterDir, String name, String text) throws IOException {
+        Path file = clusterDir.resolve("conf").resolve(name);
+        if (!Files.exists(file) || !Files.readString(file).equals(text)) {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+        }
+        return file;
+    }
+
+    private static final String LOG4J2 = """
+            # Kafka node logging, written by keks: INFO to the node's kafka.log (its stdout)
+            rootLogger.level = INFO
+            rootLogger.appenderRef.stdout.ref = STDOUT
+            appender.stdout.type = Console
+            appender.stdout.name = STDOUT
+            appender.stdout.layout.type = PatternLayout
+            appender.stdout.layout.pattern = [%d] %p %m (%c)%n
+            logger.kafka.name = org.apache.kafka
+            logger.kafka.level = INFO
+            logger.request.name = kafka.request.logger
+            logger.request.level = WARN
+            """;
+
+    private static final String LOG4J1 = """
+            # Kafka node logging, written by keks: INFO to the node's kafka.log (its stdout)
+            log4j.rootLogger=INFO, stdout
+            log4j.appender.stdout=org.apache.log4j.ConsoleAppender
+            log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
+            log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
+            log4j.logger.kafka.request.logger=WARN
+            """;
+}

@@ -1,0 +1,77 @@
+package io.keks.local;
+
+import io.keks.engine.ObservedCluster;
+import io.keks.model.DesiredNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+
+/** Waits, with a bound, until the Admin API shows the cluster ready, reporting what is still missing. */
+public final class Readiness {
+    private Readiness() {
+    }
+
+    public static ObservedCluster await(LocalCluster cluster, Admin admin, Duration timeout, Progress progress)
+            throws InterruptedException, IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "";
+        CountDownLatch never = new CountDownLatch(1);
+        while (true) {
+            String waiting;
+            try {
+                ObservedCluster o = cluster.observe(admin, 2000);
+                if (cluster.isReady(o)) {
+                    return o;
+                }
+                waiting = missing(cluster, o);
+            } catch (Exception e) {
+                waiting = "waiting for the first broker to answer";
+            }
+            if (!waiting.equals(last)) {
+                progress.step(waiting);
+                last = waiting;
+            }
+            List<DesiredNode> dead = cluster.desired().nodes().stream().filter(n -> cluster.process(n.id()).isEmpty()).toList();
+            if (System.nanoTime() > deadline) {
+                throw new IOException("the cluster was not ready after " + timeout.toSeconds() + " s (" + waiting + ")."
+                        + hints(cluster, dead));
+            }
+            never.await(250, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    static String missing(LocalCluster cluster, ObservedCluster o) {
+        if (o.quorumLeader().isEmpty()) {
+            return "waiting for the controllers to elect a leader";
+        }
+        String brokers = cluster.desired().brokers().stream().filter(b -> !o.brokerServing(b.id()))
+                .map(cluster::nodeName).collect(Collectors.joining(", "));
+        String controllers = cluster.desired().controllers().stream().filter(c -> !o.voters().contains(c.id()))
+                .map(cluster::nodeName).collect(Collectors.joining(", "));
+        if (!brokers.isEmpty()) {
+            return "waiting for brokers to register and be unfenced: " + brokers;
+        }
+        return "waiting for controllers to join the quorum: " + controllers;
+    }
+
+    private static String hints(LocalCluster cluster, List<DesiredNode> dead) {
+        StringBuilder sb = new StringBuilder();
+        for (DesiredNode n : dead) {
+            Path log = cluster.logFile(n.id());
+            sb.append("\n  ").append(cluster.nodeName(n)).append(" is not running; last lines of ").append(log).append(':');
+            try {
+                List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
+                lines.subList(Math.max(0, lines.size() - 5), lines.size()).forEach(l -> sb.append("\n    ").append(l));
+            } catch (IOException e) {
+                sb.append(" (unreadable)");
+            }
+        }
+        return sb.toString();
+    }
+}

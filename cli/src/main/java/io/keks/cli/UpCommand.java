@@ -85,7 +85,7 @@ final class UpCommand implements Callable<Integer> {
             return 2;
         }
         Progress progress = m -> {
-            out.println("  " + m);
+            out.printf("  [%4.1fs] %s%n", (System.nanoTime() - started) / 1e9, m);
             out.flush();
         };
         ClusterHome home = ClusterHome.fromEnvironment();

@@ -66,6 +66,16 @@ final class NodeProcesses {
         cmd.add("-Xms" + node.heap().xms());
         cmd.add("-Xmx" + node.heap().xmx());
         cmd.add("-XX:+ExitOnOutOfMemoryError");
+        if (!node.isBroker()) {
+            // a controller's work is small and latency-bound: the client compiler and a serial
+            // collector start it with far less CPU, which the brokers starting beside it need
+            cmd.add("-XX:TieredStopAtLevel=1");
+            cmd.add("-XX:+UseSerialGC");
+        }
+        String extra = System.getenv("KEKS_NODE_JVM_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            cmd.addAll(List.of(extra.trim().split("\\s+")));
+        }
         cmd.add("-Djava.awt.headless=true");
         Path archive = classArchive();
         if (Files.exists(archive)) {

@@ -54,7 +54,7 @@ public final class ClusterCa {
     /** A new self-signed CA named after the cluster. */
     public static ClusterCa create(String clusterName, Duration validity) {
         try {
-            KeyPair pair = rsa();
+            KeyPair pair = newKeyPair();
             X500Name subject = new X500Name("O=io.keks, CN=cluster-ca " + clusterName);
             Instant now = Instant.now();
             JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(subject, serial(),
@@ -103,7 +103,7 @@ public final class ClusterCa {
     public byte[] issueKeyStore(String commonName, List<String> dnsNames, List<String> ipAddresses, Duration validity,
                                 char[] password) {
         try {
-            KeyPair pair = rsa();
+            KeyPair pair = newKeyPair();
             Instant now = Instant.now();
             JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(certificate, serial(),
                     Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(validity)),
@@ -114,7 +114,7 @@ public final class ClusterCa {
             ipAddresses.forEach(ip -> names.add(new GeneralName(GeneralName.iPAddress, ip)));
             b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
             b.addExtension(Extension.extendedKeyUsage, false,
                     new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
             b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(certificate));
@@ -153,9 +153,10 @@ public final class ClusterCa {
         return out.toByteArray();
     }
 
-    private static KeyPair rsa() throws GeneralSecurityException {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-        g.initialize(2048, RANDOM);
+    /** EC P-256: as strong as RSA 3072 and generated in milliseconds rather than a second. */
+    private static KeyPair newKeyPair() throws GeneralSecurityException {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"), RANDOM);
         return g.generateKeyPair();
     }
 
@@ -166,7 +167,7 @@ public final class ClusterCa {
     private static X509Certificate sign(JcaX509v3CertificateBuilder b, PrivateKey signer)
             throws GeneralSecurityException {
         try {
-            ContentSigner s = new JcaContentSignerBuilder("SHA256withRSA").build(signer);
+            ContentSigner s = new JcaContentSignerBuilder("SHA256withECDSA").build(signer);
             return new JcaX509CertificateConverter().getCertificate(b.build(s));
         } catch (org.bouncycastle.operator.OperatorCreationException e) {
             throw new GeneralSecurityException(e);

@@ -95,6 +95,7 @@ public final class KafkaDistributions {
             collect.addRepository(new RemoteRepository.Builder("central", "default", centralUrl()).build());
             DependencyRequest request = new DependencyRequest(collect, DependencyFilterUtils.classpathFilter(JavaScopes.RUNTIME));
             List<ArtifactResult> results = system.resolveDependencies(session, request).getArtifactResults();
+            Files.createDirectories(cacheRoot);
             Path tmp = Files.createTempDirectory(cacheRoot, version + ".partial");
             for (ArtifactResult r : results) {
                 Path jar = r.getArtifact().getFile().toPath();
@@ -114,14 +115,29 @@ public final class KafkaDistributions {
         }
     }
 
-    private static RepositorySystemSession session(RepositorySystem system) {
-        var session = new org.eclipse.aether.DefaultRepositorySystemSession();
+    private RepositorySystemSession session(RepositorySystem system) {
+        // Maven's own session: it skips test, provided and optional dependencies of dependencies,
+        // as a Maven build does (a bare session walks them all, thousands of POMs)
+        var session = org.apache.maven.repository.internal.MavenRepositorySystemUtils.newSession();
+        // POMs interpolate ${java.version} and the like; without these they fail to build
+        session.setSystemProperties(System.getProperties());
+        session.setConfigProperties(System.getProperties());
         Path local = Path.of(System.getProperty("user.home"), ".m2", "repository");
         String override = System.getenv("KEKS_MAVEN_LOCAL_REPOSITORY");
         if (override != null && !override.isBlank()) {
             local = Path.of(override);
         }
         session.setLocalRepositoryManager(system.newLocalRepositoryManager(session, new LocalRepository(local.toFile())));
+        java.util.concurrent.atomic.AtomicInteger jars = new java.util.concurrent.atomic.AtomicInteger();
+        session.setTransferListener(new org.eclipse.aether.transfer.AbstractTransferListener() {
+            @Override
+            public void transferSucceeded(org.eclipse.aether.transfer.TransferEvent event) {
+                String name = event.getResource().getResourceName();
+                if (name.endsWith(".jar") && jars.incrementAndGet() % 10 == 0) {
+                    progress.accept("downloaded " + jars.get() + " jars");
+                }
+            }
+        });
         return session;
     }
 

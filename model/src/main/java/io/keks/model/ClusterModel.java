@@ -225,7 +225,10 @@ public final class ClusterModel {
                 continue;
             }
             if (l.getType() == null) {
-                problems.add(kafka.error(at + "/type", "type is missing; use internal for a cluster-local listener"));
+                var raw = kafka.document().tree().at(at + "/type");
+                problems.add(kafka.error(at + "/type", raw.isMissingNode() ? "type is missing; use internal for a cluster-local listener"
+                        : "unknown listener type \"" + raw.asText() + "\"; use internal, cluster-ip, nodeport, loadbalancer,"
+                        + " route or ingress"));
             }
             if (l.getAuth() != null) {
                 problems.add(kafka.error(at + "/authentication", "listener authentication is not supported yet;"
@@ -305,6 +308,9 @@ public final class ClusterModel {
         }
         boolean anyBroker = mine.stream().anyMatch(p -> roles(p).contains(Role.BROKER));
         boolean anyController = mine.stream().anyMatch(p -> roles(p).contains(Role.CONTROLLER));
+        if (problems.stream().anyMatch(Problem::isError)) {
+            return mine; // a pool refused above may be the missing one; don't guess
+        }
         if (!anyBroker) {
             problems.add(kafka.error("", "no KafkaNodePool with role broker for Kafka " + name + "; add one with"
                     + " `roles: [broker]` and the label " + CLUSTER_LABEL + ": " + name));
@@ -408,9 +414,10 @@ public final class ClusterModel {
         try {
             return NodeIdAssigner.assign(requests);
         } catch (IllegalArgumentException e) {
-            Sourced<?> where = pools.stream().filter(p -> e.getMessage().contains("pool " + p.resource().getMetadata().getName()))
+            Sourced<?> where = pools.stream().filter(p -> e.getMessage().contains("pool " + p.resource().getMetadata().getName() + " "))
                     .findFirst().<Sourced<?>>map(p -> p).orElse(kafka);
-            problems.add(where.error(where == kafka ? "" : "/metadata/annotations", e.getMessage()));
+            String pointer = where == kafka ? "" : e.getMessage().startsWith("annotation") ? "/metadata/annotations" : "/status/nodeIds";
+            problems.add(where.error(pointer, e.getMessage()));
             return new LinkedHashMap<>();
         }
     }

@@ -37,8 +37,9 @@ public final class NodeIdAssigner {
         for (PoolRequest pool : ordered) {
             for (int id : pool.current()) {
                 if (!used.add(id)) {
-                    throw new IllegalArgumentException("node id " + id + " is used by more than one node pool ("
-                            + owner(result, id).orElse(pool.name()) + " and " + pool.name() + ")");
+                    throw new IllegalArgumentException("node id " + id + " of node pool " + pool.name()
+                            + " is also used by node pool " + owner(result, id).orElse(pool.name())
+                            + "; every node needs its own id");
                 }
             }
             result.put(pool.name(), new TreeSet<>(pool.current()));

@@ -1,7 +1,5 @@
 package io.keks.cli;
 
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -45,6 +43,9 @@ final class ConsumeCommand implements Callable<Integer> {
     @Mixin
     ClientOptions client;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         Properties p = client.properties();
@@ -56,7 +57,7 @@ final class ConsumeCommand implements Callable<Integer> {
         if (maxMessages != null) {
             p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(Math.max(1, Math.min(500, maxMessages))));
         }
-        PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+        java.io.PrintWriter out = spec.commandLine().getOut();
         AtomicBoolean stop = new AtomicBoolean();
         int printed = 0;
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
@@ -76,7 +77,7 @@ final class ConsumeCommand implements Callable<Integer> {
             } else {
                 List<PartitionInfo> parts = consumer.partitionsFor(topic, Duration.ofSeconds(30));
                 if (parts == null || parts.isEmpty()) {
-                    System.err.println("error: topic " + topic + " does not exist");
+                    spec.commandLine().getErr().println("error: topic " + topic + " does not exist");
                     return 1;
                 }
                 List<TopicPartition> tps = parts.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
@@ -118,7 +119,8 @@ final class ConsumeCommand implements Callable<Integer> {
                 // Ctrl-C: the hook is already running and waits for us
             }
         }
-        System.err.println("Processed a total of " + printed + " messages");
+        spec.commandLine().getErr().println("Processed a total of " + printed + " messages");
+        spec.commandLine().getErr().flush();
         return 0;
     }
 

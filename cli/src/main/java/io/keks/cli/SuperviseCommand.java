@@ -73,6 +73,7 @@ final class SuperviseCommand implements Callable<Integer> {
         cmd.add("-Xmx128m");
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-XX:TieredStopAtLevel=1");
+        cmd.add("-Dkeks.home=" + cluster.home().root());
         for (String prop : List.of("keks.kafka.bundle", "keks.install.dir")) {
             if (System.getProperty(prop) != null) {
                 cmd.add("-D" + prop + "=" + System.getProperty(prop));

@@ -22,8 +22,9 @@ import java.util.stream.Stream;
  */
 public record ClusterHome(Path root) {
 
+    /** KEKS_HOME, or the keks.home system property (which wins; tests and child processes use it). */
     public static ClusterHome fromEnvironment() {
-        String env = System.getenv("KEKS_HOME");
+        String env = System.getProperty("keks.home", System.getenv("KEKS_HOME"));
         return new ClusterHome(env != null && !env.isBlank() ? Path.of(env).toAbsolutePath()
                 : Path.of(System.getProperty("user.home"), ".keks"));
     }

@@ -30,9 +30,7 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -71,15 +69,13 @@ public final class ClusterCa {
 
     /** Loads a CA saved with {@link #certificatePem()} and {@link #keyPem()}. */
     public static ClusterCa load(String certificatePem, String keyPem) {
-        try (PEMParser certs = new PEMParser(new StringReader(certificatePem));
-             PEMParser keys = new PEMParser(new StringReader(keyPem))) {
+        try (PEMParser certs = new PEMParser(new StringReader(certificatePem))) {
             X509Certificate cert = new JcaX509CertificateConverter().getCertificate((X509CertificateHolder) certs.readObject());
-            Object k = keys.readObject();
-            JcaPEMKeyConverter conv = new JcaPEMKeyConverter();
-            PrivateKey key = k instanceof PEMKeyPair kp ? conv.getKeyPair(kp).getPrivate()
-                    : conv.getPrivateKey((org.bouncycastle.asn1.pkcs.PrivateKeyInfo) k);
+            String body = keyPem.replace(PKCS8_BEGIN, "").replace(PKCS8_END, "").replaceAll("\\s", "");
+            PrivateKey key = java.security.KeyFactory.getInstance(cert.getPublicKey().getAlgorithm())
+                    .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(java.util.Base64.getDecoder().decode(body)));
             return new ClusterCa(cert, key);
-        } catch (IOException | GeneralSecurityException | ClassCastException e) {
+        } catch (IOException | GeneralSecurityException | ClassCastException | IllegalArgumentException e) {
             throw new IllegalStateException("cannot read the cluster CA: " + e.getMessage(), e);
         }
     }
@@ -92,8 +88,13 @@ public final class ClusterCa {
         return pem(certificate);
     }
 
+    private static final String PKCS8_BEGIN = "-----BEGIN PRIVATE KEY-----";
+    private static final String PKCS8_END = "-----END PRIVATE KEY-----";
+
+    /** The private key as PKCS#8 PEM (BEGIN PRIVATE KEY), the form every TLS tool reads. */
     public String keyPem() {
-        return pem(key);
+        return PKCS8_BEGIN + "\n" + java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .encodeToString(key.getEncoded()) + "\n" + PKCS8_END + "\n";
     }
 
     /**

@@ -208,6 +208,66 @@ class SeedClusterTest {
     }
 
     @Test
+    @Order(6)
+    void applyGrowsPartitionsAndChangesConfigButRefusesToShrink() throws Exception {
+        Path dir = Files.createTempDirectory(home, "topics");
+        Path grow = dir.resolve("orders.yaml");
+        Files.writeString(grow, topic("orders", 3, "retention.ms: 3600000"));
+        assertThat(KeksCli.run("apply", "-f", grow.toString()).exitCode()).isZero();
+
+        Files.writeString(grow, topic("orders", 6, "retention.ms: 7200000"));
+        KeksCli.Result grown = KeksCli.run("apply", "-f", grow.toString());
+        assertThat(grown.exitCode()).as(grown.out() + grown.err()).isZero();
+        assertThat(grown.out()).contains("kafkatopic/orders ready (6 partitions, 3 replicas)");
+        try (Admin admin = cluster().admin()) {
+            assertThat(admin.describeTopics(List.of("orders")).allTopicNames().get(30, TimeUnit.SECONDS)
+                    .get("orders").partitions()).hasSize(6);
+            ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, "orders");
+            assertThat(admin.describeConfigs(List.of(r)).all().get(30, TimeUnit.SECONDS).get(r)
+                    .get("retention.ms").value()).isEqualTo("7200000");
+        }
+
+        Files.writeString(grow, topic("orders", 2, "retention.ms: 7200000"));
+        KeksCli.Result shrink = KeksCli.run("apply", "-f", grow.toString());
+        assertThat(shrink.exitCode()).isEqualTo(1);
+        assertThat(shrink.out()).contains("kafkatopic/orders NOT ready: NotSupported: Kafka cannot decrease partitions:"
+                + " the topic has 6, the KafkaTopic asks for 2");
+        KeksCli.Result list = KeksCli.run("get", "kafkatopics");
+        assertThat(list.out()).containsPattern("orders\\s+cluster\\s+2\\s+3\\s+False")
+                .containsPattern("test-topic\\s+cluster\\s+12\\s+3\\s+True");
+        // put the manifest back in line with the topic so the restart below reconciles cleanly
+        Files.writeString(grow, topic("orders", 6, "retention.ms: 7200000"));
+        assertThat(KeksCli.run("apply", "-f", grow.toString()).exitCode()).isZero();
+    }
+
+    @Test
+    @Order(7)
+    void aBadManifestIsRefusedWithItsLineAndTheClusterIsUntouched() throws Exception {
+        Path bad = Files.createTempDirectory(home, "bad").resolve("bad.yaml");
+        Files.writeString(bad, topic("orders", 6, "retention.ms: 7200000").replace("replicas: 3", "replicas: three"));
+        KeksCli.Result r = KeksCli.run("apply", "-f", bad.toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains(bad + ":9: spec.replicas: expected an integer, got the string \"three\"");
+        assertThat(status().path("ready").asBoolean()).isTrue();
+    }
+
+    static String topic(String name, int partitions, String config) {
+        return """
+                apiVersion: kafka.strimzi.io/v1beta2
+                kind: KafkaTopic
+                metadata:
+                  name: %s
+                  labels:
+                    strimzi.io/cluster: cluster
+                spec:
+                  partitions: %d
+                  replicas: 3
+                  config:
+                    %s
+                """.formatted(name, partitions, config);
+    }
+
+    @Test
     @Order(9)
     void downThenUpKeepsTheData() throws Exception {
         KeksCli.Result d = KeksCli.run("down");

@@ -1,0 +1,70 @@
+package io.keks.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.keks.engine.ManifestFiles;
+import io.keks.engine.ObservedCluster;
+import io.keks.engine.topic.TopicStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The seed's exact manifest asks for Kafka 3.9.0, which keks does not bundle: it is fetched from
+ * Maven Central on first use, and the cluster runs that version.
+ */
+class Kafka39ClusterTest {
+    static Path home;
+    static LocalCluster cluster;
+    static Supervisor supervisor;
+
+    @BeforeAll
+    static void start() throws Exception {
+        home = Files.createTempDirectory("keks-39-test");
+        Path examples = Path.of(System.getProperty("keks.install.dir", ".."), "examples");
+        var manifests = ManifestFiles.read(List.of(examples.resolve("seed-3.9"), examples.resolve("kafka-topics.yaml")));
+        cluster = LocalCluster.apply(new ClusterHome(home), manifests,
+                new LocalCluster.Options(PortShifts.free(), 512L << 20, LocalCluster.Options.bundleFromSystem()), Progress.SILENT);
+        supervisor = new Supervisor(cluster, Progress.SILENT);
+        supervisor.startMissing();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (supervisor != null) {
+            supervisor.requestStop();
+        }
+        if (cluster != null) {
+            cluster.stopAll(Duration.ofSeconds(60), Progress.SILENT);
+        }
+        try (Stream<Path> pids = Files.walk(home)) {
+            for (Path p : pids.filter(f -> f.getFileName().toString().equals("pid")).toList()) {
+                ProcessHandle.of(Long.parseLong(Files.readString(p).trim())).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
+    @Test
+    void theSeedClusterRunsOnKafka390() throws Exception {
+        try (Admin admin = cluster.admin()) {
+            ObservedCluster o = Readiness.await(cluster, admin, Duration.ofSeconds(180), Progress.SILENT);
+            assertThat(o.brokers()).containsExactlyInAnyOrder(0, 1, 2);
+            assertThat(o.voters()).containsExactlyInAnyOrder(3, 4, 5);
+            var features = admin.describeFeatures().featureMetadata().get(30, TimeUnit.SECONDS);
+            assertThat(features.finalizedFeatures().get("metadata.version").maxVersionLevel())
+                    .as("3.9-IV0 is metadata.version level 21").isEqualTo((short) 21);
+            List<TopicStatus> topics = cluster.reconcileTopics(admin);
+            assertThat(topics).singleElement().satisfies(t -> assertThat(t.ready()).as(t.message()).isTrue());
+        }
+        String command = cluster.process(0).orElseThrow().info().commandLine().orElse("");
+        assertThat(command).contains(home.resolve("kafka").resolve("3.9.0").toString());
+        assertThat(Files.readString(cluster.logFile(0))).contains("Kafka version: 3.9.0");
+    }
+}

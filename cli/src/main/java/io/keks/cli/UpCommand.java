@@ -112,7 +112,8 @@ final class UpCommand implements Callable<Integer> {
             if (!busy.isEmpty()) {
                 err.println("error: ports in use: " + String.join(", ", busy) + ". Stop what uses them"
                         + (cluster.state().portShift() == 0 && !cluster.anyNodeRunning()
-                        ? ", or give a new cluster other ports with `keks down --delete-data` then `keks up --port-shift 1000`" : ""));
+                        ? ", or start this new cluster on other ports: `keks down --delete-data`, then `keks up --port-shift "
+                        + io.keks.local.PortShifts.free() + "` (free now)" : ""));
                 return 1;
             }
             out.println("Starting Kafka cluster " + cluster.desired().name() + " (Kafka " + cluster.desired().version()

@@ -59,7 +59,7 @@ class SeedClusterTest {
     static void up() throws IOException {
         home = Files.createTempDirectory("keks-seed-test");
         System.setProperty("keks.home", home.toString());
-        shift = KeksCli.freePortShift();
+        shift = io.keks.local.PortShifts.free();
         KeksCli.Result r = KeksCli.run("up", "-d", "--port-shift", String.valueOf(shift),
                 "-f", EXAMPLES + "/kafka-manifests", "-f", EXAMPLES + "/kafka-topics.yaml");
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();

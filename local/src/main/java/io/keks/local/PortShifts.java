@@ -4,12 +4,15 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** A port shift under which the seed cluster's ports (9090..9593 + shift) are all free now. */
-final class PortShifts {
+/**
+ * Finds a {@code --port-shift} under which a cluster of up to six nodes (ids 0-5) with listeners on
+ * 9092/9093 finds every port free right now: for tests, and to suggest one when the ports are busy.
+ */
+public final class PortShifts {
     private PortShifts() {
     }
 
-    static int free() {
+    public static int free() {
         for (int attempt = 0; attempt < 50; attempt++) {
             int shift = 1000 * ThreadLocalRandom.current().nextInt(10, 50);
             if (free(shift)) {

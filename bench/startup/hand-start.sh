@@ -7,9 +7,14 @@ set -euo pipefail
 lib=$(cd "$1" && pwd); java=$2; base=${3:-19000}
 work=$(mktemp -d)
 pids=()
+stop() { # stop the given pids and wait for them to exit
+  for p in "$@"; do kill "$p" 2>/dev/null || true; done
+  for p in "$@"; do while kill -0 "$p" 2>/dev/null; do sleep 0.2; done; done
+}
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do while kill -0 "$p" 2>/dev/null; do sleep 0.2; done; done
+  # brokers (started last) before controllers: a broker shutting down needs the quorum
+  [ ${#pids[@]} -gt 3 ] && stop "${pids[@]:3}"
+  [ ${#pids[@]} -gt 0 ] && stop "${pids[@]:0:3}"
   rm -rf "$work"
 }
 trap cleanup EXIT

@@ -65,15 +65,49 @@ public final class Supervisor {
         }
     }
 
-    /** Starts every node that is not running, controllers and brokers together. */
-    public void startMissing() throws IOException {
+    /**
+     * Starts every node that is not running: controllers first, then, once the controllers accept
+     * connections on their quorum port, the brokers. Brokers that start before any controller
+     * listens were seen to miss registration until Kafka's 60 s registration timeout killed them.
+     */
+    public void startMissing() throws IOException, InterruptedException {
+        boolean started = false;
         for (DesiredNode n : cluster.desired().nodes()) {
-            if (cluster.process(n.id()).isEmpty()) {
+            if (n.isController() && cluster.process(n.id()).isEmpty()) {
+                progress.step("starting " + cluster.nodeName(n) + " (" + n.processRoles() + ")");
+                launch(n, false);
+                started = true;
+            }
+        }
+        if (started) {
+            awaitControllersListening(Duration.ofSeconds(30));
+        }
+        for (DesiredNode n : cluster.desired().nodes()) {
+            if (!n.isController() && cluster.process(n.id()).isEmpty()) {
                 progress.step("starting " + cluster.nodeName(n) + " (" + n.processRoles() + ")");
                 launch(n, false);
             }
         }
         writeRecords();
+    }
+
+    private void awaitControllersListening(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (DesiredNode c : cluster.desired().controllers()) {
+            int port = cluster.addressing().port(c, io.keks.model.ListenerSpec.CONTROLPLANE);
+            while (!accepts(port) && System.nanoTime() < deadline && cluster.process(c.id()).isPresent()) {
+                stop.await(50, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    private static boolean accepts(int port) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress(LocalAddressing.HOST, port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private void launch(DesiredNode n, boolean restart) throws IOException {

@@ -105,6 +105,7 @@ final class UpCommand implements Callable<Integer> {
         Optional<ProcessHandle> supervisor = SuperviseCommand.running(cluster.dir());
         Supervisor inProcess = null;
         CountDownLatch stopped = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
         if (supervisor.isPresent()) {
             out.println("Cluster " + cluster.desired().name() + " is already running (supervisor pid " + supervisor.get().pid() + ")");
         } else {
@@ -117,8 +118,8 @@ final class UpCommand implements Callable<Integer> {
                 return 1;
             }
             out.println("Starting Kafka cluster " + cluster.desired().name() + " (Kafka " + cluster.desired().version()
-                    + ", " + cluster.desired().controllers().size() + " controllers, " + cluster.desired().brokers().size()
-                    + " brokers) in " + cluster.dir());
+                    + ", " + count(cluster.desired().controllers().size(), "controller") + ", "
+                    + count(cluster.desired().brokers().size(), "broker") + ") in " + cluster.dir());
             if (detach) {
                 SuperviseCommand.spawn(cluster);
             } else {
@@ -134,6 +135,7 @@ final class UpCommand implements Callable<Integer> {
                     }
                 });
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    stopping.set(true);
                     out.println();
                     out.println("Stopping cluster " + cluster.desired().name() + " (brokers first)");
                     sup.requestStop();
@@ -162,9 +164,13 @@ final class UpCommand implements Callable<Integer> {
             if (detach || supervisor.isPresent()) {
                 return topics.stream().allMatch(TopicStatus::ready) ? 0 : 1;
             }
-            liveStatus(cluster, admin, out, stopped);
+            liveStatus(cluster, admin, out, stopped, stopping);
         }
         return 0;
+    }
+
+    private static String count(int n, String what) {
+        return n + " " + what + (n == 1 ? "" : "s");
     }
 
     private static void heapNotes(LocalCluster cluster, PrintWriter out) {
@@ -205,8 +211,8 @@ final class UpCommand implements Callable<Integer> {
     }
 
     /** Prints a line whenever a node changes state, until Ctrl-C stops the cluster. */
-    private static void liveStatus(LocalCluster cluster, Admin admin, PrintWriter out, CountDownLatch stopped)
-            throws InterruptedException {
+    private static void liveStatus(LocalCluster cluster, Admin admin, PrintWriter out, CountDownLatch stopped,
+                                   java.util.concurrent.atomic.AtomicBoolean stopping) throws InterruptedException {
         out.println("Watching the cluster; Ctrl-C stops it.");
         out.flush();
         String last = "";
@@ -214,7 +220,7 @@ final class UpCommand implements Callable<Integer> {
             ClusterStatus s = ClusterStatus.of(cluster, 2000);
             StringBuilder line = new StringBuilder(s.ready() ? "ready" : "NOT ready");
             s.nodes().forEach(n -> line.append(", ").append(n.name()).append(' ').append(n.state()));
-            if (!line.toString().equals(last)) {
+            if (!line.toString().equals(last) && !stopping.get()) {
                 out.println(java.time.LocalTime.now().withNano(0) + "  " + line);
                 out.flush();
                 last = line.toString();

@@ -10,7 +10,8 @@ cd "$root"
 ./keks --version >/dev/null
 java=$(ls -d /usr/lib/jvm/*/bin/java | while read -r j; do v=$("$j" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p'); [ "${v%%.*}" -ge 21 ] && echo "$j"; done | tail -n1)
 lib="$root/kafka-bundle/target/kafka/4.4.0"
-shift_ports=31000
+# both clusters stay below the ephemeral port range (32768 on Linux): no TCP self-connects
+shift_ports=12000
 out=$(mktemp -d)
 
 median() { sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.1f (min %.1f, max %.1f, n=%d)", m, a[1], a[NR], NR}'; }
@@ -39,7 +40,7 @@ done
 rm -rf "$home"
 echo "== baseline: hand start of the same six nodes (bench/startup/hand-start.sh)"
 for i in $(seq "$runs"); do
-  t=$(bench/startup/hand-start.sh "$lib" "$java" 41000 | sed -n 's/six nodes started in \([0-9.]*\) s/\1/p')
+  t=$(bench/startup/hand-start.sh "$lib" "$java" 23000 | sed -n 's/six nodes started in \([0-9.]*\) s/\1/p')
   echo "run $i: $t s"; echo "$t" >> "$out/hand"
 done
 echo

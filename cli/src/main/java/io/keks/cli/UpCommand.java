@@ -101,6 +101,11 @@ final class UpCommand implements Callable<Integer> {
         Set<Problem> shown = new HashSet<>(manifests.problems());
         ManifestOptions.print(cluster.warnings().stream().filter(p -> !shown.contains(p)).toList(), err);
         heapNotes(cluster, out);
+        if (cluster.highestPort() >= io.keks.local.PortShifts.ephemeralStart()) {
+            err.println("warning: ports up to " + cluster.highestPort() + " reach into this machine's ephemeral port range (from "
+                    + io.keks.local.PortShifts.ephemeralStart() + "): a client may be connected to itself while a node starts."
+                    + " Prefer a --port-shift that keeps ports below it");
+        }
 
         Optional<ProcessHandle> supervisor = SuperviseCommand.running(cluster.dir());
         Supervisor inProcess = null;
@@ -156,11 +161,11 @@ final class UpCommand implements Callable<Integer> {
                 }));
             }
         }
+        Readiness.await(cluster, Duration.ofSeconds(timeoutSeconds), progress);
         try (Admin admin = cluster.admin()) {
-            Readiness.await(cluster, admin, Duration.ofSeconds(timeoutSeconds), progress);
             List<TopicStatus> topics = cluster.reconcileTopics(admin);
             double seconds = (System.nanoTime() - started) / 1e9;
-            summary(cluster, topics, seconds, out);
+            summary(cluster, ClusterStatus.of(cluster, admin, 5000), topics, seconds, out);
             if (detach || supervisor.isPresent()) {
                 return topics.stream().allMatch(TopicStatus::ready) ? 0 : 1;
             }
@@ -183,8 +188,8 @@ final class UpCommand implements Callable<Integer> {
         }
     }
 
-    private static void summary(LocalCluster cluster, List<TopicStatus> topics, double seconds, PrintWriter out) {
-        ClusterStatus s = ClusterStatus.of(cluster, 5000);
+    private static void summary(LocalCluster cluster, ClusterStatus s, List<TopicStatus> topics, double seconds,
+                                PrintWriter out) {
         out.println();
         out.printf("Kafka cluster %s is ready in %.1f s (Kafka %s, KRaft, cluster id %s)%n", s.name(), seconds,
                 s.kafkaVersion(), s.clusterId());
@@ -217,7 +222,7 @@ final class UpCommand implements Callable<Integer> {
         out.flush();
         String last = "";
         while (!stopped.await(2, TimeUnit.SECONDS)) {
-            ClusterStatus s = ClusterStatus.of(cluster, 2000);
+            ClusterStatus s = ClusterStatus.of(cluster, admin, 2000);
             StringBuilder line = new StringBuilder(s.ready() ? "ready" : "NOT ready");
             s.nodes().forEach(n -> line.append(", ").append(n.name()).append(' ').append(n.state()));
             if (!line.toString().equals(last) && !stopping.get()) {

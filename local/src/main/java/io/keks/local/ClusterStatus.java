@@ -29,14 +29,28 @@ public record ClusterStatus(String name, String namespace, String clusterId, boo
 
     /** Reads processes and, when a broker answers within {@code timeoutMs}, the Admin API. */
     public static ClusterStatus of(LocalCluster cluster, long timeoutMs) {
-        Optional<ObservedCluster> observed = Optional.empty();
-        if (cluster.anyNodeRunning()) {
-            try (Admin admin = cluster.admin()) {
-                observed = Optional.of(cluster.observe(admin, timeoutMs));
-            } catch (Exception e) {
-                observed = Optional.empty();
-            }
+        if (!cluster.anyNodeRunning()) {
+            return of(cluster, Optional.empty());
         }
+        try (Admin admin = cluster.admin()) {
+            return of(cluster, admin, timeoutMs);
+        } catch (java.io.IOException e) {
+            return of(cluster, Optional.empty());
+        }
+    }
+
+    /** The same through an Admin client the caller keeps open (for repeated looks). */
+    public static ClusterStatus of(LocalCluster cluster, Admin admin, long timeoutMs) {
+        Optional<ObservedCluster> observed;
+        try {
+            observed = cluster.anyNodeRunning() ? Optional.of(cluster.observe(admin, timeoutMs)) : Optional.empty();
+        } catch (Exception e) {
+            observed = Optional.empty();
+        }
+        return of(cluster, observed);
+    }
+
+    private static ClusterStatus of(LocalCluster cluster, Optional<ObservedCluster> observed) {
         Map<Integer, Supervisor.NodeRecord> records = Supervisor.readRecords(cluster.dir());
         List<Node> nodes = new ArrayList<>();
         for (DesiredNode n : cluster.desired().nodes()) {

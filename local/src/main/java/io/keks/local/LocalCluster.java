@@ -302,6 +302,18 @@ public final class LocalCluster {
         return desired.nodes().stream().anyMatch(n -> processes.find(n.id()).isPresent());
     }
 
+    /** The highest port any node of this cluster listens on. */
+    public int highestPort() {
+        int max = 0;
+        for (DesiredNode n : desired.nodes()) {
+            max = Math.max(max, addressing.port(n, ListenerSpec.CONTROLPLANE));
+            for (ListenerSpec l : desired.listeners()) {
+                max = Math.max(max, addressing.port(n, l));
+            }
+        }
+        return max;
+    }
+
     /** Ports that nodes which are not running would need but something else holds. */
     public List<String> busyPorts() {
         List<String> busy = new ArrayList<>();

@@ -1,25 +1,47 @@
 package io.keks.local;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Finds a {@code --port-shift} under which a cluster of up to six nodes (ids 0-5) with listeners on
- * 9092/9093 finds every port free right now: for tests, and to suggest one when the ports are busy.
+ * Port shifts ({@code keks up --port-shift}). Listener ports must stay below the machine's
+ * ephemeral port range: a client that dials a port in that range before its node listens can be
+ * connected to itself by the kernel (TCP self-connect), reads its own request back and fails.
  */
 public final class PortShifts {
+    /** Highest port a six-node cluster uses before its shift: listener 9093 (or 9593 with ids up to 5). */
+    private static final int HIGHEST_BASE_PORT = 9593;
+
     private PortShifts() {
     }
 
+    /** A shift under which every port of a six-node cluster is free now and below the ephemeral range. */
     public static int free() {
+        int maxShift = (ephemeralStart() - 1 - HIGHEST_BASE_PORT) / 1000 * 1000;
         for (int attempt = 0; attempt < 50; attempt++) {
-            int shift = 1000 * ThreadLocalRandom.current().nextInt(10, 50);
+            int shift = 1000 * ThreadLocalRandom.current().nextInt(1, Math.max(2, maxShift / 1000 + 1));
             if (free(shift)) {
                 return shift;
             }
         }
-        throw new IllegalStateException("no free port range for a test cluster");
+        throw new IllegalStateException("no free port range for a cluster below port " + ephemeralStart());
+    }
+
+    /** The first port of this machine's ephemeral range (Linux: ip_local_port_range; 32768 elsewhere). */
+    public static int ephemeralStart() {
+        try {
+            Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+            if (Files.exists(range)) {
+                return Integer.parseInt(Files.readString(range).trim().split("\\s+")[0]);
+            }
+        } catch (IOException | NumberFormatException e) {
+            // fall through to the common default
+        }
+        return 32768;
     }
 
     private static boolean free(int shift) {
@@ -27,7 +49,7 @@ public final class PortShifts {
             for (int port : new int[] {9090, 9091, 9092, 9093}) {
                 try (ServerSocket s = new ServerSocket(port + 100 * id + shift, 1, InetAddress.getByName("127.0.0.1"))) {
                     s.setReuseAddress(true);
-                } catch (Exception e) {
+                } catch (IOException e) {
                     return false;
                 }
             }

@@ -17,32 +17,50 @@ public final class Readiness {
     private Readiness() {
     }
 
-    public static ObservedCluster await(LocalCluster cluster, Admin admin, Duration timeout, Progress progress)
+    /**
+     * Polls with an Admin client of its own. A client that fails is replaced: its network thread can
+     * die on a connection that went wrong while a node was still starting, and would never recover.
+     */
+    public static ObservedCluster await(LocalCluster cluster, Duration timeout, Progress progress)
             throws InterruptedException, IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "";
         CountDownLatch never = new CountDownLatch(1);
-        while (true) {
-            String waiting;
-            try {
-                ObservedCluster o = cluster.observe(admin, 2000);
-                if (cluster.isReady(o)) {
-                    return o;
+        Admin admin = null;
+        try {
+            while (true) {
+                String waiting;
+                try {
+                    if (admin == null) {
+                        admin = cluster.admin();
+                    }
+                    ObservedCluster o = cluster.observe(admin, 2000);
+                    if (cluster.isReady(o)) {
+                        return o;
+                    }
+                    waiting = missing(cluster, o);
+                } catch (Exception e) {
+                    waiting = "waiting for the first broker to answer";
+                    if (admin != null) {
+                        admin.close(Duration.ZERO);
+                        admin = null;
+                    }
                 }
-                waiting = missing(cluster, o);
-            } catch (Exception e) {
-                waiting = "waiting for the first broker to answer";
+                if (!waiting.equals(last)) {
+                    progress.step(waiting);
+                    last = waiting;
+                }
+                List<DesiredNode> dead = cluster.desired().nodes().stream().filter(n -> cluster.process(n.id()).isEmpty()).toList();
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("the cluster was not ready after " + timeout.toSeconds() + " s (" + waiting + ")."
+                            + hints(cluster, dead));
+                }
+                never.await(250, TimeUnit.MILLISECONDS);
             }
-            if (!waiting.equals(last)) {
-                progress.step(waiting);
-                last = waiting;
+        } finally {
+            if (admin != null) {
+                admin.close(Duration.ofSeconds(1));
             }
-            List<DesiredNode> dead = cluster.desired().nodes().stream().filter(n -> cluster.process(n.id()).isEmpty()).toList();
-            if (System.nanoTime() > deadline) {
-                throw new IOException("the cluster was not ready after " + timeout.toSeconds() + " s (" + waiting + ")."
-                        + hints(cluster, dead));
-            }
-            never.await(250, TimeUnit.MILLISECONDS);
         }
     }
 

@@ -53,8 +53,8 @@ class Kafka39ClusterTest {
 
     @Test
     void theSeedClusterRunsOnKafka390() throws Exception {
+        ObservedCluster o = Readiness.await(cluster, Duration.ofSeconds(180), Progress.SILENT);
         try (Admin admin = cluster.admin()) {
-            ObservedCluster o = Readiness.await(cluster, admin, Duration.ofSeconds(180), Progress.SILENT);
             assertThat(o.brokers()).containsExactlyInAnyOrder(0, 1, 2);
             assertThat(o.voters()).containsExactlyInAnyOrder(3, 4, 5);
             var features = admin.describeFeatures().featureMetadata().get(30, TimeUnit.SECONDS);

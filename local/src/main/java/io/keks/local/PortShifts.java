@@ -36,7 +36,10 @@ public final class PortShifts {
         try {
             Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
             if (Files.exists(range)) {
-                return Integer.parseInt(Files.readString(range).trim().split("\\s+")[0]);
+                // read by line: procfs reports no size, and Files.readString returned one byte of it
+                try (var reader = Files.newBufferedReader(range)) {
+                    return Integer.parseInt(reader.readLine().trim().split("\\s+")[0]);
+                }
             }
         } catch (IOException | NumberFormatException e) {
             // fall through to the common default

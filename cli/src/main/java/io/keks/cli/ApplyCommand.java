@@ -1,17 +1,12 @@
 package io.keks.cli;
 
 import io.keks.engine.topic.TopicStatus;
-import io.keks.local.ClusterHome;
 import io.keks.local.LocalCluster;
-import io.keks.model.manifest.ManifestException;
 import io.keks.model.manifest.Manifests;
-import io.keks.model.manifest.Problem;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -44,15 +39,11 @@ final class ApplyCommand implements Callable<Integer> {
         if (manifests.hasErrors()) {
             return 2;
         }
-        LocalCluster cluster;
-        try {
-            cluster = LocalCluster.apply(ClusterHome.fromEnvironment(), manifests, LocalCluster.Options.defaults(),
-                    m -> out.println("  " + m));
-        } catch (ManifestException e) {
-            Set<Problem> shown = new HashSet<>(manifests.problems());
-            ManifestOptions.print(e.problems().stream().filter(p -> !shown.contains(p)).toList(), err);
+        var applied = ManifestOptions.apply(manifests, LocalCluster.Options.defaults(), m -> out.println("  " + m), err);
+        if (applied.isEmpty()) {
             return 2;
         }
+        LocalCluster cluster = applied.get();
         if (!cluster.anyNodeRunning()) {
             out.println("Stored. Cluster " + cluster.desired().name() + " is not running; `keks up` starts it with these manifests.");
             return 0;

@@ -24,6 +24,25 @@ final class ManifestOptions {
         return m;
     }
 
+    /**
+     * Applies the manifests to the local cluster, printing the problems the model finds beyond those
+     * already printed when the files were read. Empty when they are refused.
+     */
+    static java.util.Optional<io.keks.local.LocalCluster> apply(Manifests manifests, io.keks.local.LocalCluster.Options options,
+                                                                io.keks.local.Progress progress, PrintWriter err)
+            throws java.io.IOException {
+        java.util.Set<Problem> shown = new java.util.HashSet<>(manifests.problems());
+        try {
+            io.keks.local.LocalCluster cluster = io.keks.local.LocalCluster.apply(io.keks.local.ClusterHome.fromEnvironment(),
+                    manifests, options, progress);
+            print(cluster.warnings().stream().filter(p -> !shown.contains(p)).toList(), err);
+            return java.util.Optional.of(cluster);
+        } catch (io.keks.model.manifest.ManifestException e) {
+            print(e.problems().stream().filter(p -> !shown.contains(p)).toList(), err);
+            return java.util.Optional.empty();
+        }
+    }
+
     static void print(List<Problem> problems, PrintWriter err) {
         List<Problem> sorted = new ArrayList<>(problems);
         sorted.sort((a, b) -> Boolean.compare(a.isError(), b.isError()));

@@ -1,7 +1,6 @@
 package io.keks.cli;
 
 import io.keks.engine.topic.TopicStatus;
-import io.keks.local.ClusterHome;
 import io.keks.local.ClusterStatus;
 import io.keks.local.LocalCluster;
 import io.keks.local.Progress;
@@ -10,9 +9,7 @@ import io.keks.local.Supervisor;
 import io.keks.model.DesiredNode;
 import io.keks.model.ListenerSpec;
 import io.keks.model.Quantity;
-import io.keks.model.manifest.ManifestException;
 import io.keks.model.manifest.Manifests;
-import io.keks.model.manifest.Problem;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -88,18 +85,12 @@ final class UpCommand implements Callable<Integer> {
             out.printf("  [%4.1fs] %s%n", (System.nanoTime() - started) / 1e9, m);
             out.flush();
         };
-        ClusterHome home = ClusterHome.fromEnvironment();
-        LocalCluster cluster;
-        try {
-            cluster = LocalCluster.apply(home, manifests, new LocalCluster.Options(portShift, heap.get(),
-                    LocalCluster.Options.bundleFromSystem()), progress);
-        } catch (ManifestException e) {
-            Set<Problem> shown = new HashSet<>(manifests.problems());
-            ManifestOptions.print(e.problems().stream().filter(p -> !shown.contains(p)).toList(), err);
+        Optional<LocalCluster> applied = ManifestOptions.apply(manifests, new LocalCluster.Options(portShift, heap.get(),
+                LocalCluster.Options.bundleFromSystem()), progress, err);
+        if (applied.isEmpty()) {
             return 2;
         }
-        Set<Problem> shown = new HashSet<>(manifests.problems());
-        ManifestOptions.print(cluster.warnings().stream().filter(p -> !shown.contains(p)).toList(), err);
+        LocalCluster cluster = applied.get();
         heapNotes(cluster, out);
         if (cluster.highestPort() >= io.keks.local.PortShifts.ephemeralStart()) {
             err.println("warning: ports up to " + cluster.highestPort() + " reach into this machine's ephemeral port range (from "

@@ -65,9 +65,4 @@ public record ClusterState(String name, String namespace, String clusterId, int 
         return new ClusterState(name, namespace, clusterId, portShift, kafkaVersion, directoryIds, initialControllers,
                 poolIds, nodes, createdAt);
     }
-
-    public ClusterState withKafkaVersion(String version) {
-        return new ClusterState(name, namespace, clusterId, portShift, version, directoryIds, initialControllers,
-                poolIds, formatted, createdAt);
-    }
 }

@@ -347,14 +347,6 @@ public final class LocalCluster {
         return processes.start(node, node.id() == trainer);
     }
 
-    public boolean stopNode(int id, Duration grace) {
-        return processes.stop(id, grace);
-    }
-
-    public void killNode(int id) {
-        processes.kill(id);
-    }
-
     /** Stops every node, brokers first: a broker shutting down needs the controllers to hand off its leaders. */
     public void stopAll(Duration grace, Progress progress) {
         List<DesiredNode> order = new ArrayList<>(desired.nodes().stream().filter(n -> !n.isController()).toList());

@@ -126,11 +126,6 @@ final class NodeProcesses {
         return true;
     }
 
-    /** Kills the node at once, as a crash would. */
-    void kill(int id) {
-        find(id).ifPresent(ProcessHandle::destroyForcibly);
-    }
-
     private Path classArchive() {
         return cdsDir.resolve("kafka-" + version + "-jdk-" + Runtime.version().toString().replace('+', '_') + ".jsa");
     }

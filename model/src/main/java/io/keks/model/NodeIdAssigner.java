@@ -1,7 +1,6 @@
 package io.keks.model;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,9 +118,5 @@ public final class NodeIdAssigner {
     private static String badRange(String value, String name, String pool) {
         return "annotation " + name + " of node pool " + pool + " is \"" + value
                 + "\"; write ids and ranges like [0, 3-5, 10]";
-    }
-
-    static Collection<Integer> all(Map<String, NavigableSet<Integer>> ids) {
-        return ids.values().stream().flatMap(Set::stream).toList();
     }
 }

@@ -117,6 +117,9 @@ final class UpCommand implements Callable<Integer> {
                     + ", " + count(cluster.desired().controllers().size(), "controller") + ", "
                     + count(cluster.desired().brokers().size(), "broker") + ") in " + cluster.dir());
             if (detach) {
+                // start the nodes from here, where the cluster is already open, and let the background
+                // supervisor adopt them: its own JVM start is then off the path to a ready cluster
+                new Supervisor(cluster, progress).startMissing();
                 SuperviseCommand.spawn(cluster);
             } else {
                 inProcess = new Supervisor(cluster, progress);

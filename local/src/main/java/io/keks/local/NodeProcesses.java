@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
  * and only counted as ours while that process still runs kafka.Kafka with the node's config.
  */
 final class NodeProcesses {
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
     private final LocalAddressing addressing;
     private final Path libDir;
     private final KafkaVersion version;
@@ -62,6 +63,12 @@ final class NodeProcesses {
     ProcessHandle start(DesiredNode node, boolean trainClassCache) throws IOException {
         Path dir = addressing.nodeDir(node.id());
         List<String> cmd = new ArrayList<>();
+        if (Files.isExecutable(SETSID)) {
+            // its own session: Ctrl-C in keks' terminal must not reach every node at once (controllers
+            // gone before brokers finish a controlled shutdown); keks stops nodes in order itself.
+            // A child of the JVM is never a group leader, so setsid keeps the pid (no fork).
+            cmd.add(SETSID.toString());
+        }
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xms" + node.heap().xms());
         cmd.add("-Xmx" + node.heap().xmx());

@@ -67,7 +67,16 @@ final class SuperviseCommand implements Callable<Integer> {
         if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
             cmd.add("/usr/bin/setsid");
         }
+        if (Files.isExecutable(Path.of("/usr/bin/nice"))) {
+            // it starts while the brokers do: let them have the CPU first
+            cmd.addAll(List.of("/usr/bin/nice", "-n", "10"));
+        }
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        Path archive = cluster.home().cdsCache().resolve("keks-supervise-" + Runtime.version().feature() + ".jsa");
+        Files.createDirectories(archive.getParent());
+        cmd.add("-XX:SharedArchiveFile=" + archive);
+        cmd.add("-XX:+AutoCreateSharedArchive");
+        cmd.add("-Xlog:cds=off,cds+dynamic=off");
         // first on the command line: /proc may show only the start of a long class path
         cmd.add(MARKER + "=" + cluster.desired().name());
         cmd.add("-Xmx128m");

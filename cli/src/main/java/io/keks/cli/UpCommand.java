@@ -99,7 +99,6 @@ final class UpCommand implements Callable<Integer> {
         }
 
         Optional<ProcessHandle> supervisor = SuperviseCommand.running(cluster.dir());
-        Supervisor inProcess = null;
         CountDownLatch stopped = new CountDownLatch(1);
         java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
         if (supervisor.isPresent()) {
@@ -122,10 +121,9 @@ final class UpCommand implements Callable<Integer> {
                 new Supervisor(cluster, progress).startMissing();
                 SuperviseCommand.spawn(cluster);
             } else {
-                inProcess = new Supervisor(cluster, progress);
+                Supervisor sup = new Supervisor(cluster, progress);
                 Files.writeString(Supervisor.pidFile(cluster.dir()), ProcessHandle.current().pid() + "\n");
-                inProcess.startMissing();
-                Supervisor sup = inProcess;
+                sup.startMissing();
                 Thread watcher = Thread.ofPlatform().name("keks-supervisor").daemon().start(() -> {
                     try {
                         sup.superviseUntilStopped();

@@ -62,7 +62,8 @@ final class SuperviseCommand implements Callable<Integer> {
     }
 
     /** Starts {@code keks supervise} detached from this terminal, logging to supervisor.log. */
-    static void spawn(LocalCluster cluster) throws IOException, InterruptedException {
+    /** Starts the background supervisor; {@link #awaitStarted} then checks that it came up. */
+    static Process spawn(LocalCluster cluster) throws IOException {
         List<String> cmd = new ArrayList<>();
         if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
             cmd.add("/usr/bin/setsid");
@@ -99,6 +100,12 @@ final class SuperviseCommand implements Callable<Integer> {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        return p;
+    }
+
+    /** Waits until the supervisor {@link #spawn} started has written its pid file, or fails naming its log. */
+    static void awaitStarted(LocalCluster cluster, Process p) throws IOException, InterruptedException {
+        Path log = cluster.dir().resolve("supervisor.log");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         CountDownLatch poll = new CountDownLatch(1);
         while (running(cluster.dir()).isEmpty()) {

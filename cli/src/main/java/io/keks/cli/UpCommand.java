@@ -100,6 +100,7 @@ final class UpCommand implements Callable<Integer> {
 
         Optional<ProcessHandle> supervisor = SuperviseCommand.running(cluster.dir());
         CountDownLatch stopped = new CountDownLatch(1);
+        Process spawned = null;
         java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
         if (supervisor.isPresent()) {
             out.println("Cluster " + cluster.desired().name() + " is already running (supervisor pid " + supervisor.get().pid() + ")");
@@ -119,7 +120,8 @@ final class UpCommand implements Callable<Integer> {
                 // start the nodes from here, where the cluster is already open, and let the background
                 // supervisor adopt them: its own JVM start is then off the path to a ready cluster
                 new Supervisor(cluster, progress).startMissing();
-                SuperviseCommand.spawn(cluster);
+                // its start overlaps the nodes'; that it came up is checked once the cluster is ready
+                spawned = SuperviseCommand.spawn(cluster);
             } else {
                 Supervisor sup = new Supervisor(cluster, progress);
                 Files.writeString(Supervisor.pidFile(cluster.dir()), ProcessHandle.current().pid() + "\n");
@@ -154,6 +156,9 @@ final class UpCommand implements Callable<Integer> {
             }
         }
         Readiness.await(cluster, Duration.ofSeconds(timeoutSeconds), progress);
+        if (spawned != null) {
+            SuperviseCommand.awaitStarted(cluster, spawned);
+        }
         try (Admin admin = cluster.admin()) {
             List<TopicStatus> topics = cluster.reconcileTopics(admin);
             double seconds = (System.nanoTime() - started) / 1e9;

@@ -41,7 +41,7 @@ public final class Readiness {
                     waiting = missing(cluster, o);
                 } catch (Exception e) {
                     waiting = "waiting for the first broker to answer";
-                    if (admin != null) {
+                    if (admin != null && !timedOut(e)) {
                         admin.close(Duration.ZERO);
                         admin = null;
                     }
@@ -62,6 +62,12 @@ public final class Readiness {
                 admin.close(Duration.ofSeconds(1));
             }
         }
+    }
+
+    /** A call that timed out leaves the client usable: keeping it keeps what it learned of the brokers. */
+    private static boolean timedOut(Exception e) {
+        return e instanceof java.util.concurrent.TimeoutException
+                || e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException;
     }
 
     static String missing(LocalCluster cluster, ObservedCluster o) {

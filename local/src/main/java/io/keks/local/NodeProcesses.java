@@ -78,6 +78,13 @@ final class NodeProcesses {
             // collector start it with far less CPU, which the brokers starting beside it need
             cmd.add("-XX:TieredStopAtLevel=1");
             cmd.add("-XX:+UseSerialGC");
+        } else {
+            // six JVMs start on few cores, and the optimising compiler takes about 40% of a broker's
+            // CPU while it starts; asking for more calls before it compiles a method leaves that CPU to
+            // the start itself (ready about 0.8 s sooner here), while code that stays hot, as under
+            // load, is still compiled within seconds
+            cmd.addAll(List.of("-XX:Tier4InvocationThreshold=40000", "-XX:Tier4MinInvocationThreshold=20000",
+                    "-XX:Tier4CompileThreshold=45000", "-XX:Tier4BackEdgeThreshold=400000"));
         }
         String extra = System.getenv("KEKS_NODE_JVM_OPTS");
         if (extra != null && !extra.isBlank()) {

@@ -2,6 +2,9 @@ package io.keks.cli;
 
 import io.keks.local.LocalCluster;
 import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Properties;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -14,8 +17,19 @@ final class ClientOptions {
     @Option(names = "--listener", paramLabel = "NAME", description = "Listener to connect through (default: the first, e.g. plain).")
     String listener;
 
+    /**
+     * The listener's client properties: from the file keks wrote when the cluster was last applied
+     * (fast: no manifests to read), or worked out from the manifests when there is none.
+     */
     Properties properties() throws IOException {
-        LocalCluster c = cluster.open();
-        return c.clientProperties(listener);
+        Path file = LocalCluster.clientFile(cluster.dir(), listener);
+        if ((listener == null || listener.matches("[a-z0-9]+")) && Files.isRegularFile(file)) {
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(file)) {
+                p.load(r);
+            }
+            return p;
+        }
+        return cluster.open().clientProperties(listener);
     }
 }

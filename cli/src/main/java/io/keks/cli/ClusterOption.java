@@ -13,6 +13,16 @@ final class ClusterOption {
 
     LocalCluster open() throws IOException {
         ClusterHome home = ClusterHome.fromEnvironment();
+        return LocalCluster.open(home, resolve(home));
+    }
+
+    /** The cluster's directory, found without reading its manifests. */
+    java.nio.file.Path dir() throws IOException {
+        ClusterHome home = ClusterHome.fromEnvironment();
+        return home.cluster(resolve(home));
+    }
+
+    private String resolve(ClusterHome home) throws IOException {
         String cluster = name;
         if (cluster == null) {
             var names = home.clusterNames();
@@ -24,6 +34,6 @@ final class ClusterOption {
             }
             cluster = names.get(0);
         }
-        return LocalCluster.open(home, cluster);
+        return cluster;
     }
 }

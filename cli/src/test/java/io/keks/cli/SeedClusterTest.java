@@ -268,6 +268,30 @@ class SeedClusterTest {
     }
 
     @Test
+    @Order(8)
+    void theClientPropertiesFilesLetAnyKafkaClientUseEachListener() throws Exception {
+        Path dir = home.resolve("clusters/cluster");
+        Properties tls = new Properties();
+        try (var r = Files.newBufferedReader(dir.resolve("clients/tls.properties"))) {
+            tls.load(r);
+        }
+        assertThat(tls.getProperty("security.protocol")).isEqualTo("SSL");
+        assertThat(tls.getProperty("bootstrap.servers")).isEqualTo("127.0.0.1:%d,127.0.0.1:%d,127.0.0.1:%d",
+                9093 + shift, 9193 + shift, 9293 + shift);
+        assertThat(Files.readString(dir.resolve("client.properties"))).isEqualTo(Files.readString(dir.resolve("clients/plain.properties")));
+        assertThat(Files.getPosixFilePermissions(dir.resolve("clients/tls.properties")))
+                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        tls.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(tls, new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>("tls-file-topic", "over-tls")).get(60, TimeUnit.SECONDS);
+        }
+        KeksCli.Result c = KeksCli.run("consume", "tls-file-topic", "--listener", "tls", "--from-beginning", "--max-messages", "1");
+        assertThat(c.exitCode()).as(c.err()).isZero();
+        assertThat(c.out().lines()).containsExactly("over-tls");
+    }
+
+    @Test
     @Order(9)
     void downThenUpKeepsTheData() throws Exception {
         KeksCli.Result d = KeksCli.run("down");

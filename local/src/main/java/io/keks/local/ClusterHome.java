@@ -17,6 +17,7 @@ import java.util.stream.Stream;
  *   clusters/NAME/manifests/     the manifests last applied (the source of truth)
  *   clusters/NAME/ca/            cluster CA, trust store, store passwords (owner-only)
  *   clusters/NAME/nodes/ID/      server.properties, kafka.log, pid, data-VOLUME/
+ *   clusters/NAME/client.properties, clients/LISTENER.properties   Kafka client settings per listener
  *   clusters/NAME/supervisor.*   pid and log of the process that keeps nodes running
  * </pre>
  */

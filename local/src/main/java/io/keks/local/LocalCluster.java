@@ -137,6 +137,7 @@ public final class LocalCluster {
         StoredManifests.store(dir, manifests);
         LocalCluster cluster = new LocalCluster(home, st, desired, model.warnings(), libDir);
         cluster.writeNodeFiles(progress);
+        cluster.writeClientFiles();
         return cluster.formatNew(progress);
     }
 
@@ -208,6 +209,34 @@ public final class LocalCluster {
                     "written by keks from the manifests of Kafka " + desired.name() + "; edits are overwritten");
             ClusterHome.writePrivate(processes.configFile(node.id()), text.getBytes(StandardCharsets.UTF_8));
         }
+    }
+
+    /**
+     * Client properties for each listener under {@code clients/}, and the first listener's as
+     * {@code client.properties}: any Kafka client can use them as they are, and {@code keks produce}
+     * and {@code consume} read them instead of the manifests.
+     */
+    private void writeClientFiles() throws IOException {
+        for (ListenerSpec l : desired.listeners()) {
+            byte[] text = clientFileText(l);
+            ClusterHome.writePrivate(clientFile(dir, l.name()), text);
+            if (l == desired.listeners().get(0)) {
+                ClusterHome.writePrivate(clientFile(dir, null), text);
+            }
+        }
+    }
+
+    private byte[] clientFileText(ListenerSpec l) throws IOException {
+        StringBuilder sb = new StringBuilder("# Kafka client properties for listener " + l.name() + " of Kafka " + desired.name()
+                + ", written by keks on apply; edits are overwritten\n");
+        Properties p = clientProperties(l.name());
+        new TreeSet<>(p.stringPropertyNames()).forEach(k -> sb.append(k).append('=').append(p.getProperty(k)).append('\n'));
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The client properties file of a listener ({@code null}: the first listener) of the cluster in {@code dir}. */
+    public static Path clientFile(Path dir, String listenerName) {
+        return listenerName == null ? dir.resolve("client.properties") : dir.resolve("clients").resolve(listenerName + ".properties");
     }
 
     private Optional<ClusterCa> clusterCa(Progress progress) throws IOException {

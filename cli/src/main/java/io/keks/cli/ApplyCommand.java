@@ -8,20 +8,20 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
+import io.keks.engine.config.DynamicConfigApplier;
+import io.keks.model.DesiredNode;
+import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.Config;
-import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.common.config.ConfigResource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "apply", description = {"Apply changed manifests to the running cluster: create and change topics, and",
-        "set spec.kafka.config entries that Kafka can change live (cluster-wide, no restart).",
-        "Changes that need a restart are stored and named; they take effect at the next `keks up`."},
+        "make spec.kafka.config entries that Kafka can change live take effect without a restart",
+        "(which ones: Kafka's own config definitions for the running version), and remove live",
+        "overrides keks set earlier that the manifest no longer has. Changes that need a restart",
+        "are stored and the nodes they concern named; they take effect at the next `keks up`."},
         footerHeading = "%nExamples:%n",
         footer = {"  keks apply -f examples/kafka-topics.yaml", "  keks apply -f my-kafka/"})
 final class ApplyCommand implements Callable<Integer> {
@@ -64,36 +64,23 @@ final class ApplyCommand implements Callable<Integer> {
         return failures == 0 ? 0 : 1;
     }
 
-    /** Sets cluster-wide dynamic configs that differ; Kafka's own config definitions say which keys are dynamic. */
+    /**
+     * Applies spec.kafka.config: live where Kafka's config definitions for the running version allow,
+     * and names the nodes that need a restart for the rest.
+     */
     private static int applyClusterConfig(LocalCluster cluster, Admin admin, PrintWriter out) throws Exception {
-        int broker = cluster.desired().brokers().get(0).id();
-        ConfigResource one = new ConfigResource(ConfigResource.Type.BROKER, String.valueOf(broker));
-        ConfigResource all = new ConfigResource(ConfigResource.Type.BROKER, "");
-        Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(one)).all().get(30, TimeUnit.SECONDS);
-        Config current = configs.get(one);
-        List<AlterConfigOp> ops = new java.util.ArrayList<>();
-        for (var e : cluster.desired().config().entrySet()) {
-            ConfigEntry have = current.get(e.getKey());
-            if (have == null || e.getValue().equals(have.value())) {
-                continue;
-            }
-            if (have.isReadOnly()) {
-                out.println("config " + e.getKey() + "=" + e.getValue() + " needs a restart of the brokers; it is stored"
-                        + " and takes effect at the next `keks down` / `keks up`");
-            } else {
-                ops.add(new AlterConfigOp(new ConfigEntry(e.getKey(), e.getValue()), AlterConfigOp.OpType.SET));
-            }
-        }
-        if (ops.isEmpty()) {
-            return 0;
-        }
-        try {
-            admin.incrementalAlterConfigs(Map.of(all, ops)).all().get(30, TimeUnit.SECONDS);
-            ops.forEach(op -> out.println("config " + op.configEntry().name() + "=" + op.configEntry().value() + " set live on every broker"));
-            return 0;
-        } catch (java.util.concurrent.ExecutionException e) {
-            out.println("config change refused by Kafka: " + e.getCause().getMessage());
+        DynamicConfigApplier.Result r = cluster.applyDynamicConfig(admin);
+        if (r.refused().isPresent()) {
+            out.println("config change refused by Kafka, nothing changed: " + r.refused().get());
             return 1;
         }
+        r.changes().forEach(c -> out.println("config " + c));
+        Map<DesiredNode, Set<String>> restart = cluster.restartNeeded();
+        if (!restart.isEmpty()) {
+            out.println("These nodes need a restart for changes Kafka cannot make live; they take effect at the next"
+                    + " `keks down` / `keks up`:");
+            restart.forEach((n, keys) -> out.println("  " + cluster.nodeName(n) + ": " + String.join(", ", keys)));
+        }
+        return 0;
     }
 }

@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -292,7 +293,79 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
+    void aDynamicConfigChangesLiveWithoutRestartsAndARestartOnlyChangeNamesTheNodes() throws Exception {
+        Map<Integer, Long> pids = nodePids();
+        Path manifests = Files.createTempDirectory(home, "config");
+        for (Path f : Files.list(Path.of(EXAMPLES, "kafka-manifests")).toList()) {
+            Files.writeString(manifests.resolve(f.getFileName()), Files.readString(f).replace("      min.insync.replicas: 2\n",
+                    "      min.insync.replicas: 2\n      log.retention.ms: 3600000\n      log.cleaner.threads: 2\n"
+                            + "      auto.create.topics.enable: false\n"));
+        }
+        KeksCli.Result r = KeksCli.run("apply", "-f", manifests.toString());
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("config log.cleaner.threads=2 (cluster-wide, live)", "config log.retention.ms=3600000 (cluster-wide, live)",
+                "cluster-broker-0: auto.create.topics.enable", "cluster-controller-5: auto.create.topics.enable");
+        assertThat(nodePids()).isEqualTo(pids);
+        try (Admin admin = cluster().admin()) {
+            for (int broker : List.of(0, 1, 2)) {
+                assertThat(brokerConfig(admin, broker, "log.retention.ms").value()).isEqualTo("3600000");
+                assertThat(brokerConfig(admin, broker, "log.cleaner.threads").value()).isEqualTo("2");
+                // read-only: unchanged until a restart
+                assertThat(brokerConfig(admin, broker, "auto.create.topics.enable").value()).isEqualTo("true");
+            }
+        }
+        // the same manifests again: nothing to change
+        KeksCli.Result again = KeksCli.run("apply", "-f", manifests.toString());
+        assertThat(again.out()).doesNotContain("(cluster-wide, live)");
+
+        // back to the example: keks removes the overrides it set, and nothing needs a restart
+        KeksCli.Result back = KeksCli.run("apply", "-f", EXAMPLES + "/kafka-manifests");
+        assertThat(back.exitCode()).as(back.out() + back.err()).isZero();
+        assertThat(back.out()).contains("config log.retention.ms removed", "config log.cleaner.threads removed")
+                .doesNotContain("need a restart");
+        assertThat(nodePids()).isEqualTo(pids);
+        try (Admin admin = cluster().admin()) {
+            ConfigEntry retention = brokerConfig(admin, 0, "log.retention.ms");
+            assertThat(retention.source()).isNotIn(ConfigEntry.ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG,
+                    ConfigEntry.ConfigSource.DYNAMIC_BROKER_CONFIG);
+            assertThat(brokerConfig(admin, 1, "log.cleaner.threads").value()).isEqualTo("1");
+        }
+    }
+
+    @Test
+    @Order(11)
+    void aValueKafkaRefusesChangesNothing() throws Exception {
+        Map<Integer, Long> pids = nodePids();
+        Path manifests = Files.createTempDirectory(home, "refused");
+        for (Path f : Files.list(Path.of(EXAMPLES, "kafka-manifests")).toList()) {
+            Files.writeString(manifests.resolve(f.getFileName()), Files.readString(f).replace("      min.insync.replicas: 2\n",
+                    "      min.insync.replicas: 2\n      log.retention.ms: 3600000\n      log.cleaner.threads: 0\n"));
+        }
+        KeksCli.Result r = KeksCli.run("apply", "-f", manifests.toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.out()).contains("config change refused by Kafka, nothing changed");
+        assertThat(nodePids()).isEqualTo(pids);
+        try (Admin admin = cluster().admin()) {
+            // validated before anything was set: the valid entry beside the refused one did not change either
+            assertThat(brokerConfig(admin, 0, "log.retention.ms").source()).isNotEqualTo(ConfigEntry.ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG);
+        }
+        assertThat(KeksCli.run("apply", "-f", EXAMPLES + "/kafka-manifests").exitCode()).isZero();
+    }
+
+    static Map<Integer, Long> nodePids() throws IOException {
+        Map<Integer, Long> pids = new HashMap<>();
+        status().path("nodes").forEach(n -> pids.put(n.path("id").asInt(), n.path("pid").asLong()));
+        return pids;
+    }
+
+    static ConfigEntry brokerConfig(Admin admin, int broker, String key) throws Exception {
+        ConfigResource r = new ConfigResource(ConfigResource.Type.BROKER, String.valueOf(broker));
+        return admin.describeConfigs(List.of(r)).all().get(30, TimeUnit.SECONDS).get(r).get(key);
+    }
+
+    @Test
+    @Order(20)
     void downThenUpKeepsTheData() throws Exception {
         KeksCli.Result d = KeksCli.run("down");
         assertThat(d.exitCode()).as(d.err()).isZero();

@@ -21,11 +21,13 @@ import java.util.TreeSet;
  * @param initialControllers  the controllers that formed the quorum; only these format with --initial-controllers
  * @param poolIds             node ids per pool, as a pool's status.nodeIds
  * @param formatted           nodes whose storage is formatted, with the Kafka version that did it
+ * @param managedConfig       dynamic broker configs keks set live; removed when the manifest drops them
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ClusterState(String name, String namespace, String clusterId, int portShift, String kafkaVersion,
                            Map<Integer, String> directoryIds, Set<Integer> initialControllers,
-                           Map<String, List<Integer>> poolIds, Map<Integer, String> formatted, long createdAt) {
+                           Map<String, List<Integer>> poolIds, Map<Integer, String> formatted, long createdAt,
+                           Set<String> managedConfig) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public ClusterState {
@@ -33,6 +35,7 @@ public record ClusterState(String name, String namespace, String clusterId, int 
         initialControllers = new TreeSet<>(initialControllers);
         poolIds = new TreeMap<>(poolIds);
         formatted = new TreeMap<>(formatted);
+        managedConfig = managedConfig == null ? new TreeSet<>() : new TreeSet<>(managedConfig);
     }
 
     public static ClusterState read(Path file) throws IOException {
@@ -48,21 +51,26 @@ public record ClusterState(String name, String namespace, String clusterId, int 
 
     public ClusterState withPoolIds(Map<String, List<Integer>> ids) {
         return new ClusterState(name, namespace, clusterId, portShift, kafkaVersion, directoryIds, initialControllers,
-                ids, formatted, createdAt);
+                ids, formatted, createdAt, managedConfig);
     }
 
     public ClusterState withDirectoryIds(Map<Integer, String> ids) {
         return new ClusterState(name, namespace, clusterId, portShift, kafkaVersion, ids, initialControllers,
-                poolIds, formatted, createdAt);
+                poolIds, formatted, createdAt, managedConfig);
     }
 
     public ClusterState withInitialControllers(Set<Integer> ids) {
         return new ClusterState(name, namespace, clusterId, portShift, kafkaVersion, directoryIds, ids,
-                poolIds, formatted, createdAt);
+                poolIds, formatted, createdAt, managedConfig);
+    }
+
+    public ClusterState withManagedConfig(Set<String> keys) {
+        return new ClusterState(name, namespace, clusterId, portShift, kafkaVersion, directoryIds, initialControllers,
+                poolIds, formatted, createdAt, keys);
     }
 
     public ClusterState withFormatted(Map<Integer, String> nodes) {
         return new ClusterState(name, namespace, clusterId, portShift, kafkaVersion, directoryIds, initialControllers,
-                poolIds, nodes, createdAt);
+                poolIds, nodes, createdAt, managedConfig);
     }
 }

@@ -12,6 +12,9 @@ import io.keks.model.KafkaVersion;
 import io.keks.model.ListenerSpec;
 import io.keks.model.NodeAddressing;
 import io.keks.model.ServerProperties;
+import io.keks.engine.config.ConfigModes;
+import io.keks.engine.config.DynamicConfigApplier;
+import io.keks.engine.config.DynamicConfigPlan;
 import io.keks.model.manifest.ManifestException;
 import io.keks.model.manifest.Manifests;
 import io.keks.model.manifest.Problem;
@@ -31,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -121,7 +125,7 @@ public final class LocalCluster {
                 .libDir(desired.version());
         ClusterState st = previous.orElseGet(() -> new ClusterState(name, desired.namespace(), Uuid.randomUuid().toString(),
                 options.portShift() == null ? 0 : options.portShift(), desired.version().toString(), Map.of(),
-                Set.of(), Map.of(), Map.of(), System.currentTimeMillis()));
+                Set.of(), Map.of(), Map.of(), System.currentTimeMillis(), Set.of()));
         if (options.portShift() != null && options.portShift() != st.portShift()) {
             throw new IllegalStateException("cluster " + name + " was created with --port-shift " + st.portShift()
                     + "; ports cannot change on an existing cluster (keks down --delete-data starts over)");
@@ -480,6 +484,64 @@ public final class LocalCluster {
 
     public ObservedCluster observe(Admin admin, long timeoutMs) throws Exception {
         return new ClusterObserver(admin, timeoutMs).observe();
+    }
+
+    /**
+     * Makes the live part of spec.kafka.config take effect, as Kafka's config definitions for the
+     * running version allow, and removes live overrides keks set earlier that the manifest dropped.
+     * Remembers the keys it now manages in state.json.
+     */
+    public DynamicConfigApplier.Result applyDynamicConfig(Admin admin) throws Exception {
+        ConfigModes modes = configModes();
+        int broker = desired.brokers().get(0).id();
+        DynamicConfigApplier.Result r = new DynamicConfigApplier(admin, 30_000).apply(desired.config(), state.managedConfig(),
+                readProperties(processes.runningConfigFile(broker)), desired.brokers().stream().map(DesiredNode::id).toList(), modes);
+        Set<String> managed = r.managed(state.managedConfig());
+        if (!managed.equals(state.managedConfig())) {
+            state.withManagedConfig(managed).write(dir.resolve("state.json"));
+        }
+        return r;
+    }
+
+    /**
+     * Nodes whose server.properties changed in an entry Kafka cannot change live since they started,
+     * with those entries: they take effect when the node restarts.
+     */
+    public Map<DesiredNode, Set<String>> restartNeeded() throws IOException {
+        ConfigModes modes = configModes();
+        Map<DesiredNode, Set<String>> needed = new LinkedHashMap<>();
+        for (DesiredNode n : desired.nodes()) {
+            Path running = processes.runningConfigFile(n.id());
+            if (process(n.id()).isPresent() && Files.exists(running)) {
+                Set<String> keys = DynamicConfigPlan.restartKeys(readProperties(running),
+                        readProperties(processes.configFile(n.id())), modes);
+                if (!keys.isEmpty()) {
+                    needed.put(n, keys);
+                }
+            }
+        }
+        return needed;
+    }
+
+    private ConfigModes configModes;
+
+    private synchronized ConfigModes configModes() throws IOException {
+        if (configModes == null) {
+            configModes = KafkaConfigModes.load(libDir, desired.version().toString());
+        }
+        return configModes;
+    }
+
+    private static Map<String, String> readProperties(Path file) throws IOException {
+        Properties p = new Properties();
+        if (Files.exists(file)) {
+            try (var r = Files.newBufferedReader(file)) {
+                p.load(r);
+            }
+        }
+        Map<String, String> m = new TreeMap<>();
+        p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k)));
+        return m;
     }
 
     public List<TopicStatus> reconcileTopics(Admin admin) throws InterruptedException {

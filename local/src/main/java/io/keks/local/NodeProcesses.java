@@ -35,6 +35,11 @@ final class NodeProcesses {
         return addressing.nodeDir(id).resolve("server.properties");
     }
 
+    /** The server.properties the running node started with (server.properties may since have changed). */
+    Path runningConfigFile(int id) {
+        return addressing.nodeDir(id).resolve("running.properties");
+    }
+
     Path logFile(int id) {
         return addressing.nodeDir(id).resolve("kafka.log");
     }
@@ -113,6 +118,8 @@ final class NodeProcesses {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(node.id()).toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        // what it starts with: a later apply compares against it to tell whether the node needs a restart
+        ClusterHome.writePrivate(runningConfigFile(node.id()), Files.readAllBytes(configFile(node.id())));
         Process p = pb.start();
         Files.writeString(pidFile(node.id()), p.pid() + "\n");
         return p.toHandle();

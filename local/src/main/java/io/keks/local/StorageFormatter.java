@@ -5,14 +5,12 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Runs Kafka's own {@code kafka-storage format} (kafka.tools.StorageTool) for many nodes inside this
@@ -24,14 +22,7 @@ final class StorageFormatter implements AutoCloseable {
     private final Method execute;
 
     StorageFormatter(Path libDir) throws IOException {
-        List<URL> urls = new ArrayList<>();
-        try (Stream<Path> jars = Files.list(libDir)) {
-            for (Path jar : jars.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
-                urls.add(jar.toUri().toURL());
-            }
-        }
-        loader = new URLClassLoader("kafka-" + libDir.getFileName(), urls.toArray(URL[]::new),
-                ClassLoader.getPlatformClassLoader());
+        loader = KafkaJars.loader(libDir);
         try {
             execute = loader.loadClass("kafka.tools.StorageTool").getMethod("execute", String[].class, PrintStream.class);
         } catch (ReflectiveOperationException e) {

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import io.keks.engine.config.ConfigModes;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,5 +67,19 @@ class Kafka39ClusterTest {
         String command = cluster.process(0).orElseThrow().info().commandLine().orElse("");
         assertThat(command).contains(home.resolve("kafka").resolve("3.9.0").toString());
         assertThat(Files.readString(cluster.logFile(0))).contains("Kafka version: 3.9.0");
+    }
+
+    @Test
+    void whatChangesLiveIsReadFromTheRunningVersionsOwnConfigDefinitions() throws Exception {
+        Path lib39 = home.resolve("kafka").resolve("3.9.0");
+        Path lib44 = LocalCluster.Options.bundleFromSystem().resolve("4.4.0");
+        for (Path lib : List.of(lib39, lib44)) {
+            ConfigModes modes = KafkaConfigModes.load(lib, lib.getFileName().toString());
+            assertThat(modes.mode("log.retention.ms")).as(lib.toString()).isEqualTo(ConfigModes.Mode.CLUSTER_WIDE);
+            assertThat(modes.mode("listeners")).isEqualTo(ConfigModes.Mode.PER_BROKER);
+            assertThat(modes.mode("listener.name.tls-9093.ssl.keystore.location")).isEqualTo(ConfigModes.Mode.PER_BROKER);
+            assertThat(modes.mode("log.dirs")).isEqualTo(ConfigModes.Mode.READ_ONLY);
+            assertThat(modes.mode("auto.create.topics.enable")).isEqualTo(ConfigModes.Mode.READ_ONLY);
+        }
     }
 }

@@ -296,12 +296,7 @@ class SeedClusterTest {
     @Order(10)
     void aDynamicConfigChangesLiveWithoutRestartsAndARestartOnlyChangeNamesTheNodes() throws Exception {
         Map<Integer, Long> pids = nodePids();
-        Path manifests = Files.createTempDirectory(home, "config");
-        for (Path f : Files.list(Path.of(EXAMPLES, "kafka-manifests")).toList()) {
-            Files.writeString(manifests.resolve(f.getFileName()), Files.readString(f).replace("      min.insync.replicas: 2\n",
-                    "      min.insync.replicas: 2\n      log.retention.ms: 3600000\n      log.cleaner.threads: 2\n"
-                            + "      auto.create.topics.enable: false\n"));
-        }
+        Path manifests = seedWithConfig("log.retention.ms: 3600000", "log.cleaner.threads: 2", "auto.create.topics.enable: false");
         KeksCli.Result r = KeksCli.run("apply", "-f", manifests.toString());
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("config log.cleaner.threads=2 (cluster-wide, live)", "config log.retention.ms=3600000 (cluster-wide, live)",
@@ -337,11 +332,7 @@ class SeedClusterTest {
     @Order(11)
     void aValueKafkaRefusesChangesNothing() throws Exception {
         Map<Integer, Long> pids = nodePids();
-        Path manifests = Files.createTempDirectory(home, "refused");
-        for (Path f : Files.list(Path.of(EXAMPLES, "kafka-manifests")).toList()) {
-            Files.writeString(manifests.resolve(f.getFileName()), Files.readString(f).replace("      min.insync.replicas: 2\n",
-                    "      min.insync.replicas: 2\n      log.retention.ms: 3600000\n      log.cleaner.threads: 0\n"));
-        }
+        Path manifests = seedWithConfig("log.retention.ms: 3600000", "log.cleaner.threads: 0");
         KeksCli.Result r = KeksCli.run("apply", "-f", manifests.toString());
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.out()).contains("config change refused by Kafka, nothing changed");
@@ -351,6 +342,19 @@ class SeedClusterTest {
             assertThat(brokerConfig(admin, 0, "log.retention.ms").source()).isNotEqualTo(ConfigEntry.ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG);
         }
         assertThat(KeksCli.run("apply", "-f", EXAMPLES + "/kafka-manifests").exitCode()).isZero();
+    }
+
+    /** The example's Kafka and node pools, with these entries added to spec.kafka.config. */
+    static Path seedWithConfig(String... entries) throws IOException {
+        Path dir = Files.createTempDirectory(home, "manifests");
+        String extra = Stream.of(entries).map(e -> "      " + e + "\n").collect(Collectors.joining());
+        try (Stream<Path> files = Files.list(Path.of(EXAMPLES, "kafka-manifests"))) {
+            for (Path f : files.toList()) {
+                Files.writeString(dir.resolve(f.getFileName()),
+                        Files.readString(f).replace("      min.insync.replicas: 2\n", "      min.insync.replicas: 2\n" + extra));
+            }
+        }
+        return dir;
     }
 
     static Map<Integer, Long> nodePids() throws IOException {

@@ -36,15 +36,13 @@ public record DynamicConfigPlan(Map<String, String> clusterWide, Map<String, Str
             switch (modes.mode(key)) {
                 case CLUSTER_WIDE -> {
                     managed.add(key);
-                    if (!value.equals(liveDefaults.get(key)) && !(liveDefaults.get(key) == null && value.equals(running.get(key))
-                            && !managedBefore.contains(key))) {
+                    if (needsSet(value, liveDefaults.get(key), running.get(key), managedBefore.contains(key))) {
                         clusterWide.put(key, value);
                     }
                 }
                 case PER_BROKER -> {
                     managed.add(key);
-                    if (!value.equals(livePerBroker.get(key)) && !(livePerBroker.get(key) == null && value.equals(running.get(key))
-                            && !managedBefore.contains(key))) {
+                    if (needsSet(value, livePerBroker.get(key), running.get(key), managedBefore.contains(key))) {
                         perBroker.put(key, value);
                     }
                 }
@@ -72,6 +70,17 @@ public record DynamicConfigPlan(Map<String, String> clusterWide, Map<String, Str
         keys.addAll(wanted.keySet());
         keys.removeIf(k -> modes.dynamic(k) || Objects.equals(running.get(k), wanted.get(k)));
         return keys;
+    }
+
+    /**
+     * Whether a live value must be set: it differs from the live override, unless there is no override
+     * and the node already runs with this value from its server.properties (a key keks never set).
+     */
+    private static boolean needsSet(String value, String live, String running, boolean managedBefore) {
+        if (value.equals(live)) {
+            return false;
+        }
+        return live != null || managedBefore || !value.equals(running);
     }
 
     public boolean liveChanges() {

@@ -1,0 +1,73 @@
+package io.keks.engine.roll;
+
+import java.util.List;
+import java.util.OptionalLong;
+import org.apache.kafka.clients.admin.QuorumInfo;
+
+/**
+ * Whether the KRaft metadata quorum stays available while one controller restarts, and whether a
+ * restarted controller has caught up. Pure: it reads a snapshot of describeMetadataQuorum.
+ */
+public final class QuorumSafety {
+    private QuorumSafety() {
+    }
+
+    /** One voter as the leader sees it; lastCaughtUp is the leader's clock when it last reached the leader's log end. */
+    public record Voter(int id, long logEndOffset, OptionalLong lastCaughtUp) {
+    }
+
+    /** The quorum at one moment; leaderId is -1 while there is none. */
+    public record Snapshot(int leaderId, List<Voter> voters) {
+        public static Snapshot of(QuorumInfo q) {
+            return new Snapshot(q.leaderId(), q.voters().stream()
+                    .map(v -> new Voter(v.replicaId(), v.logEndOffset(), v.lastCaughtUpTimestamp())).toList());
+        }
+
+        public long leaderLogEnd() {
+            return voters.stream().filter(v -> v.id() == leaderId).mapToLong(Voter::logEndOffset).findFirst().orElse(-1);
+        }
+
+        /**
+         * A voter is caught up when it reached the leader's log end within {@code maxLagMs} of the
+         * leader's own last catch-up time (Kafka's controller.quorum.fetch.timeout.ms is the natural bound).
+         */
+        public boolean caughtUp(int id, long maxLagMs) {
+            if (leaderId < 0) {
+                return false;
+            }
+            if (id == leaderId) {
+                return true;
+            }
+            Voter leader = voters.stream().filter(v -> v.id() == leaderId).findFirst().orElse(null);
+            Voter voter = voters.stream().filter(v -> v.id() == id).findFirst().orElse(null);
+            if (leader == null || voter == null || voter.lastCaughtUp().isEmpty()) {
+                return false;
+            }
+            long reference = leader.lastCaughtUp().orElse(voter.lastCaughtUp().getAsLong());
+            return reference - voter.lastCaughtUp().getAsLong() <= maxLagMs;
+        }
+    }
+
+    /**
+     * Why restarting {@code candidate} now would cost the quorum its majority, or null when it is
+     * safe: without the candidate, more than half of all voters must be caught up with the leader.
+     */
+    public static String whyNot(Snapshot q, int candidate, long maxLagMs) {
+        if (q.leaderId() < 0) {
+            return "the metadata quorum has no leader";
+        }
+        int voters = q.voters().size();
+        if (voters == 1) {
+            return null; // one voter: any restart is an outage, which the caller says up front
+        }
+        long caughtUp = q.voters().stream().filter(v -> v.id() != candidate && q.caughtUp(v.id(), maxLagMs)).count();
+        int majority = voters / 2 + 1;
+        if (caughtUp < majority) {
+            List<Integer> behind = q.voters().stream().filter(v -> v.id() != candidate && !q.caughtUp(v.id(), maxLagMs))
+                    .map(Voter::id).toList();
+            return "without controller " + candidate + " only " + caughtUp + " of " + voters + " voters are caught up (need "
+                    + majority + "; behind: " + behind + ")";
+        }
+        return null;
+    }
+}

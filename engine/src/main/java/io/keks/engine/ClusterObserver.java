@@ -11,6 +11,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
+import org.apache.kafka.clients.admin.FinalizedVersionRange;
 import org.apache.kafka.clients.admin.QuorumInfo;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
@@ -58,6 +59,14 @@ public final class ClusterObserver {
         }
         OptionalInt leader = quorum.leaderId() >= 0 ? OptionalInt.of(quorum.leaderId()) : OptionalInt.empty();
         return new ObservedCluster(clusterId, Set.copyOf(brokers), Set.copyOf(fenced), leader, Set.copyOf(voters), Map.copyOf(lag));
+    }
+
+    /** The finalized metadata.version feature level, empty when Kafka reports none. */
+    public static OptionalInt finalizedMetadataLevel(Admin admin, long timeoutMs)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        FinalizedVersionRange range = admin.describeFeatures().featureMetadata().get(timeoutMs, TimeUnit.MILLISECONDS)
+                .finalizedFeatures().get("metadata.version");
+        return range == null ? OptionalInt.empty() : OptionalInt.of(range.maxVersionLevel());
     }
 
     private DescribeClusterResult describe() {

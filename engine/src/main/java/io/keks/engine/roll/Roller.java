@@ -129,9 +129,9 @@ public final class Roller {
                 listener.step("restarting " + runtime.name(n) + ": " + reasons.get(n.id()).stream()
                         .map(RestartReason::description).collect(Collectors.joining("; ")));
             }
-            restartAll(batch);
+            Map<Integer, Long> stoppedAt = restartAll(batch);
             for (DesiredNode n : batch) {
-                awaitBack(n);
+                awaitBack(n, stoppedAt.get(n.id()));
                 done.add(n.id());
                 listener.restarted(n);
             }
@@ -199,13 +199,20 @@ public final class Roller {
         });
     }
 
-    private void restartAll(List<DesiredNode> batch) throws RollFailed, InterruptedException {
-        List<Thread> threads = new ArrayList<>();
+    /**
+     * Stops the batch, then starts it again; returns for each node the wall-clock time (epoch ms)
+     * by which its old process was gone.
+     */
+    private Map<Integer, Long> restartAll(List<DesiredNode> batch) throws RollFailed, InterruptedException {
+        Map<Integer, Long> stoppedAt = new java.util.concurrent.ConcurrentHashMap<>();
         Map<Integer, Exception> failed = new java.util.concurrent.ConcurrentHashMap<>();
+        List<Thread> threads = new ArrayList<>();
         for (DesiredNode n : batch) {
             threads.add(Thread.ofVirtual().start(() -> {
                 try {
-                    runtime.restart(n, options.grace());
+                    runtime.stop(n, options.grace());
+                    stoppedAt.put(n.id(), System.currentTimeMillis());
+                    runtime.start(n);
                 } catch (Exception e) {
                     failed.put(n.id(), e);
                 }
@@ -217,15 +224,17 @@ public final class Roller {
         for (Map.Entry<Integer, Exception> e : failed.entrySet()) {
             throw new RollFailed(e.getKey(), "cannot restart node " + e.getKey() + ": " + e.getValue().getMessage());
         }
+        return stoppedAt;
     }
 
     /**
-     * A controller is back when it is caught up with the leader past the log end the leader had
-     * after the restart; a broker when it is registered and unfenced (Kafka unfences a broker only
-     * once it has loaded and recovered its logs and caught up with the metadata) and in the ISR of
-     * every partition it hosts.
+     * Waits until a node started at or after {@code stoppedAtMs} (epoch ms) is back and caught up. A
+     * controller is back when the leader saw it reach the leader's log end after that moment: the
+     * leader remembers the old process' catch-up for a while, which must not count. A broker is back
+     * when it is registered and unfenced (Kafka unfences a broker only once it has loaded and
+     * recovered its logs and caught up with the metadata) and in the ISR of every partition it hosts.
      */
-    private void awaitBack(DesiredNode n) throws RollFailed, InterruptedException {
+    public void awaitBack(DesiredNode n, long stoppedAtMs) throws RollFailed, InterruptedException {
         String name = runtime.name(n);
         long[] leaderEndAfterRestart = {-1};
         await(n.id(), name + " to be back and caught up", () -> {
@@ -241,9 +250,10 @@ public final class Roller {
                 if (leaderEndAfterRestart[0] < 0) {
                     leaderEndAfterRestart[0] = q.leaderLogEnd();
                 }
-                long end = q.voters().stream().filter(v -> v.id() == n.id()).mapToLong(QuorumSafety.Voter::logEndOffset)
-                        .findFirst().orElse(-1);
-                if (end < leaderEndAfterRestart[0] || !q.caughtUp(n.id(), options.quorumLagMs())) {
+                QuorumSafety.Voter self = q.voters().stream().filter(v -> v.id() == n.id()).findFirst().orElse(null);
+                long end = self == null ? -1 : self.logEndOffset();
+                boolean fresh = self != null && self.lastCaughtUp().isPresent() && self.lastCaughtUp().getAsLong() > stoppedAtMs;
+                if (end < leaderEndAfterRestart[0] || !fresh || !q.caughtUp(n.id(), options.quorumLagMs())) {
                     return name + " is catching up with the metadata log (at " + end + ", leader was at "
                             + leaderEndAfterRestart[0] + ")";
                 }

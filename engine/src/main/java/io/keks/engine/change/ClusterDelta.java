@@ -1,0 +1,102 @@
+package io.keks.engine.change;
+
+import io.keks.engine.config.ConfigModes;
+import io.keks.engine.config.DynamicConfigPlan;
+import io.keks.engine.roll.RestartReason;
+import io.keks.model.DesiredCluster;
+import io.keks.model.DesiredNode;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * What has to happen to the nodes for the cluster that exists ({@link ClusterImage}) to become the
+ * desired one: nodes to start for the first time, nodes to drain and remove, nodes to restart and
+ * why, and the metadata.version to finalize afterwards. Pure: computed from the two states, acted on
+ * by {@link ClusterChanger}. Live config changes are not here: they need no node to change.
+ *
+ * @param joining       desired nodes that have never run
+ * @param leaving       nodes that exist and the manifests no longer have
+ * @param restarts      per node id, why it restarts
+ * @param restartKeys   per node id, the entries of its configuration that only a restart applies
+ * @param metadataLevel the metadata.version feature level to finalize once every node runs the new version
+ */
+public record ClusterDelta(List<DesiredNode> joining, List<ClusterImage.Node> leaving,
+                           Map<Integer, Set<RestartReason>> restarts, Map<Integer, Set<String>> restartKeys,
+                           OptionalInt metadataLevel) {
+
+    public ClusterDelta {
+        joining = List.copyOf(joining);
+        leaving = List.copyOf(leaving);
+        restarts = new TreeMap<>(restarts);
+        restartKeys = new TreeMap<>(restartKeys);
+    }
+
+    /**
+     * @param desiredConfig        per desired node, the server.properties it would start with now
+     * @param modes                which entries Kafka changes live, for the desired version
+     * @param manual               node ids to restart even when nothing about them changed
+     * @param desiredMetadataLevel the feature level of spec.kafka.metadataVersion, empty when it is not set
+     */
+    public static ClusterDelta of(DesiredCluster desired, Map<Integer, Map<String, String>> desiredConfig, ClusterImage image,
+                                  ConfigModes modes, Set<Integer> manual, OptionalInt desiredMetadataLevel) {
+        List<DesiredNode> joining = new ArrayList<>();
+        Map<Integer, Set<RestartReason>> restarts = new TreeMap<>();
+        Map<Integer, Set<String>> keys = new TreeMap<>();
+        String version = desired.version().toString();
+        for (DesiredNode n : desired.nodes()) {
+            ClusterImage.Node had = image.nodes().get(n.id());
+            if (had == null || had.runningConfig().isEmpty()) {
+                joining.add(n);
+                continue;
+            }
+            Set<RestartReason> why = EnumSet.noneOf(RestartReason.class);
+            Set<String> changed = DynamicConfigPlan.restartKeys(had.runningConfig(), desiredConfig.getOrDefault(n.id(), Map.of()), modes);
+            if (!changed.isEmpty()) {
+                why.add(RestartReason.CONFIG_CHANGE);
+                keys.put(n.id(), changed);
+            }
+            if (!version.equals(had.kafkaVersion())) {
+                why.add(RestartReason.VERSION_CHANGE);
+            }
+            if (manual.contains(n.id())) {
+                why.add(RestartReason.MANUAL);
+            }
+            if (!why.isEmpty()) {
+                restarts.put(n.id(), why);
+            }
+        }
+        List<ClusterImage.Node> leaving = image.nodes().values().stream()
+                .filter(had -> desired.nodes().stream().noneMatch(n -> n.id() == had.id())).toList();
+        OptionalInt level = OptionalInt.empty();
+        if (desiredMetadataLevel.isPresent() && image.finalizedMetadataLevel().isPresent()
+                && desiredMetadataLevel.getAsInt() > image.finalizedMetadataLevel().getAsInt()) {
+            level = desiredMetadataLevel;
+        }
+        return new ClusterDelta(joining, leaving, restarts, keys, level);
+    }
+
+    public boolean isEmpty() {
+        return joining.isEmpty() && leaving.isEmpty() && restarts.isEmpty() && metadataLevel.isEmpty();
+    }
+
+    /** One line for people: what the change does to the nodes, as a plan or, with {@code done}, as a result. */
+    public String summary(boolean done) {
+        List<String> parts = new ArrayList<>();
+        if (!joining.isEmpty()) {
+            parts.add(joining.size() + " node(s) " + (done ? "started" : "to start"));
+        }
+        if (!leaving.isEmpty()) {
+            parts.add(leaving.size() + " node(s) " + (done ? "drained and removed" : "to drain and remove"));
+        }
+        if (!restarts.isEmpty()) {
+            parts.add(restarts.size() + " node(s) " + (done ? "restarted" : "to restart"));
+        }
+        metadataLevel.ifPresent(l -> parts.add("metadata.version " + (done ? "finalized" : "to finalize") + " at level " + l));
+        return parts.isEmpty() ? "nothing to change" : String.join(", ", parts);
+    }
+}

@@ -1,0 +1,119 @@
+package io.keks.engine.change;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.keks.engine.config.ConfigModes;
+import io.keks.engine.roll.RestartReason;
+import io.keks.model.DesiredCluster;
+import io.keks.model.DesiredNode;
+import io.keks.model.KafkaVersion;
+import io.keks.model.Role;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class ClusterDeltaTest {
+    static final ConfigModes MODES = ConfigModes.fromUpdateModes("4.4.0", Map.of("log.retention.ms", "cluster-wide"));
+
+    static DesiredNode node(int id, Role role) {
+        return new DesiredNode(id, role == Role.BROKER ? "broker" : "controller", Set.of(role), null, List.of(), null);
+    }
+
+    static DesiredCluster cluster(String version, String metadataVersion, List<DesiredNode> nodes) {
+        return new DesiredCluster("kafka", "cluster", KafkaVersion.parse(version).orElseThrow(), metadataVersion, List.of(),
+                Map.of(), nodes, List.of(), Map.of());
+    }
+
+    static final List<DesiredNode> SEED = List.of(node(0, Role.BROKER), node(1, Role.BROKER), node(2, Role.BROKER),
+            node(3, Role.CONTROLLER), node(4, Role.CONTROLLER), node(5, Role.CONTROLLER));
+
+    static Map<String, String> config(String... entries) {
+        Map<String, String> c = new HashMap<>(Map.of("node.id", "x"));
+        for (int i = 0; i < entries.length; i += 2) {
+            c.put(entries[i], entries[i + 1]);
+        }
+        return c;
+    }
+
+    /** Every node running {@code version} with {@code running} as its config. */
+    static ClusterImage image(List<DesiredNode> nodes, String version, Map<String, String> running, int level) {
+        return new ClusterImage(nodes.stream().collect(Collectors.toMap(DesiredNode::id, n -> new ClusterImage.Node(n.id(),
+                n.pool(), n.roles(), n.rack(), running, version))), OptionalInt.of(level));
+    }
+
+    static Map<Integer, Map<String, String>> everyNode(List<DesiredNode> nodes, Map<String, String> config) {
+        return nodes.stream().collect(Collectors.toMap(DesiredNode::id, n -> config));
+    }
+
+    @Test
+    void nothingChangesWhenTheNodesRunWhatIsDesired() {
+        ClusterDelta d = ClusterDelta.of(cluster("4.4.0", null, SEED), everyNode(SEED, config()), image(SEED, "4.4.0", config(), 33),
+                MODES, Set.of(), OptionalInt.empty());
+        assertThat(d.isEmpty()).isTrue();
+        assertThat(d.summary(false)).isEqualTo("nothing to change");
+    }
+
+    @Test
+    void aReadOnlyEntryRestartsEveryNodeWhileADynamicOneRestartsNone() {
+        Map<String, String> wanted = config("auto.create.topics.enable", "false", "log.retention.ms", "1000");
+        ClusterDelta d = ClusterDelta.of(cluster("4.4.0", null, SEED), everyNode(SEED, wanted), image(SEED, "4.4.0", config(), 33),
+                MODES, Set.of(), OptionalInt.empty());
+        assertThat(d.restarts()).hasSize(6).allSatisfy((id, why) -> assertThat(why).containsExactly(RestartReason.CONFIG_CHANGE));
+        assertThat(d.restartKeys().get(0)).containsExactly("auto.create.topics.enable");
+    }
+
+    @Test
+    void aNewVersionRestartsEveryNodeAndFinalizesTheMetadataVersionAskedFor() {
+        ClusterDelta d = ClusterDelta.of(cluster("4.4.0", "4.4-IV2", SEED), everyNode(SEED, config()),
+                image(SEED, "4.3.1", config(), 30), MODES, Set.of(), OptionalInt.of(33));
+        assertThat(d.restarts()).hasSize(6).allSatisfy((id, why) -> assertThat(why).containsExactly(RestartReason.VERSION_CHANGE));
+        assertThat(d.metadataLevel()).hasValue(33);
+        assertThat(d.summary(false)).isEqualTo("6 node(s) to restart, metadata.version to finalize at level 33");
+        assertThat(d.summary(true)).isEqualTo("6 node(s) restarted, metadata.version finalized at level 33");
+    }
+
+    @Test
+    void aMetadataVersionAlreadyReachedOrBelowTheFinalizedOneIsNoChange() {
+        for (int asked : List.of(30, 29)) {
+            ClusterDelta d = ClusterDelta.of(cluster("4.4.0", "x", SEED), everyNode(SEED, config()), image(SEED, "4.4.0", config(), 30),
+                    MODES, Set.of(), OptionalInt.of(asked));
+            assertThat(d.metadataLevel()).as("asked %d", asked).isEmpty();
+        }
+    }
+
+    @Test
+    void aNodeThatNeverStartedJoinsAndANodeTheManifestsDroppedLeaves() {
+        List<DesiredNode> grown = new java.util.ArrayList<>(SEED);
+        grown.add(node(6, Role.BROKER));
+        ClusterImage had = image(SEED, "4.4.0", config(), 33);
+        ClusterDelta up = ClusterDelta.of(cluster("4.4.0", null, grown), everyNode(grown, config()), had, MODES, Set.of(),
+                OptionalInt.empty());
+        assertThat(up.joining()).extracting(DesiredNode::id).containsExactly(6);
+        assertThat(up.leaving()).isEmpty();
+        assertThat(up.restarts()).isEmpty();
+
+        // formatted by apply but not started yet: still joining
+        Map<Integer, ClusterImage.Node> withNew = new HashMap<>(had.nodes());
+        withNew.put(6, new ClusterImage.Node(6, "broker", Set.of(Role.BROKER), null, Map.of(), "4.4.0"));
+        assertThat(ClusterDelta.of(cluster("4.4.0", null, grown), everyNode(grown, config()), new ClusterImage(withNew, OptionalInt.of(33)),
+                MODES, Set.of(), OptionalInt.empty()).joining()).extracting(DesiredNode::id).containsExactly(6);
+
+        ClusterDelta down = ClusterDelta.of(cluster("4.4.0", null, SEED), everyNode(SEED, config()), image(grown, "4.4.0", config(), 33),
+                MODES, Set.of(), OptionalInt.empty());
+        assertThat(down.leaving()).extracting(ClusterImage.Node::id).containsExactly(6);
+        assertThat(down.joining()).isEmpty();
+        assertThat(down.summary(false)).isEqualTo("1 node(s) to drain and remove");
+    }
+
+    @Test
+    void manualRestartsAreAddedToTheOthers() {
+        ClusterDelta d = ClusterDelta.of(cluster("4.4.0", null, SEED), everyNode(SEED, config()), image(SEED, "4.3.1", config(), 33),
+                MODES, Set.of(1), OptionalInt.empty());
+        assertThat(d.restarts().get(1)).containsExactly(RestartReason.VERSION_CHANGE, RestartReason.MANUAL);
+        assertThat(d.restarts().get(0)).containsExactly(RestartReason.VERSION_CHANGE);
+    }
+}

@@ -22,12 +22,14 @@ import java.util.TreeSet;
  * @param poolIds             node ids per pool, as a pool's status.nodeIds
  * @param formatted           nodes whose storage is formatted, with the Kafka version that did it
  * @param managedConfig       dynamic broker configs keks set live; removed when the manifest drops them
+ * @param nodePools           the pool of every formatted node, kept until the node is deleted (a node the
+ *                            pools scaled away keeps its name while it is drained)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ClusterState(String name, String namespace, String clusterId, int portShift, String kafkaVersion,
                            Map<Integer, String> directoryIds, Set<Integer> initialControllers,
                            Map<String, List<Integer>> poolIds, Map<Integer, String> formatted, long createdAt,
-                           Set<String> managedConfig) {
+                           Set<String> managedConfig, Map<Integer, String> nodePools) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public ClusterState {
@@ -36,6 +38,7 @@ public record ClusterState(String name, String namespace, String clusterId, int 
         poolIds = new TreeMap<>(poolIds);
         formatted = new TreeMap<>(formatted);
         managedConfig = managedConfig == null ? new TreeSet<>() : new TreeSet<>(managedConfig);
+        nodePools = nodePools == null ? new TreeMap<>() : new TreeMap<>(nodePools);
     }
 
     public static ClusterState read(Path file) throws IOException {
@@ -51,26 +54,36 @@ public record ClusterState(String name, String namespace, String clusterId, int 
 
     public ClusterState withPoolIds(Map<String, List<Integer>> ids) {
         return new ClusterState(name, namespace, clusterId, portShift, kafkaVersion, directoryIds, initialControllers,
-                ids, formatted, createdAt, managedConfig);
+                ids, formatted, createdAt, managedConfig, nodePools);
     }
 
     public ClusterState withDirectoryIds(Map<Integer, String> ids) {
         return new ClusterState(name, namespace, clusterId, portShift, kafkaVersion, ids, initialControllers,
-                poolIds, formatted, createdAt, managedConfig);
+                poolIds, formatted, createdAt, managedConfig, nodePools);
     }
 
     public ClusterState withInitialControllers(Set<Integer> ids) {
         return new ClusterState(name, namespace, clusterId, portShift, kafkaVersion, directoryIds, ids,
-                poolIds, formatted, createdAt, managedConfig);
+                poolIds, formatted, createdAt, managedConfig, nodePools);
     }
 
     public ClusterState withManagedConfig(Set<String> keys) {
         return new ClusterState(name, namespace, clusterId, portShift, kafkaVersion, directoryIds, initialControllers,
-                poolIds, formatted, createdAt, keys);
+                poolIds, formatted, createdAt, keys, nodePools);
+    }
+
+    public ClusterState withNodePools(Map<Integer, String> pools) {
+        return new ClusterState(name, namespace, clusterId, portShift, kafkaVersion, directoryIds, initialControllers,
+                poolIds, formatted, createdAt, managedConfig, pools);
+    }
+
+    public ClusterState withKafkaVersion(String version) {
+        return new ClusterState(name, namespace, clusterId, portShift, version, directoryIds, initialControllers,
+                poolIds, formatted, createdAt, managedConfig, nodePools);
     }
 
     public ClusterState withFormatted(Map<Integer, String> nodes) {
         return new ClusterState(name, namespace, clusterId, portShift, kafkaVersion, directoryIds, initialControllers,
-                poolIds, nodes, createdAt, managedConfig);
+                poolIds, nodes, createdAt, managedConfig, nodePools);
     }
 }

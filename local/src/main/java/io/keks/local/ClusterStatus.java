@@ -20,8 +20,12 @@ public record ClusterStatus(String name, String namespace, String clusterId, boo
     public record Listener(String name, boolean tls, String bootstrap) {
     }
 
+    /**
+     * @param kafkaVersion   the Kafka version the node last started with (during an upgrade, nodes differ)
+     * @param pendingRestart why a change in progress is yet to restart the node (RestartReason names)
+     */
     public record Node(int id, String name, String pool, List<String> roles, Long pid, String rack, String state,
-                       int restarts, long startedAt, String log) {
+                       int restarts, long startedAt, String log, String kafkaVersion, List<String> pendingRestart) {
     }
 
     public record Condition(String type, String status, String reason, String message) {
@@ -52,6 +56,7 @@ public record ClusterStatus(String name, String namespace, String clusterId, boo
 
     private static ClusterStatus of(LocalCluster cluster, Optional<ObservedCluster> observed) {
         Map<Integer, Supervisor.NodeRecord> records = Supervisor.readRecords(cluster.dir());
+        Optional<RollRecord> roll = RollRecord.read(cluster.dir());
         List<Node> nodes = new ArrayList<>();
         for (DesiredNode n : cluster.desired().nodes()) {
             Optional<ProcessHandle> p = cluster.process(n.id());
@@ -60,7 +65,8 @@ public record ClusterStatus(String name, String namespace, String clusterId, boo
             nodes.add(new Node(n.id(), cluster.nodeName(n), n.pool(), n.roles().stream().sorted().map(r -> r.kafkaName()).toList(),
                     p.map(ProcessHandle::pid).orElse(null), n.rack(), state, rec == null ? 0 : rec.restarts(),
                     p.flatMap(h -> h.info().startInstant()).map(i -> i.toEpochMilli()).orElse(0L),
-                    cluster.logFile(n.id()).toString()));
+                    cluster.logFile(n.id()).toString(), cluster.runningVersion(n.id()).orElse(null),
+                    roll.map(r -> r.pending(cluster.nodeName(n))).orElse(List.of())));
         }
         boolean ready = observed.map(cluster::isReady).orElse(false)
                 && nodes.stream().allMatch(n -> n.state().equals("Running"));
@@ -73,11 +79,33 @@ public record ClusterStatus(String name, String namespace, String clusterId, boo
                 : new Condition("Ready", "False", cluster.anyNodeRunning() ? "NotReady" : "Stopped",
                         cluster.anyNodeRunning() ? notReady : "no node is running; start the cluster with `keks up`");
         List<Condition> conditions = new ArrayList<>(List.of(condition));
+        roll.ifPresent(r -> conditions.addAll(rollConditions(r)));
+        RefusedChange.read(cluster.dir()).ifPresent(r -> conditions.add(new Condition("Warning", "True", "UnsafeChangeRefused",
+                "the change applied at " + java.time.Instant.ofEpochMilli(r.at()) + " was refused and not made; the cluster"
+                        + " runs as before: " + String.join("; ", r.reasons()))));
         cluster.warnings().forEach(w -> conditions.add(new Condition("Warning", "True", "ManifestWarning", w.format())));
         return new ClusterStatus(cluster.desired().name(), cluster.desired().namespace(), cluster.state().clusterId(), ready,
                 "KRaft", cluster.desired().version().toString(), cluster.bootstrap(first), listeners,
                 observed.flatMap(o -> o.quorumLeader().isPresent() ? Optional.of(o.quorumLeader().getAsInt()) : Optional.empty()).orElse(null),
                 nodes, conditions);
+    }
+
+    /** A roll in progress, or the last one stopping, as conditions. */
+    static List<Condition> rollConditions(RollRecord r) {
+        if (r.phase().equals("Rolling")) {
+            String reason = r.current().stream().flatMap(n -> r.reasons().getOrDefault(n, List.of()).stream()).distinct()
+                    .reduce((a, b) -> a + "," + b).orElse("Planning");
+            String message = (r.current().isEmpty() ? "checking which nodes need a restart"
+                    : "restarting " + String.join(", ", r.current())) + " (" + r.restarted().size() + " of " + r.total()
+                    + " done)" + (r.events().isEmpty() ? "" : "; " + r.events().get(r.events().size() - 1).message());
+            return List.of(new Condition("RollingUpdate", "True", reason, message));
+        }
+        if (r.phase().equals("Failed")) {
+            return List.of(new Condition("Warning", "True", "RollFailed", "the roll started "
+                    + java.time.Instant.ofEpochMilli(r.startedAt()) + " stopped after " + r.restarted().size() + " of " + r.total()
+                    + " nodes: " + r.failure() + "; `keks roll` tries again"));
+        }
+        return List.of();
     }
 
     private static String state(DesiredNode n, boolean alive, Optional<ObservedCluster> observed, Supervisor.NodeRecord rec) {

@@ -15,6 +15,13 @@ import io.keks.model.ServerProperties;
 import io.keks.engine.config.ConfigModes;
 import io.keks.engine.config.DynamicConfigApplier;
 import io.keks.engine.config.DynamicConfigPlan;
+import io.keks.engine.change.ChangeSafety;
+import io.keks.engine.change.ClusterDelta;
+import io.keks.engine.change.ClusterImage;
+import io.keks.engine.change.UnsafeChangeException;
+import io.keks.model.Role;
+import java.util.EnumSet;
+import java.util.OptionalInt;
 import io.keks.model.manifest.ManifestException;
 import io.keks.model.manifest.Manifests;
 import io.keks.model.manifest.Problem;
@@ -106,26 +113,14 @@ public final class LocalCluster {
         Map<String, List<Integer>> currentIds = previous.map(ClusterState::poolIds).orElse(Map.of());
         ClusterModel.Result model = ClusterModel.build(combined, new ClusterModel.Options(currentIds, options.maxHeapBytes()));
         DesiredCluster desired = model.cluster();
-        if (previous.isPresent()) {
-            KafkaVersion was = KafkaVersion.parse(previous.get().kafkaVersion()).orElseThrow();
-            if (!was.equals(desired.version())) {
-                throw new IllegalStateException("cluster " + name + " runs Kafka " + was + " and the manifest asks for "
-                        + desired.version() + "; version changes roll the cluster and come with `keks apply` of the"
-                        + " safe-changes release. Keep spec.kafka.version " + was + " for now");
-            }
-            Set<Integer> had = new TreeSet<>(previous.get().poolIds().values().stream().flatMap(List::stream).toList());
-            Set<Integer> want = new TreeSet<>(desired.poolIds().values().stream().flatMap(List::stream).toList());
-            if (!had.equals(want)) {
-                throw new IllegalStateException("the node pools now give nodes " + want + " but cluster " + name
-                        + " has " + had + "; scaling a running cluster comes with the safe-changes release."
-                        + " Keep the pools' replicas as they are for now");
-            }
-        }
         Path libDir = new KafkaDistributions(options.kafkaBundle(), home.kafkaCache(), progress::step)
                 .libDir(desired.version());
+        if (previous.isPresent()) {
+            refuseUnsafe(open(home, name), desired, libDir);
+        }
         ClusterState st = previous.orElseGet(() -> new ClusterState(name, desired.namespace(), Uuid.randomUuid().toString(),
                 options.portShift() == null ? 0 : options.portShift(), desired.version().toString(), Map.of(),
-                Set.of(), Map.of(), Map.of(), System.currentTimeMillis(), Set.of()));
+                Set.of(), Map.of(), Map.of(), System.currentTimeMillis(), Set.of(), Map.of()));
         if (options.portShift() != null && options.portShift() != st.portShift()) {
             throw new IllegalStateException("cluster " + name + " was created with --port-shift " + st.portShift()
                     + "; ports cannot change on an existing cluster (keks down --delete-data starts over)");
@@ -134,7 +129,10 @@ public final class LocalCluster {
         for (DesiredNode n : desired.nodes()) {
             dirIds.computeIfAbsent(n.id(), id -> Uuid.randomUuid().toString());
         }
-        st = st.withDirectoryIds(dirIds).withPoolIds(desired.poolIds());
+        Map<Integer, String> pools = new TreeMap<>(st.nodePools());
+        desired.nodes().forEach(n -> pools.put(n.id(), n.pool()));
+        st = st.withDirectoryIds(dirIds).withPoolIds(desired.poolIds()).withNodePools(pools)
+                .withKafkaVersion(desired.version().toString());
         if (st.initialControllers().isEmpty()) {
             st = st.withInitialControllers(desired.controllers().stream().map(DesiredNode::id).collect(Collectors.toSet()));
         }
@@ -142,6 +140,7 @@ public final class LocalCluster {
         st.write(dir.resolve("state.json"));
         Files.writeString(dir.resolve("max-heap"), options.maxHeapBytes() + "\n");
         StoredManifests.store(dir, manifests);
+        RefusedChange.clear(dir);
         LocalCluster cluster = new LocalCluster(home, st, desired, model.warnings(), libDir);
         cluster.writeNodeFiles();
         // the CA and key stores (EC keys, but still about 0.3 s) are made while storage is formatted
@@ -163,6 +162,48 @@ public final class LocalCluster {
         }
         formatted.writeClientFiles();
         return formatted;
+    }
+
+    /**
+     * Refuses, before anything is written, a change that would put the cluster at risk: the checks
+     * on the manifests always, those on Kafka's topics and metadata.version while the cluster runs.
+     */
+    private static void refuseUnsafe(LocalCluster running, DesiredCluster wanted, Path wantedLibDir) throws IOException {
+        List<String> refused = new ArrayList<>(ChangeSafety.refusals(running.desired(), wanted));
+        boolean up = running.anyNodeRunning();
+        Set<Integer> wantedIds = wanted.nodes().stream().map(DesiredNode::id).collect(Collectors.toSet());
+        List<Integer> leaving = running.state().formatted().keySet().stream().filter(id -> !wantedIds.contains(id)).toList();
+        if (!up && !leaving.isEmpty()) {
+            refused.add("the node pools would remove nodes " + leaving + " while the cluster is stopped; their replicas"
+                    + " can only be moved to the other brokers while it runs: `keks up` first, then apply this again");
+        }
+        boolean versionChange = !running.desired().version().equals(wanted.version())
+                || !java.util.Objects.equals(running.desired().metadataVersion(), wanted.metadataVersion());
+        OptionalInt finalized = OptionalInt.empty();
+        if (refused.isEmpty() && up) {
+            try (Admin admin = running.admin()) {
+                refused.addAll(ChangeSafety.refusals(admin, wanted, 30_000));
+                if (versionChange) {
+                    finalized = ClusterObserver.finalizedMetadataLevel(admin, 30_000);
+                }
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IOException("cannot check the change against the running cluster (" + e.getMessage()
+                        + "); nothing was changed. Is the cluster ready? `keks status` shows it", e);
+            }
+        }
+        if (versionChange) {
+            KafkaVersion formattedBy = running.state().formatted().values().stream().map(v -> KafkaVersion.parse(v).orElseThrow())
+                    .max(KafkaVersion::compareTo).orElse(wanted.version());
+            refused.addAll(ChangeSafety.versionRefusals(running.desired().version(), formattedBy, wanted, finalized,
+                    KafkaMetadataVersions.load(running.libDir, running.desired().version().toString()),
+                    KafkaMetadataVersions.load(wantedLibDir, wanted.version().toString())));
+        }
+        if (!refused.isEmpty()) {
+            new RefusedChange(System.currentTimeMillis(), refused).write(running.dir());
+            throw new UnsafeChangeException(refused);
+        }
     }
 
     /** The cluster as last applied. */
@@ -360,6 +401,16 @@ public final class LocalCluster {
         return processes.find(id);
     }
 
+    /** The Kafka version node {@code id} last started with, if it ever started. */
+    public Optional<String> runningVersion(int id) {
+        try {
+            Path f = processes.runningVersionFile(id);
+            return Files.exists(f) ? Optional.of(Files.readString(f).trim()) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
     public boolean anyNodeRunning() {
         return desired.nodes().stream().anyMatch(n -> processes.find(n.id()).isPresent());
     }
@@ -407,6 +458,32 @@ public final class LocalCluster {
     public ProcessHandle start(DesiredNode node) throws IOException {
         int trainer = desired.brokers().stream().mapToInt(DesiredNode::id).min().orElse(-1);
         return processes.start(node, node.id() == trainer);
+    }
+
+    /** Stops one node (SIGTERM: a broker's controlled shutdown), killing it after {@code grace}. */
+    public void stop(DesiredNode node, Duration grace) {
+        processes.stop(node.id(), grace);
+    }
+
+    /** Deletes a node that left the cluster: its data and files go, and state.json no longer lists it. */
+    public void deleteNode(int id) throws IOException {
+        Path stateFile = dir.resolve("state.json");
+        ClusterState st = ClusterState.read(stateFile);
+        Map<Integer, String> formatted = new TreeMap<>(st.formatted());
+        formatted.remove(id);
+        Map<Integer, String> dirIds = new TreeMap<>(st.directoryIds());
+        dirIds.remove(id);
+        Map<Integer, String> pools = new TreeMap<>(st.nodePools());
+        pools.remove(id);
+        st.withFormatted(formatted).withDirectoryIds(dirIds).withNodePools(pools).write(stateFile);
+        Path nodeDir = addressing.nodeDir(id);
+        if (Files.exists(nodeDir)) {
+            try (var files = Files.walk(nodeDir)) {
+                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(f);
+                }
+            }
+        }
     }
 
     /** Stops every node, brokers first: a broker shutting down needs the controllers to hand off its leaders. */
@@ -504,23 +581,46 @@ public final class LocalCluster {
     }
 
     /**
-     * Nodes whose server.properties changed in an entry Kafka cannot change live since they started,
-     * with those entries: they take effect when the node restarts.
+     * The nodes that exist: every formatted one, with the configuration and Kafka version it last
+     * started with, and, through {@code admin} (null: not asked), the finalized metadata.version.
      */
-    public Map<DesiredNode, Set<String>> restartNeeded() throws IOException {
-        ConfigModes modes = configModes();
-        Map<DesiredNode, Set<String>> needed = new LinkedHashMap<>();
-        for (DesiredNode n : desired.nodes()) {
-            Path running = processes.runningConfigFile(n.id());
-            if (process(n.id()).isPresent() && Files.exists(running)) {
-                Set<String> keys = DynamicConfigPlan.restartKeys(readProperties(running),
-                        readProperties(processes.configFile(n.id())), modes);
-                if (!keys.isEmpty()) {
-                    needed.put(n, keys);
-                }
+    public ClusterImage image(Admin admin) throws Exception {
+        Map<Integer, ClusterImage.Node> nodes = new TreeMap<>();
+        for (Map.Entry<Integer, String> f : state.formatted().entrySet()) {
+            int id = f.getKey();
+            Map<String, String> running = readProperties(processes.runningConfigFile(id));
+            Optional<DesiredNode> d = desired.nodes().stream().filter(n -> n.id() == id).findFirst();
+            String version = runningVersion(id).orElse(f.getValue());
+            nodes.put(id, new ClusterImage.Node(id, d.map(DesiredNode::pool).orElse(state.nodePools().getOrDefault(id, "node")),
+                    d.map(DesiredNode::roles).orElseGet(() -> roles(running.get("process.roles"))),
+                    d.map(DesiredNode::rack).orElse(running.get("broker.rack")), running, version));
+        }
+        OptionalInt level = admin == null ? OptionalInt.empty() : ClusterObserver.finalizedMetadataLevel(admin, 30_000);
+        return new ClusterImage(nodes, level);
+    }
+
+    private static Set<Role> roles(String processRoles) {
+        Set<Role> roles = EnumSet.noneOf(Role.class);
+        for (Role r : Role.values()) {
+            if (processRoles != null && List.of(processRoles.split(",")).contains(r.kafkaName())) {
+                roles.add(r);
             }
         }
-        return needed;
+        return roles;
+    }
+
+    /**
+     * What the nodes must go through to match the manifests: new nodes, nodes to drain and remove,
+     * restarts with their reasons ({@code manual} nodes restart in any case), metadata.version.
+     */
+    public ClusterDelta delta(Admin admin, Set<Integer> manual) throws Exception {
+        Map<Integer, Map<String, String>> wanted = new TreeMap<>();
+        for (DesiredNode n : desired.nodes()) {
+            wanted.put(n.id(), readProperties(processes.configFile(n.id())));
+        }
+        OptionalInt level = desired.metadataVersion() == null ? OptionalInt.empty()
+                : KafkaMetadataVersions.load(libDir, desired.version().toString()).level(desired.metadataVersion());
+        return ClusterDelta.of(desired, wanted, image(admin), configModes(), manual, level);
     }
 
     private ConfigModes configModes;

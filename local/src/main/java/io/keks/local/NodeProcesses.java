@@ -40,6 +40,11 @@ final class NodeProcesses {
         return addressing.nodeDir(id).resolve("running.properties");
     }
 
+    /** The Kafka version the node last started with. */
+    Path runningVersionFile(int id) {
+        return addressing.nodeDir(id).resolve("running.version");
+    }
+
     Path logFile(int id) {
         return addressing.nodeDir(id).resolve("kafka.log");
     }
@@ -120,6 +125,7 @@ final class NodeProcesses {
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         // what it starts with: a later apply compares against it to tell whether the node needs a restart
         ClusterHome.writePrivate(runningConfigFile(node.id()), Files.readAllBytes(configFile(node.id())));
+        Files.writeString(runningVersionFile(node.id()), version + "\n");
         Process p = pb.start();
         Files.writeString(pidFile(node.id()), p.pid() + "\n");
         return p.toHandle();

@@ -2,7 +2,17 @@ package io.keks.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.keks.engine.change.ClusterChanger;
+import io.keks.engine.change.ClusterDelta;
+import io.keks.engine.roll.NodeRuntime;
+import io.keks.engine.roll.RestartReason;
+import io.keks.engine.roll.Roller;
 import io.keks.model.DesiredNode;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.admin.Admin;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +41,12 @@ public final class Supervisor {
     public record NodeRecord(int restarts, String state, long lastStart, String lastExit) {
     }
 
-    private final LocalCluster cluster;
+    private volatile LocalCluster cluster;
     private final Progress progress;
+    /** Nodes a roll is restarting: the watch loop leaves them alone meanwhile. */
+    private final Set<Integer> held = ConcurrentHashMap.newKeySet();
+    private volatile String handledRequest;
+    private Thread worker;
     private final CountDownLatch stop = new CountDownLatch(1);
     private final Map<Integer, Deque<Long>> recentStarts = new HashMap<>();
     private final Map<Integer, NodeRecord> records = new TreeMap<>();
@@ -42,6 +56,8 @@ public final class Supervisor {
         this.cluster = cluster;
         this.progress = progress;
         this.records.putAll(readRecords(cluster.dir()));
+        // a request whose roll finished is done; one left unfinished (the supervisor stopped) is taken up again
+        this.handledRequest = RollRecord.read(cluster.dir()).filter(RollRecord::finished).map(RollRecord::requestId).orElse(null);
     }
 
     public static Path recordsFile(Path clusterDir) {
@@ -125,19 +141,187 @@ public final class Supervisor {
     /** Watches the nodes until {@link #requestStop()}; returns without stopping them. */
     public void superviseUntilStopped() throws InterruptedException {
         while (!stop.await(CHECK.toMillis(), TimeUnit.MILLISECONDS)) {
-            for (DesiredNode n : cluster.desired().nodes()) {
+            LocalCluster c = cluster;
+            for (DesiredNode n : c.desired().nodes()) {
                 if (stop.getCount() == 0) {
                     return;
                 }
-                if (cluster.process(n.id()).isPresent()) {
+                if (held.contains(n.id()) || c.process(n.id()).isPresent()) {
                     continue;
                 }
                 restart(n);
             }
+            takeRequest();
         }
     }
 
-    private void restart(DesiredNode n) {
+    /** Starts a roll for a new {@link RollRequest}, one at a time. */
+    private void takeRequest() {
+        if (worker != null && worker.isAlive()) {
+            return;
+        }
+        Optional<RollRequest> request = RollRequest.read(cluster.dir());
+        if (request.isEmpty() || request.get().id().equals(handledRequest)) {
+            return;
+        }
+        RollRequest r = request.get();
+        handledRequest = r.id();
+        worker = Thread.ofPlatform().name("keks-roll").daemon().start(() -> roll(r));
+    }
+
+    /**
+     * Re-reads what was applied and makes the nodes follow through the engine: the delta between the
+     * nodes that exist and the desired ones, carried out by {@link ClusterChanger}.
+     */
+    private void roll(RollRequest request) {
+        RollLog log = new RollLog(cluster.dir(), request.id(), progress);
+        Set<Integer> joining = new java.util.TreeSet<>();
+        try {
+            LocalCluster c = LocalCluster.open(cluster.home(), cluster.desired().name());
+            try (Admin admin = c.admin()) {
+                ClusterDelta delta = c.delta(admin, request.manual());
+                delta.joining().forEach(n -> joining.add(n.id()));
+                // held before the watch loop sees the new desired nodes, or it would take them for crashed ones
+                held.addAll(joining);
+                cluster = c;
+                if (delta.isEmpty()) {
+                    log.finish(null, "nothing to change");
+                    return;
+                }
+                Map<String, List<String>> why = new TreeMap<>();
+                delta.restarts().forEach((id, rs) -> why.put(c.nodeName(c.desired().node(id)), rs.stream().map(Enum::name).toList()));
+                log.plan(why);
+                log.step("change: " + delta.summary(false));
+                Roller.Options roll = Roller.Options.defaults().withByRack(request.byRack())
+                        .withNodeTimeout(Duration.ofSeconds(request.timeoutSeconds()));
+                new ClusterChanger(admin, new LocalRuntime(c), new ClusterChanger.Options(roll, request.drainThrottleBytes()), log)
+                        .apply(c.desired(), delta);
+                log.finish(null, "done: " + delta.summary(true));
+            }
+        } catch (Roller.RollFailed e) {
+            log.finish(e.getMessage(), "stopped: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.finish("the supervisor stopped during the change", "interrupted");
+        } catch (Exception e) {
+            log.finish(e.toString(), "stopped: " + e);
+        } finally {
+            held.removeAll(joining);
+        }
+    }
+
+    /** The local {@link NodeRuntime}: node JVMs on this machine, which this supervisor otherwise keeps running. */
+    private final class LocalRuntime implements NodeRuntime {
+        private final LocalCluster c;
+
+        LocalRuntime(LocalCluster c) {
+            this.c = c;
+        }
+
+        @Override
+        public Health health(DesiredNode node) {
+            if (c.process(node.id()).isPresent()) {
+                return Health.RUNNING;
+            }
+            NodeRecord r;
+            synchronized (Supervisor.this) {
+                r = records.get(node.id());
+            }
+            return r != null && r.state().equals("CrashLoopBackOff") ? Health.CRASH_LOOP : Health.DOWN;
+        }
+
+        @Override
+        public void start(DesiredNode node) throws IOException {
+            synchronized (Supervisor.this) {
+                launch(node, false);
+                writeRecords();
+            }
+            held.remove(node.id());
+        }
+
+        @Override
+        public void stop(DesiredNode node, Duration grace) {
+            // held first: the watch loop must not take the stopped node for a crashed one
+            held.add(node.id());
+            c.stop(node, grace);
+        }
+
+        @Override
+        public void delete(DesiredNode node) throws IOException {
+            c.deleteNode(node.id());
+            synchronized (Supervisor.this) {
+                records.remove(node.id());
+                writeRecords();
+            }
+            held.remove(node.id());
+        }
+
+        @Override
+        public String name(DesiredNode node) {
+            return c.nodeName(node);
+        }
+    }
+
+    /** Follows a change into roll.json and the supervisor's output. */
+    private final class RollLog implements Roller.Listener {
+        private final Path dir;
+        private final Progress progress;
+        private RollRecord record;
+
+        RollLog(Path dir, String requestId, Progress progress) {
+            this.dir = dir;
+            this.progress = progress;
+            this.record = RollRecord.started(requestId);
+            save();
+        }
+
+        @Override
+        public synchronized void step(String message) {
+            progress.step(message);
+            record = record.withEvent(message);
+            save();
+        }
+
+        @Override
+        public synchronized void restarting(List<DesiredNode> batch, Map<Integer, Set<RestartReason>> reasons) {
+            record = record.withCurrent(batch.stream().map(cluster::nodeName).toList());
+            save();
+        }
+
+        @Override
+        public synchronized void restarted(DesiredNode node) {
+            String name = cluster.nodeName(node);
+            record = record.withRestarted(name).withEvent(name + " is back and caught up (" + (record.restarted().size() + 1)
+                    + " of " + record.total() + ")");
+            progress.step(name + " is back and caught up");
+            save();
+        }
+
+        synchronized void plan(Map<String, List<String>> why) {
+            record = record.withPlan(why);
+            save();
+        }
+
+        synchronized void finish(String failure, String message) {
+            progress.step(message);
+            record = record.withEvent(message).finish(failure);
+            save();
+        }
+
+        private void save() {
+            try {
+                record.write(dir);
+            } catch (IOException e) {
+                progress.step("cannot write " + RollRecord.file(dir) + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private synchronized void restart(DesiredNode n) {
+        // checked again under the lock: a roll marks a node held before it stops it
+        if (held.contains(n.id()) || cluster.process(n.id()).isPresent()) {
+            return;
+        }
         long now = System.currentTimeMillis();
         if (now < notBefore.getOrDefault(n.id(), 0L)) {
             return;
@@ -172,7 +356,7 @@ public final class Supervisor {
         stop.countDown();
     }
 
-    private void writeRecords() {
+    private synchronized void writeRecords() {
         try {
             Path f = recordsFile(cluster.dir());
             Path tmp = f.resolveSibling("supervisor.json.tmp");

@@ -70,6 +70,27 @@ class Kafka39ClusterTest {
     }
 
     @Test
+    void anUpgradeTo4IsRefusedWhileTheManifestSetsAConfigKafka4Removed() throws Exception {
+        ObservedCluster o = Readiness.await(cluster, Duration.ofSeconds(180), Progress.SILENT);
+        Path examples = Path.of(System.getProperty("keks.install.dir", ".."), "examples");
+        Path dir = Files.createTempDirectory(home, "upgrade");
+        Path file = dir.resolve("kafka-cluster.yaml");
+        Files.writeString(file, Files.readString(examples.resolve("seed-3.9/kafka-cluster.yaml"))
+                .replace("    version: 3.9.0\n", "    version: 4.4.0\n")
+                .replace("      min.insync.replicas: 2\n", "      min.insync.replicas: 2\n      log.message.format.version: \"3.9\"\n"));
+        var manifests = ManifestFiles.read(List.of(dir));
+        String stateBefore = Files.readString(cluster.dir().resolve("state.json"));
+        var refused = org.assertj.core.api.Assertions.catchThrowableOfType(io.keks.model.manifest.ManifestException.class,
+                () -> LocalCluster.apply(new ClusterHome(home), manifests, LocalCluster.Options.defaults(), Progress.SILENT));
+        assertThat(refused.problems()).extracting(p -> p.format()).anySatisfy(m -> assertThat(m).startsWith(file + ":")
+                .contains("log.message.format.version was removed in Kafka 4.0.0 and Kafka 4.4.0 refuses to start with it"));
+        assertThat(Files.readString(cluster.dir().resolve("state.json"))).isEqualTo(stateBefore);
+        assertThat(cluster.process(0)).isPresent();
+        assertThat(LocalCluster.open(new ClusterHome(home), "cluster").desired().version().toString()).isEqualTo("3.9.0");
+        assertThat(o.brokers()).containsExactlyInAnyOrder(0, 1, 2);
+    }
+
+    @Test
     void whatChangesLiveIsReadFromTheRunningVersionsOwnConfigDefinitions() throws Exception {
         Path lib39 = home.resolve("kafka").resolve("3.9.0");
         Path lib44 = LocalCluster.Options.bundleFromSystem().resolve("4.4.0");

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "keks", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Apache Kafka in KRaft mode from Strimzi manifests (Kafka, KafkaNodePool, KafkaTopic),",
                 "run on this machine as real Kafka processes."},
-        subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, GetCommand.class, ApplyCommand.class,
+        subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, GetCommand.class, ApplyCommand.class, RollCommand.class,
                 ProduceCommand.class, ConsumeCommand.class, SuperviseCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {"  keks up                      start the seed cluster (examples/) and show its status until Ctrl-C",
@@ -40,7 +40,8 @@ public final class Main {
             if (System.getenv("KEKS_DEBUG") != null) {
                 e.printStackTrace(cmd.getErr());
             }
-            return 1;
+            // a change keks refuses is wrong input, like a bad manifest: nothing was touched
+            return e instanceof io.keks.engine.change.UnsafeChangeException ? 2 : 1;
         });
         return cli.execute(args);
     }

@@ -44,14 +44,26 @@ final class StatusPrinter {
     static void nodes(PrintWriter out, ClusterStatus s) {
         List<List<String>> rows = new ArrayList<>();
         long now = System.currentTimeMillis();
+        // while a change is under way: the Kafka version each node runs and why it is yet to restart
+        boolean changing = s.nodes().stream().anyMatch(n -> !n.pendingRestart().isEmpty())
+                || s.nodes().stream().map(ClusterStatus.Node::kafkaVersion).filter(v -> v != null).distinct().count() > 1;
         for (ClusterStatus.Node n : s.nodes()) {
             String roles = String.join(",", n.roles()) + (s.activeController() != null && s.activeController() == n.id()
                     ? " (active)" : "");
-            rows.add(List.of(n.name(), n.state().equals("Running") ? "1/1" : "0/1", n.state(),
+            List<String> row = new ArrayList<>(List.of(n.name(), n.state().equals("Running") ? "1/1" : "0/1", n.state(),
                     String.valueOf(n.restarts()), n.startedAt() > 0 ? age(now - n.startedAt()) : "-", roles,
                     n.rack() == null ? "-" : n.rack(), n.pid() == null ? "-" : String.valueOf(n.pid())));
+            if (changing) {
+                row.add(n.kafkaVersion() == null ? "-" : n.kafkaVersion());
+                row.add(n.pendingRestart().isEmpty() ? "-" : String.join(",", n.pendingRestart()));
+            }
+            rows.add(row);
         }
-        table(out, List.of("NAME", "READY", "STATUS", "RESTARTS", "AGE", "ROLES", "RACK", "PID"), rows);
+        List<String> header = new ArrayList<>(List.of("NAME", "READY", "STATUS", "RESTARTS", "AGE", "ROLES", "RACK", "PID"));
+        if (changing) {
+            header.addAll(List.of("KAFKA", "PENDING RESTART"));
+        }
+        table(out, header, rows);
     }
 
     static String age(long millis) {

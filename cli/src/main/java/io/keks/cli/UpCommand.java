@@ -6,6 +6,7 @@ import io.keks.local.LocalCluster;
 import io.keks.local.Progress;
 import io.keks.local.Readiness;
 import io.keks.local.Supervisor;
+import io.keks.engine.change.ClusterDelta;
 import io.keks.model.DesiredNode;
 import io.keks.model.ListenerSpec;
 import io.keks.model.Quantity;
@@ -163,6 +164,18 @@ final class UpCommand implements Callable<Integer> {
             List<TopicStatus> topics = cluster.reconcileTopics(admin);
             double seconds = (System.nanoTime() - started) / 1e9;
             summary(cluster, ClusterStatus.of(cluster, admin, 5000), topics, seconds, out);
+            // a metadata.version to finalize, or changed manifests given to a cluster that was running:
+            // the same change `keks apply` makes (worked out only then, so a plain start stays fast)
+            if (cluster.desired().metadataVersion() != null || supervisor.isPresent()) {
+                ClusterDelta delta = cluster.delta(admin, Set.of());
+                if (!delta.isEmpty()) {
+                    out.println();
+                    out.println("Changing the nodes: " + delta.summary(false));
+                    if (RollFollower.request(cluster, Set.of(), false, timeoutSeconds, 0, false, out, err) != 0) {
+                        return 1;
+                    }
+                }
+            }
             if (detach || supervisor.isPresent()) {
                 return topics.stream().allMatch(TopicStatus::ready) ? 0 : 1;
             }

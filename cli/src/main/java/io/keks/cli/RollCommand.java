@@ -1,0 +1,69 @@
+package io.keks.cli;
+
+import io.keks.local.LocalCluster;
+import io.keks.model.DesiredNode;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "roll", sortOptions = false,
+        description = {"Restart nodes of the running cluster one at a time in the safe order, as a config change",
+                "would: controllers first (the active one last), then brokers. Before each restart keks waits until",
+                "the metadata quorum keeps a caught-up majority and no partition would drop below its",
+                "min.insync.replicas; after it, until the node is back (broker unfenced, in every ISR it belongs to)."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  keks roll                          every node",
+                "  keks roll cluster-broker-1         one node (its name or id)",
+                "  keks roll --by-rack                brokers a rack at a time when every partition spans racks",
+                "  keks roll --no-wait && keks status"})
+final class RollCommand implements Callable<Integer> {
+    @Mixin
+    ClusterOption cluster;
+
+    @Parameters(paramLabel = "NODE", arity = "0..*", description = "Nodes to restart, by name or id (default: all).")
+    List<String> nodes = new ArrayList<>();
+
+    @Option(names = "--by-rack", description = "Restart the brokers of one rack together when every partition has replicas in several racks.")
+    boolean byRack;
+
+    @Option(names = "--no-wait", description = "Return at once; `keks status` shows the roll.")
+    boolean noWait;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "300",
+            description = "Bound of each wait: for a restart to be safe, and for a node to be back (default ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        LocalCluster c = cluster.open();
+        Set<Integer> ids = new TreeSet<>();
+        for (String n : nodes) {
+            DesiredNode node = c.desired().nodes().stream()
+                    .filter(d -> c.nodeName(d).equals(n) || String.valueOf(d.id()).equals(n)).findFirst().orElse(null);
+            if (node == null) {
+                err.println("error: cluster " + c.desired().name() + " has no node " + n + "; its nodes are "
+                        + c.desired().nodes().stream().map(c::nodeName).toList());
+                return 2;
+            }
+            ids.add(node.id());
+        }
+        if (ids.isEmpty()) {
+            c.desired().nodes().forEach(d -> ids.add(d.id()));
+        }
+        return RollFollower.request(c, ids, byRack, timeoutSeconds, 0, noWait, out, err);
+    }
+}

@@ -1,0 +1,76 @@
+package io.keks.cli;
+
+import io.keks.local.LocalCluster;
+import io.keks.local.RollRecord;
+import io.keks.local.RollRequest;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** Hands a roll to the cluster's supervisor and, unless told not to wait, prints its progress until it ends. */
+final class RollFollower {
+    private RollFollower() {
+    }
+
+    /** Exit code: 0 when the roll finished (or was handed over with noWait), 1 when it stopped or cannot run. */
+    static int request(LocalCluster cluster, Set<Integer> manual, boolean byRack, int timeoutSeconds, long drainThrottleBytes,
+                       boolean noWait, PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
+        if (SuperviseCommand.running(cluster.dir()).isEmpty()) {
+            err.println("error: no supervisor runs cluster " + cluster.desired().name() + ", and the supervisor does the"
+                    + " restarts; `keks up -d` starts one, then run this again");
+            err.flush();
+            return 1;
+        }
+        RollRequest request = RollRequest.of(manual, byRack, timeoutSeconds, drainThrottleBytes);
+        request.write(cluster.dir());
+        if (noWait) {
+            out.println("The supervisor makes the change in the background; `keks status` shows the progress.");
+            out.flush();
+            return 0;
+        }
+        return follow(cluster, request, out, err);
+    }
+
+    private static int follow(LocalCluster cluster, RollRequest request, PrintWriter out, PrintWriter err)
+            throws InterruptedException {
+        CountDownLatch never = new CountDownLatch(1);
+        int seen = 0;
+        long pickUpDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            RollRecord r = RollRecord.read(cluster.dir()).filter(x -> x.requestId().equals(request.id())).orElse(null);
+            if (r != null) {
+                for (RollRecord.Event e : r.events()) {
+                    if (e.seq() > seen) {
+                        out.println("  " + e.message());
+                        seen = e.seq();
+                    }
+                }
+                out.flush();
+                if (r.finished()) {
+                    if (r.failure() != null) {
+                        err.println("error: the roll stopped: " + r.failure());
+                        err.println("Nodes not yet restarted keep running as they were; `keks status` shows the cluster,"
+                                + " and `keks roll` tries again.");
+                        err.flush();
+                        return 1;
+                    }
+                    return 0;
+                }
+            } else if (System.nanoTime() > pickUpDeadline) {
+                err.println("error: the supervisor did not take up the restart within 30 s; see "
+                        + cluster.dir().resolve("supervisor.log"));
+                err.flush();
+                return 1;
+            }
+            if (SuperviseCommand.running(cluster.dir()).isEmpty()) {
+                err.println("error: the supervisor stopped during the roll; see " + cluster.dir().resolve("supervisor.log"));
+                err.flush();
+                return 1;
+            }
+            never.await(200, TimeUnit.MILLISECONDS);
+        }
+    }
+}

@@ -21,7 +21,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
@@ -72,12 +71,12 @@ class SeedClusterTest {
         try {
             KeksCli.run("down", "--delete-data");
         } finally {
-            killLeftovers();
+            killLeftovers(home);
         }
     }
 
     /** Whatever a failed test left running is stopped by its recorded pid, never by a name pattern. */
-    static void killLeftovers() throws IOException {
+    static void killLeftovers(Path home) throws IOException {
         if (home == null || !Files.exists(home)) {
             return;
         }
@@ -167,29 +166,8 @@ class SeedClusterTest {
     @Test
     @Order(5)
     void aBrokerKilledWithSigkillIsRestartedAndNoAcknowledgedRecordIsLost() throws Exception {
-        Properties props = cluster().clientProperties(null);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "120000");
-        Set<String> acked = new ConcurrentSkipListSet<>();
-        AtomicBoolean running = new AtomicBoolean(true);
-        Thread producer = Thread.ofPlatform().start(() -> {
-            try (KafkaProducer<String, String> p = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
-                for (int i = 0; running.get(); i++) {
-                    String v = "seq-" + i;
-                    p.send(new ProducerRecord<>("test-topic", v, v), (md, e) -> {
-                        if (e == null) {
-                            acked.add(v);
-                        }
-                    });
-                    if (i % 50 == 0) {
-                        p.flush();
-                    }
-                }
-                p.flush();
-            }
-        });
-        await().atMost(Duration.ofSeconds(30)).until(() -> acked.size() > 200);
+        LoadProducer load = new LoadProducer(cluster().clientProperties(null), "test-topic", "kill");
+        load.awaitAcked(200);
 
         long oldPid = status().path("nodes").get(1).path("pid").asLong();
         ProcessHandle.of(oldPid).orElseThrow().destroyForcibly();
@@ -199,13 +177,10 @@ class SeedClusterTest {
             return broker.path("pid").asLong() != oldPid && broker.path("state").asText().equals("Running");
         });
         assertThat(status().path("nodes").get(1).path("restarts").asInt()).isEqualTo(1);
-        int before = acked.size();
-        await().atMost(Duration.ofSeconds(30)).until(() -> acked.size() > before + 200);
-        running.set(false);
-        producer.join(60_000);
-        produced.addAll(acked);
+        load.awaitAcked(200).close();
+        produced.addAll(load.acked());
 
-        assertThat(readAll("test-topic")).containsAll(acked);
+        assertThat(readAll("test-topic")).containsAll(load.acked());
     }
 
     @Test
@@ -294,20 +269,20 @@ class SeedClusterTest {
 
     @Test
     @Order(10)
-    void aDynamicConfigChangesLiveWithoutRestartsAndARestartOnlyChangeNamesTheNodes() throws Exception {
+    void aDynamicConfigChangesLiveWithoutRestartsUnderLoad() throws Exception {
         Map<Integer, Long> pids = nodePids();
-        Path manifests = seedWithConfig("log.retention.ms: 3600000", "log.cleaner.threads: 2", "auto.create.topics.enable: false");
+        LoadProducer load = new LoadProducer(cluster().clientProperties(null), "test-topic", "live");
+        load.awaitAcked(100);
+        Path manifests = seedWithConfig("log.retention.ms: 3600000", "log.cleaner.threads: 2");
         KeksCli.Result r = KeksCli.run("apply", "-f", manifests.toString());
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
-        assertThat(r.out()).contains("config log.cleaner.threads=2 (cluster-wide, live)", "config log.retention.ms=3600000 (cluster-wide, live)",
-                "cluster-broker-0: auto.create.topics.enable", "cluster-controller-5: auto.create.topics.enable");
+        assertThat(r.out()).contains("config log.cleaner.threads=2 (cluster-wide, live)", "config log.retention.ms=3600000 (cluster-wide, live)")
+                .doesNotContain("need a restart", "restarting");
         assertThat(nodePids()).isEqualTo(pids);
         try (Admin admin = cluster().admin()) {
             for (int broker : List.of(0, 1, 2)) {
                 assertThat(brokerConfig(admin, broker, "log.retention.ms").value()).isEqualTo("3600000");
                 assertThat(brokerConfig(admin, broker, "log.cleaner.threads").value()).isEqualTo("2");
-                // read-only: unchanged until a restart
-                assertThat(brokerConfig(admin, broker, "auto.create.topics.enable").value()).isEqualTo("true");
             }
         }
         // the same manifests again: nothing to change
@@ -326,6 +301,10 @@ class SeedClusterTest {
                     ConfigEntry.ConfigSource.DYNAMIC_BROKER_CONFIG);
             assertThat(brokerConfig(admin, 1, "log.cleaner.threads").value()).isEqualTo("1");
         }
+        load.awaitAcked(100).close();
+        assertThat(load.errors()).isEmpty();
+        produced.addAll(load.acked());
+        assertThat(readAll("test-topic")).containsAll(load.acked());
     }
 
     @Test
@@ -344,17 +323,275 @@ class SeedClusterTest {
         assertThat(KeksCli.run("apply", "-f", EXAMPLES + "/kafka-manifests").exitCode()).isZero();
     }
 
+    @Test
+    @Order(12)
+    void aReadOnlyChangeRollsEveryNodeOnceInTheSafeOrderWithoutLosingARecord() throws Exception {
+        JsonNode before = status();
+        int active = before.path("activeController").asInt();
+        Map<Integer, Long> pids = nodePids();
+        Map<String, Integer> restartsBefore = new HashMap<>();
+        before.path("nodes").forEach(n -> restartsBefore.put(n.path("name").asText(), n.path("restarts").asInt()));
+        LoadProducer load = new LoadProducer(cluster().clientProperties(null), "test-topic", "roll");
+        load.awaitAcked(200);
+
+        KeksCli.Result r = KeksCli.run("apply", "-f", seedWithConfig("auto.create.topics.enable: false").toString());
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("cluster-broker-0: auto.create.topics.enable", "cluster-controller-5: auto.create.topics.enable",
+                "Changing the nodes: 6 node(s) to restart", "done: 6 node(s) restarted");
+        List<String> order = r.out().lines().map(String::strip).filter(l -> l.startsWith("restarting cluster-"))
+                .map(l -> l.substring("restarting ".length(), l.indexOf(':'))).toList();
+        List<String> expected = new ArrayList<>();
+        Stream.of(3, 4, 5).filter(id -> id != active).forEach(id -> expected.add("cluster-controller-" + id));
+        expected.add("cluster-controller-" + active);
+        expected.addAll(List.of("cluster-broker-0", "cluster-broker-1", "cluster-broker-2"));
+        assertThat(order).as(r.out()).containsExactlyElementsOf(expected);
+
+        JsonNode after = status();
+        assertThat(after.path("ready").asBoolean()).isTrue();
+        Map<String, Long> started = new HashMap<>();
+        after.path("nodes").forEach(n -> {
+            // a new process, started by the roll and not by a crash restart
+            assertThat(n.path("pid").asLong()).isNotEqualTo(pids.get(n.path("id").asInt()));
+            assertThat(n.path("restarts").asInt()).isEqualTo(restartsBefore.get(n.path("name").asText()));
+            started.put(n.path("name").asText(), n.path("startedAt").asLong());
+        });
+        assertThat(expected.stream().map(started::get).toList()).isSorted();
+        assertThat(after.path("conditions").toString()).doesNotContain("RollingUpdate", "RollFailed");
+        after.path("nodes").forEach(n -> {
+            assertThat(n.path("kafkaVersion").asText()).isEqualTo("4.4.0");
+            assertThat(n.path("pendingRestart")).isEmpty();
+        });
+        try (Admin admin = cluster().admin()) {
+            for (int broker : List.of(0, 1, 2)) {
+                assertThat(brokerConfig(admin, broker, "auto.create.topics.enable").value()).isEqualTo("false");
+            }
+        }
+        load.awaitAcked(200).close();
+        assertThat(load.errors()).isEmpty();
+        produced.addAll(load.acked());
+        assertThat(readAll("test-topic")).containsAll(load.acked());
+        kept.add("auto.create.topics.enable: false");
+    }
+
+    @Test
+    @Order(13)
+    void aRollHandedOverWithNoWaitShowsInStatusUntilItIsDone() throws Exception {
+        Map<Integer, Long> pids = nodePids();
+        KeksCli.Result r = KeksCli.run("roll", "cluster-broker-1", "--no-wait");
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("`keks status` shows the progress");
+        List<String> seen = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            JsonNode s = status();
+            for (JsonNode c : s.path("conditions")) {
+                if (c.path("type").asText().equals("RollingUpdate")) {
+                    seen.add(c.path("reason").asText() + ": " + c.path("message").asText());
+                }
+            }
+            for (JsonNode n : s.path("nodes")) {
+                if (n.path("pendingRestart").size() > 0) {
+                    seen.add(n.path("name").asText() + " pending " + n.path("pendingRestart"));
+                }
+            }
+            return seen.stream().anyMatch(l -> l.startsWith("MANUAL: restarting cluster-broker-1"));
+        });
+        assertThat(seen).contains("cluster-broker-1 pending [\"MANUAL\"]");
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            JsonNode s = status();
+            return s.path("ready").asBoolean() && !s.path("conditions").toString().contains("RollingUpdate");
+        });
+        Map<Integer, Long> after = nodePids();
+        assertThat(after.get(1)).isNotEqualTo(pids.get(1));
+        pids.keySet().stream().filter(id -> id != 1).forEach(id -> assertThat(after.get(id)).as("node " + id).isEqualTo(pids.get(id)));
+        assertThat(status().path("conditions").toString()).doesNotContain("RollFailed");
+    }
+
     /** The example's Kafka and node pools, with these entries added to spec.kafka.config. */
     static Path seedWithConfig(String... entries) throws IOException {
-        Path dir = Files.createTempDirectory(home, "manifests");
         String extra = Stream.of(entries).map(e -> "      " + e + "\n").collect(Collectors.joining());
+        return seedEdited(text -> text.replace("      min.insync.replicas: 2\n", "      min.insync.replicas: 2\n" + extra));
+    }
+
+    /**
+     * spec.kafka.config entries the running cluster has since the roll test: later manifests keep them,
+     * so that only what a test changes differs from what runs.
+     */
+    static final List<String> kept = new ArrayList<>();
+
+    /** The example's Kafka and node pools, with the {@link #kept} config, as {@code edit} changes their text. */
+    static Path seedEdited(java.util.function.UnaryOperator<String> edit) throws IOException {
+        Path dir = Files.createTempDirectory(home, "manifests");
+        String extra = kept.stream().map(e -> "      " + e + "\n").collect(Collectors.joining());
         try (Stream<Path> files = Files.list(Path.of(EXAMPLES, "kafka-manifests"))) {
             for (Path f : files.toList()) {
-                Files.writeString(dir.resolve(f.getFileName()),
-                        Files.readString(f).replace("      min.insync.replicas: 2\n", "      min.insync.replicas: 2\n" + extra));
+                String text = Files.readString(f).replace("      min.insync.replicas: 2\n", "      min.insync.replicas: 2\n" + extra);
+                Files.writeString(dir.resolve(f.getFileName()), edit.apply(text));
             }
         }
         return dir;
+    }
+
+    /** The example with one node pool's spec text edited ({@code pool} is controller or broker). */
+    static Path seedWithPool(String pool, java.util.function.UnaryOperator<String> editSpec) throws IOException {
+        return seedEdited(text -> editPool(text, pool, editSpec));
+    }
+
+    static String editPool(String text, String pool, java.util.function.UnaryOperator<String> editSpec) {
+        int start = text.indexOf("  name: " + pool + "\n");
+        int end = text.indexOf("\n---", start) < 0 ? text.length() : text.indexOf("\n---", start);
+        String spec = text.substring(start, end);
+        assertThat(editSpec.apply(spec)).as("the edit changes pool " + pool).isNotEqualTo(spec);
+        return text.substring(0, start) + editSpec.apply(spec) + text.substring(end);
+    }
+
+    @Test
+    @Order(14)
+    void brokersScaleFromThreeToFourAndBackWithTheLeavingBrokerDrainedFirst() throws Exception {
+        KeksCli.Result up = KeksCli.run("apply", "-f", seedWithPool("broker", spec -> spec.replace("replicas: 3", "replicas: 4")).toString());
+        assertThat(up.exitCode()).as(up.out() + up.err()).isZero();
+        assertThat(up.out()).contains("starting cluster-broker-6, new in pool broker", "cluster-broker-6 joined the cluster");
+        JsonNode four = status();
+        assertThat(four.path("ready").asBoolean()).isTrue();
+        assertThat(four.path("nodes").findValuesAsText("name")).contains("cluster-broker-6");
+
+        Path topicFile = Files.createTempDirectory(home, "scale").resolve("scale-topic.yaml");
+        Files.writeString(topicFile, topic("scale-topic", 8, "min.insync.replicas: 2"));
+        assertThat(KeksCli.run("apply", "-f", topicFile.toString()).exitCode()).isZero();
+        try (Admin admin = cluster().admin()) {
+            assertThat(replicasOn(admin, 6)).isNotEmpty();
+        }
+        LoadProducer load = new LoadProducer(cluster().clientProperties(null), "scale-topic", "scale");
+        load.awaitAcked(200);
+
+        // with two brokers in zone-a (0 and the new 6), a roll by rack restarts them together
+        KeksCli.Result byRack = KeksCli.run("roll", "--by-rack", "cluster-broker-0", "cluster-broker-1", "cluster-broker-2",
+                "cluster-broker-6");
+        assertThat(byRack.exitCode()).as(byRack.out() + byRack.err()).isZero();
+        assertThat(byRack.out()).contains("in this order: cluster-broker-0+cluster-broker-6, cluster-broker-1, cluster-broker-2",
+                "done: 4 node(s) restarted");
+        assertThat(status().path("ready").asBoolean()).isTrue();
+        Map<Integer, Long> pids = nodePids();
+
+        KeksCli.Result down = KeksCli.run("apply", "-f", seedEdited(t -> t).toString(), "--drain-throttle", "20");
+        assertThat(down.exitCode()).as(down.out() + down.err()).isZero();
+        assertThat(down.out()).containsPattern("moving \\d+ partition\\(s\\) off brokers \\[6\\], replication throttled to 20 MiB/s")
+                .containsPattern("moved (\\d+) of \\1 partitions").contains("broker 6 unregistered", "cluster-broker-6 removed");
+        try (Admin admin = cluster().admin()) {
+            assertThat(replicasOn(admin, 6)).isEmpty();
+            assertThat(admin.describeCluster(new org.apache.kafka.clients.admin.DescribeClusterOptions().includeFencedBrokers(true))
+                    .nodes().get(30, TimeUnit.SECONDS)).extracting(Node::id).containsExactlyInAnyOrder(0, 1, 2);
+            Map<Integer, String> rackOf = Map.of(0, "zone-a", 1, "zone-b", 2, "zone-c");
+            admin.describeTopics(List.of("scale-topic")).allTopicNames().get(30, TimeUnit.SECONDS).get("scale-topic").partitions()
+                    .forEach(p -> assertThat(p.replicas().stream().map(n -> rackOf.get(n.id())).distinct()).hasSize(3));
+            // the throttle is gone once the drain is done
+            for (int broker : List.of(0, 1, 2)) {
+                ConfigEntry rate = brokerConfig(admin, broker, "leader.replication.throttled.rate");
+                assertThat(rate == null ? null : rate.source()).isNotEqualTo(ConfigEntry.ConfigSource.DYNAMIC_BROKER_CONFIG);
+            }
+        }
+        ProcessHandle.of(pids.get(6)).ifPresent(p -> assertThat(p.isAlive()).as("broker 6 stopped").isFalse());
+        assertThat(home.resolve("clusters/cluster/nodes/6")).doesNotExist();
+        JsonNode three = status();
+        assertThat(three.path("ready").asBoolean()).isTrue();
+        assertThat(three.path("nodes").findValuesAsText("name")).doesNotContain("cluster-broker-6");
+        // the brokers that stay kept running through the drain
+        three.path("nodes").forEach(n -> assertThat(n.path("pid").asLong()).isEqualTo(pids.get(n.path("id").asInt())));
+
+        load.awaitAcked(200).close();
+        assertThat(load.errors()).isEmpty();
+        assertThat(readAll("scale-topic")).containsAll(load.acked());
+    }
+
+    static List<String> replicasOn(Admin admin, int broker) throws Exception {
+        Set<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+        List<String> on = new ArrayList<>();
+        admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS).values().forEach(t -> t.partitions().forEach(p -> {
+            if (p.replicas().stream().anyMatch(n -> n.id() == broker)) {
+                on.add(t.name() + "-" + p.partition());
+            }
+        }));
+        return on;
+    }
+
+    @Test
+    @Order(15)
+    void unsafeChangesAreRefusedWithTheirReasonAndChangeNothing() throws Exception {
+        Path dir = Files.createTempDirectory(home, "refuse");
+        Path rf2 = dir.resolve("rf2.yaml");
+        Files.writeString(rf2, topic("rf2-topic", 3, "retention.ms: 3600000").replace("replicas: 3", "replicas: 2"));
+        assertThat(KeksCli.run("apply", "-f", rf2.toString()).exitCode()).isZero();
+        // refused by what the running cluster holds: its topics, its nodes, its storage
+        Map<String, String> refusals = new java.util.LinkedHashMap<>();
+        // the KafkaTopics asking for 2 replicas too, so the manifests alone are consistent: what Kafka holds is not
+        Path twoBrokers = seedEdited(t -> editPool(t, "broker", s -> s.replace("replicas: 3", "replicas: 2"))
+                .replace("replication.factor: 3", "replication.factor: 2"));
+        for (String t : List.of("orders:6", "scale-topic:8", "test-topic:12")) {
+            String[] nameAndPartitions = t.split(":");
+            Files.writeString(twoBrokers.resolve(nameAndPartitions[0] + ".yaml"), topic(nameAndPartitions[0],
+                    Integer.parseInt(nameAndPartitions[1]), "retention.ms: 3600000").replace("replicas: 3", "replicas: 2"));
+        }
+        refusals.put(twoBrokers.toString(), "the node pools would leave 2 broker(s), fewer than the 3 replicas of topic");
+        refusals.put(seedWithPool("controller", s -> s.replace("replicas: 3", "replicas: 4")).toString(),
+                "the controllers would change from [3, 4, 5] to [3, 4, 5, 6]");
+        refusals.put(seedWithPool("controller", s -> s.replace("    - controller\n", "    - controller\n    - broker\n")).toString(),
+                "KafkaNodePool controller: its roles would change from [controller] to [broker, controller]");
+        refusals.put(seedWithPool("broker", s -> s.replace("size: 100Gi", "size: 50Gi")).toString(),
+                "KafkaNodePool broker (node 0), volume 0: its size would shrink from 100Gi to 50Gi");
+        refusals.put(seedEdited(t -> t.replace("min.insync.replicas: 2", "min.insync.replicas: 3")).toString(),
+                "spec.kafka.config min.insync.replicas 3 is above the replication factor of topic(s) rf2-topic (2)");
+        // refused by the manifests alone, with the file and line
+        Map<String, String> invalid = new java.util.LinkedHashMap<>();
+        Path brokers2 = seedWithPool("broker", s -> s.replace("replicas: 3", "replicas: 2"));
+        invalid.put(brokers2.toString(), "spec.kafka.config[\"default.replication.factor\"]: default.replication.factor is 3 but"
+                + " the cluster has 2 broker(s); lower it or add brokers");
+        Path topicFile = dir.resolve("t.yaml");
+        Files.writeString(topicFile, topic("refused-topic", 3, "min.insync.replicas: 5"));
+        invalid.put(topicFile.toString(), "min.insync.replicas 5 is more than the replication factor 3");
+
+        Map<Integer, Long> pids = nodePids();
+        Path stored = home.resolve("clusters/cluster/manifests");
+        Map<String, String> storedBefore = readDir(stored);
+        String stateBefore = Files.readString(home.resolve("clusters/cluster/state.json"));
+        Set<String> topicsBefore;
+        String minIsrBefore;
+        try (Admin admin = cluster().admin()) {
+            topicsBefore = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            minIsrBefore = brokerConfig(admin, 0, "min.insync.replicas").value();
+        }
+        for (Map.Entry<String, String> r : refusals.entrySet()) {
+            KeksCli.Result result = KeksCli.run("apply", "-f", r.getKey());
+            assertThat(result.exitCode()).as(result.out() + result.err()).isEqualTo(2);
+            assertThat(result.err()).contains("refused, nothing was changed", r.getValue());
+            // status keeps saying why the cluster is not what the latest manifests ask for
+            assertThat(status().path("conditions").toString()).contains("UnsafeChangeRefused", r.getValue());
+        }
+        for (Map.Entry<String, String> r : invalid.entrySet()) {
+            KeksCli.Result result = KeksCli.run("apply", "-f", r.getKey());
+            assertThat(result.exitCode()).as(result.out() + result.err()).isEqualTo(2);
+            assertThat(result.err()).contains(r.getKey()).contains(r.getValue());
+        }
+        assertThat(nodePids()).isEqualTo(pids);
+        assertThat(readDir(stored)).isEqualTo(storedBefore);
+        assertThat(Files.readString(home.resolve("clusters/cluster/state.json"))).isEqualTo(stateBefore);
+        try (Admin admin = cluster().admin()) {
+            assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).isEqualTo(topicsBefore);
+            assertThat(brokerConfig(admin, 0, "min.insync.replicas").value()).isEqualTo(minIsrBefore);
+        }
+        assertThat(status().path("ready").asBoolean()).isTrue();
+        // a change that is safe clears the warning
+        KeksCli.Result ok = KeksCli.run("apply", "-f", seedEdited(t -> t).toString());
+        assertThat(ok.exitCode()).as(ok.out() + ok.err()).isZero();
+        assertThat(status().path("conditions").toString()).doesNotContain("UnsafeChangeRefused");
+    }
+
+    static Map<String, String> readDir(Path dir) throws IOException {
+        Map<String, String> files = new java.util.TreeMap<>();
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path f : s.filter(Files::isRegularFile).toList()) {
+                files.put(dir.relativize(f).toString(), Files.readString(f));
+            }
+        }
+        return files;
     }
 
     static Map<Integer, Long> nodePids() throws IOException {

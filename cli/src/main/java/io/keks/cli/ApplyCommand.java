@@ -14,22 +14,27 @@ import io.keks.model.DesiredNode;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "apply", sortOptions = false,
-        description = {"Apply changed manifests to the running cluster: create and change topics, and",
-        "make spec.kafka.config entries that Kafka can change live take effect without a restart",
-        "(which ones: Kafka's own config definitions for the running version), and remove live",
-        "overrides keks set earlier that the manifest no longer has. Nodes whose configuration changed",
-        "in entries that need a restart are rolled one at a time in the safe order (see `keks roll --help`).",
-        "Node pools may grow (new brokers start and join) or shrink (the brokers that leave are drained",
-        "first: their replicas move to the others, rack-aware and throttled, then they stop and are",
-        "unregistered). Unsafe changes are refused with the reason, before anything is touched: fewer",
-        "brokers than a topic's replicas, no broker or controller pool left, a controller pool's roles or",
-        "the set of controllers changing, storage shrinking, min.insync.replicas above a replication factor.",
-        "apply shows the progress and returns when the change is complete."},
+        description = {"Apply changed manifests to the running cluster and bring its nodes in line, safely:",
+        "- topics are created, grown and re-configured;",
+        "- spec.kafka.config entries Kafka can change live take effect without a restart (which ones: the",
+        "  running version's own config definitions); live overrides keks set earlier and the manifest",
+        "  dropped are removed;",
+        "- nodes whose configuration changed in entries that need a restart, or whose spec.kafka.version",
+        "  changed, are rolled in the safe order (see `keks roll --help`); once every node runs the new",
+        "  version, spec.kafka.metadataVersion is finalized when the manifest sets it;",
+        "- node pools grow (new brokers start and join) or shrink (the leaving brokers are drained first:",
+        "  their replicas move to the others, rack-aware and throttled; then they stop and are unregistered).",
+        "Unsafe changes are refused with the reason before anything is touched (exit code 2): fewer brokers",
+        "than a topic's replicas, no broker or controller pool left, a controller pool's roles or the set",
+        "of controllers changing, storage shrinking, min.insync.replicas above a replication factor, a",
+        "Kafka or metadata version the cluster cannot go back to. apply shows the progress and returns",
+        "when the change is complete; with --no-wait at once, and `keks status` shows the change."},
         footerHeading = "%nExamples:%n",
         footer = {"  keks apply -f examples/kafka-topics.yaml", "  keks apply -f my-kafka/",
                 "  keks apply -f my-kafka/ --no-wait && keks status",
@@ -38,15 +43,8 @@ final class ApplyCommand implements Callable<Integer> {
     @Option(names = {"-f", "--filename"}, required = true, paramLabel = "FILE|DIR", description = "Manifest file or directory (repeatable).")
     List<Path> files;
 
-    @Option(names = "--no-wait", description = "Return once the change is handed over; `keks status` shows a roll in progress.")
-    boolean noWait;
-
-    @Option(names = "--by-rack", description = "Roll the brokers of one rack together when every partition spans racks.")
-    boolean byRack;
-
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "300",
-            description = "Bound of each wait of a roll (default ${DEFAULT-VALUE}).")
-    int timeoutSeconds;
+    @Mixin
+    RollOptions roll;
 
     @Option(names = "--drain-throttle", paramLabel = "MIB_PER_S", defaultValue = "50",
             description = "Replication throttle while a broker that leaves is drained, in MiB/s (default ${DEFAULT-VALUE}).")
@@ -96,7 +94,7 @@ final class ApplyCommand implements Callable<Integer> {
         out.flush();
         if (configFailures == 0 && !delta.isEmpty()) {
             out.println("Changing the nodes: " + delta.summary(false));
-            failures += RollFollower.request(cluster, Set.of(), byRack, timeoutSeconds, drainThrottleMib * 1024 * 1024, noWait, out, err);
+            failures += RollFollower.request(cluster, Set.of(), roll, drainThrottleMib * 1024 * 1024, out, err);
         }
         return failures == 0 ? 0 : 1;
     }

@@ -11,15 +11,17 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "roll", sortOptions = false,
-        description = {"Restart nodes of the running cluster one at a time in the safe order, as a config change",
-                "would: controllers first (the active one last), then brokers. Before each restart keks waits until",
-                "the metadata quorum keeps a caught-up majority and no partition would drop below its",
-                "min.insync.replicas; after it, until the node is back (broker unfenced, in every ISR it belongs to)."},
+        description = {"Restart nodes of the running cluster the way a configuration change would. The order: nodes",
+                "that are down or crash-looping first, then controllers (the active one last), then brokers. Before",
+                "each restart keks waits until a caught-up majority of the controller quorum remains without the",
+                "node and no partition would drop below its min.insync.replicas; after it, until the node is back",
+                "and caught up (a controller fetched to the leader's log end since it restarted; a broker",
+                "unfenced and in every ISR it belongs to). Every wait is bounded by --timeout; one that runs out",
+                "stops the roll, leaves the nodes not yet restarted as they are, and shows in `keks status`."},
         footerHeading = "%nExamples:%n",
         footer = {"  keks roll                          every node",
                 "  keks roll cluster-broker-1         one node (its name or id)",
@@ -32,15 +34,8 @@ final class RollCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NODE", arity = "0..*", description = "Nodes to restart, by name or id (default: all).")
     List<String> nodes = new ArrayList<>();
 
-    @Option(names = "--by-rack", description = "Restart the brokers of one rack together when every partition has replicas in several racks.")
-    boolean byRack;
-
-    @Option(names = "--no-wait", description = "Return at once; `keks status` shows the roll.")
-    boolean noWait;
-
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "300",
-            description = "Bound of each wait: for a restart to be safe, and for a node to be back (default ${DEFAULT-VALUE}).")
-    int timeoutSeconds;
+    @Mixin
+    RollOptions roll;
 
     @Spec
     CommandSpec spec;
@@ -64,6 +59,6 @@ final class RollCommand implements Callable<Integer> {
         if (ids.isEmpty()) {
             c.desired().nodes().forEach(d -> ids.add(d.id()));
         }
-        return RollFollower.request(c, ids, byRack, timeoutSeconds, 0, noWait, out, err);
+        return RollFollower.request(c, ids, roll, 0, out, err);
     }
 }

@@ -16,17 +16,17 @@ final class RollFollower {
     }
 
     /** Exit code: 0 when the roll finished (or was handed over with noWait), 1 when it stopped or cannot run. */
-    static int request(LocalCluster cluster, Set<Integer> manual, boolean byRack, int timeoutSeconds, long drainThrottleBytes,
-                       boolean noWait, PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
+    static int request(LocalCluster cluster, Set<Integer> manual, RollOptions options, long drainThrottleBytes,
+                       PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
         if (SuperviseCommand.running(cluster.dir()).isEmpty()) {
             err.println("error: no supervisor runs cluster " + cluster.desired().name() + ", and the supervisor does the"
                     + " restarts; `keks up -d` starts one, then run this again");
             err.flush();
             return 1;
         }
-        RollRequest request = RollRequest.of(manual, byRack, timeoutSeconds, drainThrottleBytes);
+        RollRequest request = RollRequest.of(manual, options.byRack, options.timeoutSeconds, drainThrottleBytes);
         request.write(cluster.dir());
-        if (noWait) {
+        if (options.noWait) {
             out.println("The supervisor makes the change in the background; `keks status` shows the progress.");
             out.flush();
             return 0;

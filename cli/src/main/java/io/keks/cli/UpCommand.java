@@ -171,7 +171,7 @@ final class UpCommand implements Callable<Integer> {
                 if (!delta.isEmpty()) {
                     out.println();
                     out.println("Changing the nodes: " + delta.summary(false));
-                    if (RollFollower.request(cluster, Set.of(), false, timeoutSeconds, 0, false, out, err) != 0) {
+                    if (RollFollower.request(cluster, Set.of(), RollOptions.waiting(timeoutSeconds), 0, out, err) != 0) {
                         return 1;
                     }
                 }

@@ -46,10 +46,7 @@ public record ClusterState(String name, String namespace, String clusterId, int 
     }
 
     public void write(Path file) throws IOException {
-        Files.createDirectories(file.getParent());
-        Path tmp = file.resolveSibling("state.json.tmp");
-        JSON.writeValue(tmp.toFile(), this);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        JsonFiles.write(file, this);
     }
 
     public ClusterState withPoolIds(Map<String, List<Integer>> ids) {

@@ -1,7 +1,6 @@
 package io.keks.local;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,14 +14,12 @@ import java.util.Optional;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RefusedChange(long at, List<String> reasons) {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     static Path file(Path clusterDir) {
         return clusterDir.resolve("refused.json");
     }
 
     void write(Path clusterDir) throws IOException {
-        JSON.writeValue(file(clusterDir).toFile(), this);
+        JsonFiles.write(file(clusterDir), this);
     }
 
     static void clear(Path clusterDir) throws IOException {
@@ -30,11 +27,6 @@ public record RefusedChange(long at, List<String> reasons) {
     }
 
     public static Optional<RefusedChange> read(Path clusterDir) {
-        try {
-            Path f = file(clusterDir);
-            return Files.exists(f) ? Optional.of(JSON.readValue(f.toFile(), RefusedChange.class)) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return JsonFiles.read(file(clusterDir), RefusedChange.class);
     }
 }

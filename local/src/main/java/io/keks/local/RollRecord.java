@@ -1,12 +1,8 @@
 package io.keks.local;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +24,6 @@ import java.util.TreeMap;
 public record RollRecord(String requestId, String phase, long startedAt, long finishedAt, List<String> current,
                          Map<String, List<String>> reasons, List<String> restarted, int total, String failure,
                          List<Event> events) {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final int KEPT_EVENTS = 500;
 
     public record Event(int seq, long time, String message) {
@@ -89,17 +84,10 @@ public record RollRecord(String requestId, String phase, long startedAt, long fi
     }
 
     public void write(Path clusterDir) throws IOException {
-        Path tmp = clusterDir.resolve("roll.json.tmp");
-        JSON.writeValue(tmp.toFile(), this);
-        Files.move(tmp, file(clusterDir), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        JsonFiles.write(file(clusterDir), this);
     }
 
     public static Optional<RollRecord> read(Path clusterDir) {
-        try {
-            Path f = file(clusterDir);
-            return Files.exists(f) ? Optional.of(JSON.readValue(f.toFile(), RollRecord.class)) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return JsonFiles.read(file(clusterDir), RollRecord.class);
     }
 }

@@ -1,11 +1,8 @@
 package io.keks.local;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -24,8 +21,6 @@ import java.util.UUID;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RollRequest(String id, long requestedAt, Set<Integer> manual, boolean byRack, int timeoutSeconds,
                           long drainThrottleBytes) {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     public static final long DEFAULT_THROTTLE = 50L * 1024 * 1024;
 
     public RollRequest {
@@ -43,17 +38,10 @@ public record RollRequest(String id, long requestedAt, Set<Integer> manual, bool
     }
 
     public void write(Path clusterDir) throws IOException {
-        Path tmp = clusterDir.resolve("roll-request.json.tmp");
-        JSON.writeValue(tmp.toFile(), this);
-        Files.move(tmp, file(clusterDir), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        JsonFiles.write(file(clusterDir), this);
     }
 
     public static Optional<RollRequest> read(Path clusterDir) {
-        try {
-            Path f = file(clusterDir);
-            return Files.exists(f) ? Optional.of(JSON.readValue(f.toFile(), RollRequest.class)) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return JsonFiles.read(file(clusterDir), RollRequest.class);
     }
 }

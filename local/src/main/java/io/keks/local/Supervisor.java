@@ -358,10 +358,7 @@ public final class Supervisor {
 
     private synchronized void writeRecords() {
         try {
-            Path f = recordsFile(cluster.dir());
-            Path tmp = f.resolveSibling("supervisor.json.tmp");
-            JSON.writeValue(tmp.toFile(), records);
-            Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            JsonFiles.write(recordsFile(cluster.dir()), records);
         } catch (IOException e) {
             progress.step("cannot write " + recordsFile(cluster.dir()) + ": " + e.getMessage());
         }

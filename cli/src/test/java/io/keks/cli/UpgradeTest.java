@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -83,13 +82,7 @@ class UpgradeTest {
         assertThat(r.out()).contains("Changing the nodes: 6 node(s) to restart, metadata.version to finalize at level 33",
                 "spec.kafka.version asks for another Kafka version",
                 "metadata.version is 4.4-IV2", "done: 6 node(s) restarted, metadata.version finalized at level 33");
-        List<String> order = r.out().lines().map(String::strip).filter(l -> l.startsWith("restarting cluster-"))
-                .map(l -> l.substring("restarting ".length(), l.indexOf(':'))).toList();
-        List<String> expected = new ArrayList<>();
-        Stream.of(3, 4, 5).filter(id -> id != active).forEach(id -> expected.add("cluster-controller-" + id));
-        expected.add("cluster-controller-" + active);
-        expected.addAll(List.of("cluster-broker-0", "cluster-broker-1", "cluster-broker-2"));
-        assertThat(order).containsExactlyElementsOf(expected);
+        assertThat(SeedClusterTest.restartOrder(r.out())).as(r.out()).containsExactlyElementsOf(SeedClusterTest.seedRollOrder(active));
         assertThat(r.out().indexOf("restarting cluster-broker-2")).isLessThan(r.out().indexOf("finalizing metadata.version"));
 
         JsonNode after = SeedClusterTest.status();

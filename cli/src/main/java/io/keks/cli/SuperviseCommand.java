@@ -32,7 +32,7 @@ final class SuperviseCommand implements Callable<Integer> {
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             supervisor.requestStop();
-            c.stopAll(Duration.ofSeconds(60), m -> System.out.println(java.time.Instant.now() + " " + m));
+            supervisor.cluster().stopAll(Duration.ofSeconds(60), m -> System.out.println(java.time.Instant.now() + " " + m));
             try {
                 Files.deleteIfExists(pidFile);
             } catch (IOException ignored) {

@@ -144,7 +144,7 @@ final class UpCommand implements Callable<Integer> {
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
-                    cluster.stopAll(Duration.ofSeconds(60), progress);
+                    sup.cluster().stopAll(Duration.ofSeconds(60), progress);
                     try {
                         Files.deleteIfExists(Supervisor.pidFile(cluster.dir()));
                     } catch (IOException ignored) {

@@ -412,7 +412,7 @@ public final class LocalCluster {
     }
 
     public boolean anyNodeRunning() {
-        return desired.nodes().stream().anyMatch(n -> processes.find(n.id()).isPresent());
+        return existingNodes().stream().anyMatch(n -> processes.find(n.id()).isPresent());
     }
 
     /** The highest port any node of this cluster listens on. */
@@ -488,11 +488,21 @@ public final class LocalCluster {
 
     /** Stops every node, brokers first: a broker shutting down needs the controllers to hand off its leaders. */
     public void stopAll(Duration grace, Progress progress) {
-        List<DesiredNode> order = new ArrayList<>(desired.nodes().stream().filter(n -> !n.isController()).toList());
-        order.addAll(desired.nodes().stream().filter(DesiredNode::isController).toList());
-        List<DesiredNode> brokers = order.stream().filter(n -> !n.isController()).toList();
-        stopInParallel(brokers, grace, progress);
-        stopInParallel(order.stream().filter(DesiredNode::isController).toList(), grace, progress);
+        List<DesiredNode> nodes = existingNodes();
+        stopInParallel(nodes.stream().filter(n -> !n.isController()).toList(), grace, progress);
+        stopInParallel(nodes.stream().filter(DesiredNode::isController).toList(), grace, progress);
+    }
+
+    /** The desired nodes and those the pools dropped that still have storage (a broker being drained). */
+    private List<DesiredNode> existingNodes() {
+        List<DesiredNode> nodes = new ArrayList<>(desired.nodes());
+        try {
+            image(null).nodes().values().stream().filter(n -> nodes.stream().noneMatch(d -> d.id() == n.id()))
+                    .forEach(n -> nodes.add(n.asDesiredNode()));
+        } catch (Exception e) {
+            // unreadable node files: the desired nodes are still known
+        }
+        return nodes;
     }
 
     private void stopInParallel(List<DesiredNode> nodes, Duration grace, Progress progress) {

@@ -352,6 +352,11 @@ public final class Supervisor {
         writeRecords();
     }
 
+    /** The cluster as the supervisor now runs it: a change it carried out may have added or removed nodes. */
+    public LocalCluster cluster() {
+        return cluster;
+    }
+
     public void requestStop() {
         stop.countDown();
     }

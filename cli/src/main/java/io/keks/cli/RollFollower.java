@@ -24,6 +24,14 @@ final class RollFollower {
             err.flush();
             return 1;
         }
+        var underWay = RollRecord.read(cluster.dir()).filter(r -> !r.finished());
+        if (underWay.isPresent()) {
+            var events = underWay.get().events();
+            err.println("error: a change is already under way" + (events.isEmpty() ? "" : " (" + events.get(events.size() - 1).message()
+                    + ")") + "; one change runs at a time: `keks status` shows it; run this again once it is done");
+            err.flush();
+            return 1;
+        }
         RollRequest request = RollRequest.of(manual, options.byRack, options.timeoutSeconds, drainThrottleBytes);
         request.write(cluster.dir());
         if (options.noWait) {

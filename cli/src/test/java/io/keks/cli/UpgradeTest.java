@@ -97,7 +97,7 @@ class UpgradeTest {
 
         load.awaitAcked(200).close();
         assertThat(load.errors()).isEmpty();
-        assertThat(SeedClusterTest.readAll("test-topic")).containsAll(load.acked());
+        SeedClusterTest.assertEveryRecordReadBack("test-topic", load.acked());
     }
 
     @Test

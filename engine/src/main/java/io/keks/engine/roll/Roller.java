@@ -253,7 +253,10 @@ public final class Roller {
                 QuorumSafety.Voter self = q.voters().stream().filter(v -> v.id() == n.id()).findFirst().orElse(null);
                 long end = self == null ? -1 : self.logEndOffset();
                 boolean fresh = self != null && self.lastCaughtUp().isPresent() && self.lastCaughtUp().getAsLong() > stoppedAtMs;
-                if (end < leaderEndAfterRestart[0] || !fresh || !q.caughtUp(n.id(), options.quorumLagMs())) {
+                if (!fresh) {
+                    return name + " has not fetched the metadata log from the leader since it restarted";
+                }
+                if (end < leaderEndAfterRestart[0] || !q.caughtUp(n.id(), options.quorumLagMs())) {
                     return name + " is catching up with the metadata log (at " + end + ", leader was at "
                             + leaderEndAfterRestart[0] + ")";
                 }

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "apply", sortOptions = false,
-        description = {"Apply changed manifests to the running cluster and bring its nodes in line, safely:",
+        description = {"Apply changed manifests to the running cluster and bring its nodes in line, safely.",
         "- topics are created, grown and re-configured;",
         "- spec.kafka.config entries Kafka can change live take effect without a restart (which ones: the",
         "  running version's own config definitions); live overrides keks set earlier and the manifest",

@@ -4,7 +4,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The keks command. */
-@Command(name = "keks", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+// inherited by every subcommand: --help and --version everywhere, and help as wide as its descriptions
+@Command(name = "keks", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, usageHelpWidth = 110,
+        versionProvider = Main.Version.class,
         description = {"Apache Kafka in KRaft mode from Strimzi manifests (Kafka, KafkaNodePool, KafkaTopic),",
                 "run on this machine as real Kafka processes."},
         subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, GetCommand.class, ApplyCommand.class, RollCommand.class,
@@ -15,6 +17,8 @@ import picocli.CommandLine.Command;
                 "  keks status                  what runs, and whether it is ready",
                 "  echo hello | keks produce test-topic",
                 "  keks consume test-topic --from-beginning --max-messages 1",
+                "  keks apply -f my-kafka/      change the running cluster: topics, config, pools, version",
+                "  keks roll cluster-broker-1   restart a node safely",
                 "  keks down                    stop the cluster, keeping its data",
                 "",
                 "State lives in ~/.keks (set KEKS_HOME to use another directory)."})

@@ -15,8 +15,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "roll", sortOptions = false,
-        description = {"Restart nodes of the running cluster the way a configuration change would. The order: nodes",
-                "that are down or crash-looping first, then controllers (the active one last), then brokers. Before",
+        description = {"Restart nodes of the running cluster one at a time in the safe order, as a change would.",
+                "The order: nodes that are down or crash-looping first, then controllers (the active one last), then brokers. Before",
                 "each restart keks waits until a caught-up majority of the controller quorum remains without the",
                 "node and no partition would drop below its min.insync.replicas; after it, until the node is back",
                 "and caught up (a controller fetched to the leader's log end since it restarted; a broker",

@@ -1,0 +1,25 @@
+package io.keks.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Every command a user sees answers --help with its usage and examples, and needs no cluster for it. */
+class HelpTest {
+    @ParameterizedTest
+    @ValueSource(strings = {"up", "down", "status", "get", "apply", "roll", "produce", "consume"})
+    void everyCommandTeachesItselfWithHelp(String command) {
+        KeksCli.Result r = KeksCli.run(command, "--help");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("Usage: keks " + command).contains("Examples:", "--help");
+    }
+
+    @Test
+    void theTopLevelHelpListsTheCommands() {
+        KeksCli.Result r = KeksCli.run("--help");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("  apply ", "  roll ", "  up ", "Examples:");
+    }
+}

@@ -47,7 +47,15 @@ class Kafka39ClusterTest {
         }
         try (Stream<Path> pids = Files.walk(home)) {
             for (Path p : pids.filter(f -> f.getFileName().toString().equals("pid")).toList()) {
-                ProcessHandle.of(Long.parseLong(Files.readString(p).trim())).ifPresent(ProcessHandle::destroyForcibly);
+                ProcessHandle.of(Long.parseLong(Files.readString(p).trim())).ifPresent(h -> {
+                    h.destroyForcibly();
+                    h.onExit().join();
+                });
+            }
+        }
+        try (Stream<Path> files = Files.walk(home)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
             }
         }
     }

@@ -1,6 +1,9 @@
 package io.keks.local;
 
 import io.keks.engine.ObservedCluster;
+import io.keks.engine.change.ClusterImage;
+import java.util.Set;
+import java.util.stream.Collectors;
 import io.keks.model.DesiredNode;
 import io.keks.model.ListenerSpec;
 import java.util.ArrayList;
@@ -68,12 +71,28 @@ public record ClusterStatus(String name, String namespace, String clusterId, boo
                     cluster.logFile(n.id()).toString(), cluster.runningVersion(n.id()).orElse(null),
                     roll.map(r -> r.pending(cluster.nodeName(n))).orElse(List.of())));
         }
+        // nodes the pools dropped that still exist: a broker being drained shows until it is removed
+        try {
+            Set<Integer> desiredIds = cluster.desired().nodes().stream().map(DesiredNode::id).collect(Collectors.toSet());
+            for (ClusterImage.Node n : cluster.image(null).nodes().values()) {
+                if (!desiredIds.contains(n.id())) {
+                    Optional<ProcessHandle> p = cluster.process(n.id());
+                    nodes.add(new Node(n.id(), cluster.nodeName(n.asDesiredNode()), n.pool(),
+                            n.roles().stream().sorted().map(r -> r.kafkaName()).toList(), p.map(ProcessHandle::pid).orElse(null),
+                            n.rack(), "Leaving", 0,
+                            p.flatMap(h -> h.info().startInstant()).map(i -> i.toEpochMilli()).orElse(0L),
+                            cluster.logFile(n.id()).toString(), n.kafkaVersion(), List.of()));
+                }
+            }
+        } catch (Exception e) {
+            // the desired nodes are shown all the same
+        }
         boolean ready = observed.map(cluster::isReady).orElse(false)
-                && nodes.stream().allMatch(n -> n.state().equals("Running"));
+                && nodes.stream().filter(n -> !n.state().equals("Leaving")).allMatch(n -> n.state().equals("Running"));
         List<Listener> listeners = cluster.desired().listeners().stream()
                 .map(l -> new Listener(l.name(), l.tls(), cluster.bootstrap(l))).toList();
         ListenerSpec first = cluster.desired().listeners().get(0);
-        String notReady = nodes.stream().filter(n -> !n.state().equals("Running"))
+        String notReady = nodes.stream().filter(n -> !n.state().equals("Running") && !n.state().equals("Leaving"))
                 .map(n -> n.name() + " " + n.state()).reduce((a, b) -> a + ", " + b).orElse("no broker answered");
         Condition condition = ready ? new Condition("Ready", "True", "", "")
                 : new Condition("Ready", "False", cluster.anyNodeRunning() ? "NotReady" : "Stopped",
@@ -93,11 +112,12 @@ public record ClusterStatus(String name, String namespace, String clusterId, boo
     /** A roll in progress, or the last one stopping, as conditions. */
     static List<Condition> rollConditions(RollRecord r) {
         if (r.phase().equals("Rolling")) {
+            // the reason: why the nodes restarting now restart; between restarts (joining, draining) the change goes on
             String reason = r.current().stream().flatMap(n -> r.reasons().getOrDefault(n, List.of()).stream()).distinct()
-                    .reduce((a, b) -> a + "," + b).orElse("Planning");
-            String message = (r.current().isEmpty() ? "checking which nodes need a restart"
-                    : "restarting " + String.join(", ", r.current())) + " (" + r.restarted().size() + " of " + r.total()
-                    + " done)" + (r.events().isEmpty() ? "" : "; " + r.events().get(r.events().size() - 1).message());
+                    .reduce((a, b) -> a + "," + b).orElse("ChangeInProgress");
+            String last = r.events().isEmpty() ? "working out the change" : r.events().get(r.events().size() - 1).message();
+            String message = (r.current().isEmpty() ? last : "restarting " + String.join(", ", r.current()) + "; " + last)
+                    + (r.total() == 0 ? "" : " (" + r.restarted().size() + " of " + r.total() + " restarts done)");
             return List.of(new Condition("RollingUpdate", "True", reason, message));
         }
         if (r.phase().equals("Failed")) {

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = {"Apache Kafka in KRaft mode from Strimzi manifests (Kafka, KafkaNodePool, KafkaTopic),",
                 "run on this machine as real Kafka processes."},
-        subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, GetCommand.class, ApplyCommand.class, RollCommand.class,
+        subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, GetCommand.class, ApplyCommand.class, RollCommand.class, RenderCommand.class,
                 ProduceCommand.class, ConsumeCommand.class, SuperviseCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {"  keks up                      start the seed cluster (examples/) and show its status until Ctrl-C",
@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
                 "  keks consume test-topic --from-beginning --max-messages 1",
                 "  keks apply -f my-kafka/      change the running cluster: topics, config, pools, version",
                 "  keks roll cluster-broker-1   restart a node safely",
+                "  keks render -f my-kafka/     the Kubernetes objects the keks operator makes for my-kafka/",
                 "  keks down                    stop the cluster, keeping its data",
                 "",
                 "State lives in ~/.keks (set KEKS_HOME to use another directory)."})

@@ -106,7 +106,7 @@ public final class ClusterModel {
         Map<String, List<Integer>> poolIds = new LinkedHashMap<>();
         ids.forEach((pool, set) -> poolIds.put(pool, List.copyOf(set)));
         DesiredCluster cluster = new DesiredCluster(namespace, name, version, metadataVersion, listeners, config,
-                nodes, topics, poolIds);
+                nodes, topics, poolIds, spec.getRack() == null ? null : spec.getRack().getTopologyKey());
         return new Result(cluster, List.copyOf(problems));
     }
 

@@ -8,10 +8,12 @@ import java.util.Map;
  *
  * @param config          spec.kafka.config with values as Kafka reads them, keys keks manages removed
  * @param poolIds         node ids per pool, in pool order
+ * @param rackTopologyKey the node label whose value is a broker's rack on Kubernetes ({@code spec.kafka.rack.topologyKey});
+ *                        null when the cluster is not rack-aware
  */
 public record DesiredCluster(String namespace, String name, KafkaVersion version, String metadataVersion,
                              List<ListenerSpec> listeners, Map<String, String> config, List<DesiredNode> nodes,
-                             List<DesiredTopic> topics, Map<String, List<Integer>> poolIds) {
+                             List<DesiredTopic> topics, Map<String, List<Integer>> poolIds, String rackTopologyKey) {
 
     public List<DesiredNode> brokers() {
         return nodes.stream().filter(DesiredNode::isBroker).toList();

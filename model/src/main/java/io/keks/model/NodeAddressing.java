@@ -9,7 +9,13 @@ import java.util.Optional;
  */
 public interface NodeAddressing {
 
+    /** The name other nodes and clients reach the node by. */
     String host(DesiredNode node);
+
+    /** The address the node's listeners bind to: its host, unless the runtime puts it behind a name (a pod). */
+    default String bindHost(DesiredNode node) {
+        return host(node);
+    }
 
     int port(DesiredNode node, ListenerSpec listener);
 

@@ -37,8 +37,9 @@ public final class ServerProperties {
             listeners.addAll(cluster.listeners());
         }
         String host = addressing.host(node);
+        String bind = addressing.bindHost(node);
         p.put("listeners", listeners.stream()
-                .map(l -> l.kafkaName() + "://" + host + ":" + addressing.port(node, l)).collect(Collectors.joining(",")));
+                .map(l -> l.kafkaName() + "://" + bind + ":" + addressing.port(node, l)).collect(Collectors.joining(",")));
         if (node.isBroker()) {
             p.put("advertised.listeners", listeners.stream().filter(l -> l != ListenerSpec.CONTROLPLANE)
                     .map(l -> l.kafkaName() + "://" + host + ":" + addressing.port(node, l)).collect(Collectors.joining(",")));

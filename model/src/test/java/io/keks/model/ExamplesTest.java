@@ -66,7 +66,7 @@ class ExamplesTest {
         var beta = ClusterModel.build(read("kafka-manifests", "kafka-topics.yaml"), ClusterModel.Options.defaults()).cluster();
         var v1 = ClusterModel.build(read("v1"), ClusterModel.Options.defaults()).cluster();
         assertThat(v1).isEqualTo(new DesiredCluster(beta.namespace(), beta.name(), beta.version(), beta.metadataVersion(),
-                beta.listeners(), beta.config(), beta.nodes(), v1.topics(), beta.poolIds()));
+                beta.listeners(), beta.config(), beta.nodes(), v1.topics(), beta.poolIds(), beta.rackTopologyKey()));
         assertThat(v1.topics()).extracting(DesiredTopic::topicName).containsExactly("test-topic");
     }
 

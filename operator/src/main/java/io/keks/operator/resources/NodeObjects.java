@@ -1,0 +1,296 @@
+package io.keks.operator.resources;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.EnvVarSource;
+import io.fabric8.kubernetes.api.model.EnvVarSourceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.keks.model.DesiredCluster;
+import io.keks.model.DesiredNode;
+import io.keks.model.ListenerSpec;
+import io.keks.model.ServerProperties;
+import io.keks.model.VolumeSpec;
+import io.strimzi.api.kafka.model.common.template.ContainerEnvVar;
+import io.strimzi.api.kafka.model.common.template.PodTemplate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * A Kafka node's own objects: the ConfigMap with its server.properties and how to format its
+ * storage, a claim per persistent volume, and its Pod running the official apache/kafka image.
+ * Pure: the same cluster gives the same objects.
+ */
+public final class NodeObjects {
+    /** The pod condition the operator sets from Kafka's view: broker unfenced, or controller a caught-up voter. */
+    public static final String READY_CONDITION = "keks.io/kafka-ready";
+    /** Annotation: the server.properties the pod was created with (a later change to it tells why it restarts). */
+    public static final String STARTED_CONFIG = "keks.io/started-config";
+    /** Annotation: the Kafka version the pod runs. */
+    public static final String KAFKA_VERSION = "keks.io/kafka-version";
+    static final String RACK_DIR = "/opt/kafka/keks/rack";
+
+    /**
+     * Starts the node: the server.properties from the ConfigMap, with broker.rack from the zone of the
+     * Kubernetes node when the cluster is rack-aware; storage formatted once, on the first start.
+     */
+    static final String START_SCRIPT = """
+            set -euo pipefail
+            cp %1$s/server.properties /tmp/server.properties
+            if [ -s %2$s/rack ]; then
+              printf 'broker.rack=%%s\\n' "$(cat %2$s/rack)" >> /tmp/server.properties
+            fi
+            if [ ! -f "$(cat %1$s/metadata-log-dir)/meta.properties" ]; then
+              /opt/kafka/bin/kafka-storage.sh format --config /tmp/server.properties --cluster-id "$(cat %1$s/cluster-id)" \\
+                $(cat %1$s/format-args) --ignore-formatted
+            fi
+            exec /opt/kafka/bin/kafka-server-start.sh /tmp/server.properties
+            """.formatted(KubernetesAddressing.CONFIG_DIR, RACK_DIR);
+
+    private final DesiredCluster cluster;
+    private final KafkaNames names;
+    private final KubernetesAddressing addressing;
+    private final ClusterIdentity identity;
+    private final RenderOptions options;
+
+    NodeObjects(DesiredCluster cluster, KafkaNames names, ClusterIdentity identity, RenderOptions options) {
+        this.cluster = cluster;
+        this.names = names;
+        this.addressing = new KubernetesAddressing(names, cluster.listeners().stream().anyMatch(ListenerSpec::tls));
+        this.identity = identity;
+        this.options = options;
+    }
+
+    /** The server.properties of a node on Kubernetes: broker.rack comes from its Kubernetes node at start. */
+    public Map<String, String> serverProperties(DesiredNode node) {
+        Map<String, String> p = new LinkedHashMap<>(ServerProperties.of(cluster, node, addressing));
+        p.remove("broker.rack");
+        if (addressing.tls()) {
+            p.put("config.providers", "dir");
+            p.put("config.providers.dir.class", "org.apache.kafka.common.config.provider.DirectoryConfigProvider");
+        }
+        return p;
+    }
+
+    public ConfigMap configMap(DesiredNode node) {
+        Map<String, String> data = new LinkedHashMap<>();
+        data.put("server.properties", serverPropertiesText(node));
+        data.put("cluster-id", identity.clusterId());
+        data.put("format-args", formatArgs(node));
+        data.put("metadata-log-dir", ServerProperties.logDir(KubernetesAddressing.volumeDir(node.metadataVolume().id()), node));
+        return new ConfigMapBuilder().withMetadata(meta(names.pod(node), node, true)).withData(data).build();
+    }
+
+    String serverPropertiesText(DesiredNode node) {
+        return ServerProperties.render(serverProperties(node), "written by keks from the manifests of Kafka " + cluster.name()
+                + "; the operator overwrites edits");
+    }
+
+    /** How kafka-storage formats the node: the initial controllers form the quorum, every other node joins it. */
+    private String formatArgs(DesiredNode node) {
+        List<String> args = new ArrayList<>();
+        if (node.isController() && identity.initialControllers().contains(node.id())) {
+            args.add("--initial-controllers");
+            args.add(cluster.controllers().stream().filter(c -> identity.initialControllers().contains(c.id()))
+                    .map(c -> c.id() + "@" + names.host(c) + ":" + ListenerSpec.CONTROLPLANE.port() + ":" + identity.directoryIds().get(c.id()))
+                    .collect(Collectors.joining(",")));
+        } else {
+            args.add("--no-initial-controllers");
+        }
+        if (cluster.metadataVersion() != null) {
+            args.add("--release-version");
+            args.add(cluster.metadataVersion());
+        }
+        return String.join(" ", args);
+    }
+
+    /** A claim per persistent-claim volume; owned by the Kafka resource only when deleteClaim asks for it. */
+    public List<PersistentVolumeClaim> claims(DesiredNode node) {
+        List<PersistentVolumeClaim> out = new ArrayList<>();
+        for (VolumeSpec v : node.volumes()) {
+            if (!v.type().equals("persistent-claim")) {
+                continue;
+            }
+            out.add(new PersistentVolumeClaimBuilder().withMetadata(meta(names.claim(node, v), node, v.deleteClaim()))
+                    .withNewSpec().withAccessModes("ReadWriteOnce").withStorageClassName(v.storageClass()).withVolumeMode("Filesystem")
+                    .withNewResources().addToRequests("storage", new Quantity(v.size())).endResources().endSpec().build());
+        }
+        return out;
+    }
+
+    public Pod pod(DesiredNode node, PoolSettings settings) {
+        PodTemplate template = settings.pod();
+        ObjectMeta meta = meta(names.pod(node), node, true);
+        if (template != null && template.getMetadata() != null) {
+            Optional.ofNullable(template.getMetadata().getLabels()).ifPresent(l -> l.forEach(meta.getLabels()::putIfAbsent));
+            Optional.ofNullable(template.getMetadata().getAnnotations()).ifPresent(meta.getAnnotations()::putAll);
+        }
+        meta.getAnnotations().put(STARTED_CONFIG, serverPropertiesText(node));
+        meta.getAnnotations().put(KAFKA_VERSION, cluster.version().toString());
+        List<Volume> volumes = new ArrayList<>();
+        List<VolumeMount> mounts = new ArrayList<>();
+        for (VolumeSpec v : node.volumes()) {
+            String name = "data-" + v.id();
+            VolumeBuilder vb = new VolumeBuilder().withName(name);
+            volumes.add(v.type().equals("persistent-claim")
+                    ? vb.withNewPersistentVolumeClaim().withClaimName(names.claim(node, v)).endPersistentVolumeClaim().build()
+                    : vb.withNewEmptyDir().withSizeLimit(v.size() == null ? null : new Quantity(v.size())).endEmptyDir().build());
+            mounts.add(mount(name, KubernetesAddressing.volumeDir(v.id())));
+        }
+        volumes.add(new VolumeBuilder().withName("config").withNewConfigMap().withName(names.pod(node)).endConfigMap().build());
+        mounts.add(mount("config", KubernetesAddressing.CONFIG_DIR));
+        String tmpLimit = template != null && template.getTmpDirSizeLimit() != null ? template.getTmpDirSizeLimit() : "5Mi";
+        volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().withMedium("Memory").withSizeLimit(new Quantity(tmpLimit))
+                .endEmptyDir().build());
+        mounts.add(mount("tmp", "/tmp"));
+        if (addressing.tls() && node.isBroker()) {
+            volumes.add(new VolumeBuilder().withName("certs").withNewSecret().withSecretName(names.pod(node))
+                    .withDefaultMode(0440).endSecret().build());
+            mounts.add(mount("certs", KubernetesAddressing.CERTS_DIR));
+        }
+        boolean rack = cluster.rackTopologyKey() != null && node.isBroker();
+        List<Container> init = new ArrayList<>();
+        if (rack) {
+            volumes.add(new VolumeBuilder().withName("rack").withNewEmptyDir().endEmptyDir().build());
+            mounts.add(mount("rack", RACK_DIR));
+            init.add(new ContainerBuilder().withName("kafka-init").withImage(options.operatorImage())
+                    .withArgs("rack", "--topology-key", cluster.rackTopologyKey(), "--out", RACK_DIR + "/rack")
+                    .withEnv(new EnvVarBuilder().withName("KEKS_NODE_NAME").withValueFrom(new EnvVarSourceBuilder()
+                            .withNewFieldRef().withFieldPath("spec.nodeName").endFieldRef().build()).build())
+                    .withVolumeMounts(mount("rack", RACK_DIR))
+                    .withSecurityContext(settings.initContainer() == null ? null : settings.initContainer().getSecurityContext())
+                    .build());
+        }
+        Container kafka = new ContainerBuilder().withName("kafka").withImage(options.kafkaImage(cluster.version()))
+                .withCommand("/bin/bash", "-c", START_SCRIPT)
+                .withPorts(ports(node))
+                .withEnv(env(node, settings))
+                .withResources(settings.resources())
+                .withVolumeMounts(mounts)
+                .withReadinessProbe(tcpProbe(node, 10))
+                .withLivenessProbe(tcpProbe(node, 60))
+                .withSecurityContext(settings.kafkaContainer() == null ? null : settings.kafkaContainer().getSecurityContext())
+                .build();
+        PodSpecBuilder spec = new PodSpecBuilder()
+                .withHostname(names.pod(node))
+                .withSubdomain(names.brokersService())
+                .withServiceAccountName(names.serviceAccount())
+                .withRestartPolicy("Always")
+                .withReadinessGates(List.of(new io.fabric8.kubernetes.api.model.PodReadinessGate(READY_CONDITION)))
+                .withInitContainers(init)
+                .withContainers(kafka)
+                .withVolumes(volumes)
+                // the apache/kafka image runs as uid 1000: the volumes must be writable by its group
+                .withNewSecurityContext().withFsGroup(1000L).endSecurityContext();
+        if (template != null) {
+            spec.withAffinity(template.getAffinity())
+                    .withTolerations(template.getTolerations())
+                    .withTopologySpreadConstraints(template.getTopologySpreadConstraints())
+                    .withPriorityClassName(template.getPriorityClassName())
+                    .withSchedulerName(template.getSchedulerName())
+                    .withImagePullSecrets(template.getImagePullSecrets())
+                    .withHostAliases(template.getHostAliases())
+                    .withEnableServiceLinks(template.getEnableServiceLinks())
+                    .withTerminationGracePeriodSeconds((long) template.getTerminationGracePeriodSeconds());
+            if (template.getSecurityContext() != null) {
+                spec.withSecurityContext(template.getSecurityContext());
+            }
+        }
+        return new PodBuilder().withMetadata(meta).withSpec(spec.build()).build();
+    }
+
+    private List<ContainerPort> ports(DesiredNode node) {
+        List<ContainerPort> ports = new ArrayList<>();
+        if (node.isController()) {
+            ports.add(port(ListenerSpec.CONTROLPLANE));
+        }
+        if (node.isBroker()) {
+            ports.add(port(ListenerSpec.REPLICATION));
+            cluster.listeners().forEach(l -> ports.add(port(l)));
+        }
+        return ports;
+    }
+
+    /** A listener's port name: {@code tcp-<listener>}, at most 15 characters as Kubernetes requires. */
+    static String portName(ListenerSpec l) {
+        String name = "tcp-" + l.name().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+        return name.length() <= 15 ? name : name.substring(0, 15).replaceAll("-+$", "");
+    }
+
+    private static ContainerPort port(ListenerSpec l) {
+        return new ContainerPortBuilder().withName(portName(l)).withContainerPort(l.port()).withProtocol("TCP").build();
+    }
+
+    private static Probe tcpProbe(DesiredNode node, int initialDelay) {
+        int port = node.isBroker() ? ListenerSpec.REPLICATION.port() : ListenerSpec.CONTROLPLANE.port();
+        return new ProbeBuilder().withNewTcpSocket().withNewPort(port).endTcpSocket().withInitialDelaySeconds(initialDelay)
+                .withPeriodSeconds(10).withTimeoutSeconds(5).build();
+    }
+
+    private List<EnvVar> env(DesiredNode node, PoolSettings settings) {
+        List<EnvVar> env = new ArrayList<>();
+        if (node.heap().requested() != null) {
+            // jvmOptions, or half the memory limit; with neither, Kafka's own default heap
+            env.add(new EnvVar("KAFKA_HEAP_OPTS", "-Xms" + node.heap().xms() + " -Xmx" + node.heap().xmx(), null));
+        }
+        List<String> opts = new ArrayList<>();
+        if (addressing.tls()) {
+            // Kafka 4 only lets config providers named here run
+            opts.add("-Dorg.apache.kafka.automatic.config.providers=org.apache.kafka.common.config.provider.DirectoryConfigProvider");
+        }
+        if (settings.jvmOptions() != null) {
+            Optional.ofNullable(settings.jvmOptions().getXx()).ifPresent(xx -> xx.forEach((k, v) ->
+                    opts.add("true".equals(v) ? "-XX:+" + k : "false".equals(v) ? "-XX:-" + k : "-XX:" + k + "=" + v)));
+            Optional.ofNullable(settings.jvmOptions().getJavaSystemProperties())
+                    .ifPresent(ps -> ps.forEach(p -> opts.add("-D" + p.getName() + "=" + p.getValue())));
+        }
+        if (!opts.isEmpty()) {
+            env.add(new EnvVar("KAFKA_OPTS", String.join(" ", opts), null));
+        }
+        if (settings.kafkaContainer() != null && settings.kafkaContainer().getEnv() != null) {
+            for (ContainerEnvVar e : settings.kafkaContainer().getEnv()) {
+                EnvVarSource from = e.getValueFrom() == null ? null : new EnvVarSourceBuilder()
+                        .withSecretKeyRef(e.getValueFrom().getSecretKeyRef())
+                        .withConfigMapKeyRef(e.getValueFrom().getConfigMapKeyRef()).build();
+                env.add(new EnvVar(e.getName(), e.getValue(), from));
+            }
+        }
+        return env;
+    }
+
+    private static VolumeMount mount(String name, String path) {
+        return new VolumeMountBuilder().withName(name).withMountPath(path).build();
+    }
+
+    private ObjectMeta meta(String name, DesiredNode node, boolean owned) {
+        ObjectMetaBuilder m = new ObjectMetaBuilder().withName(name).withNamespace(names.namespace())
+                .withLabels(new LinkedHashMap<>(names.nodeLabels(node))).withAnnotations(new LinkedHashMap<>());
+        if (owned) {
+            options.owner().ifPresent(o -> m.withOwnerReferences(List.<OwnerReference>of(o)));
+        }
+        return m.build();
+    }
+}

@@ -1,0 +1,73 @@
+package io.keks.operator.resources;
+
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * npm packages the tests use, installed on demand into target/npm. Without node and npm a test is
+ * skipped and says why; under CI=true it fails, so CI never passes by skipping.
+ */
+final class NpmTools {
+    static final Path DIR = Path.of("target", "npm").toAbsolutePath();
+
+    private NpmTools() {
+    }
+
+    record Run(int exitCode, String output) {
+    }
+
+    /** Installs {@code packageAtVersion} (e.g. kubernetes-models@5.1.0) unless it is there. */
+    static void ensure(String packageAtVersion) throws IOException, InterruptedException {
+        String name = packageAtVersion.substring(0, packageAtVersion.lastIndexOf('@'));
+        if (Files.isDirectory(DIR.resolve("node_modules").resolve(name))) {
+            return;
+        }
+        requireTool("node");
+        requireTool("npm");
+        Files.createDirectories(DIR);
+        Run r = run(List.of("npm", "install", "--prefix", DIR.toString(), "--no-audit", "--no-fund", "--no-save", packageAtVersion),
+                DIR, 600);
+        if (r.exitCode() != 0) {
+            throw new IOException("npm install " + packageAtVersion + " failed:\n" + r.output());
+        }
+    }
+
+    static void requireTool(String tool) throws InterruptedException {
+        boolean present;
+        try {
+            present = run(List.of(tool, "--version"), DIR.getParent(), 60).exitCode() == 0;
+        } catch (IOException e) {
+            present = false;
+        }
+        if (!present && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError(tool + " is not installed; CI must have it (see .ci/run)");
+        }
+        assumeThat(present).as(tool + " is not installed: install Node.js 20 with npm to run this test").isTrue();
+    }
+
+    /** Runs {@code node script args...} with the script copied beside target/npm/node_modules, so its imports resolve. */
+    static Run node(Path script, String... args) throws IOException, InterruptedException {
+        Path copy = DIR.resolve(script.getFileName());
+        Files.copy(script, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        List<String> cmd = new ArrayList<>(List.of("node", copy.toString()));
+        cmd.addAll(List.of(args));
+        return run(cmd, DIR, 300);
+    }
+
+    private static Run run(List<String> cmd, Path dir, int timeoutSeconds) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException(String.join(" ", cmd) + " did not finish within " + timeoutSeconds + " s");
+        }
+        return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    }
+}

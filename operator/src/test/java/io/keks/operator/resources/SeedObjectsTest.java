@@ -1,0 +1,165 @@
+package io.keks.operator.resources;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.keks.engine.ManifestFiles;
+import java.io.StringReader;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+/** The objects the operator makes for the seed blueprint's cluster (examples/kafka-manifests). */
+class SeedObjectsTest {
+    static final Path EXAMPLES = Path.of(System.getProperty("keks.install.dir", ".."), "examples");
+    static final List<HasMetadata> OBJECTS = Rendering.render(ManifestFiles.read(List.of(EXAMPLES.resolve("kafka-manifests"))),
+            RenderOptions.defaults()).objects();
+
+    @SuppressWarnings("unchecked")
+    static <T extends HasMetadata> T get(Class<T> kind, String name) {
+        return (T) OBJECTS.stream().filter(o -> kind.isInstance(o) && o.getMetadata().getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + kind.getSimpleName() + " " + name));
+    }
+
+    static Properties serverProperties(String pod) throws Exception {
+        Properties p = new Properties();
+        p.load(new StringReader(get(ConfigMap.class, pod).getData().get("server.properties")));
+        return p;
+    }
+
+    @Test
+    void theSeedGetsThePodsStrimziWouldNameWithTheirObjectsInTheNamespace() {
+        assertThat(OBJECTS).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).contains(
+                "ConfigMap/cluster-kafka-identity", "ServiceAccount/cluster-kafka", "Service/cluster-kafka-brokers",
+                "Service/cluster-kafka-bootstrap", "Secret/cluster-cluster-ca-cert", "Secret/cluster-cluster-ca",
+                "Pod/cluster-broker-0", "Pod/cluster-broker-1", "Pod/cluster-broker-2",
+                "Pod/cluster-controller-3", "Pod/cluster-controller-4", "Pod/cluster-controller-5",
+                "PersistentVolumeClaim/data-0-cluster-broker-0", "PersistentVolumeClaim/data-0-cluster-controller-5",
+                "PodDisruptionBudget/cluster-kafka", "NetworkPolicy/cluster-network-policy-kafka",
+                "ClusterRoleBinding/keks-kafka-cluster-kafka-init");
+        assertThat(OBJECTS).filteredOn(o -> !o.getKind().equals("ClusterRoleBinding"))
+                .allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).isEqualTo("kafka"));
+        Pod broker = get(Pod.class, "cluster-broker-0");
+        assertThat(broker.getMetadata().getLabels()).containsEntry("strimzi.io/cluster", "cluster")
+                .containsEntry("strimzi.io/pool-name", "broker").containsEntry("strimzi.io/broker-role", "true")
+                .containsEntry("strimzi.io/controller-role", "false").containsEntry("app.kubernetes.io/managed-by", "keks");
+        // the pod's DNS name comes from the headless service
+        assertThat(broker.getSpec().getHostname()).isEqualTo("cluster-broker-0");
+        assertThat(broker.getSpec().getSubdomain()).isEqualTo("cluster-kafka-brokers");
+    }
+
+    @Test
+    void eachNodesConfigNamesThePodsAndBindsEveryInterface() throws Exception {
+        Properties b = serverProperties("cluster-broker-1");
+        assertThat(b.getProperty("node.id")).isEqualTo("1");
+        assertThat(b.getProperty("process.roles")).isEqualTo("broker");
+        assertThat(b.getProperty("controller.quorum.bootstrap.servers")).isEqualTo(
+                "cluster-controller-3.cluster-kafka-brokers.kafka.svc:9090,cluster-controller-4.cluster-kafka-brokers.kafka.svc:9090,"
+                        + "cluster-controller-5.cluster-kafka-brokers.kafka.svc:9090");
+        assertThat(b.getProperty("listeners")).isEqualTo("REPLICATION-9091://0.0.0.0:9091,PLAIN-9092://0.0.0.0:9092,TLS-9093://0.0.0.0:9093");
+        assertThat(b.getProperty("advertised.listeners")).isEqualTo(
+                "REPLICATION-9091://cluster-broker-1.cluster-kafka-brokers.kafka.svc:9091,"
+                        + "PLAIN-9092://cluster-broker-1.cluster-kafka-brokers.kafka.svc:9092,"
+                        + "TLS-9093://cluster-broker-1.cluster-kafka-brokers.kafka.svc:9093");
+        assertThat(b.getProperty("log.dirs")).isEqualTo("/var/lib/kafka/data-0/kafka-log1");
+        assertThat(b.getProperty("min.insync.replicas")).isEqualTo("2");
+        // the rack is the Kubernetes node's zone, added when the pod starts; the password never sits in a ConfigMap
+        assertThat(b).doesNotContainKey("broker.rack");
+        assertThat(b.getProperty("listener.name.tls-9093.ssl.keystore.password")).isEqualTo("${dir:/opt/kafka/keks/certs:keystore.password}");
+        assertThat(b.getProperty("config.providers.dir.class")).isEqualTo("org.apache.kafka.common.config.provider.DirectoryConfigProvider");
+        Properties c = serverProperties("cluster-controller-4");
+        assertThat(c.getProperty("listeners")).isEqualTo("CONTROLPLANE-9090://0.0.0.0:9090");
+        assertThat(c).doesNotContainKey("advertised.listeners");
+    }
+
+    @Test
+    void theInitialControllersFormTheQuorumAndBrokersJoinIt() {
+        ConfigMap identity = get(ConfigMap.class, "cluster-kafka-identity");
+        String clusterId = identity.getData().get("cluster-id");
+        String controller = get(ConfigMap.class, "cluster-controller-3").getData().get("format-args");
+        assertThat(controller).startsWith("--initial-controllers 3@cluster-controller-3.cluster-kafka-brokers.kafka.svc:9090:"
+                + identity.getData().get("directory-id.3") + ",4@");
+        assertThat(controller.split(",")).hasSize(3);
+        assertThat(get(ConfigMap.class, "cluster-broker-0").getData()).containsEntry("format-args", "--no-initial-controllers")
+                .containsEntry("cluster-id", clusterId).containsEntry("metadata-log-dir", "/var/lib/kafka/data-0/kafka-log0");
+        assertThat(identity.getData()).containsEntry("initial-controllers", "3,4,5");
+    }
+
+    @Test
+    void podsRunTheOfficialImageWithTheManifestsHeapTemplateAndVolumes() {
+        Pod broker = get(Pod.class, "cluster-broker-2");
+        Container kafka = broker.getSpec().getContainers().get(0);
+        assertThat(kafka.getImage()).isEqualTo("apache/kafka:4.4.0");
+        assertThat(kafka.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("KAFKA_HEAP_OPTS");
+            assertThat(e.getValue()).isEqualTo("-Xms4g -Xmx6g");
+        });
+        assertThat(kafka.getResources().getLimits().get("memory").toString()).isEqualTo("64Gi");
+        assertThat(kafka.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort())
+                .containsExactly("tcp-replication:9091", "tcp-plain:9092", "tcp-tls:9093");
+        assertThat(kafka.getVolumeMounts()).extracting(m -> m.getName() + " " + m.getMountPath())
+                .contains("data-0 /var/lib/kafka/data-0", "config /opt/kafka/keks/config", "certs /opt/kafka/keks/certs");
+        assertThat(broker.getSpec().getVolumes()).filteredOn(v -> v.getName().equals("data-0")).singleElement()
+                .satisfies(v -> assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo("data-0-cluster-broker-2"));
+        // the seed's template: taint toleration, node affinity, anti-affinity by pool, zone spread
+        assertThat(broker.getSpec().getTolerations()).singleElement().satisfies(t -> {
+            assertThat(t.getKey()).isEqualTo("dedicated");
+            assertThat(t.getEffect()).isEqualTo("NoSchedule");
+        });
+        assertThat(broker.getSpec().getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
+                .getNodeSelectorTerms().get(0).getMatchExpressions().get(0).getKey()).isEqualTo("NodeGroupType");
+        assertThat(broker.getSpec().getAffinity().getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().get(0)
+                .getTopologyKey()).isEqualTo("kubernetes.io/hostname");
+        assertThat(broker.getSpec().getTopologySpreadConstraints()).singleElement()
+                .satisfies(t -> assertThat(t.getTopologyKey()).isEqualTo("topology.kubernetes.io/zone"));
+        // broker.rack from the node's zone: an init container reads it
+        assertThat(broker.getSpec().getInitContainers()).singleElement().satisfies(i ->
+                assertThat(i.getArgs()).containsExactly("rack", "--topology-key", "topology.kubernetes.io/zone", "--out", "/opt/kafka/keks/rack/rack"));
+        assertThat(get(Pod.class, "cluster-controller-3").getSpec().getInitContainers()).isEmpty();
+        assertThat(broker.getSpec().getReadinessGates()).extracting(g -> g.getConditionType()).containsExactly("keks.io/kafka-ready");
+        assertThat(broker.getMetadata().getAnnotations().get(NodeObjects.STARTED_CONFIG))
+                .isEqualTo(get(ConfigMap.class, "cluster-broker-2").getData().get("server.properties"));
+    }
+
+    @Test
+    void claimsAskForTheManifestsSizeAndAreKeptWhenTheKafkaGoes() {
+        PersistentVolumeClaim claim = get(PersistentVolumeClaim.class, "data-0-cluster-controller-3");
+        assertThat(claim.getSpec().getResources().getRequests().get("storage").toString()).isEqualTo("100Gi");
+        assertThat(claim.getSpec().getAccessModes()).containsExactly("ReadWriteOnce");
+        // deleteClaim: false
+        assertThat(claim.getMetadata().getOwnerReferences()).isEmpty();
+    }
+
+    @Test
+    void servicesBudgetAndPolicy() {
+        Service headless = get(Service.class, "cluster-kafka-brokers");
+        assertThat(headless.getSpec().getClusterIP()).isEqualTo("None");
+        assertThat(headless.getSpec().getPublishNotReadyAddresses()).isTrue();
+        assertThat(headless.getSpec().getPorts()).extracting(p -> p.getPort()).containsExactly(9090, 9091, 9092, 9093);
+        Service bootstrap = get(Service.class, "cluster-kafka-bootstrap");
+        assertThat(bootstrap.getSpec().getSelector()).containsEntry("strimzi.io/broker-role", "true");
+        assertThat(bootstrap.getSpec().getPorts()).extracting(p -> p.getName() + ":" + p.getPort()).containsExactly("tcp-plain:9092", "tcp-tls:9093");
+        assertThat(get(PodDisruptionBudget.class, "cluster-kafka").getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+        NetworkPolicy policy = get(NetworkPolicy.class, "cluster-network-policy-kafka");
+        assertThat(policy.getSpec().getIngress()).extracting(r -> r.getPorts().get(0).getPort().getIntVal()).containsExactly(9090, 9091, 9092, 9093);
+        // the quorum and replication ports only from the cluster's pods and the operator
+        assertThat(policy.getSpec().getIngress().get(0).getFrom()).hasSize(2);
+        assertThat(policy.getSpec().getIngress().get(2).getFrom()).isEmpty();
+    }
+
+    @Test
+    void renderingTheSameManifestsTwiceGivesTheSameObjects() {
+        List<HasMetadata> again = Rendering.render(ManifestFiles.read(List.of(EXAMPLES.resolve("kafka-manifests"))),
+                RenderOptions.defaults()).objects();
+        assertThat(Serialization.asYaml(again)).isEqualTo(Serialization.asYaml(OBJECTS));
+    }
+}

@@ -1,0 +1,47 @@
+package io.keks.operator;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.keks.model.manifest.ManifestParser;
+import io.keks.model.manifest.Manifests;
+import io.keks.model.manifest.Problem;
+import io.strimzi.api.kafka.model.kafka.Kafka;
+import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Custom resources read from the API server, checked by the same parser and rules as manifest files,
+ * so a resource keks refuses on a laptop is refused the same way on Kubernetes.
+ */
+final class CustomResources {
+    private CustomResources() {
+    }
+
+    static Manifests of(Kafka kafka, List<KafkaNodePool> pools) {
+        Manifests all = parse(kafka);
+        for (KafkaNodePool p : pools) {
+            all = all.plus(parse(p));
+        }
+        return all;
+    }
+
+    private static Manifests parse(HasMetadata resource) {
+        return ManifestParser.parse(source(resource), Serialization.asYaml(resource));
+    }
+
+    /** How a resource is named in messages: {@code Kafka kafka/cluster}. */
+    static String source(HasMetadata r) {
+        return r.getKind() + " " + r.getMetadata().getNamespace() + "/" + r.getMetadata().getName();
+    }
+
+    /**
+     * Problems as a condition message: the resource and field path without the line numbers of a
+     * file that the user never wrote.
+     */
+    static String message(List<Problem> problems) {
+        return problems.stream().filter(Problem::isError)
+                .map(p -> p.source() + ": " + (p.field() == null || p.field().isEmpty() ? "" : p.field() + ": ") + p.message())
+                .collect(Collectors.joining("; "));
+    }
+}

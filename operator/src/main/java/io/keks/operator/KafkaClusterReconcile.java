@@ -1,0 +1,295 @@
+package io.keks.operator;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.keks.engine.ClusterObserver;
+import io.keks.engine.ObservedCluster;
+import io.keks.engine.change.ChangeSafety;
+import io.keks.engine.change.ClusterChanger;
+import io.keks.engine.change.ClusterDelta;
+import io.keks.engine.change.ClusterImage;
+import io.keks.engine.config.ConfigModes;
+import io.keks.engine.config.DynamicConfigApplier;
+import io.keks.engine.roll.Roller;
+import io.keks.model.ClusterModel;
+import io.keks.model.DesiredCluster;
+import io.keks.model.DesiredNode;
+import io.keks.model.KafkaVersion;
+import io.keks.model.manifest.ManifestException;
+import io.keks.model.manifest.ManifestParser;
+import io.keks.model.manifest.Manifests;
+import io.keks.operator.resources.ClusterIdentity;
+import io.keks.operator.resources.ClusterObjects;
+import io.keks.operator.resources.KafkaNames;
+import io.keks.operator.resources.RenderOptions;
+import io.strimzi.api.kafka.model.kafka.Kafka;
+import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One reconciliation of a Kafka cluster on Kubernetes. Observe, then act: read the Kafka and its
+ * node pools, check them as the CLI checks files, render the objects, write those that are not
+ * pods, create the pods of a new cluster, and for a running one hand the delta between its pods and
+ * the desired nodes to the engine (the same ClusterChanger and Roller that run local clusters).
+ * Finally the pods' readiness and the statuses say what Kafka reports.
+ */
+public final class KafkaClusterReconcile {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaClusterReconcile.class);
+    /** Identity ConfigMap keys: the Kafka and pools as last applied, the nodes that have had pods, live config keks owns. */
+    static final String APPLIED = "applied";
+    static final String NODES = "nodes";
+    static final String MANAGED_CONFIG = "managed-config";
+    static final String FORMATTED_BY = "formatted-by";
+
+    /**
+     * @param render  images, and the owner reference set per cluster
+     * @param roll    bounds of each wait of a change
+     * @param requeue how soon to look again while the cluster is not ready yet
+     */
+    public record Settings(RenderOptions render, Roller.Options roll, long drainThrottleBytes, Duration requeue) {
+        public static Settings defaults() {
+            return new Settings(RenderOptions.defaults(), Roller.Options.defaults(), 50L << 20, Duration.ofSeconds(10));
+        }
+    }
+
+    private final KubernetesClient client;
+    private final KafkaAccess access;
+    private final Settings settings;
+
+    public KafkaClusterReconcile(KubernetesClient client, KafkaAccess access, Settings settings) {
+        this.client = client;
+        this.access = access;
+        this.settings = settings;
+    }
+
+    public KafkaStatuses.Outcome reconcile(Kafka kafka) {
+        String ns = kafka.getMetadata().getNamespace();
+        String name = kafka.getMetadata().getName();
+        List<KafkaNodePool> pools = client.resources(KafkaNodePool.class).inNamespace(ns).withLabel("strimzi.io/cluster", name)
+                .list().getItems();
+        KafkaStatuses statuses = new KafkaStatuses(kafka, pools);
+        Manifests manifests = CustomResources.of(kafka, pools);
+        if (manifests.hasErrors()) {
+            return statuses.invalid(CustomResources.message(manifests.problems()));
+        }
+        ClusterModel.Result model;
+        try {
+            model = io.keks.operator.resources.Rendering.model(manifests, Map.of());
+        } catch (ManifestException e) {
+            return statuses.invalid(CustomResources.message(e.problems()));
+        }
+        DesiredCluster desired = model.cluster();
+        KafkaNames names = KafkaNames.of(desired);
+        ConfigMap identityMap = client.configMaps().inNamespace(ns).withName(names.identity()).get();
+        Map<String, String> kept = identityMap == null || identityMap.getData() == null ? Map.of() : identityMap.getData();
+        List<Pod> pods = pods(names);
+
+        // a change keks refuses is reverted: the cluster goes on as last applied, with a warning saying why
+        if (kept.containsKey(APPLIED)) {
+            Manifests last = ManifestParser.parse("last applied " + name, kept.get(APPLIED));
+            DesiredCluster lastDesired = io.keks.operator.resources.Rendering.model(last, Map.of()).cluster();
+            List<String> refused = new ArrayList<>(ChangeSafety.refusals(lastDesired, desired));
+            if (refused.isEmpty() && !pods.isEmpty()) {
+                refused.addAll(adminRefusals(desired));
+            }
+            if (!lastDesired.version().equals(desired.version())
+                    || !java.util.Objects.equals(lastDesired.metadataVersion(), desired.metadataVersion())) {
+                KafkaVersion formattedBy = KafkaVersion.parse(kept.getOrDefault(FORMATTED_BY, "")).orElse(lastDesired.version());
+                refused.addAll(ChangeSafety.versionRefusals(lastDesired.version(), formattedBy, desired, finalizedLevel(desired),
+                        BundledMetadataVersions.of(lastDesired.version()), BundledMetadataVersions.of(desired.version())));
+            }
+            if (!refused.isEmpty()) {
+                statuses.warn("UnsafeChangeRefused", "the change was not made, the cluster runs as last applied: "
+                        + String.join("; ", refused));
+                manifests = last;
+                desired = lastDesired;
+            }
+        }
+        ClusterIdentity identity = identityMap == null ? ClusterIdentity.random(desired) : identity(kept).withNodes(desired);
+        RenderOptions render = new RenderOptions(settings.render().operatorImage(), settings.render().kafkaImageRepository(),
+                Optional.of(owner(kafka)));
+        List<HasMetadata> objects = ClusterObjects.render(manifests, desired, identity, render);
+        ClusterSecrets.fill(client, desired, objects);
+        // the nodes that have had a pod; with no pod at all (a new cluster) every desired node gets one now
+        Set<Integer> known = new TreeSet<>(ids(kept.getOrDefault(NODES, "")));
+        pods.forEach(p -> known.add(nodeId(p)));
+        if (pods.isEmpty()) {
+            desired.nodes().forEach(n -> known.add(n.id()));
+        }
+        ConfigMap identityObject = (ConfigMap) objects.get(0);
+        identityObject.getData().put(APPLIED, statuses.warned() ? kept.get(APPLIED) : applied(kafka, pools));
+        identityObject.getData().put(NODES, known.stream().map(String::valueOf).collect(Collectors.joining(",")));
+        identityObject.getData().put(MANAGED_CONFIG, kept.getOrDefault(MANAGED_CONFIG, ""));
+        // the newest Kafka that formatted a node's storage: a downgrade may not go below it
+        KafkaVersion formatted = KafkaVersion.parse(kept.getOrDefault(FORMATTED_BY, "")).orElse(desired.version());
+        boolean formatsNow = pods.isEmpty() || desired.nodes().stream().anyMatch(n -> !known.contains(n.id()));
+        identityObject.getData().put(FORMATTED_BY, (formatsNow && desired.version().compareTo(formatted) > 0
+                ? desired.version() : formatted).toString());
+
+        ObjectApplier applier = new ObjectApplier(client);
+        Map<Integer, Pod> desiredPods = new TreeMap<>();
+        for (HasMetadata o : objects) {
+            if (o instanceof Pod p) {
+                desiredPods.put(nodeId(p), p);
+            } else {
+                applier.apply(o);
+            }
+        }
+        // a node whose pod is missing (deleted, evicted) gets it back at once, as a StatefulSet's would;
+        // a new cluster gets all its pods together (its controllers need each other to form the quorum)
+        for (DesiredNode n : desired.nodes()) {
+            if (known.contains(n.id()) && pods.stream().noneMatch(p -> nodeId(p) == n.id())) {
+                LOG.info("Kafka {}/{}: creating pod {}", ns, name, names.pod(n));
+                client.pods().inNamespace(ns).resource(desiredPods.get(n.id())).create();
+            }
+        }
+        if (pods.isEmpty()) {
+            return statuses.progressing(desired, identity, "Creating", "creating the pods of a new cluster", settings.requeue());
+        }
+        try (var admin = access.admin(desired)) {
+            ObservedCluster observed;
+            try {
+                observed = new ClusterObserver(admin, 5000).observe();
+            } catch (Exception e) {
+                return statuses.progressing(desired, identity, "KafkaNotAnswering", "waiting for Kafka to answer: "
+                        + rootMessage(e), settings.requeue());
+            }
+            List<String> configChanges = applyLiveConfig(admin, desired, identityObject, pods, observed);
+            OptionalInt finalized = ClusterObserver.finalizedMetadataLevel(admin, 10_000);
+            ClusterImage image = PodImage.of(pods(names), finalized);
+            var levels = BundledMetadataVersions.of(desired.version());
+            ConfigModes modes = PodImage.configModes(admin, observed.brokers().stream().filter(observed::brokerServing).findFirst()
+                    .orElse(desired.brokers().get(0).id()), desired.version().toString());
+            Map<Integer, Map<String, String>> wanted = new TreeMap<>();
+            for (DesiredNode n : desired.nodes()) {
+                objects.stream().filter(o -> o instanceof ConfigMap && o.getMetadata().getName().equals(names.pod(n))).findFirst()
+                        .ifPresent(c -> wanted.put(n.id(), PodImage.properties(((ConfigMap) c).getData().get("server.properties"))));
+            }
+            ClusterDelta delta = ClusterDelta.of(desired, wanted, image, modes, Set.of(),
+                    desired.metadataVersion() == null ? OptionalInt.empty() : levels.level(desired.metadataVersion()));
+            if (!delta.isEmpty()) {
+                LOG.info("Kafka {}/{}: {}", ns, name, delta.summary(false));
+                Roller.Listener log = message -> LOG.info("Kafka {}/{}: {}", ns, name, message);
+                new ClusterChanger(admin, new KubernetesRuntime(client, names, desiredPods),
+                        new ClusterChanger.Options(settings.roll(), settings.drainThrottleBytes()), log).apply(desired, delta);
+                // the pods as they are now, for their identity ConfigMap's record of nodes
+                identityObject.getData().put(NODES, pods(names).stream().map(p -> String.valueOf(nodeId(p))).sorted()
+                        .collect(Collectors.joining(",")));
+                applier.apply(identityObject);
+                observed = new ClusterObserver(admin, 5000).observe();
+            }
+            new PodReadiness(client, names).update(desired, observed);
+            ClusterObserver.finalizedMetadataLevel(admin, 10_000).ifPresent(l -> statuses.metadataVersion(levels.name(l)));
+            return statuses.observed(desired, identity, observed, pods(names), configChanges, settings.requeue());
+        } catch (Roller.RollFailed e) {
+            return statuses.failed(desired, identity, "RollFailed", e.getMessage(), settings.requeue());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return statuses.failed(desired, identity, "Interrupted", "the operator is stopping", settings.requeue());
+        } catch (Exception e) {
+            LOG.warn("Kafka {}/{}: reconciliation failed", ns, name, e);
+            return statuses.failed(desired, identity, "ReconcileFailed", rootMessage(e), settings.requeue());
+        }
+    }
+
+    /** spec.kafka.config entries Kafka changes live, through the engine's DynamicConfigApplier; the keys keks owns are remembered. */
+    private List<String> applyLiveConfig(org.apache.kafka.clients.admin.Admin admin, DesiredCluster desired, ConfigMap identityObject,
+                                         List<Pod> pods, ObservedCluster observed) throws Exception {
+        List<Integer> brokers = desired.brokers().stream().map(DesiredNode::id).filter(observed::brokerServing).toList();
+        Optional<Pod> broker = pods.stream().filter(p -> brokers.contains(nodeId(p))).findFirst();
+        if (broker.isEmpty()) {
+            return List.of();
+        }
+        ConfigModes modes = PodImage.configModes(admin, brokers.get(0), desired.version().toString());
+        Set<String> managed = new TreeSet<>(Arrays.stream(identityObject.getData().get(MANAGED_CONFIG).split(","))
+                .filter(s -> !s.isBlank()).toList());
+        Map<String, String> running = PodImage.properties(broker.get().getMetadata().getAnnotations()
+                .getOrDefault(io.keks.operator.resources.NodeObjects.STARTED_CONFIG, ""));
+        DynamicConfigApplier.Result r = new DynamicConfigApplier(admin, 30_000).apply(desired.config(), managed, running, brokers, modes);
+        if (r.refused().isPresent()) {
+            throw new IllegalStateException("Kafka refused spec.kafka.config, nothing was changed: " + r.refused().get());
+        }
+        identityObject.getData().put(MANAGED_CONFIG, String.join(",", r.managed(managed)));
+        new ObjectApplier(client).apply(identityObject);
+        return r.changes();
+    }
+
+    private OptionalInt finalizedLevel(DesiredCluster desired) {
+        try (var admin = access.admin(desired)) {
+            return ClusterObserver.finalizedMetadataLevel(admin, 10_000);
+        } catch (Exception e) {
+            return OptionalInt.empty();
+        }
+    }
+
+    private List<String> adminRefusals(DesiredCluster desired) {
+        try (var admin = access.admin(desired)) {
+            return ChangeSafety.refusals(admin, desired, 10_000);
+        } catch (Exception e) {
+            // Kafka not answering: the checks on the manifests alone hold; the engine's gates guard the rest
+            return List.of();
+        }
+    }
+
+    private List<Pod> pods(KafkaNames names) {
+        return client.pods().inNamespace(names.namespace()).withLabels(names.podSelector()).list().getItems().stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+    }
+
+    static int nodeId(Pod p) {
+        String name = p.getMetadata().getName();
+        return Integer.parseInt(name.substring(name.lastIndexOf('-') + 1));
+    }
+
+    private static List<Integer> ids(String csv) {
+        return Arrays.stream(csv.split(",")).filter(s -> !s.isBlank()).map(String::trim).map(Integer::valueOf).toList();
+    }
+
+    static ClusterIdentity identity(Map<String, String> data) {
+        Map<Integer, String> dirs = new TreeMap<>();
+        data.forEach((k, v) -> {
+            if (k.startsWith("directory-id.")) {
+                dirs.put(Integer.parseInt(k.substring("directory-id.".length())), v);
+            }
+        });
+        return new ClusterIdentity(data.get("cluster-id"), dirs, new TreeSet<>(ids(data.getOrDefault("initial-controllers", ""))));
+    }
+
+    /** The resources as applied, for the next reconciliation to compare against (status included: it holds the node ids). */
+    private static String applied(Kafka kafka, List<KafkaNodePool> pools) {
+        StringBuilder sb = new StringBuilder(Serialization.asYaml(kafka));
+        pools.forEach(p -> sb.append(Serialization.asYaml(p)));
+        return sb.toString();
+    }
+
+    static OwnerReference owner(Kafka kafka) {
+        return new OwnerReferenceBuilder().withApiVersion(kafka.getApiVersion()).withKind(kafka.getKind())
+                .withName(kafka.getMetadata().getName()).withUid(kafka.getMetadata().getUid())
+                .withBlockOwnerDeletion(false).withController(false).build();
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+}

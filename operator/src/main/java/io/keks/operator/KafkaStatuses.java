@@ -1,0 +1,175 @@
+package io.keks.operator;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.keks.engine.ObservedCluster;
+import io.keks.model.DesiredCluster;
+import io.keks.model.DesiredNode;
+import io.keks.model.ListenerSpec;
+import io.keks.model.Role;
+import io.keks.operator.resources.ClusterIdentity;
+import io.keks.operator.resources.KafkaNames;
+import io.strimzi.api.kafka.model.common.Condition;
+import io.strimzi.api.kafka.model.common.ConditionBuilder;
+import io.strimzi.api.kafka.model.kafka.Kafka;
+import io.strimzi.api.kafka.model.kafka.KafkaMetadataState;
+import io.strimzi.api.kafka.model.kafka.KafkaStatus;
+import io.strimzi.api.kafka.model.kafka.UsedNodePoolStatus;
+import io.strimzi.api.kafka.model.kafka.listener.ListenerAddress;
+import io.strimzi.api.kafka.model.kafka.listener.ListenerStatus;
+import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
+import io.strimzi.api.kafka.model.nodepool.KafkaNodePoolStatus;
+import io.strimzi.api.kafka.model.nodepool.ProcessRoles;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The status of a Kafka and its node pools as Strimzi users read them: conditions (Ready, Warning)
+ * with reasons, observedGeneration, listeners with their bootstrap address, clusterId, Kafka and
+ * metadata versions, kafkaMetadataState KRaft; on each pool its node ids, replicas and roles.
+ */
+final class KafkaStatuses {
+    /** What one reconciliation concluded: the statuses to write (a pool absent: leave its status) and when to look again. */
+    record Outcome(KafkaStatus kafka, Map<String, KafkaNodePoolStatus> pools, Duration requeueAfter) {
+        Optional<Condition> condition(String type) {
+            return kafka.getConditions().stream().filter(c -> c.getType().equals(type)).findFirst();
+        }
+    }
+
+    /** Writes the node pools' statuses; the Kafka's own status is written by the caller (the SDK patches it). */
+    static void writePools(io.fabric8.kubernetes.client.KubernetesClient client, String namespace, Outcome outcome) {
+        outcome.pools().forEach((pool, status) -> {
+            KafkaNodePool p = client.resources(KafkaNodePool.class).inNamespace(namespace).withName(pool).get();
+            if (p != null && !status.equals(p.getStatus())) {
+                p.setStatus(status);
+                client.resources(KafkaNodePool.class).inNamespace(namespace).resource(p).updateStatus();
+            }
+        });
+    }
+
+    private final Kafka kafka;
+    private final List<KafkaNodePool> pools;
+    private final List<Condition> warnings = new ArrayList<>();
+    private String metadataVersion;
+
+    KafkaStatuses(Kafka kafka, List<KafkaNodePool> pools) {
+        this.kafka = kafka;
+        this.pools = pools;
+    }
+
+    void warn(String reason, String message) {
+        warnings.add(condition("Warning", "True", reason, message));
+    }
+
+    boolean warned() {
+        return !warnings.isEmpty();
+    }
+
+    void metadataVersion(String name) {
+        this.metadataVersion = name;
+    }
+
+    /** The resources are wrong: Ready False with what to fix; the running cluster is left as it is. */
+    Outcome invalid(String message) {
+        KafkaStatus s = base();
+        s.setConditions(conditions(condition("Ready", "False", "InvalidResource", message)));
+        return new Outcome(s, Map.of(), Duration.ofMinutes(5));
+    }
+
+    Outcome progressing(DesiredCluster cluster, ClusterIdentity identity, String reason, String message, Duration requeue) {
+        return withCluster(cluster, identity, condition("Ready", "False", reason, message), requeue);
+    }
+
+    Outcome failed(DesiredCluster cluster, ClusterIdentity identity, String reason, String message, Duration requeue) {
+        return withCluster(cluster, identity, condition("Ready", "False", reason, message), requeue);
+    }
+
+    Outcome observed(DesiredCluster cluster, ClusterIdentity identity, ObservedCluster observed, List<Pod> pods,
+                     List<String> configChanges, Duration requeue) {
+        List<String> missing = new ArrayList<>();
+        KafkaNames names = KafkaNames.of(cluster);
+        for (DesiredNode n : cluster.nodes()) {
+            if (pods.stream().noneMatch(p -> p.getMetadata().getName().equals(names.pod(n)))) {
+                missing.add(names.pod(n) + " has no pod");
+            } else if (!PodReadiness.ready(n, observed)) {
+                missing.add(names.pod(n) + (n.isBroker() ? " is not serving" : " is not a voter of the quorum"));
+            }
+        }
+        if (observed.quorumLeader().isEmpty()) {
+            missing.add(0, "the controller quorum has no leader");
+        }
+        Condition ready = missing.isEmpty() ? condition("Ready", "True", null, null)
+                : condition("Ready", "False", "NotReady", String.join(", ", missing));
+        // a finished reconcile looks again now and then; one waiting for Kafka soon
+        return withCluster(cluster, identity, ready, missing.isEmpty() ? Duration.ofMinutes(2) : requeue);
+    }
+
+    private Outcome withCluster(DesiredCluster cluster, ClusterIdentity identity, Condition ready, Duration requeue) {
+        KafkaStatus s = base();
+        s.setConditions(conditions(ready));
+        s.setClusterId(identity.clusterId());
+        s.setKafkaVersion(cluster.version().toString());
+        s.setKafkaMetadataVersion(metadataVersion);
+        s.setKafkaMetadataState(KafkaMetadataState.KRaft);
+        KafkaNames names = KafkaNames.of(cluster);
+        List<ListenerStatus> listeners = new ArrayList<>();
+        for (ListenerSpec l : cluster.listeners()) {
+            ListenerStatus ls = new ListenerStatus();
+            ls.setName(l.name());
+            ListenerAddress a = new ListenerAddress();
+            a.setHost(names.bootstrapService() + "." + names.namespace() + ".svc");
+            a.setPort(l.port());
+            ls.setAddresses(List.of(a));
+            listeners.add(ls);
+        }
+        s.setListeners(listeners);
+        List<UsedNodePoolStatus> used = new ArrayList<>();
+        Map<String, KafkaNodePoolStatus> poolStatuses = new LinkedHashMap<>();
+        for (KafkaNodePool p : pools) {
+            String pool = p.getMetadata().getName();
+            UsedNodePoolStatus u = new UsedNodePoolStatus();
+            u.setName(pool);
+            used.add(u);
+            List<DesiredNode> nodes = cluster.nodes().stream().filter(n -> n.pool().equals(pool)).toList();
+            KafkaNodePoolStatus ps = new KafkaNodePoolStatus();
+            ps.setObservedGeneration(Optional.ofNullable(p.getMetadata().getGeneration()).orElse(0L));
+            ps.setNodeIds(nodes.stream().map(DesiredNode::id).toList());
+            ps.setReplicas(nodes.size());
+            ps.setClusterId(identity.clusterId());
+            ps.setRoles(nodes.isEmpty() ? List.of() : nodes.get(0).roles().stream().sorted()
+                    .map(r -> r == Role.BROKER ? ProcessRoles.BROKER : ProcessRoles.CONTROLLER).toList());
+            ps.setLabelSelector("strimzi.io/cluster=" + cluster.name() + ",strimzi.io/name=" + cluster.name()
+                    + "-kafka,strimzi.io/kind=Kafka,strimzi.io/pool-name=" + pool);
+            poolStatuses.put(pool, ps);
+        }
+        s.setKafkaNodePools(used);
+        return new Outcome(s, poolStatuses, requeue);
+    }
+
+    private KafkaStatus base() {
+        KafkaStatus s = new KafkaStatus();
+        s.setObservedGeneration(Optional.ofNullable(kafka.getMetadata().getGeneration()).orElse(0L));
+        return s;
+    }
+
+    private List<Condition> conditions(Condition ready) {
+        List<Condition> all = new ArrayList<>();
+        all.add(ready);
+        all.addAll(warnings);
+        return all;
+    }
+
+    /** A condition keeps its last transition time while its status stays the same. */
+    private Condition condition(String type, String status, String reason, String message) {
+        String since = Optional.ofNullable(kafka.getStatus()).map(KafkaStatus::getConditions).orElse(List.of()).stream()
+                .filter(c -> type.equals(c.getType()) && status.equals(c.getStatus()) && Objects.equals(reason, c.getReason()))
+                .map(Condition::getLastTransitionTime).filter(Objects::nonNull).findFirst().orElse(Instant.now().toString());
+        return new ConditionBuilder().withType(type).withStatus(status).withReason(reason).withMessage(message)
+                .withLastTransitionTime(since).build();
+    }
+}

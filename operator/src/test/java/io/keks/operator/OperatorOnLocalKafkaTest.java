@@ -1,0 +1,277 @@
+package io.keks.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.keks.engine.ManifestFiles;
+import io.keks.engine.roll.Roller;
+import io.keks.local.ClusterHome;
+import io.keks.local.LocalCluster;
+import io.keks.local.PortShifts;
+import io.keks.local.Progress;
+import io.keks.model.manifest.Manifests;
+import io.keks.operator.resources.RenderOptions;
+import io.strimzi.api.kafka.model.common.Condition;
+import io.strimzi.api.kafka.model.kafka.Kafka;
+import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The operator against the fabric8 mock API server (CRUD mode), with the seed's Kafka and pools as
+ * custom resources, and a local cluster with the same node ids playing the pods: the engine's checks
+ * run against real Kafka while the operator creates, deletes and re-creates pods.
+ */
+@EnableKubernetesMockClient(crud = true)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OperatorOnLocalKafkaTest {
+    static final String NS = "kafka";
+    static final Path EXAMPLES = Path.of(System.getProperty("keks.install.dir", ".."), "examples");
+    static KubernetesClient client;
+    static KubernetesMockServer server;
+    static Path home;
+    static LocalKubelet kubelet;
+    static KafkaClusterReconcile reconcile;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        home = Files.createTempDirectory("keks-operator-test");
+        Manifests seed = ManifestFiles.read(List.of(EXAMPLES.resolve("kafka-manifests")));
+        LocalCluster local = LocalCluster.apply(new ClusterHome(home), seed,
+                new LocalCluster.Options(PortShifts.free(), 512L << 20, LocalCluster.Options.bundleFromSystem()), Progress.SILENT);
+        seed.kafkas().forEach(k -> client.resources(Kafka.class).inNamespace(NS).resource(k.resource()).create());
+        seed.nodePools().forEach(p -> client.resources(KafkaNodePool.class).inNamespace(NS).resource(p.resource()).create());
+        kubelet = new LocalKubelet(client, NS, local);
+        KafkaAccess access = cluster -> {
+            try {
+                return kubelet.cluster().admin();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        reconcile = new KafkaClusterReconcile(client, access, new KafkaClusterReconcile.Settings(RenderOptions.defaults(),
+                Roller.Options.defaults().withNodeTimeout(Duration.ofMinutes(3)), 50L << 20, Duration.ofSeconds(1)));
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception {
+        if (kubelet != null) {
+            kubelet.close();
+            kubelet.cluster().stopAll(Duration.ofSeconds(60), Progress.SILENT);
+        }
+        try (Stream<Path> pids = Files.walk(home)) {
+            for (Path p : pids.filter(f -> f.getFileName().toString().equals("pid")).toList()) {
+                ProcessHandle.of(Long.parseLong(Files.readString(p).trim())).ifPresent(h -> {
+                    h.destroyForcibly();
+                    h.onExit().join();
+                });
+            }
+        }
+        try (Stream<Path> files = Files.walk(home)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
+    }
+
+    static Kafka kafka() {
+        return client.resources(Kafka.class).inNamespace(NS).withName("cluster").get();
+    }
+
+    static KafkaNodePool pool(String name) {
+        return client.resources(KafkaNodePool.class).inNamespace(NS).withName(name).get();
+    }
+
+    /** One reconciliation, its statuses written as the SDK and the operator write them. */
+    static KafkaStatuses.Outcome reconcileOnce() {
+        Kafka k = kafka();
+        KafkaStatuses.Outcome o = reconcile.reconcile(k);
+        k.setStatus(o.kafka());
+        client.resources(Kafka.class).inNamespace(NS).resource(k).updateStatus();
+        KafkaStatuses.writePools(client, NS, o);
+        return o;
+    }
+
+    static KafkaStatuses.Outcome reconcileUntilReady() {
+        KafkaStatuses.Outcome[] last = new KafkaStatuses.Outcome[1];
+        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            last[0] = reconcileOnce();
+            return last[0].condition("Ready").map(c -> c.getStatus().equals("True")).orElse(false);
+        });
+        return last[0];
+    }
+
+    static List<Pod> pods() {
+        return client.pods().inNamespace(NS).list().getItems();
+    }
+
+    static Map<String, String> podUids() {
+        Map<String, String> m = new java.util.TreeMap<>();
+        pods().forEach(p -> m.put(p.getMetadata().getName(), p.getMetadata().getUid()));
+        return m;
+    }
+
+    /** Changes the Kafka custom resource and, so that restarted processes run what the pods would, the local node files. */
+    static void change(Consumer<Kafka> kafkaEdit, Consumer<KafkaNodePool> brokerPoolEdit) throws Exception {
+        if (kafkaEdit != null) {
+            client.resources(Kafka.class).inNamespace(NS).withName("cluster").edit(k -> {
+                kafkaEdit.accept(k);
+                return k;
+            });
+        }
+        if (brokerPoolEdit != null) {
+            client.resources(KafkaNodePool.class).inNamespace(NS).withName("broker").edit(p -> {
+                brokerPoolEdit.accept(p);
+                return p;
+            });
+        }
+        Manifests now = CustomResources.of(kafka(), List.of(pool("controller"), pool("broker")));
+        kubelet.cluster(LocalCluster.apply(new ClusterHome(home), now, new LocalCluster.Options(null, 512L << 20,
+                LocalCluster.Options.bundleFromSystem()), Progress.SILENT));
+    }
+
+    @Test
+    @Order(1)
+    void theSeedsCustomResourcesBecomeAReadyKraftClusterOfSixPods() throws Exception {
+        KafkaStatuses.Outcome first = reconcileOnce();
+        assertThat(first.condition("Ready").orElseThrow().getReason()).isEqualTo("Creating");
+        assertThat(pods()).extracting(p -> p.getMetadata().getName()).containsExactlyInAnyOrder("cluster-broker-0",
+                "cluster-broker-1", "cluster-broker-2", "cluster-controller-3", "cluster-controller-4", "cluster-controller-5");
+        KafkaStatuses.Outcome ready = reconcileUntilReady();
+
+        Kafka k = kafka();
+        assertThat(k.getStatus().getKafkaMetadataState().toValue()).isEqualTo("KRaft");
+        assertThat(k.getStatus().getKafkaVersion()).isEqualTo("4.4.0");
+        assertThat(k.getStatus().getKafkaMetadataVersion()).startsWith("4.4-IV");
+        assertThat(k.getStatus().getObservedGeneration()).isEqualTo(k.getMetadata().getGeneration());
+        ConfigMap identity = client.configMaps().inNamespace(NS).withName("cluster-kafka-identity").get();
+        assertThat(k.getStatus().getClusterId()).isEqualTo(identity.getData().get("cluster-id"));
+        assertThat(k.getStatus().getListeners()).extracting(l -> l.getName() + " " + l.getBootstrapServers())
+                .containsExactly("plain cluster-kafka-bootstrap.kafka.svc:9092", "tls cluster-kafka-bootstrap.kafka.svc:9093");
+        assertThat(pool("broker").getStatus().getNodeIds()).containsExactly(0, 1, 2);
+        assertThat(pool("controller").getStatus().getNodeIds()).containsExactly(3, 4, 5);
+        assertThat(ready.pools().get("broker").getRoles()).extracting(r -> r.toValue()).containsExactly("broker");
+        // readiness means Kafka's view: every pod's gate is set
+        assertThat(pods()).allSatisfy(p -> assertThat(p.getStatus().getConditions()).anySatisfy(c -> {
+            assertThat(c.getType()).isEqualTo("keks.io/kafka-ready");
+            assertThat(c.getStatus()).isEqualTo("True");
+        }));
+        // the objects around the pods, and secrets with real values
+        assertThat(client.services().inNamespace(NS).list().getItems()).extracting(s -> s.getMetadata().getName())
+                .containsExactlyInAnyOrder("cluster-kafka-bootstrap", "cluster-kafka-brokers");
+        assertThat(client.persistentVolumeClaims().inNamespace(NS).list().getItems()).hasSize(6);
+        assertThat(client.policy().v1().podDisruptionBudget().inNamespace(NS).withName("cluster-kafka").get()).isNotNull();
+        assertThat(client.network().v1().networkPolicies().inNamespace(NS).withName("cluster-network-policy-kafka").get()).isNotNull();
+        Secret ca = client.secrets().inNamespace(NS).withName("cluster-cluster-ca-cert").get();
+        assertThat(new String(Base64.getDecoder().decode(ca.getData().get("ca.crt")))).startsWith("-----BEGIN CERTIFICATE-----");
+        assertThat(client.secrets().inNamespace(NS).withName("cluster-broker-0").get().getData()).containsKeys("keystore.p12", "keystore.password");
+        assertThat(pods()).allSatisfy(p -> assertThat(p.getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(o -> assertThat(o.getUid()).isEqualTo(k.getMetadata().getUid())));
+
+        // in sync: another pass changes nothing
+        Map<String, String> uids = podUids();
+        String caVersion = ca.getMetadata().getResourceVersion();
+        reconcileOnce();
+        assertThat(podUids()).isEqualTo(uids);
+        assertThat(client.secrets().inNamespace(NS).withName("cluster-cluster-ca-cert").get().getMetadata().getResourceVersion())
+                .isEqualTo(caVersion);
+    }
+
+    @Test
+    @Order(2)
+    void aReadOnlyConfigChangeRollsThePodsInTheEnginesOrder() throws Exception {
+        int active = activeController();
+        int from = kubelet.events.size();
+        Map<String, String> uids = podUids();
+        change(k -> k.getSpec().getKafka().getConfig().put("auto.create.topics.enable", false), null);
+        KafkaStatuses.Outcome o = reconcileOnce();
+        assertThat(o.condition("Ready").orElseThrow().getStatus()).as(o.kafka().toString()).isEqualTo("True");
+        List<String> order = kubelet.stoppedSince(from);
+        List<String> expected = new java.util.ArrayList<>();
+        Stream.of(3, 4, 5).filter(id -> id != active).forEach(id -> expected.add("cluster-controller-" + id));
+        expected.add("cluster-controller-" + active);
+        expected.addAll(List.of("cluster-broker-0", "cluster-broker-1", "cluster-broker-2"));
+        assertThat(order).containsExactlyElementsOf(expected);
+        assertThat(podUids()).allSatisfy((pod, uid) -> assertThat(uid).isNotEqualTo(uids.get(pod)));
+        try (Admin admin = kubelet.cluster().admin()) {
+            for (int b : List.of(0, 1, 2)) {
+                ConfigResource r = new ConfigResource(ConfigResource.Type.BROKER, String.valueOf(b));
+                assertThat(admin.describeConfigs(List.of(r)).all().get(30, TimeUnit.SECONDS).get(r).get("auto.create.topics.enable").value())
+                        .isEqualTo("false");
+            }
+        }
+    }
+
+    static int activeController() throws Exception {
+        try (Admin admin = kubelet.cluster().admin()) {
+            return admin.describeMetadataQuorum().quorumInfo().get(30, TimeUnit.SECONDS).leaderId();
+        }
+    }
+
+    @Test
+    @Order(3)
+    void brokersScaleUpAndDownWithTheLeavingOneDrained() throws Exception {
+        change(null, p -> p.getSpec().setReplicas(4));
+        reconcileUntilReady();
+        assertThat(pods()).extracting(p -> p.getMetadata().getName()).contains("cluster-broker-6");
+        assertThat(pool("broker").getStatus().getNodeIds()).containsExactly(0, 1, 2, 6);
+
+        int from = kubelet.events.size();
+        change(null, p -> p.getSpec().setReplicas(3));
+        reconcileUntilReady();
+        assertThat(pods()).extracting(p -> p.getMetadata().getName()).doesNotContain("cluster-broker-6");
+        assertThat(kubelet.stoppedSince(from)).containsExactly("cluster-broker-6");
+        assertThat(pool("broker").getStatus().getNodeIds()).containsExactly(0, 1, 2);
+        assertThat(client.configMaps().inNamespace(NS).withName("cluster-broker-6").get()).isNull();
+        // deleteClaim: false keeps the volume
+        assertThat(client.persistentVolumeClaims().inNamespace(NS).withName("data-0-cluster-broker-6").get()).isNotNull();
+        try (Admin admin = kubelet.cluster().admin()) {
+            assertThat(admin.describeCluster(new org.apache.kafka.clients.admin.DescribeClusterOptions().includeFencedBrokers(true))
+                    .nodes().get(30, TimeUnit.SECONDS)).extracting(n -> n.id()).containsExactlyInAnyOrder(0, 1, 2);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aBadChangeGetsReadyFalseWithItsReasonAndTheRunningClusterIsUntouched() throws Exception {
+        Map<String, String> uids = podUids();
+        client.resources(Kafka.class).inNamespace(NS).withName("cluster").edit(k -> {
+            k.getSpec().getKafka().getConfig().put("log.message.format.version", "3.0");
+            return k;
+        });
+        KafkaStatuses.Outcome o = reconcileOnce();
+        Condition ready = o.condition("Ready").orElseThrow();
+        assertThat(ready.getStatus()).isEqualTo("False");
+        assertThat(ready.getReason()).isEqualTo("InvalidResource");
+        assertThat(ready.getMessage()).isEqualTo("Kafka kafka/cluster: spec.kafka.config[\"log.message.format.version\"]:"
+                + " log.message.format.version was removed in Kafka 4.0.0 and Kafka 4.4.0 refuses to start with it; delete this line");
+        assertThat(podUids()).isEqualTo(uids);
+        client.resources(Kafka.class).inNamespace(NS).withName("cluster").edit(k -> {
+            k.getSpec().getKafka().getConfig().remove("log.message.format.version");
+            return k;
+        });
+        reconcileUntilReady();
+        assertThat(podUids()).isEqualTo(uids);
+    }
+}

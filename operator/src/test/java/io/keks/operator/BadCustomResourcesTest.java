@@ -1,0 +1,90 @@
+package io.keks.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.keks.model.manifest.ManifestParser;
+import io.keks.model.manifest.Manifests;
+import io.strimzi.api.kafka.model.common.Condition;
+import io.strimzi.api.kafka.model.kafka.Kafka;
+import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The manifests of the model's bad-manifests corpus that the Kubernetes API server would accept
+ * (well-formed, known fields, right types: what a CRD schema checks) but keks must refuse, given as
+ * custom resources: each Kafka gets Ready=False, reason InvalidResource, and the corpus' message for
+ * the field, and the operator touches nothing.
+ */
+@EnableKubernetesMockClient(crud = true)
+class BadCustomResourcesTest {
+    static final Path CORPUS = Path.of(System.getProperty("keks.install.dir", ".."), "model", "src", "test", "resources", "bad-manifests");
+    KubernetesClient client;
+
+    /** The CRD schema refuses these (an unknown enum value), so the operator never reads them. */
+    static final List<String> SCHEMA_CHECKED = List.of("13-listener-type-unknown.yaml");
+
+    /**
+     * A pool whose strimzi.io/cluster label names no Kafka, or is missing, is not this Kafka's pool on
+     * Kubernetes: the Kafka hears that it has no broker pool.
+     */
+    static final Map<String, String> OPERATOR_VIEW = Map.of(
+            "22-pool-names-other-kafka.yaml", "no KafkaNodePool with role broker for Kafka c",
+            "23-pool-without-cluster-label.yaml", "no KafkaNodePool with role broker for Kafka c");
+
+    /** file -> "field: message", from expected-errors.txt */
+    static Map<String, String> expected() throws Exception {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(CORPUS.resolve("expected-errors.txt"))) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            String file = line.substring(0, line.indexOf(':'));
+            String rest = line.substring(file.length() + 1);
+            m.put(file, rest.substring(rest.indexOf(": ") + 2));
+        }
+        return m;
+    }
+
+    @Test
+    void everyBadResourceTheApiServerWouldStoreGetsItsConditionAndNothingIsCreated() throws Exception {
+        KafkaClusterReconcile reconcile = new KafkaClusterReconcile(client, cluster -> {
+            throw new AssertionError("a bad resource must not reach Kafka");
+        }, KafkaClusterReconcile.Settings.defaults());
+        List<String> checked = new ArrayList<>();
+        int namespace = 0;
+        for (Map.Entry<String, String> e : expected().entrySet()) {
+            Manifests m = ManifestParser.parse(e.getKey(), Files.readString(CORPUS.resolve(e.getKey())));
+            // what a CRD schema rejects (malformed YAML, unknown fields, wrong types) never reaches the operator
+            if (m.hasErrors() || m.kafkas().size() != 1 || !m.topics().isEmpty() || SCHEMA_CHECKED.contains(e.getKey())) {
+                continue;
+            }
+            String ns = "bad-" + (namespace++);
+            Kafka kafka = m.kafkas().get(0).resource();
+            kafka.getMetadata().setNamespace(ns);
+            client.resources(Kafka.class).inNamespace(ns).resource(kafka).create();
+            for (var p : m.nodePools()) {
+                p.resource().getMetadata().setNamespace(ns);
+                client.resources(KafkaNodePool.class).inNamespace(ns).resource(p.resource()).create();
+            }
+            Kafka stored = client.resources(Kafka.class).inNamespace(ns).withName(kafka.getMetadata().getName()).get();
+            Condition ready = reconcile.reconcile(stored).condition("Ready").orElseThrow();
+            assertThat(ready.getStatus()).as(e.getKey()).isEqualTo("False");
+            assertThat(ready.getReason()).as(e.getKey()).isEqualTo("InvalidResource");
+            assertThat(ready.getMessage()).as(e.getKey()).contains(OPERATOR_VIEW.getOrDefault(e.getKey(), e.getValue()));
+            assertThat(client.pods().inNamespace(ns).list().getItems()).as(e.getKey()).isEmpty();
+            assertThat(client.configMaps().inNamespace(ns).list().getItems()).as(e.getKey()).isEmpty();
+            checked.add(e.getKey());
+        }
+        // KafkaTopic problems are the topic reconciler's; the rest of the corpus is what a CRD schema rejects
+        assertThat(checked).as("bad custom resources checked").hasSizeGreaterThanOrEqualTo(20);
+    }
+}

@@ -21,6 +21,7 @@ public final class KubernetesRuntime implements NodeRuntime {
     private final KubernetesClient client;
     private final KafkaNames names;
     private final Map<Integer, Pod> desiredPods;
+    private final java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
 
     /** @param desiredPods the pod each desired node is to run, as rendered for this reconciliation */
     public KubernetesRuntime(KubernetesClient client, KafkaNames names, Map<Integer, Pod> desiredPods) {
@@ -65,8 +66,16 @@ public final class KubernetesRuntime implements NodeRuntime {
             return;
         }
         pod.withGracePeriod(grace.toSeconds()).delete();
-        // the claims stay; what matters is that the old process is gone before a new pod starts
-        pod.waitUntilCondition(p -> p == null, grace.toSeconds() + 60, TimeUnit.SECONDS);
+        // the claims stay; what matters is that the old process is gone before a new pod starts. Polled,
+        // not watched: a watch may miss the deletion of an object that waited for its finalizers
+        long deadline = System.nanoTime() + grace.plusSeconds(60).toNanos();
+        while (pod.get() != null) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("pod " + names.pod(node) + " was still there " + grace.plusSeconds(60).toSeconds()
+                        + " s after it was deleted");
+            }
+            never.await(250, TimeUnit.MILLISECONDS);
+        }
     }
 
     /**

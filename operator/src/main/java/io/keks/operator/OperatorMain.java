@@ -2,6 +2,7 @@ package io.keks.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.keks.operator.resources.RenderOptions;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Option;
 /** The keks operator image's entry point. */
 @Command(name = "keks-operator", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
         description = "The keks operator: Apache Kafka in KRaft mode from Strimzi custom resources.",
-        subcommands = {OperatorMain.Rack.class})
+        subcommands = {OperatorMain.Run.class, OperatorMain.Rack.class})
 public final class OperatorMain {
     private OperatorMain() {
     }
@@ -23,6 +24,53 @@ public final class OperatorMain {
             return 1;
         });
         System.exit(cli.execute(args));
+    }
+
+    @Command(name = "run", description = {"Run the operator: reconcile every Kafka (with its KafkaNodePools) in the watched",
+            "namespaces, serve /metrics, /healthz and /readyz, and stop cleanly on SIGTERM."})
+    static final class Run implements Callable<Integer> {
+        @Option(names = "--namespaces", paramLabel = "NS[,NS...]", split = ",", defaultValue = "${env:KEKS_WATCH_NAMESPACES:-}",
+                description = "Namespaces to watch (default: all, or KEKS_WATCH_NAMESPACES).")
+        java.util.List<String> namespaces = new java.util.ArrayList<>();
+
+        @Option(names = "--lease-namespace", paramLabel = "NS", defaultValue = "${env:KEKS_LEASE_NAMESPACE:-}",
+                description = "Run leader election with a Lease in this namespace, so that one of several replicas reconciles"
+                        + " (default: KEKS_LEASE_NAMESPACE; none: no leader election).")
+        String leaseNamespace;
+
+        @Option(names = "--http-port", defaultValue = "8080", description = "Port of /metrics, /healthz and /readyz (default ${DEFAULT-VALUE}).")
+        int httpPort;
+
+        @Option(names = "--operator-image", defaultValue = "${env:KEKS_OPERATOR_IMAGE:-" + RenderOptions.DEFAULT_OPERATOR_IMAGE + "}",
+                description = "This operator's image, which rack-aware brokers run as their init container.")
+        String operatorImage;
+
+        @Option(names = "--kafka-image-repository", defaultValue = "${env:KEKS_KAFKA_IMAGE_REPOSITORY:-" + RenderOptions.DEFAULT_KAFKA_REPOSITORY + "}",
+                description = "Repository of the Kafka image; the tag is the Kafka version (default ${DEFAULT-VALUE}).")
+        String kafkaRepository;
+
+        @Override
+        public Integer call() throws Exception {
+            KubernetesClient client = new KubernetesClientBuilder().build();
+            KafkaClusterReconcile.Settings defaults = KafkaClusterReconcile.Settings.defaults();
+            KafkaClusterReconcile.Settings settings = new KafkaClusterReconcile.Settings(
+                    new RenderOptions(operatorImage, kafkaRepository, java.util.Optional.empty()), defaults.roll(),
+                    defaults.drainThrottleBytes(), defaults.requeue());
+            java.util.Set<String> watched = new java.util.TreeSet<>(namespaces.stream().map(String::trim).filter(n -> !n.isEmpty()).toList());
+            KeksOperator operator = new KeksOperator(client, KafkaAccess.inCluster(), new KeksOperator.Config(watched,
+                    java.util.Optional.ofNullable(leaseNamespace).filter(n -> !n.isBlank()), httpPort, settings));
+            java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                operator.close();
+                client.close();
+                stopped.countDown();
+            }));
+            operator.start();
+            org.slf4j.LoggerFactory.getLogger(OperatorMain.class).info("keks operator started, watching {}, endpoints on port {}",
+                    watched.isEmpty() ? "all namespaces" : watched, operator.httpPort());
+            stopped.await();
+            return 0;
+        }
     }
 
     @Command(name = "rack", description = {"Init container of a rack-aware broker: writes the value of its Kubernetes node's",

@@ -1,0 +1,75 @@
+package io.keks.operator;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The running operator: the Kafka controller on the Java Operator SDK, JVM and reconciliation
+ * metrics in a Prometheus registry, the HTTP endpoints, and optional leader election so that of
+ * several replicas one reconciles. Plain status patches (no server-side apply), as the API calls
+ * that every Kubernetes version and the test's mock server answer alike.
+ */
+public final class KeksOperator implements AutoCloseable {
+    /**
+     * @param namespaces     namespaces to watch; empty for all
+     * @param leaseNamespace where the leader election lease lives; empty to run without leader election
+     */
+    public record Config(Set<String> namespaces, Optional<String> leaseNamespace, int httpPort,
+                         KafkaClusterReconcile.Settings settings) {
+    }
+
+    private final Operator operator;
+    private final OperatorEndpoints endpoints;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+    public KeksOperator(KubernetesClient client, KafkaAccess access, Config config) throws IOException {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        operator = new Operator(o -> {
+            o.withKubernetesClient(client)
+                    .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
+                    .withUseSSAToPatchPrimaryResource(false)
+                    .withSSABasedCreateUpdateMatchForDependentResources(false)
+                    .withStopOnInformerErrorDuringStartup(false)
+                    .withCloseClientOnStop(false)
+                    .withReconciliationTerminationTimeout(Duration.ofSeconds(30));
+            config.leaseNamespace().ifPresent(ns -> o.withLeaderElectionConfiguration(new LeaderElectionConfiguration("keks-operator", ns)));
+        });
+        operator.register(new KafkaReconciler(new KafkaClusterReconcile(client, access, config.settings())), c -> {
+            if (!config.namespaces().isEmpty()) {
+                c.settingNamespaces(config.namespaces());
+            }
+        });
+        endpoints = new OperatorEndpoints(config.httpPort(), registry, () -> operator.getRuntimeInfo().allEventSourcesAreHealthy()
+                && operator.getRuntimeInfo().isStarted());
+    }
+
+    public void start() {
+        operator.start();
+    }
+
+    public int httpPort() {
+        return endpoints.port();
+    }
+
+    /** Stops reconciling (a reconciliation under way gets 30 s to finish), then the endpoints. */
+    @Override
+    public void close() {
+        operator.stop();
+        endpoints.close();
+    }
+}

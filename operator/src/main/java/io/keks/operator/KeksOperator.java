@@ -54,6 +54,11 @@ public final class KeksOperator implements AutoCloseable {
                 c.settingNamespaces(config.namespaces());
             }
         });
+        operator.register(new KafkaTopicReconciler(new KafkaTopicReconcile(client, access)), c -> {
+            if (!config.namespaces().isEmpty()) {
+                c.settingNamespaces(config.namespaces());
+            }
+        });
         endpoints = new OperatorEndpoints(config.httpPort(), registry, () -> operator.getRuntimeInfo().allEventSourcesAreHealthy()
                 && operator.getRuntimeInfo().isStarted());
     }

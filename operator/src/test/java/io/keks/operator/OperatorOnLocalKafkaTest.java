@@ -274,4 +274,41 @@ class OperatorOnLocalKafkaTest {
         reconcileUntilReady();
         assertThat(podUids()).isEqualTo(uids);
     }
+
+    @Test
+    @Order(5)
+    void aKafkaTopicBecomesATopicAndSaysWhyWhenKafkaCannotFollow() throws Exception {
+        io.strimzi.api.kafka.model.topic.KafkaTopic topic = ManifestFiles.read(List.of(EXAMPLES.resolve("kafka-topics.yaml")))
+                .topics().get(0).resource();
+        topic.getMetadata().setNamespace(NS);
+        client.resources(io.strimzi.api.kafka.model.topic.KafkaTopic.class).inNamespace(NS).resource(topic).create();
+        KafkaTopicReconcile topics = new KafkaTopicReconcile(client, c -> {
+            try {
+                return kubelet.cluster().admin();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        var stored = client.resources(io.strimzi.api.kafka.model.topic.KafkaTopic.class).inNamespace(NS).withName("test-topic").get();
+        var status = topics.reconcile(stored);
+        assertThat(status.getConditions()).singleElement().satisfies(c -> {
+            assertThat(c.getType()).isEqualTo("Ready");
+            assertThat(c.getStatus()).as(c.getMessage()).isEqualTo("True");
+        });
+        assertThat(status.getTopicName()).isEqualTo("test-topic");
+        try (Admin admin = kubelet.cluster().admin()) {
+            var d = admin.describeTopics(List.of("test-topic")).allTopicNames().get(30, TimeUnit.SECONDS).get("test-topic");
+            assertThat(d.partitions()).hasSize(12);
+            assertThat(status.getTopicId()).isEqualTo(d.topicId().toString());
+        }
+        stored.getSpec().setPartitions(6);
+        var shrunk = topics.reconcile(stored);
+        assertThat(shrunk.getConditions().get(0).getReason()).isEqualTo("NotSupported");
+        stored.getSpec().setReplicas(5);
+        var tooMany = topics.reconcile(stored);
+        assertThat(tooMany.getConditions().get(0).getReason()).isEqualTo("InvalidResource");
+        assertThat(tooMany.getConditions().get(0).getMessage()).contains("spec.replicas: replicas is 5 but the cluster has 3 broker(s)");
+        stored.getMetadata().setAnnotations(Map.of("strimzi.io/managed", "false"));
+        assertThat(topics.reconcile(stored).getConditions().get(0).getReason()).isEqualTo("Unmanaged");
+    }
 }

@@ -66,7 +66,7 @@ class CrdsTest {
 
     @Test
     void theCrdsPassTheKubernetesOpenApiSchemas() throws Exception {
-        NpmTools.ensure("kubernetes-models@5.1.0");
+        NpmTools.ensure();
         List<HasMetadata> all = new ArrayList<>(crds());
         NpmTools.Run r = OpenApiValidationTest.validate(all, "crds");
         assertThat(r.exitCode()).as(r.output()).isZero();

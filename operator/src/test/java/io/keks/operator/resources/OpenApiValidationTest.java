@@ -21,7 +21,7 @@ class OpenApiValidationTest {
 
     @BeforeAll
     static void install() throws Exception {
-        NpmTools.ensure("kubernetes-models@5.1.0");
+        NpmTools.ensure();
     }
 
     static NpmTools.Run validate(List<HasMetadata> objects, String name) throws Exception {

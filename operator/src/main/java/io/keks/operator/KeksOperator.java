@@ -46,7 +46,9 @@ public final class KeksOperator implements AutoCloseable {
                     .withSSABasedCreateUpdateMatchForDependentResources(false)
                     .withStopOnInformerErrorDuringStartup(false)
                     .withCloseClientOnStop(false)
-                    .withReconciliationTerminationTimeout(Duration.ofSeconds(30));
+                    .withReconciliationTerminationTimeout(Duration.ofSeconds(30))
+                    // a reconciliation may wait minutes on a roll; four at once keep the others moving and the footprint small
+                    .withConcurrentReconciliationThreads(4);
             config.leaseNamespace().ifPresent(ns -> o.withLeaderElectionConfiguration(new LeaderElectionConfiguration("keks-operator", ns)));
         });
         operator.register(new KafkaReconciler(new KafkaClusterReconcile(client, access, config.settings())), c -> {

@@ -18,6 +18,7 @@ public final class OperatorMain {
     }
 
     public static void main(String[] args) {
+        io.keks.operator.logging.JsonLogs.install();
         CommandLine cli = new CommandLine(new OperatorMain());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));

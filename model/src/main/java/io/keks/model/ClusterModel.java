@@ -230,6 +230,10 @@ public final class ClusterModel {
                         : "unknown listener type \"" + raw.asText() + "\"; use internal, cluster-ip, nodeport, loadbalancer,"
                         + " route or ingress"));
             }
+            if (l.getType() != null && !l.getType().toValue().equals("internal") && !l.getType().toValue().equals("cluster-ip")) {
+                problems.add(kafka.warning(at + "/type", "keks serves listener " + l.getName() + " inside the cluster only (as"
+                        + " internal); " + l.getType().toValue() + " exposure is not built yet"));
+            }
             if (l.getAuth() != null) {
                 problems.add(kafka.error(at + "/authentication", "listener authentication is not supported yet;"
                         + " remove it (keks will not serve this listener without the authentication it asks for)"));

@@ -84,6 +84,32 @@ class BadManifestsTest {
     }
 
     @Test
+    void anExternalListenerIsServedInsideTheClusterWithAWarning() {
+        String text = """
+                apiVersion: kafka.strimzi.io/v1beta2
+                kind: Kafka
+                metadata: {name: c}
+                spec:
+                  kafka:
+                    listeners:
+                      - {name: plain, port: 9092, type: internal, tls: false}
+                      - {name: external, port: 9094, type: loadbalancer, tls: true}
+                ---
+                apiVersion: kafka.strimzi.io/v1beta2
+                kind: KafkaNodePool
+                metadata: {name: both, labels: {strimzi.io/cluster: c}}
+                spec:
+                  replicas: 1
+                  roles: [controller, broker]
+                  storage: {type: ephemeral}
+                """;
+        var result = ClusterModel.build(ManifestParser.parse("lb.yaml", text), ClusterModel.Options.defaults());
+        assertThat(result.warnings()).extracting(Problem::format).containsExactly("warning: lb.yaml:8: spec.kafka.listeners[1].type:"
+                + " keks serves listener external inside the cluster only (as internal); loadbalancer exposure is not built yet");
+        assertThat(result.cluster().listeners()).hasSize(2);
+    }
+
+    @Test
     void otherKindsAreSkippedWithANoteAndDoNotStopTheCluster() {
         String text = """
                 apiVersion: v1

@@ -40,8 +40,10 @@ final class CustomResources {
      * file that the user never wrote.
      */
     static String message(List<Problem> problems) {
-        return problems.stream().filter(Problem::isError)
-                .map(p -> p.source() + ": " + (p.field() == null || p.field().isEmpty() ? "" : p.field() + ": ") + p.message())
-                .collect(Collectors.joining("; "));
+        return problems.stream().filter(Problem::isError).map(CustomResources::describe).collect(Collectors.joining("; "));
+    }
+
+    static String describe(Problem p) {
+        return p.source() + ": " + (p.field() == null || p.field().isEmpty() ? "" : p.field() + ": ") + p.message();
     }
 }

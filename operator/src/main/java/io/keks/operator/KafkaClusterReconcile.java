@@ -96,7 +96,9 @@ public final class KafkaClusterReconcile {
             return statuses.invalid(CustomResources.message(e.problems()));
         }
         DesiredCluster desired = model.cluster();
+        model.warnings().forEach(w -> statuses.warn("ManifestWarning", CustomResources.describe(w)));
         KafkaNames names = KafkaNames.of(desired);
+        boolean reverted = false;
         ConfigMap identityMap = client.configMaps().inNamespace(ns).withName(names.identity()).get();
         Map<String, String> kept = identityMap == null || identityMap.getData() == null ? Map.of() : identityMap.getData();
         List<Pod> pods = pods(names);
@@ -120,6 +122,7 @@ public final class KafkaClusterReconcile {
                         + String.join("; ", refused));
                 manifests = last;
                 desired = lastDesired;
+                reverted = true;
             }
         }
         ClusterIdentity identity = identityMap == null ? ClusterIdentity.random(desired) : identity(kept).withNodes(desired);
@@ -134,7 +137,7 @@ public final class KafkaClusterReconcile {
             desired.nodes().forEach(n -> known.add(n.id()));
         }
         ConfigMap identityObject = (ConfigMap) objects.get(0);
-        identityObject.getData().put(APPLIED, statuses.warned() ? kept.get(APPLIED) : applied(kafka, pools));
+        identityObject.getData().put(APPLIED, reverted ? kept.get(APPLIED) : applied(kafka, pools));
         identityObject.getData().put(NODES, known.stream().map(String::valueOf).collect(Collectors.joining(",")));
         identityObject.getData().put(MANAGED_CONFIG, kept.getOrDefault(MANAGED_CONFIG, ""));
         // the newest Kafka that formatted a node's storage: a downgrade may not go below it

@@ -66,10 +66,6 @@ final class KafkaStatuses {
         warnings.add(condition("Warning", "True", reason, message));
     }
 
-    boolean warned() {
-        return !warnings.isEmpty();
-    }
-
     void metadataVersion(String name) {
         this.metadataVersion = name;
     }

@@ -155,6 +155,7 @@ public final class KafkaClusterReconcile {
                 applier.apply(o);
             }
         }
+        applier.warnings().forEach(w -> statuses.warn("StorageNotExpandable", w));
         // a node whose pod is missing (deleted, evicted) gets it back at once, as a StatefulSet's would;
         // a new cluster gets all its pods together (its controllers need each other to form the quorum)
         for (DesiredNode n : desired.nodes()) {

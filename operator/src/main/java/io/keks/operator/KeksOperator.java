@@ -2,7 +2,8 @@ package io.keks.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -33,6 +34,7 @@ public final class KeksOperator implements AutoCloseable {
     private final Operator operator;
     private final OperatorEndpoints endpoints;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private volatile boolean closing;
 
     public KeksOperator(KubernetesClient client, KafkaAccess access, Config config) throws IOException {
         new JvmMemoryMetrics().bindTo(registry);
@@ -49,7 +51,17 @@ public final class KeksOperator implements AutoCloseable {
                     .withReconciliationTerminationTimeout(Duration.ofSeconds(30))
                     // a reconciliation may wait minutes on a roll; four at once keep the others moving and the footprint small
                     .withConcurrentReconciliationThreads(4);
-            config.leaseNamespace().ifPresent(ns -> o.withLeaderElectionConfiguration(new LeaderElectionConfiguration("keks-operator", ns)));
+            config.leaseNamespace().ifPresent(ns -> o.withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder
+                    .aLeaderElectionConfiguration("keks-operator").withLeaseNamespace(ns)
+                    // a replica that loses the lease while running exits, and Kubernetes starts it again as a follower;
+                    // one that gives it up because it is stopping must not call System.exit from a shutdown hook
+                    .withExitOnStopLeading(false)
+                    .withLeaderCallbacks(new LeaderCallbacks(() -> { }, () -> {
+                        if (!closing) {
+                            Thread.ofPlatform().start(() -> System.exit(1));
+                        }
+                    }, leader -> { }))
+                    .build()));
         });
         operator.register(new KafkaReconciler(new KafkaClusterReconcile(client, access, config.settings())), c -> {
             if (!config.namespaces().isEmpty()) {
@@ -76,6 +88,7 @@ public final class KeksOperator implements AutoCloseable {
     /** Stops reconciling (a reconciliation under way gets 30 s to finish), then the endpoints. */
     @Override
     public void close() {
+        closing = true;
         operator.stop();
         endpoints.close();
     }

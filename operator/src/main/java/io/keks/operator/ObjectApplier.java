@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -16,6 +20,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
  */
 final class ObjectApplier {
     private final KubernetesClient client;
+    private final List<String> warnings = new ArrayList<>();
 
     ObjectApplier(KubernetesClient client) {
         this.client = client;
@@ -78,9 +83,33 @@ final class ObjectApplier {
     private void grow(PersistentVolumeClaim existing, PersistentVolumeClaim desired) {
         Quantity had = existing.getSpec().getResources().getRequests().get("storage");
         Quantity want = desired.getSpec().getResources().getRequests().get("storage");
-        if (Quantity.getAmountInBytes(want).compareTo(Quantity.getAmountInBytes(had)) > 0) {
-            existing.getSpec().getResources().getRequests().put("storage", want);
-            client.resource(existing).patch(PatchContext.of(PatchType.JSON_MERGE));
+        if (Quantity.getAmountInBytes(want).compareTo(Quantity.getAmountInBytes(had)) <= 0) {
+            return;
         }
+        String name = existing.getMetadata().getName();
+        Optional<StorageClass> cls = storageClass(existing.getSpec().getStorageClassName());
+        if (cls.isEmpty() || !Boolean.TRUE.equals(cls.get().getAllowVolumeExpansion())) {
+            warnings.add("claim " + name + " stays at " + had + " (the manifest asks for " + want + "): "
+                    + cls.map(c -> "StorageClass " + c.getMetadata().getName() + " does not allow volume expansion")
+                    .orElse("its StorageClass is unknown") + "; use a class with allowVolumeExpansion: true");
+            return;
+        }
+        existing.getSpec().getResources().getRequests().put("storage", want);
+        client.resource(existing).patch(PatchContext.of(PatchType.JSON_MERGE));
+    }
+
+    /** The named class, or the cluster's default one when the claim names none. */
+    private Optional<StorageClass> storageClass(String name) {
+        var classes = client.storage().v1().storageClasses();
+        if (name != null) {
+            return Optional.ofNullable(classes.withName(name).get());
+        }
+        return classes.list().getItems().stream().filter(c -> c.getMetadata().getAnnotations() != null
+                && "true".equals(c.getMetadata().getAnnotations().get("storageclass.kubernetes.io/is-default-class"))).findFirst();
+    }
+
+    /** What could not be done as the manifests ask, for the Kafka's Warning conditions. */
+    List<String> warnings() {
+        return warnings;
     }
 }

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 @EnableKubernetesMockClient(crud = true)
 class KeksOperatorTest {
     KubernetesClient client;
+    io.fabric8.kubernetes.client.server.mock.KubernetesMockServer server;
 
     static HttpResponse<String> get(int port, String path) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
@@ -56,6 +57,25 @@ class KeksOperatorTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> get(operator.httpPort(), "/readyz").statusCode() == 200);
             String metrics = get(operator.httpPort(), "/metrics").body();
             assertThat(metrics).contains("jvm_memory_used_bytes", "operator_sdk_reconciliations_executions");
+        }
+    }
+
+    @Test
+    void withLeaderElectionTheOperatorHoldsALeaseBeforeItReconciles() throws Exception {
+        // the SDK first asks whether it may use leases; the mock server cannot answer that by itself
+        server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+                .andReturn(201, new io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder()
+                        .withNewStatus().withIncomplete(false).addNewResourceRule().withApiGroups("coordination.k8s.io")
+                        .withResources("leases").withVerbs("get", "create", "update").endResourceRule().endStatus().build())
+                .always();
+        try (KeksOperator operator = new KeksOperator(client, c -> {
+            throw new AssertionError("no Kafka to reach");
+        }, new KeksOperator.Config(Set.of("team-b"), Optional.of("keks-operator"), 0, KafkaClusterReconcile.Settings.defaults()))) {
+            operator.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                var lease = client.leases().inNamespace("keks-operator").withName("keks-operator").get();
+                return lease != null && lease.getSpec().getHolderIdentity() != null;
+            });
         }
     }
 }

@@ -25,7 +25,7 @@ import org.slf4j.spi.SLF4JServiceProvider;
  * Kafka's clients log from WARN.
  */
 public final class JsonLogs implements SLF4JServiceProvider {
-    private static final PrintStream OUT = System.out;
+    private final PrintStream out = System.out;
     private final Map<String, Logger> loggers = new ConcurrentHashMap<>();
     private final IMarkerFactory markers = new BasicMarkerFactory();
     private final MDCAdapter mdc = new BasicMDCAdapter();
@@ -133,8 +133,8 @@ public final class JsonLogs implements SLF4JServiceProvider {
             }
             sb.setLength(sb.length() - 1);
             sb.append('}');
-            synchronized (OUT) {
-                OUT.println(sb);
+            synchronized (out) {
+                out.println(sb);
             }
         }
     }

@@ -77,24 +77,7 @@ class SeedClusterTest {
 
     /** Whatever a failed test left running is stopped by its recorded pid, never by a name pattern. */
     static void killLeftovers(Path home) throws IOException {
-        if (home == null || !Files.exists(home)) {
-            return;
-        }
-        try (Stream<Path> pids = Files.walk(home)) {
-            for (Path p : pids.filter(f -> f.getFileName().toString().equals("pid")
-                    || f.getFileName().toString().equals("supervisor.pid")).toList()) {
-                ProcessHandle.of(Long.parseLong(Files.readString(p).trim())).ifPresent(h -> {
-                    h.destroyForcibly();
-                    h.onExit().join();
-                });
-            }
-        }
-        // the temporary KEKS_HOME goes too: with the Kafka versions fetched into it, a run left 300 MB behind
-        try (Stream<Path> files = Files.walk(home)) {
-            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(f);
-            }
-        }
+        io.keks.local.TestHomes.killAndDelete(home);
     }
 
     static LocalCluster cluster() throws IOException {

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import io.keks.engine.config.ConfigModes;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.AfterAll;
@@ -45,19 +44,7 @@ class Kafka39ClusterTest {
         if (cluster != null) {
             cluster.stopAll(Duration.ofSeconds(60), Progress.SILENT);
         }
-        try (Stream<Path> pids = Files.walk(home)) {
-            for (Path p : pids.filter(f -> f.getFileName().toString().equals("pid")).toList()) {
-                ProcessHandle.of(Long.parseLong(Files.readString(p).trim())).ifPresent(h -> {
-                    h.destroyForcibly();
-                    h.onExit().join();
-                });
-            }
-        }
-        try (Stream<Path> files = Files.walk(home)) {
-            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(f);
-            }
-        }
+        TestHomes.killAndDelete(home);
     }
 
     @Test

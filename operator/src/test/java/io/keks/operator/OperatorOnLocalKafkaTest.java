@@ -80,19 +80,7 @@ class OperatorOnLocalKafkaTest {
             kubelet.close();
             kubelet.cluster().stopAll(Duration.ofSeconds(60), Progress.SILENT);
         }
-        try (Stream<Path> pids = Files.walk(home)) {
-            for (Path p : pids.filter(f -> f.getFileName().toString().equals("pid")).toList()) {
-                ProcessHandle.of(Long.parseLong(Files.readString(p).trim())).ifPresent(h -> {
-                    h.destroyForcibly();
-                    h.onExit().join();
-                });
-            }
-        }
-        try (Stream<Path> files = Files.walk(home)) {
-            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(f);
-            }
-        }
+        io.keks.local.TestHomes.killAndDelete(home);
     }
 
     static Kafka kafka() {

@@ -64,8 +64,9 @@ public final class OperatorBench {
         cmd.addAll(List.of("-cp", args[3], OperatorBenchMain.class.getName(),
                 client.getConfiguration().getMasterUrl(), clientProperties.toString(), String.valueOf(httpPort)));
         long start = System.nanoTime();
-        Process operator = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(Files.createTempFile("keks-operator-bench", ".log").toFile()).start();
+        Path log = Files.createTempFile("keks-operator-bench", ".log");
+        Process operator = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        boolean ok = false;
         try {
             while (!allReady(client, n)) {
                 if (!operator.isAlive()) {
@@ -92,9 +93,15 @@ public final class OperatorBench {
             System.out.printf("clusters=%d ready_s=%.1f reconciles=%d mean_reconcile_ms=%.1f rss_mib_median=%.1f rss_mib_max=%.1f%n",
                     n, readySeconds, (long) reconcile[1], reconcile[0] * 1000, rss.get(rss.size() / 2) / 1024.0,
                     rss.get(rss.size() - 1) / 1024.0);
+            ok = true;
         } finally {
             operator.destroy();
             operator.waitFor();
+            if (ok) {
+                Files.deleteIfExists(log);
+            } else {
+                System.err.println("the operator's log: " + log);
+            }
             client.close();
             server.destroy();
         }

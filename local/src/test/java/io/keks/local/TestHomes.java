@@ -1,0 +1,38 @@
+package io.keks.local;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/** Shared by the tests that run clusters in a temporary KEKS_HOME: what they leave behind goes. */
+public final class TestHomes {
+    private TestHomes() {
+    }
+
+    /**
+     * Kills every process a test left running in {@code home}, by the pid it recorded (never by a name
+     * pattern), waits until each is gone, then deletes the whole directory with the Kafka versions
+     * fetched into it.
+     */
+    public static void killAndDelete(Path home) throws IOException {
+        if (home == null || !Files.exists(home)) {
+            return;
+        }
+        try (Stream<Path> pids = Files.walk(home)) {
+            for (Path p : pids.filter(f -> f.getFileName().toString().equals("pid")
+                    || f.getFileName().toString().equals("supervisor.pid")).toList()) {
+                ProcessHandle.of(Long.parseLong(Files.readString(p).trim())).ifPresent(h -> {
+                    h.destroyForcibly();
+                    h.onExit().join();
+                });
+            }
+        }
+        try (Stream<Path> files = Files.walk(home)) {
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
+    }
+}

@@ -136,7 +136,8 @@ public final class KafkaClusterReconcile {
         if (pods.isEmpty()) {
             desired.nodes().forEach(n -> known.add(n.id()));
         }
-        ConfigMap identityObject = (ConfigMap) objects.get(0);
+        ConfigMap identityObject = (ConfigMap) objects.stream().filter(o -> o instanceof ConfigMap
+                && o.getMetadata().getName().equals(names.identity())).findFirst().orElseThrow();
         identityObject.getData().put(APPLIED, reverted ? kept.get(APPLIED) : applied(kafka, pools));
         identityObject.getData().put(NODES, known.stream().map(String::valueOf).collect(Collectors.joining(",")));
         identityObject.getData().put(MANAGED_CONFIG, kept.getOrDefault(MANAGED_CONFIG, ""));

@@ -46,6 +46,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -411,8 +412,10 @@ public final class LocalCluster {
         }
     }
 
+    /** Whether a node of this cluster runs: a desired one, or one the pools dropped that still has storage. */
     public boolean anyNodeRunning() {
-        return existingNodes().stream().anyMatch(n -> processes.find(n.id()).isPresent());
+        return Stream.concat(desired.nodes().stream().map(DesiredNode::id), state.formatted().keySet().stream())
+                .anyMatch(id -> processes.find(id).isPresent());
     }
 
     /** The highest port any node of this cluster listens on. */

@@ -166,22 +166,23 @@ public final class KafkaClusterReconcile {
             }
         }
         if (pods.isEmpty()) {
-            return statuses.progressing(desired, identity, "Creating", "creating the pods of a new cluster", settings.requeue());
+            return statuses.notReady(desired, identity, "Creating", "creating the pods of a new cluster", settings.requeue());
         }
         try (var admin = access.admin(desired)) {
             ObservedCluster observed;
             try {
                 observed = new ClusterObserver(admin, 5000).observe();
             } catch (Exception e) {
-                return statuses.progressing(desired, identity, "KafkaNotAnswering", "waiting for Kafka to answer: "
+                return statuses.notReady(desired, identity, "KafkaNotAnswering", "waiting for Kafka to answer: "
                         + rootMessage(e), settings.requeue());
             }
-            List<String> configChanges = applyLiveConfig(admin, desired, identityObject, pods, observed);
+            // which configs change live, as a serving broker says: read once, for the live changes and the delta
+            ConfigModes modes = PodImage.configModes(admin, observed.brokers().stream().filter(observed::brokerServing).findFirst()
+                    .orElse(desired.brokers().get(0).id()), desired.version().toString());
+            List<String> configChanges = applyLiveConfig(admin, desired, identityObject, pods, observed, modes);
             OptionalInt finalized = ClusterObserver.finalizedMetadataLevel(admin, 10_000);
             ClusterImage image = PodImage.of(pods(names), finalized);
             var levels = BundledMetadataVersions.of(desired.version());
-            ConfigModes modes = PodImage.configModes(admin, observed.brokers().stream().filter(observed::brokerServing).findFirst()
-                    .orElse(desired.brokers().get(0).id()), desired.version().toString());
             Map<Integer, Map<String, String>> wanted = new TreeMap<>();
             for (DesiredNode n : desired.nodes()) {
                 objects.stream().filter(o -> o instanceof ConfigMap && o.getMetadata().getName().equals(names.pod(n))).findFirst()
@@ -199,30 +200,32 @@ public final class KafkaClusterReconcile {
                         .collect(Collectors.joining(",")));
                 applier.apply(identityObject);
                 observed = new ClusterObserver(admin, 5000).observe();
+                if (delta.metadataLevel().isPresent()) {
+                    finalized = ClusterObserver.finalizedMetadataLevel(admin, 10_000);
+                }
             }
             new PodReadiness(client, names).update(desired, observed);
-            ClusterObserver.finalizedMetadataLevel(admin, 10_000).ifPresent(l -> statuses.metadataVersion(levels.name(l)));
+            finalized.ifPresent(l -> statuses.metadataVersion(levels.name(l)));
             return statuses.observed(desired, identity, observed, pods(names), configChanges, settings.requeue());
         } catch (Roller.RollFailed e) {
-            return statuses.failed(desired, identity, "RollFailed", e.getMessage(), settings.requeue());
+            return statuses.notReady(desired, identity, "RollFailed", e.getMessage(), settings.requeue());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return statuses.failed(desired, identity, "Interrupted", "the operator is stopping", settings.requeue());
+            return statuses.notReady(desired, identity, "Interrupted", "the operator is stopping", settings.requeue());
         } catch (Exception e) {
             LOG.warn("Kafka {}/{}: reconciliation failed", ns, name, e);
-            return statuses.failed(desired, identity, "ReconcileFailed", rootMessage(e), settings.requeue());
+            return statuses.notReady(desired, identity, "ReconcileFailed", rootMessage(e), settings.requeue());
         }
     }
 
     /** spec.kafka.config entries Kafka changes live, through the engine's DynamicConfigApplier; the keys keks owns are remembered. */
     private List<String> applyLiveConfig(org.apache.kafka.clients.admin.Admin admin, DesiredCluster desired, ConfigMap identityObject,
-                                         List<Pod> pods, ObservedCluster observed) throws Exception {
+                                         List<Pod> pods, ObservedCluster observed, ConfigModes modes) throws Exception {
         List<Integer> brokers = desired.brokers().stream().map(DesiredNode::id).filter(observed::brokerServing).toList();
         Optional<Pod> broker = pods.stream().filter(p -> brokers.contains(nodeId(p))).findFirst();
         if (broker.isEmpty()) {
             return List.of();
         }
-        ConfigModes modes = PodImage.configModes(admin, brokers.get(0), desired.version().toString());
         Set<String> managed = new TreeSet<>(Arrays.stream(identityObject.getData().get(MANAGED_CONFIG).split(","))
                 .filter(s -> !s.isBlank()).toList());
         Map<String, String> running = PodImage.properties(broker.get().getMetadata().getAnnotations()

@@ -77,11 +77,8 @@ final class KafkaStatuses {
         return new Outcome(s, Map.of(), Duration.ofMinutes(5));
     }
 
-    Outcome progressing(DesiredCluster cluster, ClusterIdentity identity, String reason, String message, Duration requeue) {
-        return withCluster(cluster, identity, condition("Ready", "False", reason, message), requeue);
-    }
-
-    Outcome failed(DesiredCluster cluster, ClusterIdentity identity, String reason, String message, Duration requeue) {
+    /** Not ready yet, or stopped by an error: the reason says which; the cluster's own fields are filled in. */
+    Outcome notReady(DesiredCluster cluster, ClusterIdentity identity, String reason, String message, Duration requeue) {
         return withCluster(cluster, identity, condition("Ready", "False", reason, message), requeue);
     }
 

@@ -25,6 +25,7 @@ final class LoadProducer implements AutoCloseable {
     private final List<String> errors = new CopyOnWriteArrayList<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
+    private final java.time.Instant started = java.time.Instant.now();
 
     LoadProducer(Properties client, String topic, String prefix) {
         Properties props = new Properties();
@@ -34,14 +35,18 @@ final class LoadProducer implements AutoCloseable {
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "120000");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         thread = Thread.ofPlatform().name("load-" + prefix).start(() -> {
+            long start = System.nanoTime();
             try (KafkaProducer<String, String> p = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
                 for (long i = 0; running.get(); i++) {
                     String key = prefix + "-" + i;
+                    long sentMs = (System.nanoTime() - start) / 1_000_000;
                     p.send(new ProducerRecord<>(topic, key, key), (md, e) -> {
                         if (e == null) {
                             acked.add(key);
                         } else {
-                            errors.add(key + ": " + e);
+                            // when it was sent and when it failed, to line the error up with the change's progress
+                            errors.add(key + " (sent at " + sentMs + " ms, failed at " + (System.nanoTime() - start) / 1_000_000
+                                    + " ms): " + e);
                         }
                     });
                     Thread.sleep(1);
@@ -64,6 +69,11 @@ final class LoadProducer implements AutoCloseable {
 
     Set<String> acked() {
         return acked;
+    }
+
+    /** When it began producing: error times are counted from here. */
+    java.time.Instant started() {
+        return started;
     }
 
     List<String> errors() {

@@ -518,12 +518,40 @@ class SeedClusterTest {
         three.path("nodes").forEach(n -> assertThat(n.path("pid").asLong()).isEqualTo(pids.get(n.path("id").asInt())));
 
         load.awaitAcked(200).close();
-        assertThat(load.errors()).isEmpty();
+        assertThat(load.errors()).as(() -> whatHappened(load, byRack, down)).isEmpty();
         assertEveryRecordReadBack("scale-topic", load.acked());
         throughout.awaitAcked(200).close();
         assertThat(throughout.errors()).isEmpty();
         produced.addAll(throughout.acked());
         assertEveryRecordReadBack("test-topic", throughout.acked());
+    }
+
+    /**
+     * For a producer error that should not have happened: when the producer began, what keks printed,
+     * and what the nodes that are left logged about the partitions whose records failed, so a failure
+     * seen once (on a slower machine, say) can be understood from its output alone.
+     */
+    private static String whatHappened(LoadProducer load, KeksCli.Result... steps) {
+        StringBuilder out = new StringBuilder("producer started at " + load.started() + "\n");
+        for (KeksCli.Result step : steps) {
+            out.append("--- keks printed:\n").append(step.out()).append(step.err());
+        }
+        Set<String> partitions = new java.util.TreeSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("for ([\\w.-]+-\\d+):").matcher(String.join("\n", load.errors()));
+        while (m.find()) {
+            partitions.add(m.group(1));
+        }
+        try (Stream<Path> logs = Files.walk(home.resolve("clusters/cluster/nodes"), 2)) {
+            for (Path log : logs.filter(f -> f.getFileName().toString().equals("kafka.log")).sorted().toList()) {
+                List<String> lines = Files.readAllLines(log).stream()
+                        .filter(l -> l.contains(" WARN ") || l.contains(" ERROR ") || partitions.stream().anyMatch(l::contains)).toList();
+                out.append("--- ").append(home.relativize(log)).append(" (").append(lines.size()).append(" lines, the last 80):\n");
+                lines.subList(Math.max(0, lines.size() - 80), lines.size()).forEach(l -> out.append(l).append('\n'));
+            }
+        } catch (IOException e) {
+            out.append("the node logs could not be read: ").append(e);
+        }
+        return out.toString();
     }
 
     static List<String> replicasOn(Admin admin, int broker) throws Exception {

@@ -4,6 +4,7 @@ import io.keks.engine.topic.TopicStatus;
 import io.keks.local.LocalCluster;
 import io.keks.model.manifest.Manifests;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +48,8 @@ final class ApplyCommand implements Callable<Integer> {
     RollOptions roll;
 
     @Option(names = "--drain-throttle", paramLabel = "MIB_PER_S", defaultValue = "50",
-            description = "Replication throttle while a broker that leaves is drained, in MiB/s (default ${DEFAULT-VALUE}).")
+            description = {"Replication throttle while a broker that leaves is drained, or while a topic's replicas are added,",
+                    "in MiB/s per broker (default ${DEFAULT-VALUE})."})
     long drainThrottleMib;
 
     @Spec
@@ -76,13 +78,14 @@ final class ApplyCommand implements Callable<Integer> {
         try (Admin admin = cluster.admin()) {
             configFailures = applyClusterConfig(cluster, admin, out);
             failures += configFailures;
-            for (TopicStatus t : cluster.reconcileTopics(admin)) {
-                if (t.ready()) {
-                    out.println("kafkatopic/" + t.resourceName() + " ready (" + t.partitions() + " partitions, " + t.replicas() + " replicas)");
-                } else {
-                    failures++;
-                    out.println("kafkatopic/" + t.resourceName() + " NOT ready: " + t.reason() + ": " + t.message());
-                }
+            if (!cluster.desired().topics().isEmpty()) {
+                out.flush();
+                var topics = cluster.reconcileTopics(admin, drainThrottleMib * 1024 * 1024, Duration.ofSeconds(roll.timeoutSeconds),
+                        progress -> {
+                            out.println(progress);
+                            out.flush();
+                        });
+                failures += TopicLines.print(topics.statuses(), out);
             }
             delta = cluster.delta(admin, Set.of());
         }

@@ -1,16 +1,15 @@
 package io.keks.cli;
 
+import io.keks.engine.topic.TopicStatus;
 import io.keks.local.ClusterStatus;
 import io.keks.local.LocalCluster;
+import io.keks.local.TopicStatuses;
 import io.keks.model.DesiredTopic;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.TopicDescription;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -54,29 +53,19 @@ final class GetCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void topics(LocalCluster c, PrintWriter out) throws Exception {
-        Map<String, TopicDescription> found = Map.of();
-        if (c.anyNodeRunning() && !c.desired().topics().isEmpty()) {
-            try (Admin admin = c.admin()) {
-                var futures = admin.describeTopics(c.desired().topics().stream().map(DesiredTopic::topicName).toList()).topicNameValues();
-                found = new java.util.HashMap<>();
-                for (var e : futures.entrySet()) {
-                    try {
-                        found.put(e.getKey(), e.getValue().get(5, TimeUnit.SECONDS));
-                    } catch (Exception missing) {
-                        // shown as not ready
-                    }
-                }
-            }
-        }
+    /**
+     * The columns of `kubectl get kafkatopic`: the spec's partitions and replicas, and READY as the
+     * last reconciliation left it (blank for a topic not reconciled yet or paused).
+     */
+    private static void topics(LocalCluster c, PrintWriter out) {
+        Map<String, TopicStatus> statuses = TopicStatuses.read(c.dir()).byResource();
         List<List<String>> rows = new ArrayList<>();
         for (DesiredTopic t : c.desired().topics()) {
-            TopicDescription d = found.get(t.topicName());
-            boolean ready = d != null && t.partitions().orElse(d.partitions().size()) == d.partitions().size()
-                    && t.replicas().orElse(d.partitions().get(0).replicas().size()) == d.partitions().get(0).replicas().size();
+            TopicStatus s = statuses.get(t.resourceName());
+            String ready = s == null || TopicStatus.PAUSED.equals(s.reason()) ? "" : s.ready() ? "True" : "False";
             rows.add(List.of(t.resourceName(), c.desired().name(),
                     t.partitions().isPresent() ? String.valueOf(t.partitions().getAsInt()) : "",
-                    t.replicas().isPresent() ? String.valueOf(t.replicas().getAsInt()) : "", ready ? "True" : "False"));
+                    t.replicas().isPresent() ? String.valueOf(t.replicas().getAsInt()) : "", ready));
         }
         StatusPrinter.table(out, List.of("NAME", "CLUSTER", "PARTITIONS", "REPLICATION FACTOR", "READY"), rows);
     }

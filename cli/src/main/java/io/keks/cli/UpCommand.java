@@ -161,7 +161,11 @@ final class UpCommand implements Callable<Integer> {
             SuperviseCommand.awaitStarted(cluster, spawned);
         }
         try (Admin admin = cluster.admin()) {
-            List<TopicStatus> topics = cluster.reconcileTopics(admin);
+            List<TopicStatus> topics = cluster.reconcileTopics(admin, 50L * 1024 * 1024, Duration.ofSeconds(timeoutSeconds),
+                    line -> {
+                        out.println(line);
+                        out.flush();
+                    }).statuses();
             double seconds = (System.nanoTime() - started) / 1e9;
             summary(cluster, ClusterStatus.of(cluster, admin, 5000), topics, seconds, out);
             // a metadata.version to finalize, or changed manifests given to a cluster that was running:
@@ -177,7 +181,7 @@ final class UpCommand implements Callable<Integer> {
                 }
             }
             if (detach || supervisor.isPresent()) {
-                return topics.stream().allMatch(TopicStatus::ready) ? 0 : 1;
+                return topics.stream().allMatch(t -> t.ready() || TopicStatus.PAUSED.equals(t.reason())) ? 0 : 1;
             }
             liveStatus(cluster, admin, out, stopped, stopping);
         }
@@ -212,10 +216,7 @@ final class UpCommand implements Callable<Integer> {
         if (cluster.desired().listeners().stream().anyMatch(ListenerSpec::tls)) {
             out.println("  TLS clients trust " + cluster.dir().resolve("ca").resolve("ca.crt") + " (PKCS12: ca/truststore.p12)");
         }
-        for (TopicStatus t : topics) {
-            out.println("Topic " + t.topicName() + ": " + (t.ready() ? t.partitions() + " partitions, " + t.replicas()
-                    + " replicas, Ready" : "NOT ready, " + t.reason() + ": " + t.message()));
-        }
+        TopicLines.print(topics, out);
         String topic = topics.isEmpty() ? "my-topic" : topics.get(0).topicName();
         out.println();
         out.println("Produce:  echo hello | ./keks produce " + topic);

@@ -63,7 +63,7 @@ class SeedClusterTest {
         KeksCli.Result r = KeksCli.run("up", "-d", "--port-shift", String.valueOf(shift),
                 "-f", EXAMPLES + "/kafka-manifests", "-f", EXAMPLES + "/kafka-topics.yaml");
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
-        assertThat(r.out()).contains("Kafka cluster cluster is ready", "Topic test-topic: 12 partitions, 3 replicas, Ready");
+        assertThat(r.out()).contains("Kafka cluster cluster is ready", "kafkatopic/test-topic ready (12 partitions, 3 replicas)");
     }
 
     @AfterAll

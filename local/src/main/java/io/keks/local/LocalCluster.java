@@ -229,6 +229,7 @@ public final class LocalCluster {
 
     private static Manifests mergeWithStored(Path dir, Manifests incoming) {
         Manifests stored = StoredManifests.read(dir);
+        stampCreation(incoming, stored);
         Set<String> replaced = new java.util.HashSet<>();
         incoming.kafkas().forEach(s -> replaced.add("Kafka/" + s.resource().getMetadata().getName()));
         incoming.nodePools().forEach(s -> replaced.add("KafkaNodePool/" + s.resource().getMetadata().getName()));
@@ -238,6 +239,29 @@ public final class LocalCluster {
         stored.nodePools().stream().filter(s -> !replaced.contains("KafkaNodePool/" + s.resource().getMetadata().getName())).forEach(kept.nodePools()::add);
         stored.topics().stream().filter(s -> !replaced.contains("KafkaTopic/" + s.resource().getMetadata().getName())).forEach(kept.topics()::add);
         return incoming.plus(kept);
+    }
+
+    /**
+     * Gives each incoming KafkaTopic the creation time Kubernetes would: the stored one's when it was
+     * applied before, else now. Of two KafkaTopics for one Kafka topic, the older manages it.
+     */
+    private static void stampCreation(Manifests incoming, Manifests stored) {
+        Map<String, String> createdBefore = new HashMap<>();
+        stored.topics().forEach(s -> {
+            String at = s.resource().getMetadata().getCreationTimestamp();
+            if (at != null) {
+                createdBefore.put(s.resource().getMetadata().getName(), at);
+            }
+        });
+        String now = java.time.Instant.now().toString();
+        for (var s : incoming.topics()) {
+            var meta = s.resource().getMetadata();
+            String at = createdBefore.getOrDefault(meta.getName(), meta.getCreationTimestamp() != null ? meta.getCreationTimestamp() : now);
+            meta.setCreationTimestamp(at);
+            if (s.document().tree().path("metadata") instanceof com.fasterxml.jackson.databind.node.ObjectNode m) {
+                m.put("creationTimestamp", at);
+            }
+        }
     }
 
     private static long maxHeapOf(Path dir) {
@@ -657,7 +681,42 @@ public final class LocalCluster {
         return m;
     }
 
-    public List<TopicStatus> reconcileTopics(Admin admin) throws InterruptedException {
-        return new TopicReconciler(admin, 30_000).reconcile(desired.topics());
+    /**
+     * Makes Kafka's topics match the KafkaTopics, in batched Admin calls, and keeps each one's status
+     * in topics.json. A replication factor change is followed until its partitions have moved (each
+     * step reported to {@code progress}, at most {@code timeout} without a partition finishing), then a
+     * last pass removes its throttle.
+     *
+     * @param throttleBytesPerSecond the replication rate a replication factor change may use per broker
+     */
+    public TopicReconciler.Result reconcileTopics(Admin admin, long throttleBytesPerSecond, Duration timeout,
+                                                  java.util.function.Consumer<String> progress) throws InterruptedException, IOException {
+        TopicReconciler reconciler = new TopicReconciler(admin, 30_000, throttleBytesPerSecond);
+        TopicReconciler.Result r = reconciler.reconcile(desired.topics());
+        int writes = r.writeCalls();
+        String last = "";
+        long lastChange = System.nanoTime();
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        while (r.changing()) {
+            TopicStatuses.write(dir, r.statuses());
+            String now = r.statuses().stream().filter(t -> t.replicasChange() != null)
+                    .map(t -> "kafkatopic/" + t.resourceName() + " replicas " + t.replicas() + " -> "
+                            + t.replicasChange().targetReplicas() + ": " + t.replicasChange().message())
+                    .collect(Collectors.joining("\n"));
+            if (!now.equals(last)) {
+                progress.accept(now);
+                last = now;
+                lastChange = System.nanoTime();
+            } else if (System.nanoTime() - lastChange > timeout.toNanos()) {
+                progress.accept("no replica finished moving for " + timeout.toSeconds() + " s; the reassignment keeps running"
+                        + " in Kafka and the next `keks apply` looks at it again");
+                break;
+            }
+            never.await(500, java.util.concurrent.TimeUnit.MILLISECONDS);
+            r = reconciler.reconcile(desired.topics());
+            writes += r.writeCalls();
+        }
+        TopicStatuses.write(dir, r.statuses());
+        return new TopicReconciler.Result(r.statuses(), writes);
     }
 }

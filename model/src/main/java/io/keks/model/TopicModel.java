@@ -3,24 +3,39 @@ package io.keks.model;
 import io.keks.model.manifest.Problem;
 import io.keks.model.manifest.Sourced;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.regex.Pattern;
 
-/** Reads KafkaTopic resources into {@link DesiredTopic}s, checking them against the cluster. */
-final class TopicModel {
+/**
+ * Reads KafkaTopic resources into {@link DesiredTopic}s, checking them against the cluster. Two
+ * KafkaTopics for one Kafka topic are not a manifest error: both are read, and the topic reconciler
+ * lets the older one manage the topic and reports ResourceConflict on the other, as Kubernetes users
+ * of KafkaTopic expect.
+ */
+public final class TopicModel {
     private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
     private TopicModel() {
     }
 
+    /** KafkaTopics checked on their own against a cluster already read: the good ones, and what is wrong with the others. */
+    public record Checked(List<DesiredTopic> topics, List<Problem> problems) {
+    }
+
+    public static Checked check(List<Sourced<KafkaTopic>> resources, DesiredCluster cluster) {
+        List<Problem> problems = new ArrayList<>();
+        List<DesiredTopic> topics = topics(resources, cluster.name(), cluster.config(), cluster.brokers().size(), problems);
+        return new Checked(topics, problems);
+    }
+
     static List<DesiredTopic> topics(List<Sourced<KafkaTopic>> resources, String cluster, Map<String, String> clusterConfig,
                                      int brokers, List<Problem> problems) {
         List<DesiredTopic> out = new ArrayList<>();
-        Map<String, Sourced<KafkaTopic>> byTopicName = new HashMap<>();
         for (Sourced<KafkaTopic> t : resources) {
             KafkaTopic topic = t.resource();
             String name = topic.getMetadata().getName();
@@ -41,13 +56,6 @@ final class TopicModel {
             if (!TOPIC_NAME.matcher(topicName).matches() || topicName.equals(".") || topicName.equals("..")) {
                 problems.add(t.error(spec != null && spec.getTopicName() != null ? "/spec/topicName" : "/metadata/name",
                         "\"" + topicName + "\" is not a valid Kafka topic name; use letters, digits, '.', '_' and '-'"));
-                continue;
-            }
-            Sourced<KafkaTopic> other = byTopicName.putIfAbsent(topicName, t);
-            if (other != null) {
-                problems.add(t.error("/metadata/name", "topic " + topicName + " is also described by KafkaTopic "
-                        + other.resource().getMetadata().getName() + " (" + other.document().source()
-                        + "); keep one KafkaTopic per topic"));
                 continue;
             }
             OptionalInt partitions = OptionalInt.empty();
@@ -82,9 +90,22 @@ final class TopicModel {
                         + minIsr.getAsInt() + (own ? "" : " (the cluster default)") + " is more than the replication factor "
                         + rf + ", so no acks=all write could succeed"));
             }
+            Map<String, String> annotations = topic.getMetadata().getAnnotations() == null ? Map.of()
+                    : topic.getMetadata().getAnnotations();
             out.add(new DesiredTopic(name, topicName, partitions, replicas, Map.copyOf(config),
-                    t.document().source() + ":" + t.document().startLine()));
+                    t.document().source() + ":" + t.document().startLine(), created(topic),
+                    !"false".equals(annotations.get(DesiredTopic.MANAGED_ANNOTATION)),
+                    "true".equals(annotations.get(DesiredTopic.PAUSE_ANNOTATION))));
         }
         return out;
+    }
+
+    private static Instant created(KafkaTopic topic) {
+        String at = topic.getMetadata().getCreationTimestamp();
+        try {
+            return at == null ? null : Instant.parse(at);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 }

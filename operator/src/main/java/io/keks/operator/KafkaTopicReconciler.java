@@ -1,25 +1,39 @@
 package io.keks.operator;
 
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import java.time.Duration;
 
-/** The Java Operator SDK face of {@link KafkaTopicReconcile}; a topic is looked at again every few minutes for drift. */
-@ControllerConfiguration(name = "kafkatopic")
-public final class KafkaTopicReconciler implements Reconciler<KafkaTopic> {
-    private final KafkaTopicReconcile reconcile;
+/**
+ * The Java Operator SDK face of the KafkaTopic reconciliation: it hands each changed KafkaTopic to
+ * the {@link TopicBatcher}, which reconciles them in batches and writes their statuses. The finalizer
+ * {@value #FINALIZER} (the name Strimzi's topic operator uses) makes deleting a KafkaTopic delete its
+ * Kafka topic; annotate it {@code strimzi.io/managed: "false"} first to keep the topic. Events are not
+ * filtered by generation, so a change of those annotations is seen too.
+ */
+@ControllerConfiguration(name = "kafkatopic", finalizerName = KafkaTopicReconciler.FINALIZER, generationAwareEventProcessing = false)
+public final class KafkaTopicReconciler implements Reconciler<KafkaTopic>, Cleaner<KafkaTopic> {
+    public static final String FINALIZER = "strimzi.io/topic-operator";
+    private final TopicBatcher batcher;
 
-    public KafkaTopicReconciler(KafkaTopicReconcile reconcile) {
-        this.reconcile = reconcile;
+    public KafkaTopicReconciler(TopicBatcher batcher) {
+        this.batcher = batcher;
     }
 
     @Override
     public UpdateControl<KafkaTopic> reconcile(KafkaTopic topic, Context<KafkaTopic> context) {
-        topic.setStatus(reconcile.reconcile(topic));
-        boolean ready = topic.getStatus().getConditions().stream().anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
-        return UpdateControl.patchStatus(topic).rescheduleAfter(ready ? Duration.ofMinutes(5) : Duration.ofSeconds(30));
+        batcher.submit(topic, context.getPrimaryCache());
+        return UpdateControl.noUpdate();
+    }
+
+    @Override
+    public DeleteControl cleanup(KafkaTopic topic, Context<KafkaTopic> context) {
+        return batcher.deletedInKafka(topic, context.getPrimaryCache()) ? DeleteControl.defaultDelete()
+                : DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(1));
     }
 }

@@ -28,11 +28,12 @@ public final class KeksOperator implements AutoCloseable {
      * @param leaseNamespace where the leader election lease lives; empty to run without leader election
      */
     public record Config(Set<String> namespaces, Optional<String> leaseNamespace, int httpPort,
-                         KafkaClusterReconcile.Settings settings) {
+                         KafkaClusterReconcile.Settings settings, Duration topicResync) {
     }
 
     private final Operator operator;
     private final OperatorEndpoints endpoints;
+    private final TopicBatcher topics;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private volatile boolean closing;
 
@@ -68,7 +69,8 @@ public final class KeksOperator implements AutoCloseable {
                 c.settingNamespaces(config.namespaces());
             }
         });
-        operator.register(new KafkaTopicReconciler(new KafkaTopicReconcile(client, access)), c -> {
+        topics = new TopicBatcher(client, access, config.topicResync(), 50L * 1024 * 1024);
+        operator.register(new KafkaTopicReconciler(topics), c -> {
             if (!config.namespaces().isEmpty()) {
                 c.settingNamespaces(config.namespaces());
             }
@@ -90,6 +92,7 @@ public final class KeksOperator implements AutoCloseable {
     public void close() {
         closing = true;
         operator.stop();
+        topics.close();
         endpoints.close();
     }
 }

@@ -50,6 +50,11 @@ public final class OperatorMain {
                 description = "Repository of the Kafka image; the tag is the Kafka version (default ${DEFAULT-VALUE}).")
         String kafkaRepository;
 
+        @Option(names = "--topic-resync", paramLabel = "DURATION", defaultValue = "${env:KEKS_TOPIC_RESYNC:-PT10M}",
+                description = {"How often every KafkaTopic is compared with Kafka again though nothing changed, as an ISO-8601",
+                        "duration (default ${DEFAULT-VALUE}, or KEKS_TOPIC_RESYNC). A pass over topics in sync only reads."})
+        java.time.Duration topicResync;
+
         @Override
         public Integer call() throws Exception {
             KubernetesClient client = new KubernetesClientBuilder().build();
@@ -59,7 +64,7 @@ public final class OperatorMain {
                     defaults.drainThrottleBytes(), defaults.requeue());
             java.util.Set<String> watched = new java.util.TreeSet<>(namespaces.stream().map(String::trim).filter(n -> !n.isEmpty()).toList());
             KeksOperator operator = new KeksOperator(client, KafkaAccess.inCluster(), new KeksOperator.Config(watched,
-                    java.util.Optional.ofNullable(leaseNamespace).filter(n -> !n.isBlank()), httpPort, settings));
+                    java.util.Optional.ofNullable(leaseNamespace).filter(n -> !n.isBlank()), httpPort, settings, topicResync));
             java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 operator.close();

@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -263,40 +264,133 @@ class OperatorOnLocalKafkaTest {
         assertThat(podUids()).isEqualTo(uids);
     }
 
+    static io.strimzi.api.kafka.model.topic.KafkaTopic kafkaTopic(String name) {
+        return client.resources(io.strimzi.api.kafka.model.topic.KafkaTopic.class).inNamespace(NS).withName(name).get();
+    }
+
+    static Condition topicCondition(String name) {
+        var t = kafkaTopic(name);
+        return t == null || t.getStatus() == null || t.getStatus().getConditions() == null ? new Condition()
+                : t.getStatus().getConditions().get(0);
+    }
+
+    static io.strimzi.api.kafka.model.topic.KafkaTopic newTopic(String name, String topicName, int partitions) {
+        return new io.strimzi.api.kafka.model.topic.KafkaTopicBuilder().withNewMetadata().withName(name).withNamespace(NS)
+                .withLabels(Map.of("strimzi.io/cluster", "cluster")).endMetadata()
+                .withNewSpec().withTopicName(topicName).withPartitions(partitions).withReplicas(3).endSpec().build();
+    }
+
+    static Set<String> kafkaTopics() throws Exception {
+        try (Admin admin = kubelet.cluster().admin()) {
+            return admin.listTopics().names().get(30, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     @Order(5)
-    void aKafkaTopicBecomesATopicAndSaysWhyWhenKafkaCannotFollow() throws Exception {
-        io.strimzi.api.kafka.model.topic.KafkaTopic topic = ManifestFiles.read(List.of(EXAMPLES.resolve("kafka-topics.yaml")))
-                .topics().get(0).resource();
-        topic.getMetadata().setNamespace(NS);
-        client.resources(io.strimzi.api.kafka.model.topic.KafkaTopic.class).inNamespace(NS).resource(topic).create();
-        KafkaTopicReconcile topics = new KafkaTopicReconcile(client, c -> {
+    void kafkaTopicsAreReconciledInBatchesWithTheirFinalizerConflictsAndStatusReasons() throws Exception {
+        reconcileUntilReady();
+        io.javaoperatorsdk.operator.Operator sdk = new io.javaoperatorsdk.operator.Operator(o -> o.withKubernetesClient(client)
+                .withUseSSAToPatchPrimaryResource(false).withCloseClientOnStop(false).withStopOnInformerErrorDuringStartup(false));
+        KafkaAccess access = cluster -> {
             try {
                 return kubelet.cluster().admin();
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-        });
-        var stored = client.resources(io.strimzi.api.kafka.model.topic.KafkaTopic.class).inNamespace(NS).withName("test-topic").get();
-        var status = topics.reconcile(stored);
-        assertThat(status.getConditions()).singleElement().satisfies(c -> {
-            assertThat(c.getType()).isEqualTo("Ready");
-            assertThat(c.getStatus()).as(c.getMessage()).isEqualTo("True");
-        });
-        assertThat(status.getTopicName()).isEqualTo("test-topic");
-        try (Admin admin = kubelet.cluster().admin()) {
-            var d = admin.describeTopics(List.of("test-topic")).allTopicNames().get(30, TimeUnit.SECONDS).get("test-topic");
-            assertThat(d.partitions()).hasSize(12);
-            assertThat(status.getTopicId()).isEqualTo(d.topicId().toString());
+        };
+        try (TopicBatcher batcher = new TopicBatcher(client, access, Duration.ofMinutes(10), 50L << 20)) {
+            sdk.register(new KafkaTopicReconciler(batcher), c -> c.settingNamespaces(Set.of(NS)));
+            sdk.start();
+            io.strimzi.api.kafka.model.topic.KafkaTopic seedTopic = ManifestFiles.read(List.of(EXAMPLES.resolve("kafka-topics.yaml")))
+                    .topics().get(0).resource();
+            seedTopic.getMetadata().setNamespace(NS);
+            client.resources(io.strimzi.api.kafka.model.topic.KafkaTopic.class).inNamespace(NS).resource(seedTopic).create();
+            // a batch: 30 KafkaTopics created at once become topics in one pass
+            for (int i = 0; i < 30; i++) {
+                client.resources(io.strimzi.api.kafka.model.topic.KafkaTopic.class).inNamespace(NS)
+                        .resource(newTopic("batch-" + i, "batch-" + i, 2)).create();
+            }
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                assertThat(topicCondition("test-topic").getStatus()).as(topicCondition("test-topic").getMessage()).isEqualTo("True");
+                for (int i = 0; i < 30; i++) {
+                    assertThat(topicCondition("batch-" + i).getStatus()).isEqualTo("True");
+                }
+            });
+            var ready = kafkaTopic("test-topic");
+            assertThat(ready.getMetadata().getFinalizers()).contains(KafkaTopicReconciler.FINALIZER);
+            assertThat(ready.getStatus().getTopicName()).isEqualTo("test-topic");
+            assertThat(ready.getStatus().getObservedGeneration()).isEqualTo(ready.getMetadata().getGeneration());
+            try (Admin admin = kubelet.cluster().admin()) {
+                var d = admin.describeTopics(List.of("test-topic")).allTopicNames().get(30, TimeUnit.SECONDS).get("test-topic");
+                assertThat(d.partitions()).hasSize(12);
+                assertThat(ready.getStatus().getTopicId()).isEqualTo(d.topicId().toString());
+            }
+            assertThat(kafkaTopics()).contains("batch-0", "batch-29");
+
+            // a second KafkaTopic for the same Kafka topic: the older keeps it
+            client.resources(io.strimzi.api.kafka.model.topic.KafkaTopic.class).inNamespace(NS)
+                    .resource(newTopic("test-topic-again", "test-topic", 12)).create();
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(topicCondition("test-topic-again").getReason()).isEqualTo("ResourceConflict");
+                assertThat(topicCondition("test-topic-again").getMessage()).contains("managed by KafkaTopic test-topic, which is older");
+            });
+            assertThat(topicCondition("test-topic").getStatus()).isEqualTo("True");
+            // deleting the one in conflict releases it without deleting the topic the other manages
+            client.resources(io.strimzi.api.kafka.model.topic.KafkaTopic.class).inNamespace(NS).withName("test-topic-again").delete();
+            await().atMost(Duration.ofSeconds(30)).until(() -> kafkaTopic("test-topic-again") == null);
+            assertThat(kafkaTopics()).contains("test-topic");
+
+            // fewer partitions: NotSupported, and the topic keeps its 12
+            client.resources(io.strimzi.api.kafka.model.topic.KafkaTopic.class).inNamespace(NS).withName("test-topic")
+                    .edit(t -> {
+                        t.getSpec().setPartitions(6);
+                        return t;
+                    });
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(topicCondition("test-topic").getReason())
+                    .isEqualTo("NotSupported"));
+            // a config Kafka refuses: InvalidConfig naming the key
+            client.resources(io.strimzi.api.kafka.model.topic.KafkaTopic.class).inNamespace(NS).withName("test-topic")
+                    .edit(t -> {
+                        t.getSpec().setPartitions(12);
+                        t.getSpec().setConfig(Map.of("retention.ms", "forever"));
+                        return t;
+                    });
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(topicCondition("test-topic").getReason()).isEqualTo("InvalidConfig");
+                assertThat(topicCondition("test-topic").getMessage()).contains("retention.ms");
+            });
+            // more replicas than brokers: refused before Kafka is asked
+            client.resources(io.strimzi.api.kafka.model.topic.KafkaTopic.class).inNamespace(NS).withName("test-topic")
+                    .edit(t -> {
+                        t.getSpec().setConfig(Map.of("retention.ms", "7200000"));
+                        t.getSpec().setReplicas(5);
+                        return t;
+                    });
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(topicCondition("test-topic").getReason()).isEqualTo("InvalidResource");
+                assertThat(topicCondition("test-topic").getMessage()).contains("spec.replicas: replicas is 5 but the cluster has 3 broker(s)");
+            });
+            client.resources(io.strimzi.api.kafka.model.topic.KafkaTopic.class).inNamespace(NS).withName("test-topic")
+                    .edit(t -> {
+                        t.getSpec().setReplicas(3);
+                        return t;
+                    });
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(topicCondition("test-topic").getStatus()).isEqualTo("True"));
+
+            // deleting a KafkaTopic deletes its topic; one marked unmanaged first keeps it
+            client.resources(io.strimzi.api.kafka.model.topic.KafkaTopic.class).inNamespace(NS).withName("batch-0").delete();
+            client.resources(io.strimzi.api.kafka.model.topic.KafkaTopic.class).inNamespace(NS).withName("batch-1")
+                    .edit(t -> {
+                        t.getMetadata().setAnnotations(Map.of("strimzi.io/managed", "false"));
+                        return t;
+                    });
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(topicCondition("batch-1").getReason()).isEqualTo("Unmanaged"));
+            client.resources(io.strimzi.api.kafka.model.topic.KafkaTopic.class).inNamespace(NS).withName("batch-1").delete();
+            await().atMost(Duration.ofSeconds(30)).until(() -> kafkaTopic("batch-0") == null && kafkaTopic("batch-1") == null);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(kafkaTopics()).doesNotContain("batch-0").contains("batch-1"));
+        } finally {
+            sdk.stop();
         }
-        stored.getSpec().setPartitions(6);
-        var shrunk = topics.reconcile(stored);
-        assertThat(shrunk.getConditions().get(0).getReason()).isEqualTo("NotSupported");
-        stored.getSpec().setReplicas(5);
-        var tooMany = topics.reconcile(stored);
-        assertThat(tooMany.getConditions().get(0).getReason()).isEqualTo("InvalidResource");
-        assertThat(tooMany.getConditions().get(0).getMessage()).contains("spec.replicas: replicas is 5 but the cluster has 3 broker(s)");
-        stored.getMetadata().setAnnotations(Map.of("strimzi.io/managed", "false"));
-        assertThat(topics.reconcile(stored).getConditions().get(0).getReason()).isEqualTo("Unmanaged");
     }
 }

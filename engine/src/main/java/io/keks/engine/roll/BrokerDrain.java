@@ -11,17 +11,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewPartitionReassignment;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
-import org.apache.kafka.common.config.ConfigResource;
 
 /**
  * Empties brokers that are about to leave: their replicas move to the remaining brokers
@@ -31,10 +27,6 @@ import org.apache.kafka.common.config.ConfigResource;
  */
 public final class BrokerDrain {
     private static final long CALL_TIMEOUT_MS = 10_000;
-    private static final String LEADER_RATE = "leader.replication.throttled.rate";
-    private static final String FOLLOWER_RATE = "follower.replication.throttled.rate";
-    private static final String LEADER_REPLICAS = "leader.replication.throttled.replicas";
-    private static final String FOLLOWER_REPLICAS = "follower.replication.throttled.replicas";
 
     private final Admin admin;
     private final long throttleBytesPerSecond;
@@ -121,44 +113,24 @@ public final class BrokerDrain {
         }
     }
 
-    /**
-     * Sets (or removes) the replication throttle as kafka-reassign-partitions does: a rate on every
-     * broker involved, and per topic the replicas it applies to: the current ones as leaders, the new
-     * ones as followers.
-     */
+    /** Sets (or removes) the replication throttle of the moves ({@link ReplicationThrottle}). */
     private void throttle(Set<Integer> brokers, Map<String, TopicDescription> topics, Map<TopicPartition, List<Integer>> moves,
                           boolean on) throws Exception {
-        Map<ConfigResource, Collection<AlterConfigOp>> ops = new HashMap<>();
-        for (int b : brokers) {
-            ops.put(new ConfigResource(ConfigResource.Type.BROKER, String.valueOf(b)), List.of(
-                    op(LEADER_RATE, String.valueOf(throttleBytesPerSecond), on), op(FOLLOWER_RATE, String.valueOf(throttleBytesPerSecond), on)));
+        Map<TopicPartition, List<Integer>> current = new HashMap<>();
+        for (TopicPartition tp : moves.keySet()) {
+            topics.get(tp.topic()).partitions().stream().filter(p -> p.partition() == tp.partition()).findFirst()
+                    .ifPresent(p -> current.put(tp, p.replicas().stream().map(Node::id).toList()));
         }
-        Map<String, List<TopicPartition>> byTopic = moves.keySet().stream().collect(Collectors.groupingBy(TopicPartition::topic));
-        byTopic.forEach((topic, partitions) -> {
-            List<String> leaders = new ArrayList<>();
-            List<String> followers = new ArrayList<>();
-            for (TopicPartition tp : partitions) {
-                List<Integer> current = topics.get(topic).partitions().stream().filter(p -> p.partition() == tp.partition())
-                        .findFirst().map(p -> p.replicas().stream().map(Node::id).toList()).orElse(List.of());
-                current.forEach(r -> leaders.add(tp.partition() + ":" + r));
-                moves.get(tp).stream().filter(r -> !current.contains(r)).forEach(r -> followers.add(tp.partition() + ":" + r));
-            }
-            ops.put(new ConfigResource(ConfigResource.Type.TOPIC, topic), List.of(
-                    op(LEADER_REPLICAS, String.join(",", leaders), on), op(FOLLOWER_REPLICAS, String.join(",", followers), on)));
-        });
         try {
-            admin.incrementalAlterConfigs(ops).all().get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            admin.incrementalAlterConfigs(ReplicationThrottle.ops(brokers, throttleBytesPerSecond, current, moves, on)).all()
+                    .get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             if (on) {
                 throw e;
             }
             listener.step("could not remove the replication throttle (" + e.getMessage() + "); remove "
-                    + LEADER_RATE + " and " + FOLLOWER_RATE + " by hand");
+                    + ReplicationThrottle.LEADER_RATE + " and " + ReplicationThrottle.FOLLOWER_RATE + " by hand");
         }
-    }
-
-    private static AlterConfigOp op(String key, String value, boolean set) {
-        return new AlterConfigOp(new ConfigEntry(key, set ? value : null), set ? AlterConfigOp.OpType.SET : AlterConfigOp.OpType.DELETE);
     }
 
     /**

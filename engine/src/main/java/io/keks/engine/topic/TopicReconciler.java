@@ -1,56 +1,168 @@
 package io.keks.engine.topic;
 
+import io.keks.engine.roll.ReplicationThrottle;
 import io.keks.model.DesiredTopic;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewPartitionReassignment;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
- * Makes Kafka's topics match KafkaTopic resources through one shared Admin client. Each step is one
- * batched Admin call for all topics (describe, create, create partitions, describe configs, alter
- * configs), and a topic already in sync causes no write at all.
+ * Makes Kafka's topics match KafkaTopic resources through one shared Admin client, for both the
+ * local cluster and the operator. Each step is one batched Admin call for all the topics given
+ * (describe, create, create partitions, describe configs, alter configs, reassign), and a topic
+ * already in sync causes no write at all: a pass over topics in sync only reads.
+ *
+ * <p>Per KafkaTopic: of two for one Kafka topic the older manages it and the other gets
+ * ResourceConflict; an unmanaged or paused one is left alone; a replication factor change moves
+ * replicas by partition reassignment, rack-aware and throttled, and reports its progress until a
+ * later pass finds it done and removes the throttle. Kafka topics no KafkaTopic names are never
+ * touched.
  */
 public final class TopicReconciler {
     private final Admin admin;
     private final long timeoutMs;
+    private final long throttleBytesPerSecond;
+    private int writeCalls;
+    private boolean reassigning;
 
-    public TopicReconciler(Admin admin, long timeoutMs) {
-        this.admin = admin;
-        this.timeoutMs = timeoutMs;
+    /** The statuses, in the order of the topics given, and how many Admin write calls the pass made. */
+    public record Result(List<TopicStatus> statuses, int writeCalls) {
+        public boolean changing() {
+            return statuses.stream().anyMatch(s -> s.replicasChange() != null);
+        }
     }
 
-    public List<TopicStatus> reconcile(List<DesiredTopic> desired) throws InterruptedException {
+    /**
+     * @param throttleBytesPerSecond the replication rate a replication factor change may use on each broker
+     */
+    public TopicReconciler(Admin admin, long timeoutMs, long throttleBytesPerSecond) {
+        this.admin = admin;
+        this.timeoutMs = timeoutMs;
+        this.throttleBytesPerSecond = throttleBytesPerSecond;
+    }
+
+    public Result reconcile(List<DesiredTopic> desired) throws InterruptedException {
+        writeCalls = 0;
+        reassigning = false;
         Map<String, TopicStatus> status = new LinkedHashMap<>();
-        Map<String, TopicDescription> existing = describe(desired, status);
-        create(desired.stream().filter(t -> !existing.containsKey(t.topicName()) && !status.containsKey(t.topicName())).toList(), status);
-        List<DesiredTopic> present = desired.stream().filter(t -> existing.containsKey(t.topicName())).toList();
-        alterPartitions(present, existing, status);
-        alterConfigs(present, status);
-        for (DesiredTopic t : present) {
-            status.computeIfAbsent(t.topicName(), n -> ready(t, existing.get(n)));
+        List<DesiredTopic> managed = new ArrayList<>();
+        for (DesiredTopic t : withoutConflicts(desired, status)) {
+            if (!t.managed()) {
+                status.put(t.resourceName(), leftAlone(t, TopicStatus.UNMANAGED, "strimzi.io/managed is \"false\": keks leaves the topic alone"));
+            } else if (t.paused()) {
+                status.put(t.resourceName(), leftAlone(t, TopicStatus.PAUSED, "strimzi.io/pause-reconciliation is \"true\""));
+            } else {
+                managed.add(t);
+            }
+        }
+        if (!managed.isEmpty()) {
+            Map<String, TopicDescription> existing = describe(managed, status);
+            Map<String, Integer> moving = moving(managed, existing, status);
+            create(managed.stream().filter(t -> !existing.containsKey(t.topicName()) && !status.containsKey(t.resourceName())).toList(),
+                    status);
+            List<DesiredTopic> present = managed.stream().filter(t -> existing.containsKey(t.topicName())).toList();
+            Map<String, Integer> started = alterPartitionsAndReplicas(present, existing, moving, status);
+            Set<String> throttled = new TreeSet<>(moving.keySet());
+            throttled.addAll(started.keySet());
+            boolean throttleRemoved = alterConfigs(present, throttled, status);
+            if (throttleRemoved && !reassigning && started.isEmpty()) {
+                removeBrokerThrottle();
+            }
+            for (DesiredTopic t : present) {
+                TopicDescription d = existing.get(t.topicName());
+                Integer changing = moving.containsKey(t.topicName()) ? moving.get(t.topicName()) : started.get(t.topicName());
+                status.computeIfAbsent(t.resourceName(), n -> new TopicStatus(t.resourceName(), t.topicName(), true, "", "",
+                        d.topicId().toString(), d.partitions().size(), replicationFactor(d),
+                        changing == null ? null : change(t, changing, d.partitions().size())));
+            }
         }
         List<TopicStatus> out = new ArrayList<>();
-        desired.forEach(t -> out.add(status.get(t.topicName())));
+        desired.forEach(t -> out.add(status.get(t.resourceName())));
+        return new Result(out, writeCalls);
+    }
+
+    /**
+     * Deletes the Kafka topics of KafkaTopics that were deleted, in one call; a topic already gone
+     * counts as deleted. Unmanaged topics are not deleted.
+     *
+     * @return the resource names whose topic is gone, and the error of each other one
+     */
+    public Map<String, Optional<String>> delete(List<DesiredTopic> deleted) throws InterruptedException {
+        Map<String, Optional<String>> out = new LinkedHashMap<>();
+        List<DesiredTopic> managed = deleted.stream().filter(DesiredTopic::managed).toList();
+        deleted.stream().filter(t -> !t.managed()).forEach(t -> out.put(t.resourceName(), Optional.empty()));
+        if (managed.isEmpty()) {
+            return out;
+        }
+        writeCalls++;
+        var futures = admin.deleteTopics(managed.stream().map(DesiredTopic::topicName).distinct().toList()).topicNameValues();
+        for (DesiredTopic t : managed) {
+            try {
+                futures.get(t.topicName()).get(timeoutMs, TimeUnit.MILLISECONDS);
+                out.put(t.resourceName(), Optional.empty());
+            } catch (ExecutionException e) {
+                out.put(t.resourceName(), e.getCause() instanceof UnknownTopicOrPartitionException ? Optional.empty()
+                        : Optional.of(message(e.getCause())));
+            } catch (TimeoutException e) {
+                out.put(t.resourceName(), Optional.of("Kafka did not answer within " + timeoutMs + " ms"));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Of KafkaTopics naming the same Kafka topic, the one created first manages it (creation times
+     * equal to the second, as Kubernetes keeps them, are settled by name, so every pass agrees); each
+     * other one gets ResourceConflict.
+     */
+    private static List<DesiredTopic> withoutConflicts(List<DesiredTopic> desired, Map<String, TopicStatus> status) {
+        Map<String, DesiredTopic> owner = new HashMap<>();
+        Comparator<DesiredTopic> older = Comparator.<DesiredTopic, Instant>comparing(t -> t.created() == null ? Instant.MAX : t.created())
+                .thenComparing(DesiredTopic::resourceName);
+        for (DesiredTopic t : desired) {
+            owner.merge(t.topicName(), t, (a, b) -> older.compare(b, a) < 0 ? b : a);
+        }
+        List<DesiredTopic> out = new ArrayList<>();
+        for (DesiredTopic t : desired) {
+            DesiredTopic o = owner.get(t.topicName());
+            if (o == t) {
+                out.add(t);
+            } else {
+                status.put(t.resourceName(), new TopicStatus(t.resourceName(), t.topicName(), false, TopicStatus.RESOURCE_CONFLICT,
+                        "Kafka topic " + t.topicName() + " is managed by KafkaTopic " + o.resourceName()
+                                + ", which is older; delete this KafkaTopic or give it another spec.topicName", null, 0, 0, null));
+            }
+        }
         return out;
     }
 
@@ -64,13 +176,35 @@ public final class TopicReconciler {
                 found.put(t.topicName(), futures.get(t.topicName()).get(timeoutMs, TimeUnit.MILLISECONDS));
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-                    status.put(t.topicName(), failed(t, TopicStatus.KAFKA_ERROR, e.getCause()));
+                    status.put(t.resourceName(), failed(t, TopicStatus.KAFKA_ERROR, e.getCause()));
                 }
             } catch (TimeoutException e) {
-                status.put(t.topicName(), failed(t, TopicStatus.KAFKA_ERROR, e));
+                status.put(t.resourceName(), failed(t, TopicStatus.KAFKA_ERROR, e));
             }
         }
         return found;
+    }
+
+    /** The topics with partitions being reassigned now (by keks or anyone), with the number still moving. */
+    private Map<String, Integer> moving(List<DesiredTopic> desired, Map<String, TopicDescription> existing,
+                                        Map<String, TopicStatus> status) throws InterruptedException {
+        if (existing.isEmpty()) {
+            return Map.of();
+        }
+        try {
+            Map<String, Integer> out = new HashMap<>();
+            Set<TopicPartition> all = admin.listPartitionReassignments().reassignments().get(timeoutMs, TimeUnit.MILLISECONDS).keySet();
+            reassigning = !all.isEmpty();
+            all.forEach(tp -> out.merge(tp.topic(), 1, Integer::sum));
+            out.keySet().retainAll(existing.keySet());
+            return out;
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            desired.stream().filter(t -> existing.containsKey(t.topicName()))
+                    .forEach(t -> status.put(t.resourceName(), failed(t, TopicStatus.KAFKA_ERROR, cause)));
+            existing.clear();
+            return Map.of();
+        }
     }
 
     private void create(List<DesiredTopic> missing, Map<String, TopicStatus> status) throws InterruptedException {
@@ -81,103 +215,194 @@ public final class TopicReconciler {
                 t.partitions().isPresent() ? Optional.of(t.partitions().getAsInt()) : Optional.empty(),
                 t.replicas().isPresent() ? Optional.of((short) t.replicas().getAsInt()) : Optional.empty())
                 .configs(t.config())).toList();
+        writeCalls++;
         var result = admin.createTopics(requests);
         for (DesiredTopic t : missing) {
             try {
                 result.values().get(t.topicName()).get(timeoutMs, TimeUnit.MILLISECONDS);
-                status.put(t.topicName(), new TopicStatus(t.resourceName(), t.topicName(), true, "", "",
+                status.put(t.resourceName(), new TopicStatus(t.resourceName(), t.topicName(), true, "", "",
                         result.topicId(t.topicName()).get(timeoutMs, TimeUnit.MILLISECONDS).toString(),
                         result.numPartitions(t.topicName()).get(timeoutMs, TimeUnit.MILLISECONDS),
-                        result.replicationFactor(t.topicName()).get(timeoutMs, TimeUnit.MILLISECONDS)));
+                        result.replicationFactor(t.topicName()).get(timeoutMs, TimeUnit.MILLISECONDS), null));
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof TopicExistsException) {
-                    continue; // created concurrently; the next pass describes it
+                    status.put(t.resourceName(), failed(t, TopicStatus.KAFKA_ERROR, new IllegalStateException(
+                            "topic " + t.topicName() + " was created by someone else meanwhile; the next pass takes it over")));
+                    continue;
                 }
-                status.put(t.topicName(), failed(t, reasonFor(e.getCause()), e.getCause()));
+                status.put(t.resourceName(), failed(t, reasonFor(e.getCause()), e.getCause()));
             } catch (TimeoutException e) {
-                status.put(t.topicName(), failed(t, TopicStatus.KAFKA_ERROR, e));
+                status.put(t.resourceName(), failed(t, TopicStatus.KAFKA_ERROR, e));
             }
         }
     }
 
-    private void alterPartitions(List<DesiredTopic> present, Map<String, TopicDescription> existing,
-                                 Map<String, TopicStatus> status) throws InterruptedException {
+    /**
+     * Partition increases (one batched call) and replication factor changes (one reassignment for
+     * all, throttled); fewer partitions is refused as Kafka cannot do it.
+     *
+     * @return the topics whose replication factor change started now, with the number of partitions moving
+     */
+    private Map<String, Integer> alterPartitionsAndReplicas(List<DesiredTopic> present, Map<String, TopicDescription> existing,
+                                                           Map<String, Integer> moving, Map<String, TopicStatus> status)
+            throws InterruptedException {
         Map<String, NewPartitions> increases = new HashMap<>();
+        Map<String, Integer> resize = new HashMap<>();
         for (DesiredTopic t : present) {
             TopicDescription d = existing.get(t.topicName());
             int have = d.partitions().size();
-            int rf = d.partitions().get(0).replicas().size();
             if (t.partitions().isPresent() && t.partitions().getAsInt() < have) {
-                status.put(t.topicName(), new TopicStatus(t.resourceName(), t.topicName(), false, TopicStatus.NOT_SUPPORTED,
+                status.put(t.resourceName(), new TopicStatus(t.resourceName(), t.topicName(), false, TopicStatus.NOT_SUPPORTED,
                         "Kafka cannot decrease partitions: the topic has " + have + ", the KafkaTopic asks for "
-                                + t.partitions().getAsInt(), d.topicId().toString(), have, rf));
-            } else if (t.replicas().isPresent() && t.replicas().getAsInt() != rf) {
-                status.put(t.topicName(), new TopicStatus(t.resourceName(), t.topicName(), false, TopicStatus.NOT_SUPPORTED,
-                        "changing the replication factor from " + rf + " to " + t.replicas().getAsInt()
-                                + " is not supported yet", d.topicId().toString(), have, rf));
-            } else if (t.partitions().isPresent() && t.partitions().getAsInt() > have) {
+                                + t.partitions().getAsInt(), d.topicId().toString(), have, replicationFactor(d), null));
+                continue;
+            }
+            if (moving.containsKey(t.topicName())) {
+                continue; // Kafka takes no other partition change while partitions move; the next pass does it
+            }
+            if (t.partitions().isPresent() && t.partitions().getAsInt() > have) {
                 increases.put(t.topicName(), NewPartitions.increaseTo(t.partitions().getAsInt()));
             }
-        }
-        if (increases.isEmpty()) {
-            return;
-        }
-        var result = admin.createPartitions(increases).values();
-        for (DesiredTopic t : present) {
-            if (increases.containsKey(t.topicName())) {
-                try {
-                    result.get(t.topicName()).get(timeoutMs, TimeUnit.MILLISECONDS);
-                    TopicDescription d = existing.get(t.topicName());
-                    status.put(t.topicName(), new TopicStatus(t.resourceName(), t.topicName(), true, "", "",
-                            d.topicId().toString(), t.partitions().getAsInt(), d.partitions().get(0).replicas().size()));
-                } catch (ExecutionException e) {
-                    status.put(t.topicName(), failed(t, reasonFor(e.getCause()), e.getCause()));
-                } catch (TimeoutException e) {
-                    status.put(t.topicName(), failed(t, TopicStatus.KAFKA_ERROR, e));
-                }
+            if (t.replicas().isPresent() && d.partitions().stream().anyMatch(p -> p.replicas().size() != t.replicas().getAsInt())) {
+                resize.put(t.topicName(), t.replicas().getAsInt());
             }
         }
+        if (!increases.isEmpty()) {
+            writeCalls++;
+            var result = admin.createPartitions(increases).values();
+            collect(present, t -> increases.containsKey(t.topicName()), t -> result.get(t.topicName()), status);
+        }
+        resize.keySet().removeIf(topic -> present.stream().anyMatch(t -> t.topicName().equals(topic) && status.containsKey(t.resourceName())));
+        return resize.isEmpty() ? Map.of() : startReplicaChanges(present, existing, resize, status);
     }
 
-    private void alterConfigs(List<DesiredTopic> present, Map<String, TopicStatus> status) throws InterruptedException {
-        List<DesiredTopic> candidates = present.stream().filter(t -> !status.containsKey(t.topicName())
-                || status.get(t.topicName()).ready()).toList();
+    private Map<String, Integer> startReplicaChanges(List<DesiredTopic> present, Map<String, TopicDescription> existing,
+                                                     Map<String, Integer> resize, Map<String, TopicStatus> status)
+            throws InterruptedException {
+        List<DesiredTopic> topics = present.stream().filter(t -> resize.containsKey(t.topicName())).toList();
+        try {
+            Map<Integer, String> rackOf = new HashMap<>();
+            for (Node n : admin.describeCluster().nodes().get(timeoutMs, TimeUnit.MILLISECONDS)) {
+                rackOf.put(n.id(), n.rack());
+            }
+            Map<String, TopicDescription> changing = new HashMap<>();
+            resize.keySet().forEach(name -> changing.put(name, existing.get(name)));
+            Map<TopicPartition, List<Integer>> plan = ReplicaPlan.resize(changing, resize, rackOf);
+            Map<TopicPartition, List<Integer>> current = new HashMap<>();
+            changing.values().forEach(d -> d.partitions().forEach(p -> current.put(new TopicPartition(d.name(), p.partition()),
+                    p.replicas().stream().map(Node::id).toList())));
+            Map<TopicPartition, List<Integer>> growing = plan.entrySet().stream()
+                    .filter(e -> e.getValue().size() > current.get(e.getKey()).size())
+                    .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+            if (!growing.isEmpty()) {
+                writeCalls++;
+                admin.incrementalAlterConfigs(ReplicationThrottle.ops(rackOf.keySet(), throttleBytesPerSecond, current, growing, true))
+                        .all().get(timeoutMs, TimeUnit.MILLISECONDS);
+            }
+            Map<TopicPartition, Optional<NewPartitionReassignment>> request = new HashMap<>();
+            plan.forEach((tp, r) -> request.put(tp, Optional.of(new NewPartitionReassignment(r))));
+            writeCalls++;
+            var result = admin.alterPartitionReassignments(request).values();
+            Map<String, Integer> started = new HashMap<>();
+            for (DesiredTopic t : topics) {
+                List<TopicPartition> mine = plan.keySet().stream().filter(tp -> tp.topic().equals(t.topicName())).toList();
+                try {
+                    for (TopicPartition tp : mine) {
+                        result.get(tp).get(timeoutMs, TimeUnit.MILLISECONDS);
+                    }
+                    started.put(t.topicName(), mine.size());
+                } catch (ExecutionException e) {
+                    status.put(t.resourceName(), failed(t, TopicStatus.KAFKA_ERROR, e.getCause()));
+                } catch (TimeoutException e) {
+                    status.put(t.resourceName(), failed(t, TopicStatus.KAFKA_ERROR, e));
+                }
+            }
+            return started;
+        } catch (IllegalArgumentException e) {
+            topics.forEach(t -> status.put(t.resourceName(), failed(t, TopicStatus.NOT_SUPPORTED, e)));
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            topics.forEach(t -> status.put(t.resourceName(), failed(t, TopicStatus.KAFKA_ERROR, cause)));
+        }
+        return Map.of();
+    }
+
+    /**
+     * Config changes for every topic not failed yet: one describe and one alter call for all. The
+     * throttle a reassignment set stays while the topic's partitions move, and goes with the next
+     * pass after they are done.
+     *
+     * @return whether a throttle left by a finished reassignment was removed
+     */
+    private boolean alterConfigs(List<DesiredTopic> present, Set<String> throttled, Map<String, TopicStatus> status)
+            throws InterruptedException {
+        List<DesiredTopic> candidates = present.stream().filter(t -> !status.containsKey(t.resourceName())).toList();
         if (candidates.isEmpty()) {
-            return;
+            return false;
         }
         List<ConfigResource> resources = candidates.stream()
                 .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t.topicName())).toList();
         Map<ConfigResource, KafkaFuture<Config>> configs = admin.describeConfigs(resources).values();
         Map<ConfigResource, Collection<AlterConfigOp>> changes = new HashMap<>();
+        boolean throttleRemoved = false;
         for (DesiredTopic t : candidates) {
             ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, t.topicName());
             try {
                 List<AlterConfigOp> ops = diff(t.config(), configs.get(r).get(timeoutMs, TimeUnit.MILLISECONDS));
+                if (throttled.contains(t.topicName())) {
+                    ops.removeIf(op -> ReplicationThrottle.TOPIC_KEYS.contains(op.configEntry().name()));
+                } else if (ops.stream().anyMatch(op -> op.opType() == AlterConfigOp.OpType.DELETE
+                        && ReplicationThrottle.TOPIC_KEYS.contains(op.configEntry().name()))) {
+                    throttleRemoved = true;
+                }
                 if (!ops.isEmpty()) {
                     changes.put(r, ops);
                 }
             } catch (ExecutionException e) {
-                status.put(t.topicName(), failed(t, TopicStatus.KAFKA_ERROR, e.getCause()));
+                status.put(t.resourceName(), failed(t, TopicStatus.KAFKA_ERROR, e.getCause()));
             } catch (TimeoutException e) {
-                status.put(t.topicName(), failed(t, TopicStatus.KAFKA_ERROR, e));
+                status.put(t.resourceName(), failed(t, TopicStatus.KAFKA_ERROR, e));
             }
         }
         if (changes.isEmpty()) {
-            return;
+            return false;
         }
+        writeCalls++;
         var result = admin.incrementalAlterConfigs(changes).values();
-        for (DesiredTopic t : candidates) {
-            ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, t.topicName());
-            if (changes.containsKey(r)) {
-                try {
-                    result.get(r).get(timeoutMs, TimeUnit.MILLISECONDS);
-                } catch (ExecutionException e) {
-                    status.put(t.topicName(), failed(t, reasonFor(e.getCause()), e.getCause()));
-                } catch (TimeoutException e) {
-                    status.put(t.topicName(), failed(t, TopicStatus.KAFKA_ERROR, e));
-                }
+        collect(candidates, t -> changes.containsKey(resource(t)), t -> result.get(resource(t)), status);
+        return throttleRemoved;
+    }
+
+    /** The brokers' throttle rates go once no partition moves any more. */
+    private void removeBrokerThrottle() throws InterruptedException {
+        try {
+            List<Integer> brokers = admin.describeCluster().nodes().get(timeoutMs, TimeUnit.MILLISECONDS).stream().map(Node::id).toList();
+            writeCalls++;
+            admin.incrementalAlterConfigs(ReplicationThrottle.brokerOps(brokers, 0, false)).all().get(timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // the next finished change tries again; a rate without throttled replicas slows nothing
+        }
+    }
+
+    /** Waits for a batched write's per-topic results, recording a failure as that topic's status. */
+    private void collect(List<DesiredTopic> topics, java.util.function.Predicate<DesiredTopic> asked,
+                         Function<DesiredTopic, KafkaFuture<Void>> future, Map<String, TopicStatus> status) throws InterruptedException {
+        for (DesiredTopic t : topics) {
+            if (!asked.test(t)) {
+                continue;
+            }
+            try {
+                future.apply(t).get(timeoutMs, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                status.put(t.resourceName(), failed(t, reasonFor(e.getCause()), e.getCause()));
+            } catch (TimeoutException e) {
+                status.put(t.resourceName(), failed(t, TopicStatus.KAFKA_ERROR, e));
             }
         }
+    }
+
+    private static ConfigResource resource(DesiredTopic t) {
+        return new ConfigResource(ConfigResource.Type.TOPIC, t.topicName());
     }
 
     /** The writes that make {@code actual} equal {@code desired}: set what differs, delete overrides the manifest dropped. */
@@ -197,18 +422,31 @@ public final class TopicReconciler {
         return ops;
     }
 
-    private static TopicStatus ready(DesiredTopic t, TopicDescription d) {
-        return new TopicStatus(t.resourceName(), t.topicName(), true, "", "", d.topicId().toString(),
-                d.partitions().size(), d.partitions().get(0).replicas().size());
+    /** The replication factor of a described topic: the largest of its partitions' (they differ only mid-change). */
+    private static int replicationFactor(TopicDescription d) {
+        return d.partitions().stream().mapToInt(p -> p.replicas().size()).max().orElse(0);
+    }
+
+    private static TopicStatus.ReplicasChange change(DesiredTopic t, int moving, int partitions) {
+        return new TopicStatus.ReplicasChange(t.replicas().orElse(0), "ongoing",
+                moving + " of " + partitions + " partition(s) moving");
+    }
+
+    private static TopicStatus leftAlone(DesiredTopic t, String reason, String message) {
+        return new TopicStatus(t.resourceName(), t.topicName(), TopicStatus.UNMANAGED.equals(reason), reason, message, null, 0, 0, null);
     }
 
     private static String reasonFor(Throwable cause) {
         return cause instanceof InvalidConfigurationException || cause instanceof PolicyViolationException
-                ? TopicStatus.INVALID_CONFIG : TopicStatus.KAFKA_ERROR;
+                ? TopicStatus.INVALID_CONFIG
+                : cause instanceof InvalidReplicationFactorException ? TopicStatus.NOT_SUPPORTED : TopicStatus.KAFKA_ERROR;
+    }
+
+    private static String message(Throwable cause) {
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     }
 
     private static TopicStatus failed(DesiredTopic t, String reason, Throwable cause) {
-        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        return new TopicStatus(t.resourceName(), t.topicName(), false, reason, message, null, 0, 0);
+        return new TopicStatus(t.resourceName(), t.topicName(), false, reason, message(cause), null, 0, 0, null);
     }
 }

@@ -31,7 +31,7 @@ public final class OperatorBenchMain {
         KubernetesClient client = new KubernetesClientBuilder().withConfig(new io.fabric8.kubernetes.client.ConfigBuilder()
                 .withMasterUrl(args[0]).withTrustCerts(true).build()).build();
         KeksOperator operator = new KeksOperator(client, cluster -> Admin.create(props),
-                new KeksOperator.Config(Set.of(), Optional.empty(), Integer.parseInt(args[2]), KafkaClusterReconcile.Settings.defaults()));
+                new KeksOperator.Config(Set.of(), Optional.empty(), Integer.parseInt(args[2]), KafkaClusterReconcile.Settings.defaults(), java.time.Duration.ofMinutes(10)));
         operator.start();
         System.out.println("operator started");
         new CountDownLatch(1).await();

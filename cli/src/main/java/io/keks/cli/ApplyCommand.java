@@ -85,7 +85,7 @@ final class ApplyCommand implements Callable<Integer> {
                             out.println(progress);
                             out.flush();
                         });
-                failures += TopicLines.print(topics.statuses(), out);
+                failures += TopicLines.print(topics.statuses(), topics.writeCalls(), out);
             }
             delta = cluster.delta(admin, Set.of());
         }

@@ -45,7 +45,7 @@ final class DescribeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!List.of("kafkatopic", "kafkatopics", "kt").contains(kind.toLowerCase())) {
+        if (!GetCommand.TOPIC_KINDS.contains(kind.toLowerCase())) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "cannot describe \"" + kind + "\"; keks describes kafkatopic (`keks status` shows the Kafka and its nodes)");
         }

@@ -21,6 +21,9 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n",
         footer = {"  keks get kafka", "  keks get kafkanodepools", "  keks get kafkatopics"})
 final class GetCommand implements Callable<Integer> {
+    /** How KafkaTopic may be named on the command line, as kubectl accepts it. */
+    static final List<String> TOPIC_KINDS = List.of("kafkatopic", "kafkatopics", "kt");
+
     @Parameters(index = "0", paramLabel = "KIND", description = "kafka | kafkanodepools | kafkatopics")
     String kind;
 

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = {"Apache Kafka in KRaft mode from Strimzi manifests (Kafka, KafkaNodePool, KafkaTopic),",
                 "run on this machine as real Kafka processes."},
-        subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, GetCommand.class, DescribeCommand.class, ApplyCommand.class, RollCommand.class, RenderCommand.class,
+        subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, GetCommand.class, DescribeCommand.class, ApplyCommand.class, DeleteCommand.class, RollCommand.class, RenderCommand.class,
                 ProduceCommand.class, ConsumeCommand.class, SuperviseCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {"  keks up                      start the seed cluster (examples/) and show its status until Ctrl-C",

@@ -16,8 +16,11 @@ final class TopicLines {
     private TopicLines() {
     }
 
-    /** @return how many topics are not ready (left alone on purpose does not count) */
-    static int print(List<TopicStatus> topics, PrintWriter out) {
+    /**
+     * @param writeCalls the Admin write calls the reconciliation made: none means Kafka already matched
+     * @return how many topics are not ready (left alone on purpose does not count)
+     */
+    static int print(List<TopicStatus> topics, int writeCalls, PrintWriter out) {
         boolean each = topics.size() <= EACH_UP_TO;
         Map<String, Integer> counts = new TreeMap<>();
         int notReady = 0;
@@ -41,6 +44,9 @@ final class TopicLines {
             StringBuilder sum = new StringBuilder("kafkatopics: " + topics.size() + " in all");
             counts.forEach((k, v) -> sum.append(", ").append(v).append(' ').append(k));
             out.println(sum);
+        }
+        if (writeCalls == 0 && !topics.isEmpty()) {
+            out.println("kafkatopics unchanged: Kafka already matched them, nothing was written");
         }
         return notReady;
     }

@@ -161,11 +161,12 @@ final class UpCommand implements Callable<Integer> {
             SuperviseCommand.awaitStarted(cluster, spawned);
         }
         try (Admin admin = cluster.admin()) {
-            List<TopicStatus> topics = cluster.reconcileTopics(admin, 50L * 1024 * 1024, Duration.ofSeconds(timeoutSeconds),
+            var reconciled = cluster.reconcileTopics(admin, 50L * 1024 * 1024, Duration.ofSeconds(timeoutSeconds),
                     line -> {
                         out.println(line);
                         out.flush();
-                    }).statuses();
+                    });
+            List<TopicStatus> topics = reconciled.statuses();
             double seconds = (System.nanoTime() - started) / 1e9;
             summary(cluster, ClusterStatus.of(cluster, admin, 5000), topics, seconds, out);
             // a metadata.version to finalize, or changed manifests given to a cluster that was running:
@@ -216,7 +217,7 @@ final class UpCommand implements Callable<Integer> {
         if (cluster.desired().listeners().stream().anyMatch(ListenerSpec::tls)) {
             out.println("  TLS clients trust " + cluster.dir().resolve("ca").resolve("ca.crt") + " (PKCS12: ca/truststore.p12)");
         }
-        TopicLines.print(topics, out);
+        TopicLines.print(topics, -1, out);
         String topic = topics.isEmpty() ? "my-topic" : topics.get(0).topicName();
         out.println();
         out.println("Produce:  echo hello | ./keks produce " + topic);

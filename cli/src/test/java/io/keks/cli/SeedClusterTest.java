@@ -220,19 +220,7 @@ class SeedClusterTest {
     }
 
     static String topic(String name, int partitions, String config) {
-        return """
-                apiVersion: kafka.strimzi.io/v1beta2
-                kind: KafkaTopic
-                metadata:
-                  name: %s
-                  labels:
-                    strimzi.io/cluster: cluster
-                spec:
-                  partitions: %d
-                  replicas: 3
-                  config:
-                    %s
-                """.formatted(name, partitions, config);
+        return kafkaTopic(name, null, partitions, 3, config, null);
     }
 
     @Test
@@ -661,6 +649,162 @@ class SeedClusterTest {
     static ConfigEntry brokerConfig(Admin admin, int broker, String key) throws Exception {
         ConfigResource r = new ConfigResource(ConfigResource.Type.BROKER, String.valueOf(broker));
         return admin.describeConfigs(List.of(r)).all().get(30, TimeUnit.SECONDS).get(r).get(key);
+    }
+
+    /** A KafkaTopic with every field a test may want: null leaves topicName or annotations out. */
+    static String kafkaTopic(String name, String topicName, int partitions, int replicas, String config, String annotations) {
+        return """
+                apiVersion: kafka.strimzi.io/v1beta2
+                kind: KafkaTopic
+                metadata:
+                  name: %s
+                  labels:
+                    strimzi.io/cluster: cluster%s
+                spec:%s
+                  partitions: %d
+                  replicas: %d
+                  config:
+                    %s
+                """.formatted(name, annotations == null ? "" : "\n  annotations:\n    " + annotations,
+                topicName == null ? "" : "\n  topicName: " + topicName, partitions, replicas, config);
+    }
+
+    @Test
+    @Order(17)
+    void everyTopicStatusReasonShowsOnARealCluster() throws Exception {
+        Path dir = Files.createTempDirectory(home, "reasons");
+        // two KafkaTopics for one Kafka topic: the older (orders, applied in an earlier test) keeps it
+        Path again = dir.resolve("again.yaml");
+        Files.writeString(again, kafkaTopic("orders-again", "orders", 6, 3, "retention.ms: 1000", null));
+        KeksCli.Result conflict = KeksCli.run("apply", "-f", again.toString());
+        assertThat(conflict.exitCode()).isEqualTo(1);
+        assertThat(conflict.out()).contains("kafkatopic/orders-again NOT ready: ResourceConflict: Kafka topic orders is managed by"
+                + " KafkaTopic orders, which is older");
+        try (Admin admin = cluster().admin()) {
+            ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, "orders");
+            assertThat(admin.describeConfigs(List.of(r)).all().get(30, TimeUnit.SECONDS).get(r).get("retention.ms").value())
+                    .as("the newer KafkaTopic changed nothing").isEqualTo("7200000");
+        }
+        KeksCli.Result gone = KeksCli.run("delete", "kafkatopic", "orders-again");
+        assertThat(gone.out()).contains("kafkatopic/orders-again deleted; topic orders kept in Kafka (another KafkaTopic names it)");
+
+        // Kafka refuses a config value: InvalidConfig, naming the key
+        Path bad = dir.resolve("bad-config.yaml");
+        Files.writeString(bad, kafkaTopic("bad-config", null, 1, 3, "retention.ms: forever", null));
+        KeksCli.Result invalid = KeksCli.run("apply", "-f", bad.toString());
+        assertThat(invalid.exitCode()).isEqualTo(1);
+        assertThat(invalid.out()).contains("kafkatopic/bad-config NOT ready: InvalidConfig:").contains("retention.ms");
+        // a name Kafka refuses because it collides with an existing topic's metrics name: KafkaError
+        try (Admin admin = cluster().admin()) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("metrics_x", 1, (short) 3))).all().get(30, TimeUnit.SECONDS);
+        }
+        Path collides = dir.resolve("collides.yaml");
+        Files.writeString(collides, kafkaTopic("metrics-dot-x", "metrics.x", 1, 3, "retention.ms: 3600000", null));
+        KeksCli.Result kafkaError = KeksCli.run("apply", "-f", collides.toString());
+        assertThat(kafkaError.out()).contains("kafkatopic/metrics-dot-x NOT ready: KafkaError:").contains("collides");
+        // unmanaged: keks leaves the topic alone, whatever the spec says
+        Path unmanaged = dir.resolve("unmanaged.yaml");
+        Files.writeString(unmanaged, kafkaTopic("test-topic", null, 20, 3, "retention.ms: 1000", "strimzi.io/managed: \"false\""));
+        KeksCli.Result left = KeksCli.run("apply", "-f", unmanaged.toString());
+        assertThat(left.out()).contains("kafkatopic/test-topic unmanaged: strimzi.io/managed is \"false\"");
+        // paused: the same, until the annotation goes
+        Path paused = dir.resolve("paused.yaml");
+        Files.writeString(paused, kafkaTopic("orders", null, 9, 3, "retention.ms: 7200000", "strimzi.io/pause-reconciliation: \"true\""));
+        assertThat(KeksCli.run("apply", "-f", paused.toString()).out()).contains("kafkatopic/orders paused:");
+        try (Admin admin = cluster().admin()) {
+            var d = admin.describeTopics(List.of("test-topic", "orders")).allTopicNames().get(30, TimeUnit.SECONDS);
+            assertThat(d.get("test-topic").partitions()).hasSize(12);
+            assertThat(d.get("orders").partitions()).hasSize(6);
+        }
+        KeksCli.Result list = KeksCli.run("get", "kafkatopics");
+        assertThat(list.out()).containsPattern("bad-config\\s+cluster\\s+1\\s+3\\s+False")
+                .containsPattern("test-topic\\s+cluster\\s+20\\s+3\\s+True").containsPattern("orders\\s+cluster\\s+9\\s+3\\s*\n");
+        KeksCli.Result described = KeksCli.run("describe", "kafkatopic", "bad-config");
+        assertThat(described.out()).contains("Ready:             False   reason InvalidConfig", "no topic bad-config in Kafka");
+
+        // back to managed, in line with Kafka, and the failed ones deleted
+        Files.writeString(paused, topic("orders", 6, "retention.ms: 7200000"));
+        for (String name : List.of("bad-config", "metrics-dot-x")) {
+            assertThat(KeksCli.run("delete", "kafkatopic", name).exitCode()).isZero();
+        }
+        KeksCli.Result clean = KeksCli.run("apply", "-f", EXAMPLES + "/kafka-topics.yaml", "-f", paused.toString());
+        assertThat(clean.exitCode()).as(clean.out()).isZero();
+        try (Admin admin = cluster().admin()) {
+            admin.deleteTopics(List.of("metrics_x")).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    @Order(18)
+    void theReplicationFactorGoesFromOneToThreeToTwoByReassignmentWhileProducing() throws Exception {
+        Path file = Files.createTempDirectory(home, "rf").resolve("rf.yaml");
+        Files.writeString(file, kafkaTopic("rf-topic", null, 6, 1, "min.insync.replicas: 1", null));
+        assertThat(KeksCli.run("apply", "-f", file.toString()).exitCode()).isZero();
+        LoadProducer load = new LoadProducer(cluster().clientProperties(null), "rf-topic", "rf");
+        load.awaitAcked(500);
+
+        Files.writeString(file, kafkaTopic("rf-topic", null, 6, 3, "min.insync.replicas: 1", null));
+        KeksCli.Result up = KeksCli.run("apply", "-f", file.toString(), "--drain-throttle", "20");
+        assertThat(up.exitCode()).as(up.out() + up.err()).isZero();
+        assertThat(up.out()).contains("kafkatopic/rf-topic replicas 1 -> 3: 6 of 6 partition(s) moving",
+                "kafkatopic/rf-topic ready (6 partitions, 3 replicas)");
+        Map<Integer, String> rackOf = Map.of(0, "zone-a", 1, "zone-b", 2, "zone-c");
+        try (Admin admin = cluster().admin()) {
+            admin.describeTopics(List.of("rf-topic")).allTopicNames().get(30, TimeUnit.SECONDS).get("rf-topic").partitions()
+                    .forEach(p -> {
+                        assertThat(p.replicas().stream().map(n -> rackOf.get(n.id())).distinct()).as("rack-aware").hasSize(3);
+                        assertThat(p.isr()).hasSize(3);
+                    });
+            assertNoThrottleLeft(admin, "rf-topic");
+        }
+        load.awaitAcked(500);
+
+        Files.writeString(file, kafkaTopic("rf-topic", null, 6, 2, "min.insync.replicas: 1", null));
+        KeksCli.Result down = KeksCli.run("apply", "-f", file.toString());
+        assertThat(down.exitCode()).as(down.out() + down.err()).isZero();
+        assertThat(down.out()).contains("kafkatopic/rf-topic ready (6 partitions, 2 replicas)");
+        try (Admin admin = cluster().admin()) {
+            admin.describeTopics(List.of("rf-topic")).allTopicNames().get(30, TimeUnit.SECONDS).get("rf-topic").partitions()
+                    .forEach(p -> assertThat(p.replicas().stream().map(n -> rackOf.get(n.id())).distinct()).hasSize(2));
+            assertNoThrottleLeft(admin, "rf-topic");
+        }
+        assertThat(KeksCli.run("describe", "kt", "rf-topic").out()).contains("Replicas:          2", "PARTITION", "LEADER", "ISR");
+        load.awaitAcked(500).close();
+        assertThat(load.errors()).isEmpty();
+        assertEveryRecordReadBack("rf-topic", load.acked());
+    }
+
+    static void assertNoThrottleLeft(Admin admin, String topic) throws Exception {
+        ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        var config = admin.describeConfigs(List.of(r)).all().get(30, TimeUnit.SECONDS).get(r);
+        for (String key : List.of("leader.replication.throttled.replicas", "follower.replication.throttled.replicas")) {
+            assertThat(config.get(key).source()).as(key).isNotEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
+        }
+        for (int broker : List.of(0, 1, 2)) {
+            ConfigEntry rate = brokerConfig(admin, broker, "leader.replication.throttled.rate");
+            assertThat(rate == null ? null : rate.source()).isNotEqualTo(ConfigEntry.ConfigSource.DYNAMIC_BROKER_CONFIG);
+        }
+    }
+
+    @Test
+    @Order(19)
+    void twoThousandKafkaTopicsInOneApplyAndASecondApplyWritesNothing() throws Exception {
+        Path file = Files.createTempDirectory(home, "bulk").resolve("bulk.yaml");
+        StringBuilder all = new StringBuilder();
+        for (int i = 0; i < 2000; i++) {
+            all.append(kafkaTopic("bulk-%04d".formatted(i), null, 1, 3, "retention.ms: 3600000", null)).append("---\n");
+        }
+        Files.writeString(file, all);
+        KeksCli.Result r = KeksCli.run("apply", "-f", file.toString());
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).containsPattern("kafkatopics: 2\\d\\d\\d in all, 2\\d\\d\\d ready").doesNotContain("NOT ready");
+        try (Admin admin = cluster().admin()) {
+            assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS).stream().filter(n -> n.startsWith("bulk-"))).hasSize(2000);
+        }
+        KeksCli.Result again = KeksCli.run("apply", "-f", file.toString());
+        assertThat(again.exitCode()).isZero();
+        assertThat(again.out()).contains("kafkatopics unchanged: Kafka already matched them, nothing was written");
+        assertThat(KeksCli.run("get", "kafkatopics").out()).containsPattern("bulk-1999\\s+cluster\\s+1\\s+3\\s+True");
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.keks.engine.ObservedCluster;
 import io.keks.engine.security.ClusterCa;
 import io.keks.engine.topic.TopicReconciler;
 import io.keks.engine.topic.TopicStatus;
+import io.keks.model.DesiredTopic;
 import io.keks.model.ClusterModel;
 import io.keks.model.DesiredCluster;
 import io.keks.model.DesiredNode;
@@ -679,6 +680,39 @@ public final class LocalCluster {
         Map<String, String> m = new TreeMap<>();
         p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k)));
         return m;
+    }
+
+    /**
+     * Deletes a KafkaTopic as Kubernetes would with keks' finalizer: its Kafka topic is deleted too,
+     * unless the KafkaTopic is unmanaged, another KafkaTopic names the same topic, or the cluster is
+     * not running (then only the manifest goes, and the topic stays in Kafka's data).
+     *
+     * @return what happened, as a line for the user
+     */
+    public String deleteTopic(String resourceName) throws IOException, InterruptedException {
+        DesiredTopic t = desired.topics().stream().filter(d -> d.resourceName().equals(resourceName)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no KafkaTopic " + resourceName + " in cluster " + desired.name()
+                        + "; `keks get kafkatopics` lists them"));
+        boolean shared = desired.topics().stream().anyMatch(o -> o != t && o.topicName().equals(t.topicName()));
+        String outcome;
+        if (!t.managed() || shared) {
+            outcome = "topic " + t.topicName() + " kept in Kafka (" + (shared ? "another KafkaTopic names it" : "strimzi.io/managed is \"false\"") + ")";
+        } else if (!anyNodeRunning()) {
+            outcome = "topic " + t.topicName() + " kept: the cluster is not running, so Kafka could not be asked to delete it";
+        } else {
+            try (Admin admin = admin()) {
+                Optional<String> error = new TopicReconciler(admin, 30_000, 0).delete(List.of(t)).get(t.resourceName());
+                if (error.isPresent()) {
+                    throw new IOException("Kafka did not delete topic " + t.topicName() + ": " + error.get() + "; the KafkaTopic is kept");
+                }
+            }
+            outcome = "topic " + t.topicName() + " deleted from Kafka";
+        }
+        StoredManifests.delete(dir, "KafkaTopic", resourceName);
+        TopicStatuses stored = TopicStatuses.read(dir);
+        List<TopicStatus> left = stored.byResource().values().stream().filter(s -> !s.resourceName().equals(resourceName)).toList();
+        TopicStatuses.write(dir, left);
+        return outcome;
     }
 
     /**

@@ -35,6 +35,11 @@ final class StoredManifests {
         return ManifestFiles.read(List.of(dir(clusterDir)));
     }
 
+    /** Forgets one stored resource. */
+    static void delete(Path clusterDir, String kind, String name) throws IOException {
+        Files.deleteIfExists(dir(clusterDir).resolve(kind + "-" + name + ".yaml"));
+    }
+
     /** Stores every resource of {@code manifests}, replacing stored ones of the same kind and name. */
     static void store(Path clusterDir, Manifests manifests) throws IOException {
         Path dir = dir(clusterDir);

@@ -54,6 +54,8 @@ public final class TopicReconciler {
     private final long throttleBytesPerSecond;
     private int writeCalls;
     private boolean reassigning;
+    /** Topics whose partitions were added in this pass, with their new count. */
+    private final Map<String, Integer> grown = new HashMap<>();
 
     /** The statuses, in the order of the topics given, and how many Admin write calls the pass made. */
     public record Result(List<TopicStatus> statuses, int writeCalls) {
@@ -74,6 +76,7 @@ public final class TopicReconciler {
     public Result reconcile(List<DesiredTopic> desired) throws InterruptedException {
         writeCalls = 0;
         reassigning = false;
+        grown.clear();
         Map<String, TopicStatus> status = new LinkedHashMap<>();
         List<DesiredTopic> managed = new ArrayList<>();
         for (DesiredTopic t : withoutConflicts(desired, status)) {
@@ -87,7 +90,7 @@ public final class TopicReconciler {
         }
         if (!managed.isEmpty()) {
             Map<String, TopicDescription> existing = describe(managed, status);
-            Map<String, Integer> moving = moving(managed, existing, status);
+            Map<String, Moving> moving = moving(managed, existing, status);
             create(managed.stream().filter(t -> !existing.containsKey(t.topicName()) && !status.containsKey(t.resourceName())).toList(),
                     status);
             List<DesiredTopic> present = managed.stream().filter(t -> existing.containsKey(t.topicName())).toList();
@@ -100,10 +103,12 @@ public final class TopicReconciler {
             }
             for (DesiredTopic t : present) {
                 TopicDescription d = existing.get(t.topicName());
-                Integer changing = moving.containsKey(t.topicName()) ? moving.get(t.topicName()) : started.get(t.topicName());
+                Moving m = moving.get(t.topicName());
+                Moving changing = m != null ? m : started.containsKey(t.topicName())
+                        ? new Moving(started.get(t.topicName()), replicationFactor(d)) : null;
                 status.computeIfAbsent(t.resourceName(), n -> new TopicStatus(t.resourceName(), t.topicName(), true, "", "",
-                        d.topicId().toString(), d.partitions().size(), replicationFactor(d),
-                        changing == null ? null : change(t, changing, d.partitions().size())));
+                        d.topicId().toString(), grown.getOrDefault(t.topicName(), d.partitions().size()), changing == null ? replicationFactor(d) : changing.fromReplicas(),
+                        changing == null ? null : change(t, changing.partitions(), d.partitions().size())));
             }
         }
         List<TopicStatus> out = new ArrayList<>();
@@ -142,12 +147,13 @@ public final class TopicReconciler {
 
     /**
      * Of KafkaTopics naming the same Kafka topic, the one created first manages it (creation times
-     * equal to the second, as Kubernetes keeps them, are settled by name, so every pass agrees); each
-     * other one gets ResourceConflict.
+     * equal to the second, as Kubernetes keeps them, are settled by name, so every pass agrees; one
+     * without a creation time, stored before keks kept them, counts as oldest); each other one gets
+     * ResourceConflict.
      */
     private static List<DesiredTopic> withoutConflicts(List<DesiredTopic> desired, Map<String, TopicStatus> status) {
         Map<String, DesiredTopic> owner = new HashMap<>();
-        Comparator<DesiredTopic> older = Comparator.<DesiredTopic, Instant>comparing(t -> t.created() == null ? Instant.MAX : t.created())
+        Comparator<DesiredTopic> older = Comparator.<DesiredTopic, Instant>comparing(t -> t.created() == null ? Instant.MIN : t.created())
                 .thenComparing(DesiredTopic::resourceName);
         for (DesiredTopic t : desired) {
             owner.merge(t.topicName(), t, (a, b) -> older.compare(b, a) < 0 ? b : a);
@@ -185,17 +191,22 @@ public final class TopicReconciler {
         return found;
     }
 
-    /** The topics with partitions being reassigned now (by keks or anyone), with the number still moving. */
-    private Map<String, Integer> moving(List<DesiredTopic> desired, Map<String, TopicDescription> existing,
+    /** A topic with partitions being reassigned: how many, and its replication factor before the change. */
+    private record Moving(int partitions, int fromReplicas) {
+    }
+
+    /** The topics with partitions being reassigned now (by keks or anyone). */
+    private Map<String, Moving> moving(List<DesiredTopic> desired, Map<String, TopicDescription> existing,
                                         Map<String, TopicStatus> status) throws InterruptedException {
         if (existing.isEmpty()) {
             return Map.of();
         }
         try {
-            Map<String, Integer> out = new HashMap<>();
-            Set<TopicPartition> all = admin.listPartitionReassignments().reassignments().get(timeoutMs, TimeUnit.MILLISECONDS).keySet();
+            Map<String, Moving> out = new HashMap<>();
+            var all = admin.listPartitionReassignments().reassignments().get(timeoutMs, TimeUnit.MILLISECONDS);
             reassigning = !all.isEmpty();
-            all.forEach(tp -> out.merge(tp.topic(), 1, Integer::sum));
+            all.forEach((tp, r) -> out.merge(tp.topic(), new Moving(1, r.replicas().size() - r.addingReplicas().size()),
+                    (a, b) -> new Moving(a.partitions() + 1, Math.max(a.fromReplicas(), b.fromReplicas()))));
             out.keySet().retainAll(existing.keySet());
             return out;
         } catch (ExecutionException | TimeoutException e) {
@@ -244,7 +255,7 @@ public final class TopicReconciler {
      * @return the topics whose replication factor change started now, with the number of partitions moving
      */
     private Map<String, Integer> alterPartitionsAndReplicas(List<DesiredTopic> present, Map<String, TopicDescription> existing,
-                                                           Map<String, Integer> moving, Map<String, TopicStatus> status)
+                                                           Map<String, Moving> moving, Map<String, TopicStatus> status)
             throws InterruptedException {
         Map<String, NewPartitions> increases = new HashMap<>();
         Map<String, Integer> resize = new HashMap<>();
@@ -271,6 +282,8 @@ public final class TopicReconciler {
             writeCalls++;
             var result = admin.createPartitions(increases).values();
             collect(present, t -> increases.containsKey(t.topicName()), t -> result.get(t.topicName()), status);
+            present.stream().filter(t -> increases.containsKey(t.topicName()) && !status.containsKey(t.resourceName()))
+                    .forEach(t -> grown.put(t.topicName(), t.partitions().getAsInt()));
         }
         resize.keySet().removeIf(topic -> present.stream().anyMatch(t -> t.topicName().equals(topic) && status.containsKey(t.resourceName())));
         return resize.isEmpty() ? Map.of() : startReplicaChanges(present, existing, resize, status);
@@ -437,6 +450,9 @@ public final class TopicReconciler {
     }
 
     private static String reasonFor(Throwable cause) {
+        if (cause instanceof org.apache.kafka.common.errors.InvalidTopicException) {
+            return TopicStatus.KAFKA_ERROR; // a subclass of InvalidConfigurationException, but about the name, not a config
+        }
         return cause instanceof InvalidConfigurationException || cause instanceof PolicyViolationException
                 ? TopicStatus.INVALID_CONFIG
                 : cause instanceof InvalidReplicationFactorException ? TopicStatus.NOT_SUPPORTED : TopicStatus.KAFKA_ERROR;

@@ -1,0 +1,71 @@
+import io.keks.engine.topic.TopicReconciler;
+import io.keks.local.ClusterHome;
+import io.keks.local.LocalCluster;
+import io.keks.model.DesiredTopic;
+import java.io.FileReader;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * The two halves of bench/topics that are not the keks command itself.
+ *   raw CLIENT_PROPERTIES COUNT PREFIX   creates COUNT topics (1 partition, 3 replicas) in one batched
+ *                                        createTopics call and prints the seconds until all are created
+ *   resync KEKS_HOME CLUSTER RUNS        runs the topic reconciler over every KafkaTopic of the cluster
+ *                                        RUNS times and prints, per pass, seconds and Admin write calls,
+ *                                        then the heap in use after a GC with the topics and statuses held
+ */
+public class Bench {
+    public static void main(String[] args) throws Exception {
+        switch (args[0]) {
+            case "raw" -> raw(Path.of(args[1]), Integer.parseInt(args[2]), args[3]);
+            case "resync" -> resync(Path.of(args[1]), args[2], Integer.parseInt(args[3]));
+            default -> throw new IllegalArgumentException(Arrays.toString(args));
+        }
+    }
+
+    static void raw(Path clientProperties, int count, String prefix) throws Exception {
+        Properties p = new Properties();
+        try (FileReader r = new FileReader(clientProperties.toFile())) {
+            p.load(r);
+        }
+        List<NewTopic> topics = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            topics.add(new NewTopic(prefix + "-%05d".formatted(i), 1, (short) 3));
+        }
+        try (Admin admin = Admin.create(p)) {
+            admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS); // connected before the clock starts
+            long start = System.nanoTime();
+            admin.createTopics(topics).all().get(10, TimeUnit.MINUTES);
+            System.out.printf("raw %.3f%n", (System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    static void resync(Path home, String cluster, int runs) throws Exception {
+        LocalCluster c = LocalCluster.open(new ClusterHome(home), cluster);
+        List<DesiredTopic> desired = c.desired().topics();
+        try (Admin admin = c.admin()) {
+            TopicReconciler reconciler = new TopicReconciler(admin, 60_000, 50L << 20);
+            TopicReconciler.Result last = null;
+            for (int i = 0; i < runs; i++) {
+                long start = System.nanoTime();
+                last = reconciler.reconcile(desired);
+                double s = (System.nanoTime() - start) / 1e9;
+                long ready = last.statuses().stream().filter(t -> t.ready()).count();
+                System.out.printf("resync %.3f writes %d topics %d ready %d%n", s, last.writeCalls(), desired.size(), ready);
+            }
+            System.gc();
+            Thread.sleep(500);
+            System.gc();
+            long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+            System.out.printf("heap-after-gc-mb %.1f (holding %d desired topics and %d statuses)%n", used / 1048576.0,
+                    desired.size(), last.statuses().size());
+        }
+    }
+}

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# bench/topics: 10,000 KafkaTopics (1 partition, 3 replicas) given to the local seed cluster in one
+# `keks apply`, timed until it returns with all of them Ready (the command's JVM start, reading the
+# manifests and storing them included), against one batched Admin createTopics of 10,000 other
+# topics on the same cluster in the same run (connection made before its clock starts). Then the
+# topic reconciler's full resync over the 10,000 with nothing changed: seconds, Admin write calls,
+# and the heap in use after a GC holding the topics and their statuses; and a second `keks apply` of
+# the same file. Each run starts a fresh cluster; the order of the two creates alternates by run.
+#   bench/topics/run.sh [RUNS] [COUNT]     (default 3 runs of 10000; needs a built keks)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+runs=${1:-3}
+count=${2:-10000}
+cd "$root"
+./keks --version >/dev/null
+java=$(ls -d /usr/lib/jvm/*/bin/java | while read -r j; do v=$("$j" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p'); [ "${v%%.*}" -ge 21 ] && echo "$j"; done | tail -n1)
+export KEKS_HOME
+KEKS_HOME=$(mktemp -d)
+work=$(mktemp -d)
+cleanup() { ./keks down --delete-data >/dev/null 2>&1 || true; rm -rf "$KEKS_HOME" "$work"; }
+trap cleanup EXIT
+
+python3 - "$count" > "$work/topics.yaml" <<'PY'
+import sys
+for i in range(int(sys.argv[1])):
+    print(f"""apiVersion: kafka.strimzi.io/v1beta2
+kind: KafkaTopic
+metadata:
+  name: bench-{i:05d}
+  labels:
+    strimzi.io/cluster: cluster
+spec:
+  partitions: 1
+  replicas: 3
+---""")
+PY
+
+seconds() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.3f}')" "$1" "$2"; }
+keks_apply() {
+  local t0 t1
+  t0=$(date +%s.%N)
+  ./keks apply -f "$work/topics.yaml" > "$work/apply.out"
+  t1=$(date +%s.%N)
+  grep -q "kafkatopics: $((count + 1)) in all, $((count + 1)) ready" "$work/apply.out" \
+    || { echo "not all Ready:"; tail -5 "$work/apply.out"; exit 1; }
+  seconds "$t0" "$t1"
+}
+raw_create() {
+  "$java" -cp "cli/target/keks/lib/*" bench/topics/Bench.java raw "$KEKS_HOME/clusters/cluster/client.properties" "$count" "raw-$1" \
+    | sed -n 's/^raw //p'
+}
+
+for run in $(seq "$runs"); do
+  ./keks down --delete-data >/dev/null 2>&1 || true
+  ./keks up -d --port-shift 13000 >/dev/null
+  if [ $((run % 2)) -eq 1 ]; then
+    k=$(keks_apply); r=$(raw_create "$run")
+  else
+    r=$(raw_create "$run"); k=$(keks_apply)
+  fi
+  ratio=$(python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.2f}')" "$k" "$r")
+  echo "run $run: keks apply $k s, raw createTopics $r s, ratio $ratio"
+  "$java" -Xlog:disable -cp "cli/target/keks/lib/*" bench/topics/Bench.java resync "$KEKS_HOME" cluster 5 | sed "s/^/run $run: /"
+  t0=$(date +%s.%N); ./keks apply -f "$work/topics.yaml" > "$work/again.out"; t1=$(date +%s.%N)
+  echo "run $run: second keks apply $(seconds "$t0" "$t1") s: $(grep -c 'unchanged' "$work/again.out") unchanged line"
+done

@@ -15,8 +15,9 @@ import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * The two halves of bench/topics that are not the keks command itself.
- *   raw CLIENT_PROPERTIES COUNT PREFIX   creates COUNT topics (1 partition, 3 replicas) in one batched
- *                                        createTopics call and prints the seconds until all are created
+ *   raw CLIENT_PROPERTIES COUNT PREFIX   creates COUNT topics (1 partition, 3 replicas) in batched
+ *                                        createTopics calls and prints the seconds until all are created
+ *   delete CLIENT_PROPERTIES PREFIX      deletes every topic whose name starts with PREFIX, waits until gone
  *   resync KEKS_HOME CLUSTER RUNS        runs the topic reconciler over every KafkaTopic of the cluster
  *                                        RUNS times and prints, per pass, seconds and Admin write calls,
  *                                        then the heap in use after a GC with the topics and statuses held
@@ -26,25 +27,52 @@ public class Bench {
         switch (args[0]) {
             case "raw" -> raw(Path.of(args[1]), Integer.parseInt(args[2]), args[3]);
             case "resync" -> resync(Path.of(args[1]), args[2], Integer.parseInt(args[3]));
+            case "delete" -> delete(Path.of(args[1]), args[2]);
             default -> throw new IllegalArgumentException(Arrays.toString(args));
         }
     }
 
     static void raw(Path clientProperties, int count, String prefix) throws Exception {
-        Properties p = new Properties();
-        try (FileReader r = new FileReader(clientProperties.toFile())) {
-            p.load(r);
-        }
-        List<NewTopic> topics = new ArrayList<>();
+        Properties p = properties(clientProperties);
+        // Kafka's controller takes at most 10,000 metadata records per operation (a topic of one partition
+        // is two), so the topics go in calls of 2,500, all sent at once: the same batching keks uses
+        List<List<NewTopic>> calls = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            topics.add(new NewTopic(prefix + "-%05d".formatted(i), 1, (short) 3));
+            if (i % 2500 == 0) {
+                calls.add(new ArrayList<>());
+            }
+            calls.get(calls.size() - 1).add(new NewTopic(prefix + "-%05d".formatted(i), 1, (short) 3));
         }
         try (Admin admin = Admin.create(p)) {
             admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS); // connected before the clock starts
             long start = System.nanoTime();
-            admin.createTopics(topics).all().get(10, TimeUnit.MINUTES);
+            List<org.apache.kafka.common.KafkaFuture<Void>> all = new ArrayList<>();
+            for (List<NewTopic> call : calls) {
+                all.add(admin.createTopics(call).all());
+            }
+            for (var f : all) {
+                f.get(10, TimeUnit.MINUTES);
+            }
             System.out.printf("raw %.3f%n", (System.nanoTime() - start) / 1e9);
         }
+    }
+
+    static void delete(Path clientProperties, String prefix) throws Exception {
+        try (Admin admin = Admin.create(properties(clientProperties))) {
+            var names = admin.listTopics().names().get(60, TimeUnit.SECONDS).stream().filter(n -> n.startsWith(prefix)).toList();
+            admin.deleteTopics(names).all().get(5, TimeUnit.MINUTES);
+            while (admin.listTopics().names().get(60, TimeUnit.SECONDS).stream().anyMatch(n -> n.startsWith(prefix))) {
+                Thread.sleep(500);
+            }
+        }
+    }
+
+    static Properties properties(Path file) throws Exception {
+        Properties p = new Properties();
+        try (FileReader r = new FileReader(file.toFile())) {
+            p.load(r);
+        }
+        return p;
     }
 
     static void resync(Path home, String cluster, int runs) throws Exception {

@@ -23,6 +23,13 @@ public record DesiredCluster(String namespace, String name, KafkaVersion version
         return nodes.stream().filter(DesiredNode::isController).toList();
     }
 
+    /** Whether the two differ in anything but their topics: the Kafka, its nodes and pools, config, listeners. */
+    public boolean sameClusterAs(DesiredCluster other) {
+        return new DesiredCluster(namespace, name, version, metadataVersion, listeners, config, nodes, List.of(), poolIds, rackTopologyKey)
+                .equals(new DesiredCluster(other.namespace, other.name, other.version, other.metadataVersion, other.listeners,
+                        other.config, other.nodes, List.of(), other.poolIds, other.rackTopologyKey));
+    }
+
     public DesiredNode node(int id) {
         return nodes.stream().filter(n -> n.id() == id).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no node " + id + " in cluster " + name));

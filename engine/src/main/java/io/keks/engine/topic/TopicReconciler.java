@@ -129,8 +129,13 @@ public final class TopicReconciler {
         if (managed.isEmpty()) {
             return out;
         }
-        writeCalls++;
-        var futures = admin.deleteTopics(managed.stream().map(DesiredTopic::topicName).distinct().toList()).topicNameValues();
+        Map<String, String> names = new LinkedHashMap<>();
+        managed.forEach(t -> names.put(t.topicName(), t.topicName()));
+        Map<String, KafkaFuture<Void>> futures = new HashMap<>();
+        for (Map<String, String> chunk : chunks(names, n -> 1)) {
+            writeCalls++;
+            futures.putAll(admin.deleteTopics(chunk.keySet()).topicNameValues());
+        }
         for (DesiredTopic t : managed) {
             try {
                 futures.get(t.topicName()).get(timeoutMs, TimeUnit.MILLISECONDS);
@@ -222,14 +227,21 @@ public final class TopicReconciler {
         if (missing.isEmpty()) {
             return;
         }
-        List<NewTopic> requests = missing.stream().map(t -> new NewTopic(t.topicName(),
+        Map<String, NewTopic> requests = new LinkedHashMap<>();
+        missing.forEach(t -> requests.put(t.topicName(), new NewTopic(t.topicName(),
                 t.partitions().isPresent() ? Optional.of(t.partitions().getAsInt()) : Optional.empty(),
                 t.replicas().isPresent() ? Optional.of((short) t.replicas().getAsInt()) : Optional.empty())
-                .configs(t.config())).toList();
-        writeCalls++;
-        var result = admin.createTopics(requests);
+                .configs(t.config())));
+        Map<String, org.apache.kafka.clients.admin.CreateTopicsResult> resultOf = new HashMap<>();
+        // a topic record, one per partition and one per config
+        for (Map<String, NewTopic> chunk : chunks(requests, n -> 1 + Math.max(1, n.numPartitions()) + n.configs().size())) {
+            writeCalls++;
+            var result = admin.createTopics(chunk.values());
+            chunk.keySet().forEach(name -> resultOf.put(name, result));
+        }
         for (DesiredTopic t : missing) {
             try {
+                var result = resultOf.get(t.topicName());
                 result.values().get(t.topicName()).get(timeoutMs, TimeUnit.MILLISECONDS);
                 status.put(t.resourceName(), new TopicStatus(t.resourceName(), t.topicName(), true, "", "",
                         result.topicId(t.topicName()).get(timeoutMs, TimeUnit.MILLISECONDS).toString(),
@@ -279,8 +291,11 @@ public final class TopicReconciler {
             }
         }
         if (!increases.isEmpty()) {
-            writeCalls++;
-            var result = admin.createPartitions(increases).values();
+            Map<String, KafkaFuture<Void>> result = new HashMap<>();
+            for (Map<String, NewPartitions> chunk : chunks(increases, NewPartitions::totalCount)) {
+                writeCalls++;
+                result.putAll(admin.createPartitions(chunk).values());
+            }
             collect(present, t -> increases.containsKey(t.topicName()), t -> result.get(t.topicName()), status);
             present.stream().filter(t -> increases.containsKey(t.topicName()) && !status.containsKey(t.resourceName()))
                     .forEach(t -> grown.put(t.topicName(), t.partitions().getAsInt()));
@@ -308,14 +323,19 @@ public final class TopicReconciler {
                     .filter(e -> e.getValue().size() > current.get(e.getKey()).size())
                     .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
             if (!growing.isEmpty()) {
-                writeCalls++;
-                admin.incrementalAlterConfigs(ReplicationThrottle.ops(rackOf.keySet(), throttleBytesPerSecond, current, growing, true))
-                        .all().get(timeoutMs, TimeUnit.MILLISECONDS);
+                for (var chunk : chunks(ReplicationThrottle.ops(rackOf.keySet(), throttleBytesPerSecond, current, growing, true),
+                        Collection::size)) {
+                    writeCalls++;
+                    admin.incrementalAlterConfigs(chunk).all().get(timeoutMs, TimeUnit.MILLISECONDS);
+                }
             }
             Map<TopicPartition, Optional<NewPartitionReassignment>> request = new HashMap<>();
             plan.forEach((tp, r) -> request.put(tp, Optional.of(new NewPartitionReassignment(r))));
-            writeCalls++;
-            var result = admin.alterPartitionReassignments(request).values();
+            Map<TopicPartition, KafkaFuture<Void>> result = new HashMap<>();
+            for (Map<TopicPartition, Optional<NewPartitionReassignment>> chunk : chunks(request, r -> 1)) {
+                writeCalls++;
+                result.putAll(admin.alterPartitionReassignments(chunk).values());
+            }
             Map<String, Integer> started = new HashMap<>();
             for (DesiredTopic t : topics) {
                 List<TopicPartition> mine = plan.keySet().stream().filter(tp -> tp.topic().equals(t.topicName())).toList();
@@ -380,8 +400,11 @@ public final class TopicReconciler {
         if (changes.isEmpty()) {
             return false;
         }
-        writeCalls++;
-        var result = admin.incrementalAlterConfigs(changes).values();
+        Map<ConfigResource, KafkaFuture<Void>> result = new HashMap<>();
+        for (Map<ConfigResource, Collection<AlterConfigOp>> chunk : chunks(changes, Collection::size)) {
+            writeCalls++;
+            result.putAll(admin.incrementalAlterConfigs(chunk).values());
+        }
         collect(candidates, t -> changes.containsKey(resource(t)), t -> result.get(resource(t)), status);
         return throttleRemoved;
     }
@@ -412,6 +435,33 @@ public final class TopicReconciler {
                 status.put(t.resourceName(), failed(t, TopicStatus.KAFKA_ERROR, e));
             }
         }
+    }
+
+    /**
+     * Kafka's controller refuses a single operation that would write more than 10,000 metadata records
+     * ("Unable to perform excessively large batch operation"), so each batched write is sent as calls of
+     * at most {@value #RECORDS_PER_CALL} records' worth, all at once, and their results are joined.
+     */
+    static final int RECORDS_PER_CALL = 5_000;
+
+    static <K, V> List<Map<K, V>> chunks(Map<K, V> all, java.util.function.ToIntFunction<V> records) {
+        List<Map<K, V>> out = new ArrayList<>();
+        Map<K, V> current = new LinkedHashMap<>();
+        int weight = 0;
+        for (Map.Entry<K, V> e : all.entrySet()) {
+            int w = Math.max(1, records.applyAsInt(e.getValue()));
+            if (!current.isEmpty() && weight + w > RECORDS_PER_CALL) {
+                out.add(current);
+                current = new LinkedHashMap<>();
+                weight = 0;
+            }
+            current.put(e.getKey(), e.getValue());
+            weight += w;
+        }
+        if (!current.isEmpty()) {
+            out.add(current);
+        }
+        return out;
     }
 
     private static ConfigResource resource(DesiredTopic t) {

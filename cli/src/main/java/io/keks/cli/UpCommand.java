@@ -53,8 +53,8 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--port-shift", paramLabel = "N", description = "Add N to every port of a new cluster (default 0).")
     Integer portShift;
 
-    @Option(names = "--max-heap", paramLabel = "SIZE", defaultValue = "512m",
-            description = "Largest heap a node gets here, whatever jvmOptions ask for (default ${DEFAULT-VALUE}).")
+    @Option(names = "--max-heap", paramLabel = "SIZE",
+            description = "Largest heap a node gets here, whatever jvmOptions ask for (default 512m, or what the cluster was started with).")
     String maxHeap;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "180",
@@ -77,7 +77,7 @@ final class UpCommand implements Callable<Integer> {
         if (manifests.hasErrors()) {
             return 2;
         }
-        Optional<Long> heap = Quantity.jvmBytes(maxHeap);
+        Optional<Long> heap = maxHeap == null ? Optional.of(-1L) : Quantity.jvmBytes(maxHeap);
         if (heap.isEmpty()) {
             err.println("error: --max-heap " + maxHeap + " is not a JVM size; write it like 512m or 1g");
             return 2;
@@ -86,7 +86,7 @@ final class UpCommand implements Callable<Integer> {
             out.printf("  [%4.1fs] %s%n", (System.nanoTime() - started) / 1e9, m);
             out.flush();
         };
-        Optional<LocalCluster> applied = ManifestOptions.apply(manifests, new LocalCluster.Options(portShift, heap.get(),
+        Optional<LocalCluster> applied = ManifestOptions.apply(manifests, new LocalCluster.Options(portShift, maxHeap == null ? null : heap.get(),
                 LocalCluster.Options.bundleFromSystem()), progress, err);
         if (applied.isEmpty()) {
             return 2;

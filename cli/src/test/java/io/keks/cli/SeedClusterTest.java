@@ -60,7 +60,8 @@ class SeedClusterTest {
         home = Files.createTempDirectory("keks-seed-test");
         System.setProperty("keks.home", home.toString());
         shift = io.keks.local.PortShifts.free();
-        KeksCli.Result r = KeksCli.run("up", "-d", "--port-shift", String.valueOf(shift),
+        // a heap other than the default, which every later apply must keep
+        KeksCli.Result r = KeksCli.run("up", "-d", "--port-shift", String.valueOf(shift), "--max-heap", "640m",
                 "-f", EXAMPLES + "/kafka-manifests", "-f", EXAMPLES + "/kafka-topics.yaml");
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("Kafka cluster cluster is ready", "kafkatopic/test-topic ready (12 partitions, 3 replicas)");
@@ -805,6 +806,9 @@ class SeedClusterTest {
         assertThat(again.exitCode()).isZero();
         assertThat(again.out()).contains("kafkatopics unchanged: Kafka already matched them, nothing was written");
         assertThat(KeksCli.run("get", "kafkatopics").out()).containsPattern("bulk-1999\\s+cluster\\s+1\\s+3\\s+True");
+        // the applies kept the heap `up --max-heap` gave the nodes (an apply once reset it to the default and rolled them)
+        assertThat(Files.readString(home.resolve("clusters/cluster/max-heap")).trim()).isEqualTo(String.valueOf(640L << 20));
+        assertThat(ProcessHandle.of(nodePids().get(0)).orElseThrow().info().commandLine().orElse("")).contains("-Xmx640m");
     }
 
     @Test

@@ -70,9 +70,13 @@ public final class LocalCluster {
     private final NodeProcesses processes;
 
     /** Options of {@code up} and {@code apply}. A null port shift keeps the cluster's own (0 for a new one). */
-    public record Options(Integer portShift, long maxHeapBytes, Path kafkaBundle) {
+    /**
+     * @param portShift    null: the cluster's own (0 for a new one)
+     * @param maxHeapBytes null: what the cluster was started with (512m for a new one), so an apply never changes it
+     */
+    public record Options(Integer portShift, Long maxHeapBytes, Path kafkaBundle) {
         public static Options defaults() {
-            return new Options(null, ClusterModel.Options.defaults().maxHeapBytes(), bundleFromSystem());
+            return new Options(null, null, bundleFromSystem());
         }
 
         public static Path bundleFromSystem() {
@@ -115,7 +119,8 @@ public final class LocalCluster {
         Manifests stored = previous.isPresent() ? StoredManifests.read(dir) : Manifests.empty();
         Manifests combined = previous.isPresent() ? mergeWithStored(stored, manifests) : manifests;
         Map<String, List<Integer>> currentIds = previous.map(ClusterState::poolIds).orElse(Map.of());
-        ClusterModel.Result model = ClusterModel.build(combined, new ClusterModel.Options(currentIds, options.maxHeapBytes()));
+        long maxHeap = options.maxHeapBytes() != null ? options.maxHeapBytes() : maxHeapOf(dir);
+        ClusterModel.Result model = ClusterModel.build(combined, new ClusterModel.Options(currentIds, maxHeap));
         DesiredCluster desired = model.cluster();
         Path libDir = new KafkaDistributions(options.kafkaBundle(), home.kafkaCache(), progress::step)
                 .libDir(desired.version());
@@ -142,7 +147,7 @@ public final class LocalCluster {
         }
         Files.createDirectories(dir);
         st.write(dir.resolve("state.json"));
-        Files.writeString(dir.resolve("max-heap"), options.maxHeapBytes() + "\n");
+        Files.writeString(dir.resolve("max-heap"), maxHeap + "\n");
         StoredManifests.store(dir, manifests);
         RefusedChange.clear(dir);
         LocalCluster cluster = new LocalCluster(home, st, desired, model.warnings(), libDir);

@@ -799,8 +799,10 @@ class SeedClusterTest {
         KeksCli.Result r = KeksCli.run("apply", "-f", file.toString());
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).containsPattern("kafkatopics: 2\\d\\d\\d in all, 2\\d\\d\\d ready").doesNotContain("NOT ready");
+        // created means the controller committed them; each broker's metadata catches up a moment later
         try (Admin admin = cluster().admin()) {
-            assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS).stream().filter(n -> n.startsWith("bulk-"))).hasSize(2000);
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)
+                    .stream().filter(n -> n.startsWith("bulk-"))).hasSize(2000));
         }
         KeksCli.Result again = KeksCli.run("apply", "-f", file.toString());
         assertThat(again.exitCode()).isZero();

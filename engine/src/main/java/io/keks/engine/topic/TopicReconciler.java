@@ -91,8 +91,15 @@ public final class TopicReconciler {
         if (!managed.isEmpty()) {
             Map<String, TopicDescription> existing = describe(managed, status);
             Map<String, Moving> moving = moving(managed, existing, status);
-            create(managed.stream().filter(t -> !existing.containsKey(t.topicName()) && !status.containsKey(t.resourceName())).toList(),
-                    status);
+            List<DesiredTopic> exist = create(managed.stream().filter(t -> !existing.containsKey(t.topicName())
+                    && !status.containsKey(t.resourceName())).toList(), status);
+            if (!exist.isEmpty()) {
+                // the broker asked did not know them yet (its metadata lags the controller's by a moment): look again
+                existing.putAll(describe(exist, status));
+                exist.stream().filter(t -> !existing.containsKey(t.topicName()) && !status.containsKey(t.resourceName()))
+                        .forEach(t -> status.put(t.resourceName(), failed(t, TopicStatus.KAFKA_ERROR, new IllegalStateException(
+                                "Kafka says topic " + t.topicName() + " exists but does not describe it yet; the next pass looks again"))));
+            }
             List<DesiredTopic> present = managed.stream().filter(t -> existing.containsKey(t.topicName())).toList();
             Map<String, Integer> started = alterPartitionsAndReplicas(present, existing, moving, status);
             Set<String> throttled = new TreeSet<>(moving.keySet());
@@ -223,9 +230,11 @@ public final class TopicReconciler {
         }
     }
 
-    private void create(List<DesiredTopic> missing, Map<String, TopicStatus> status) throws InterruptedException {
+    /** @return the topics Kafka said already exist: created meanwhile, or not yet known to the broker that described them */
+    private List<DesiredTopic> create(List<DesiredTopic> missing, Map<String, TopicStatus> status) throws InterruptedException {
+        List<DesiredTopic> exist = new ArrayList<>();
         if (missing.isEmpty()) {
-            return;
+            return exist;
         }
         Map<String, NewTopic> requests = new LinkedHashMap<>();
         missing.forEach(t -> requests.put(t.topicName(), new NewTopic(t.topicName(),
@@ -249,8 +258,7 @@ public final class TopicReconciler {
                         result.replicationFactor(t.topicName()).get(timeoutMs, TimeUnit.MILLISECONDS), null));
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof TopicExistsException) {
-                    status.put(t.resourceName(), failed(t, TopicStatus.KAFKA_ERROR, new IllegalStateException(
-                            "topic " + t.topicName() + " was created by someone else meanwhile; the next pass takes it over")));
+                    exist.add(t);
                     continue;
                 }
                 status.put(t.resourceName(), failed(t, reasonFor(e.getCause()), e.getCause()));
@@ -258,6 +266,7 @@ public final class TopicReconciler {
                 status.put(t.resourceName(), failed(t, TopicStatus.KAFKA_ERROR, e));
             }
         }
+        return exist;
     }
 
     /**

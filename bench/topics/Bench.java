@@ -59,12 +59,22 @@ public class Bench {
 
     static void delete(Path clientProperties, String prefix) throws Exception {
         try (Admin admin = Admin.create(properties(clientProperties))) {
-            var names = admin.listTopics().names().get(60, TimeUnit.SECONDS).stream().filter(n -> n.startsWith(prefix)).toList();
-            // in calls of 2,500, under the controller's limit of 10,000 records per operation
-            for (int i = 0; i < names.size(); i += 2500) {
-                admin.deleteTopics(names.subList(i, Math.min(names.size(), i + 2500))).all().get(5, TimeUnit.MINUTES);
-            }
-            while (admin.listTopics().names().get(60, TimeUnit.SECONDS).stream().anyMatch(n -> n.startsWith(prefix))) {
+            // a broker lists new topics a moment after the controller created them: list, delete, until none is left
+            while (true) {
+                var names = admin.listTopics().names().get(60, TimeUnit.SECONDS).stream().filter(n -> n.startsWith(prefix)).toList();
+                if (names.isEmpty()) {
+                    return;
+                }
+                // in calls of 2,500, under the controller's limit of 10,000 records per operation
+                for (int i = 0; i < names.size(); i += 2500) {
+                    try {
+                        admin.deleteTopics(names.subList(i, Math.min(names.size(), i + 2500))).all().get(5, TimeUnit.MINUTES);
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+                            throw e;
+                        }
+                    }
+                }
                 Thread.sleep(500);
             }
         }

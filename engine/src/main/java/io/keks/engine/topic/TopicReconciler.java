@@ -113,9 +113,10 @@ public final class TopicReconciler {
                 Moving m = moving.get(t.topicName());
                 Moving changing = m != null ? m : started.containsKey(t.topicName())
                         ? new Moving(started.get(t.topicName()), replicationFactor(d)) : null;
+                int partitions = grown.getOrDefault(t.topicName(), d.partitions().size());
+                int replicas = changing == null ? replicationFactor(d) : changing.fromReplicas();
                 status.computeIfAbsent(t.resourceName(), n -> new TopicStatus(t.resourceName(), t.topicName(), true, "", "",
-                        d.topicId().toString(), grown.getOrDefault(t.topicName(), d.partitions().size()), changing == null ? replicationFactor(d) : changing.fromReplicas(),
-                        changing == null ? null : change(t, changing.partitions(), d.partitions().size())));
+                        d.topicId().toString(), partitions, replicas, changing == null ? null : change(t, changing.partitions(), partitions)));
             }
         }
         List<TopicStatus> out = new ArrayList<>();
@@ -124,7 +125,7 @@ public final class TopicReconciler {
     }
 
     /**
-     * Deletes the Kafka topics of KafkaTopics that were deleted, in one call; a topic already gone
+     * Deletes the Kafka topics of KafkaTopics that were deleted, in batched calls; a topic already gone
      * counts as deleted. Unmanaged topics are not deleted.
      *
      * @return the resource names whose topic is gone, and the error of each other one

@@ -22,7 +22,6 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "describe", description = {"Show one resource in detail, as `kubectl describe` would, with what Kafka says of it.",
@@ -31,11 +30,8 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n",
         footer = {"  keks describe kafkatopic test-topic", "  keks describe kt orders"})
 final class DescribeCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "KIND", description = "kafkatopic")
-    String kind;
-
-    @Parameters(index = "1", paramLabel = "NAME", description = "The KafkaTopic's metadata.name.")
-    String name;
+    @Mixin
+    TopicArgs topic;
 
     @Mixin
     ClusterOption cluster;
@@ -45,15 +41,12 @@ final class DescribeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!GetCommand.TOPIC_KINDS.contains(kind.toLowerCase())) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "cannot describe \"" + kind + "\"; keks describes kafkatopic (`keks status` shows the Kafka and its nodes)");
-        }
+        topic.requireTopic(spec, "keks describes kafkatopic (`keks status` shows the Kafka and its nodes)");
         PrintWriter out = spec.commandLine().getOut();
         LocalCluster c = cluster.open();
-        DesiredTopic t = c.desired().topics().stream().filter(d -> d.resourceName().equals(name)).findFirst().orElse(null);
+        DesiredTopic t = c.desired().topics().stream().filter(d -> d.resourceName().equals(topic.name)).findFirst().orElse(null);
         if (t == null) {
-            spec.commandLine().getErr().println("no KafkaTopic " + name + " in cluster " + c.desired().name()
+            spec.commandLine().getErr().println("no KafkaTopic " + topic.name + " in cluster " + c.desired().name()
                     + "; `keks get kafkatopics` lists them");
             return 1;
         }

@@ -1,0 +1,21 @@
+package io.keks.cli;
+
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+
+/** The KIND NAME of a command that acts on one KafkaTopic, with the kind checked the same way for each. */
+final class TopicArgs {
+    @Parameters(index = "0", paramLabel = "KIND", description = "kafkatopic (or kt)")
+    String kind;
+
+    @Parameters(index = "1", paramLabel = "NAME", description = "The KafkaTopic's metadata.name.")
+    String name;
+
+    /** Refuses any kind but KafkaTopic, saying what the command can do instead. */
+    void requireTopic(CommandSpec spec, String refusal) {
+        if (!GetCommand.TOPIC_KINDS.contains(kind.toLowerCase())) {
+            throw new ParameterException(spec.commandLine(), "cannot " + spec.name() + " \"" + kind + "\"; " + refusal);
+        }
+    }
+}

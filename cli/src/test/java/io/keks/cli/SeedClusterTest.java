@@ -467,7 +467,8 @@ class SeedClusterTest {
         Files.writeString(topicFile, topic("scale-topic", 8, "min.insync.replicas: 2"));
         assertThat(KeksCli.run("apply", "-f", topicFile.toString()).exitCode()).isZero();
         try (Admin admin = cluster().admin()) {
-            assertThat(replicasOn(admin, 6)).isNotEmpty();
+            // the brokers list a new topic a moment after the controller created it
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(replicasOn(admin, 6)).isNotEmpty());
         }
         LoadProducer load = new LoadProducer(cluster().clientProperties(null), "scale-topic", "scale");
         load.awaitAcked(200);

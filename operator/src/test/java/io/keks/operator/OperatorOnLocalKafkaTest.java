@@ -326,7 +326,8 @@ class OperatorOnLocalKafkaTest {
                 assertThat(d.partitions()).hasSize(12);
                 assertThat(ready.getStatus().getTopicId()).isEqualTo(d.topicId().toString());
             }
-            assertThat(kafkaTopics()).contains("batch-0", "batch-29");
+            // Ready once the controller created them; every broker lists them a moment later
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(kafkaTopics()).contains("batch-0", "batch-29"));
 
             // a second KafkaTopic for the same Kafka topic: the older keeps it
             client.resources(io.strimzi.api.kafka.model.topic.KafkaTopic.class).inNamespace(NS)

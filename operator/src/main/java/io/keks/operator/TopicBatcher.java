@@ -89,9 +89,11 @@ public final class TopicBatcher implements AutoCloseable {
 
     /** Hands a KafkaTopic in; it is reconciled with the others waiting, unless nothing about it changed since its last pass. */
     void submit(KafkaTopic topic, IndexedResourceCache<KafkaTopic> topics) {
-        if (cache == null) {
-            cache = topics;
-            timer.scheduleWithFixedDelay(this::resyncAll, resync.toMillis(), resync.toMillis(), TimeUnit.MILLISECONDS);
+        synchronized (this) { // the SDK calls in from several threads; the resync is scheduled once
+            if (cache == null) {
+                cache = topics;
+                timer.scheduleWithFixedDelay(this::resyncAll, resync.toMillis(), resync.toMillis(), TimeUnit.MILLISECONDS);
+            }
         }
         ResourceID id = ResourceID.fromResource(topic);
         if (Fingerprint.of(topic).equals(done.get(id)) && topic.getStatus() != null
@@ -103,7 +105,8 @@ public final class TopicBatcher implements AutoCloseable {
 
     /**
      * For a KafkaTopic being deleted: whether its finalizer may go. The Kafka topic is deleted first,
-     * unless the KafkaTopic is unmanaged or its Kafka is gone (then the topic is left as it is).
+     * unless the KafkaTopic is unmanaged, another KafkaTopic names the same topic, or its Kafka is gone
+     * (then the topic is left as it is).
      */
     boolean deletedInKafka(KafkaTopic topic, IndexedResourceCache<KafkaTopic> topics) {
         ResourceID id = ResourceID.fromResource(topic);

@@ -59,8 +59,13 @@ public class Bench {
 
     static void delete(Path clientProperties, String prefix) throws Exception {
         try (Admin admin = Admin.create(properties(clientProperties))) {
-            // a broker lists new topics a moment after the controller created them: list, delete, until none is left
+            // a broker lists new topics a moment after the controller created them: list, delete, until none is
+            // left, for ten minutes at most
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
             while (true) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("topics " + prefix + "* still listed after ten minutes of deleting");
+                }
                 var names = admin.listTopics().names().get(60, TimeUnit.SECONDS).stream().filter(n -> n.startsWith(prefix)).toList();
                 if (names.isEmpty()) {
                     return;

@@ -17,7 +17,8 @@ final class TopicLines {
     }
 
     /**
-     * @param writeCalls the Admin write calls the reconciliation made: none means Kafka already matched
+     * @param writeCalls the Admin write calls the reconciliation made: 0 means Kafka already matched, which
+     *                   is then said; negative when the caller does not count them
      * @return how many topics are not ready (left alone on purpose does not count)
      */
     static int print(List<TopicStatus> topics, int writeCalls, PrintWriter out) {

@@ -250,7 +250,8 @@ public final class TopicBatcher implements AutoCloseable {
         TopicReconciler reconciler = new TopicReconciler(admin, 30_000, throttleBytesPerSecond);
         try {
             // a deleted KafkaTopic takes its topic along, unless another KafkaTopic names the same topic
-            Set<String> stillNamed = cache.list(ns).filter(t -> cluster.equals(clusterOf(t)) && t.getMetadata().getDeletionTimestamp() == null)
+            Set<String> stillNamed = deleting.isEmpty() ? Set.of() : cache.list(ns)
+                    .filter(t -> cluster.equals(clusterOf(t)) && t.getMetadata().getDeletionTimestamp() == null)
                     .map(TopicBatcher::topicName).collect(Collectors.toSet());
             List<DesiredTopic> toDelete = deleting.stream().map(t -> byName.get(t.getMetadata().getName()))
                     .filter(d -> d != null && !stillNamed.contains(d.topicName())).toList();

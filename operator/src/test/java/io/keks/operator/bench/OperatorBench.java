@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * bench/operator's driver: an API server (the fabric8 mock, in this JVM), N copies of the seed's
@@ -68,9 +69,13 @@ public final class OperatorBench {
         Process operator = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         boolean ok = false;
         try {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
             while (!allReady(client, n)) {
                 if (!operator.isAlive()) {
                     throw new IllegalStateException("the operator exited");
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("not every Kafka was Ready ten minutes after the operator started; see " + log);
                 }
                 Thread.sleep(100);
             }

@@ -1,3 +1,5 @@
+import io.keks.engine.AdminTimeouts;
+import io.keks.engine.topic.ConfigTurns;
 import io.keks.engine.topic.TopicReconciler;
 import io.keks.local.ClusterHome;
 import io.keks.local.LocalCluster;
@@ -9,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -19,8 +22,10 @@ import org.apache.kafka.clients.admin.NewTopic;
  *                                        createTopics calls and prints the seconds until all are created
  *   delete CLIENT_PROPERTIES PREFIX      deletes every topic whose name starts with PREFIX, waits until gone
  *   resync KEKS_HOME CLUSTER RUNS        runs the topic reconciler over every KafkaTopic of the cluster
- *                                        RUNS times and prints, per pass, seconds and Admin write calls,
- *                                        then the heap in use after a GC with the topics and statuses held
+ *                                        RUNS times as the operator's periodic resync does (configs read
+ *                                        in turns), then once reading every topic's configs, and prints,
+ *                                        per pass, seconds and Admin write calls, then the heap in use
+ *                                        after a GC with the topics and statuses held
  */
 public class Bench {
     public static void main(String[] args) throws Exception {
@@ -96,16 +101,21 @@ public class Bench {
     static void resync(Path home, String cluster, int runs) throws Exception {
         LocalCluster c = LocalCluster.open(new ClusterHome(home), cluster);
         List<DesiredTopic> desired = c.desired().topics();
-        try (Admin admin = c.admin()) {
-            TopicReconciler reconciler = new TopicReconciler(admin, 60_000, 50L << 20);
+        List<String> names = desired.stream().map(DesiredTopic::topicName).toList();
+        try (Admin admin = c.topicAdmin()) {
+            TopicReconciler reconciler = new TopicReconciler(admin, AdminTimeouts.BULK_CALL_MS, 50L << 20);
+            ConfigTurns turns = new ConfigTurns();
             TopicReconciler.Result last = null;
+            // the operator's periodic resync: every topic's partitions and replicas, the configs of a share in turns
             for (int i = 0; i < runs; i++) {
+                Set<String> turn = turns.next(names);
                 long start = System.nanoTime();
-                last = reconciler.reconcile(desired);
-                double s = (System.nanoTime() - start) / 1e9;
-                long ready = last.statuses().stream().filter(t -> t.ready()).count();
-                System.out.printf("resync %.3f writes %d topics %d ready %d%n", s, last.writeCalls(), desired.size(), ready);
+                last = reconciler.reconcile(desired, d -> turn.contains(d.topicName()));
+                print("resync", start, last, desired.size(), turn.size());
             }
+            // and once with every topic's configs read, as `keks apply` of an unchanged file does
+            long start = System.nanoTime();
+            print("full-pass", start, reconciler.reconcile(desired), desired.size(), desired.size());
             System.gc();
             Thread.sleep(500);
             System.gc();
@@ -113,5 +123,11 @@ public class Bench {
             System.out.printf("heap-after-gc-mb %.1f (holding %d desired topics and %d statuses)%n", used / 1048576.0,
                     desired.size(), last.statuses().size());
         }
+    }
+
+    static void print(String what, long start, TopicReconciler.Result r, int topics, int configsRead) {
+        double s = (System.nanoTime() - start) / 1e9;
+        long ready = r.statuses().stream().filter(t -> t.ready()).count();
+        System.out.printf("%s %.3f writes %d topics %d ready %d configs-read %d%n", what, s, r.writeCalls(), topics, ready, configsRead);
     }
 }

@@ -1,6 +1,5 @@
 package io.keks.cli;
 
-import io.keks.engine.topic.TopicStatus;
 import io.keks.local.LocalCluster;
 import io.keks.model.manifest.Manifests;
 import java.io.PrintWriter;
@@ -80,7 +79,7 @@ final class ApplyCommand implements Callable<Integer> {
             failures += configFailures;
             if (!cluster.desired().topics().isEmpty()) {
                 out.flush();
-                var topics = cluster.reconcileTopics(admin, drainThrottleMib * 1024 * 1024, Duration.ofSeconds(roll.timeoutSeconds),
+                var topics = cluster.reconcileTopics(drainThrottleMib * 1024 * 1024, Duration.ofSeconds(roll.timeoutSeconds),
                         progress -> {
                             out.println(progress);
                             out.flush();

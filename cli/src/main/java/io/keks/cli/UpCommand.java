@@ -161,7 +161,7 @@ final class UpCommand implements Callable<Integer> {
             SuperviseCommand.awaitStarted(cluster, spawned);
         }
         try (Admin admin = cluster.admin()) {
-            var reconciled = cluster.reconcileTopics(admin, 50L * 1024 * 1024, Duration.ofSeconds(timeoutSeconds),
+            var reconciled = cluster.reconcileTopics(50L * 1024 * 1024, Duration.ofSeconds(timeoutSeconds),
                     line -> {
                         out.println(line);
                         out.flush();

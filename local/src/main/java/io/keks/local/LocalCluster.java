@@ -148,7 +148,7 @@ public final class LocalCluster {
         Files.createDirectories(dir);
         st.write(dir.resolve("state.json"));
         Files.writeString(dir.resolve("max-heap"), maxHeap + "\n");
-        StoredManifests.store(dir, manifests);
+        StoredManifests.store(dir, manifests, combined.topics());
         RefusedChange.clear(dir);
         LocalCluster cluster = new LocalCluster(home, st, desired, model.warnings(), libDir);
         cluster.writeNodeFiles();
@@ -594,12 +594,19 @@ public final class LocalCluster {
 
     /** An Admin client for keks' own calls, on the first listener. The caller closes it. */
     public Admin admin() throws IOException {
+        return Admin.create(io.keks.engine.AdminTimeouts.quick(adminConnection()));
+    }
+
+    /** An Admin client for batched work over many topics, whose single calls may take Kafka a while. */
+    public Admin topicAdmin() throws IOException {
+        return Admin.create(io.keks.engine.AdminTimeouts.bulk(adminConnection()));
+    }
+
+    private Properties adminConnection() throws IOException {
         Properties p = clientProperties(null);
-        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
         p.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500");
         p.put(AdminClientConfig.CLIENT_ID_CONFIG, "keks");
-        return Admin.create(p);
+        return p;
     }
 
     /** Whether every desired broker serves and every controller votes in a quorum with a leader. */
@@ -720,7 +727,7 @@ public final class LocalCluster {
             }
             outcome = "topic " + t.topicName() + " deleted from Kafka";
         }
-        StoredManifests.delete(dir, "KafkaTopic", resourceName);
+        StoredManifests.deleteTopic(dir, StoredManifests.read(dir).topics(), resourceName);
         TopicStatuses stored = TopicStatuses.read(dir);
         List<TopicStatus> left = stored.byResource().values().stream().filter(s -> !s.resourceName().equals(resourceName)).toList();
         TopicStatuses.write(dir, left);
@@ -735,9 +742,16 @@ public final class LocalCluster {
      *
      * @param throttleBytesPerSecond the replication rate a replication factor change may use per broker
      */
-    public TopicReconciler.Result reconcileTopics(Admin admin, long throttleBytesPerSecond, Duration timeout,
+    public TopicReconciler.Result reconcileTopics(long throttleBytesPerSecond, Duration timeout,
                                                   java.util.function.Consumer<String> progress) throws InterruptedException, IOException {
-        TopicReconciler reconciler = new TopicReconciler(admin, 30_000, throttleBytesPerSecond);
+        try (Admin admin = topicAdmin()) {
+            return reconcileTopics(new TopicReconciler(admin, io.keks.engine.AdminTimeouts.BULK_CALL_MS, throttleBytesPerSecond),
+                    timeout, progress);
+        }
+    }
+
+    private TopicReconciler.Result reconcileTopics(TopicReconciler reconciler, Duration timeout,
+                                                   java.util.function.Consumer<String> progress) throws InterruptedException, IOException {
         TopicReconciler.Result r = reconciler.reconcile(desired.topics());
         int writes = r.writeCalls();
         String last = "";

@@ -1,5 +1,6 @@
 package io.keks.operator;
 
+import io.keks.engine.AdminTimeouts;
 import io.keks.model.DesiredCluster;
 import io.keks.model.ListenerSpec;
 import io.keks.operator.resources.KafkaNames;
@@ -11,7 +12,18 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 /** How the operator reaches a cluster's Kafka through the Admin API. */
 public interface KafkaAccess {
 
-    Admin admin(DesiredCluster cluster);
+    /** The Admin client properties that reach the cluster's brokers (no timeouts: the two uses below set theirs). */
+    Properties connection(DesiredCluster cluster);
+
+    /** For questions Kafka answers at once: a request unanswered in 5 s fails. */
+    default Admin admin(DesiredCluster cluster) {
+        return Admin.create(AdminTimeouts.quick(connection(cluster)));
+    }
+
+    /** For batched work over many topics, whose single calls may take Kafka's controller a while. */
+    default Admin topicAdmin(DesiredCluster cluster) {
+        return Admin.create(AdminTimeouts.bulk(connection(cluster)));
+    }
 
     /**
      * Inside Kubernetes: every broker's replication listener by its pod's DNS name (the network
@@ -23,11 +35,9 @@ public interface KafkaAccess {
             Properties p = new Properties();
             p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.brokers().stream()
                     .map(b -> names.host(b) + ":" + ListenerSpec.REPLICATION.port()).collect(Collectors.joining(",")));
-            p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
-            p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
             p.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
             p.put(AdminClientConfig.CLIENT_ID_CONFIG, "keks-operator");
-            return Admin.create(p);
+            return p;
         };
     }
 }

@@ -3,6 +3,8 @@ package io.keks.operator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.keks.engine.AdminTimeouts;
+import io.keks.engine.topic.ConfigTurns;
 import io.keks.engine.topic.TopicReconciler;
 import io.keks.engine.topic.TopicStatus;
 import io.keks.model.DesiredCluster;
@@ -46,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * takes every topic waiting, groups them by Kafka cluster and reconciles each group with one
  * {@link TopicReconciler} pass (a handful of batched Admin calls however many topics) over one Admin
  * client per cluster kept for the operator's life. A status is written only when it changed. Every
- * topic is looked at again on a slow periodic full resync, one not ready or changing replicas sooner.
+ * topic is looked at again on a slow periodic full resync (its configs in turns, {@link ConfigTurns}),
+ * one not ready or changing replicas sooner.
  */
 public final class TopicBatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TopicBatcher.class);
@@ -68,6 +71,9 @@ public final class TopicBatcher implements AutoCloseable {
     private final Set<ResourceID> pending = new LinkedHashSet<>();
     private final Map<ResourceID, Fingerprint> done = new ConcurrentHashMap<>();
     private final Set<ResourceID> deleted = ConcurrentHashMap.newKeySet();
+    /** Topics waiting only because of the periodic resync: their configs are read in turns. */
+    private final Set<ResourceID> resyncOnly = ConcurrentHashMap.newKeySet();
+    private final Map<String, ConfigTurns> turns = new ConcurrentHashMap<>();
     private final Map<String, Admin> admins = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
             .name("keks-topic-timer").daemon().unstarted(r));
@@ -100,6 +106,7 @@ public final class TopicBatcher implements AutoCloseable {
                 && Objects.equals(topic.getStatus().getObservedGeneration(), topic.getMetadata().getGeneration())) {
             return;
         }
+        resyncOnly.remove(id);
         enqueue(List.of(id));
     }
 
@@ -129,7 +136,9 @@ public final class TopicBatcher implements AutoCloseable {
         IndexedResourceCache<KafkaTopic> c = cache;
         if (c != null) {
             done.clear();
-            enqueue(c.list().map(ResourceID::fromResource).toList());
+            List<ResourceID> all = c.list().map(ResourceID::fromResource).toList();
+            resyncOnly.addAll(all);
+            enqueue(all);
         }
     }
 
@@ -246,8 +255,8 @@ public final class TopicBatcher implements AutoCloseable {
         // one Admin per cluster and broker set, kept: a pass over 10,000 topics opens no connection
         String adminKey = ns + "/" + cluster + "/" + desired.brokers().stream().map(b -> String.valueOf(b.id()))
                 .collect(Collectors.joining(","));
-        Admin admin = admins.computeIfAbsent(adminKey, k -> access.admin(desired));
-        TopicReconciler reconciler = new TopicReconciler(admin, 30_000, throttleBytesPerSecond);
+        Admin admin = admins.computeIfAbsent(adminKey, k -> access.topicAdmin(desired));
+        TopicReconciler reconciler = new TopicReconciler(admin, AdminTimeouts.BULK_CALL_MS, throttleBytesPerSecond);
         try {
             // a deleted KafkaTopic takes its topic along, unless another KafkaTopic names the same topic
             Set<String> stillNamed = deleting.isEmpty() ? Set.of() : cache.list(ns)
@@ -281,7 +290,12 @@ public final class TopicBatcher implements AutoCloseable {
             List<DesiredTopic> context = others(ns, cluster, live, desired);
             List<DesiredTopic> all = new ArrayList<>(wanted);
             context.stream().filter(o -> wanted.stream().anyMatch(w -> w.topicName().equals(o.topicName()))).forEach(all::add);
-            List<TopicStatus> result = reconciler.reconcile(all).statuses();
+            Set<String> resyncing = live.stream().filter(t -> resyncOnly.remove(ResourceID.fromResource(t)))
+                    .map(t -> t.getMetadata().getName()).collect(Collectors.toSet());
+            Set<String> turn = resyncing.isEmpty() ? Set.of() : turns.computeIfAbsent(ns + "/" + cluster, k -> new ConfigTurns())
+                    .next(wanted.stream().filter(w -> resyncing.contains(w.resourceName())).map(DesiredTopic::topicName).toList());
+            List<TopicStatus> result = reconciler.reconcile(all,
+                    d -> !resyncing.contains(d.resourceName()) || turn.contains(d.topicName())).statuses();
             for (KafkaTopic t : live) {
                 for (int i = 0; i < wanted.size(); i++) {
                     if (wanted.get(i).resourceName().equals(t.getMetadata().getName())) {

@@ -66,7 +66,7 @@ class OperatorOnLocalKafkaTest {
         kubelet = new LocalKubelet(client, NS, local);
         KafkaAccess access = cluster -> {
             try {
-                return kubelet.cluster().admin();
+                return kubelet.cluster().clientProperties(null);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -294,7 +294,7 @@ class OperatorOnLocalKafkaTest {
                 .withUseSSAToPatchPrimaryResource(false).withCloseClientOnStop(false).withStopOnInformerErrorDuringStartup(false));
         KafkaAccess access = cluster -> {
             try {
-                return kubelet.cluster().admin();
+                return kubelet.cluster().clientProperties(null);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }

@@ -17,9 +17,19 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.AlterConfigsOptions;
+import org.apache.kafka.clients.admin.AlterPartitionReassignmentsOptions;
+import org.apache.kafka.clients.admin.CreatePartitionsOptions;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.DeleteTopicsOptions;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.DescribeConfigsOptions;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.ListPartitionReassignmentsOptions;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewPartitionReassignment;
@@ -73,7 +83,17 @@ public final class TopicReconciler {
         this.throttleBytesPerSecond = throttleBytesPerSecond;
     }
 
+    /** A pass over {@code desired}, comparing every topic's configs too. */
     public Result reconcile(List<DesiredTopic> desired) throws InterruptedException {
+        return reconcile(desired, t -> true);
+    }
+
+    /**
+     * A pass over {@code desired} that reads and compares the configs only of the topics
+     * {@code readConfigs} accepts (and of any whose replicas move, for their throttle): a periodic
+     * resync takes them in turns ({@link ConfigTurns}).
+     */
+    public Result reconcile(List<DesiredTopic> desired, Predicate<DesiredTopic> readConfigs) throws InterruptedException {
         writeCalls = 0;
         reassigning = false;
         grown.clear();
@@ -104,7 +124,8 @@ public final class TopicReconciler {
             Map<String, Integer> started = alterPartitionsAndReplicas(present, existing, moving, status);
             Set<String> throttled = new TreeSet<>(moving.keySet());
             throttled.addAll(started.keySet());
-            boolean throttleRemoved = alterConfigs(present, throttled, status);
+            boolean throttleRemoved = alterConfigs(present.stream()
+                    .filter(t -> readConfigs.test(t) || throttled.contains(t.topicName())).toList(), throttled, status);
             if (throttleRemoved && !reassigning && started.isEmpty()) {
                 removeBrokerThrottle();
             }
@@ -142,7 +163,7 @@ public final class TopicReconciler {
         Map<String, KafkaFuture<Void>> futures = new HashMap<>();
         for (Map<String, String> chunk : chunks(names, n -> 1)) {
             writeCalls++;
-            futures.putAll(admin.deleteTopics(chunk.keySet()).topicNameValues());
+            futures.putAll(admin.deleteTopics(chunk.keySet(), new DeleteTopicsOptions().timeoutMs(callMs())).topicNameValues());
         }
         for (DesiredTopic t : managed) {
             try {
@@ -189,7 +210,7 @@ public final class TopicReconciler {
             throws InterruptedException {
         Map<String, TopicDescription> found = new HashMap<>();
         List<String> names = desired.stream().map(DesiredTopic::topicName).toList();
-        Map<String, KafkaFuture<TopicDescription>> futures = admin.describeTopics(names).topicNameValues();
+        Map<String, KafkaFuture<TopicDescription>> futures = admin.describeTopics(names, new DescribeTopicsOptions().timeoutMs(callMs())).topicNameValues();
         for (DesiredTopic t : desired) {
             try {
                 found.put(t.topicName(), futures.get(t.topicName()).get(timeoutMs, TimeUnit.MILLISECONDS));
@@ -216,7 +237,7 @@ public final class TopicReconciler {
         }
         try {
             Map<String, Moving> out = new HashMap<>();
-            var all = admin.listPartitionReassignments().reassignments().get(timeoutMs, TimeUnit.MILLISECONDS);
+            var all = admin.listPartitionReassignments(new ListPartitionReassignmentsOptions().timeoutMs(callMs())).reassignments().get(timeoutMs, TimeUnit.MILLISECONDS);
             reassigning = !all.isEmpty();
             all.forEach((tp, r) -> out.merge(tp.topic(), new Moving(1, r.replicas().size() - r.addingReplicas().size()),
                     (a, b) -> new Moving(a.partitions() + 1, Math.max(a.fromReplicas(), b.fromReplicas()))));
@@ -243,16 +264,19 @@ public final class TopicReconciler {
                 t.replicas().isPresent() ? Optional.of((short) t.replicas().getAsInt()) : Optional.empty())
                 .configs(t.config())));
         Map<String, org.apache.kafka.clients.admin.CreateTopicsResult> resultOf = new HashMap<>();
+        Map<String, KafkaFuture<Void>> created = new HashMap<>();
         // a topic record, one per partition and one per config
         for (Map<String, NewTopic> chunk : chunks(requests, n -> 1 + Math.max(1, n.numPartitions()) + n.configs().size())) {
             writeCalls++;
-            var result = admin.createTopics(chunk.values());
+            var result = admin.createTopics(chunk.values(), new CreateTopicsOptions().timeoutMs(callMs()));
             chunk.keySet().forEach(name -> resultOf.put(name, result));
+            // values() makes a new future for every topic of the call each time it is asked: once per call, not per topic
+            created.putAll(result.values());
         }
         for (DesiredTopic t : missing) {
             try {
                 var result = resultOf.get(t.topicName());
-                result.values().get(t.topicName()).get(timeoutMs, TimeUnit.MILLISECONDS);
+                created.get(t.topicName()).get(timeoutMs, TimeUnit.MILLISECONDS);
                 status.put(t.resourceName(), new TopicStatus(t.resourceName(), t.topicName(), true, "", "",
                         result.topicId(t.topicName()).get(timeoutMs, TimeUnit.MILLISECONDS).toString(),
                         result.numPartitions(t.topicName()).get(timeoutMs, TimeUnit.MILLISECONDS),
@@ -304,7 +328,7 @@ public final class TopicReconciler {
             Map<String, KafkaFuture<Void>> result = new HashMap<>();
             for (Map<String, NewPartitions> chunk : chunks(increases, NewPartitions::totalCount)) {
                 writeCalls++;
-                result.putAll(admin.createPartitions(chunk).values());
+                result.putAll(admin.createPartitions(chunk, new CreatePartitionsOptions().timeoutMs(callMs())).values());
             }
             collect(present, t -> increases.containsKey(t.topicName()), t -> result.get(t.topicName()), status);
             present.stream().filter(t -> increases.containsKey(t.topicName()) && !status.containsKey(t.resourceName()))
@@ -320,7 +344,7 @@ public final class TopicReconciler {
         List<DesiredTopic> topics = present.stream().filter(t -> resize.containsKey(t.topicName())).toList();
         try {
             Map<Integer, String> rackOf = new HashMap<>();
-            for (Node n : admin.describeCluster().nodes().get(timeoutMs, TimeUnit.MILLISECONDS)) {
+            for (Node n : admin.describeCluster(new DescribeClusterOptions().timeoutMs(callMs())).nodes().get(timeoutMs, TimeUnit.MILLISECONDS)) {
                 rackOf.put(n.id(), n.rack());
             }
             Map<String, TopicDescription> changing = new HashMap<>();
@@ -336,7 +360,7 @@ public final class TopicReconciler {
                 for (var chunk : chunks(ReplicationThrottle.ops(rackOf.keySet(), throttleBytesPerSecond, current, growing, true),
                         Collection::size)) {
                     writeCalls++;
-                    admin.incrementalAlterConfigs(chunk).all().get(timeoutMs, TimeUnit.MILLISECONDS);
+                    admin.incrementalAlterConfigs(chunk, new AlterConfigsOptions().timeoutMs(callMs())).all().get(timeoutMs, TimeUnit.MILLISECONDS);
                 }
             }
             Map<TopicPartition, Optional<NewPartitionReassignment>> request = new HashMap<>();
@@ -344,7 +368,7 @@ public final class TopicReconciler {
             Map<TopicPartition, KafkaFuture<Void>> result = new HashMap<>();
             for (Map<TopicPartition, Optional<NewPartitionReassignment>> chunk : chunks(request, r -> 1)) {
                 writeCalls++;
-                result.putAll(admin.alterPartitionReassignments(chunk).values());
+                result.putAll(admin.alterPartitionReassignments(chunk, new AlterPartitionReassignmentsOptions().timeoutMs(callMs())).values());
             }
             Map<String, Integer> started = new HashMap<>();
             for (DesiredTopic t : topics) {
@@ -385,7 +409,7 @@ public final class TopicReconciler {
         }
         List<ConfigResource> resources = candidates.stream()
                 .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t.topicName())).toList();
-        Map<ConfigResource, KafkaFuture<Config>> configs = admin.describeConfigs(resources).values();
+        Map<ConfigResource, KafkaFuture<Config>> configs = admin.describeConfigs(resources, new DescribeConfigsOptions().timeoutMs(callMs())).values();
         Map<ConfigResource, Collection<AlterConfigOp>> changes = new HashMap<>();
         boolean throttleRemoved = false;
         for (DesiredTopic t : candidates) {
@@ -413,7 +437,7 @@ public final class TopicReconciler {
         Map<ConfigResource, KafkaFuture<Void>> result = new HashMap<>();
         for (Map<ConfigResource, Collection<AlterConfigOp>> chunk : chunks(changes, Collection::size)) {
             writeCalls++;
-            result.putAll(admin.incrementalAlterConfigs(chunk).values());
+            result.putAll(admin.incrementalAlterConfigs(chunk, new AlterConfigsOptions().timeoutMs(callMs())).values());
         }
         collect(candidates, t -> changes.containsKey(resource(t)), t -> result.get(resource(t)), status);
         return throttleRemoved;
@@ -422,16 +446,16 @@ public final class TopicReconciler {
     /** The brokers' throttle rates go once no partition moves any more. */
     private void removeBrokerThrottle() throws InterruptedException {
         try {
-            List<Integer> brokers = admin.describeCluster().nodes().get(timeoutMs, TimeUnit.MILLISECONDS).stream().map(Node::id).toList();
+            List<Integer> brokers = admin.describeCluster(new DescribeClusterOptions().timeoutMs(callMs())).nodes().get(timeoutMs, TimeUnit.MILLISECONDS).stream().map(Node::id).toList();
             writeCalls++;
-            admin.incrementalAlterConfigs(ReplicationThrottle.brokerOps(brokers, 0, false)).all().get(timeoutMs, TimeUnit.MILLISECONDS);
+            admin.incrementalAlterConfigs(ReplicationThrottle.brokerOps(brokers, 0, false), new AlterConfigsOptions().timeoutMs(callMs())).all().get(timeoutMs, TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             // the next finished change tries again; a rate without throttled replicas slows nothing
         }
     }
 
     /** Waits for a batched write's per-topic results, recording a failure as that topic's status. */
-    private void collect(List<DesiredTopic> topics, java.util.function.Predicate<DesiredTopic> asked,
+    private void collect(List<DesiredTopic> topics, Predicate<DesiredTopic> asked,
                          Function<DesiredTopic, KafkaFuture<Void>> future, Map<String, TopicStatus> status) throws InterruptedException {
         for (DesiredTopic t : topics) {
             if (!asked.test(t)) {
@@ -472,6 +496,14 @@ public final class TopicReconciler {
             out.add(current);
         }
         return out;
+    }
+
+    /**
+     * Every Admin call is given the reconciler's timeout as its own, so the per-topic waits that
+     * follow it never end before Kafka's answer could arrive, whatever the client's default.
+     */
+    private int callMs() {
+        return (int) Math.min(Integer.MAX_VALUE, timeoutMs);
     }
 
     private static ConfigResource resource(DesiredTopic t) {

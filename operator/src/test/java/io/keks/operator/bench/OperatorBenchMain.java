@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import org.apache.kafka.clients.admin.Admin;
 
 /**
  * The operator as bench/operator runs it: the production KeksOperator in its own JVM, talking to
@@ -30,7 +29,7 @@ public final class OperatorBenchMain {
         }
         KubernetesClient client = new KubernetesClientBuilder().withConfig(new io.fabric8.kubernetes.client.ConfigBuilder()
                 .withMasterUrl(args[0]).withTrustCerts(true).build()).build();
-        KeksOperator operator = new KeksOperator(client, cluster -> Admin.create(props),
+        KeksOperator operator = new KeksOperator(client, cluster -> props,
                 new KeksOperator.Config(Set.of(), Optional.empty(), Integer.parseInt(args[2]), KafkaClusterReconcile.Settings.defaults(), java.time.Duration.ofMinutes(10)));
         operator.start();
         System.out.println("operator started");

@@ -32,10 +32,10 @@ public final class ManifestFiles {
                     all.problems().add(Problem.error(path.toString(), 0, "", "directory has no .yaml or .yml files"));
                 }
                 for (Path file : files) {
-                    all = all.plus(readFile(file));
+                    all.add(readFile(file));
                 }
             } else {
-                all = all.plus(readFile(path));
+                all.add(readFile(path));
             }
         }
         return all;

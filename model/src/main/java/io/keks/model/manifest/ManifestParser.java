@@ -17,16 +17,35 @@ public final class ManifestParser {
     private static final Set<String> LATER_KINDS = Set.of("KafkaUser", "KafkaRebalance", "KafkaConnect",
             "KafkaConnector", "KafkaMirrorMaker2", "KafkaBridge");
 
+    private static final int PARALLEL_FROM_DOCUMENTS = 500;
+
     private ManifestParser() {
     }
 
     public static Manifests parse(String source, String text) {
-        Manifests out = Manifests.empty();
         YamlParser.Result yaml = YamlParser.parse(source, text);
-        out.problems().addAll(yaml.problems());
-        for (YamlDocument doc : yaml.documents()) {
-            read(doc, out);
+        Manifests out = of(yaml.documents());
+        out.problems().addAll(0, yaml.problems());
+        return out;
+    }
+
+    /** The resources of documents already read (a stored form other than YAML text), as {@link #parse} would give them. */
+    public static Manifests of(List<YamlDocument> documents) {
+        if (documents.size() < PARALLEL_FROM_DOCUMENTS) {
+            Manifests out = Manifests.empty();
+            documents.forEach(doc -> read(doc, out));
+            return out;
         }
+        // thousands of KafkaTopics: bound on every processor, in slices kept in document order
+        int slice = Math.max(1, documents.size() / (4 * Runtime.getRuntime().availableProcessors()));
+        List<Manifests> parts = java.util.stream.IntStream.range(0, (documents.size() + slice - 1) / slice).parallel()
+                .mapToObj(i -> {
+                    Manifests part = Manifests.empty();
+                    documents.subList(i * slice, Math.min(documents.size(), (i + 1) * slice)).forEach(doc -> read(doc, part));
+                    return part;
+                }).toList();
+        Manifests out = Manifests.empty();
+        parts.forEach(out::add);
         return out;
     }
 

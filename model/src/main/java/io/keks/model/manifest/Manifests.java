@@ -16,13 +16,17 @@ public record Manifests(List<Sourced<Kafka>> kafkas, List<Sourced<KafkaNodePool>
 
     public Manifests plus(Manifests other) {
         Manifests all = empty();
-        for (Manifests m : List.of(this, other)) {
-            all.kafkas.addAll(m.kafkas);
-            all.nodePools.addAll(m.nodePools);
-            all.topics.addAll(m.topics);
-            all.problems.addAll(m.problems);
-        }
+        all.add(this);
+        all.add(other);
         return all;
+    }
+
+    /** Adds everything {@code other} holds to this one, after what it holds already. */
+    public void add(Manifests other) {
+        kafkas.addAll(other.kafkas);
+        nodePools.addAll(other.nodePools);
+        topics.addAll(other.topics);
+        problems.addAll(other.problems);
     }
 
     public boolean hasErrors() {

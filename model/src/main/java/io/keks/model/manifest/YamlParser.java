@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
@@ -35,7 +37,77 @@ public final class YamlParser {
     private YamlParser() {
     }
 
+    /** Texts larger than this are split at their document markers and the parts parsed in parallel. */
+    private static final int PARALLEL_FROM_CHARS = 256 * 1024;
+    private static final Pattern DOCUMENT_START = Pattern.compile("^---(?=[ \\t\\r\\n]|$)", Pattern.MULTILINE);
+
     public static Result parse(String source, String text) {
+        List<Part> parts = split(text);
+        if (parts.size() == 1) {
+            return parsePart(source, parts.get(0)).result();
+        }
+        List<Parsed> parsed = parts.parallelStream().map(part -> parsePart(source, part)).toList();
+        List<YamlDocument> documents = new ArrayList<>();
+        List<Problem> problems = new ArrayList<>();
+        int index = 0;
+        for (Parsed p : parsed) {
+            for (YamlDocument d : p.result().documents()) {
+                documents.add(new YamlDocument(d.source(), d.index() + index, d.startLine(), d.tree(), d.lineByPointer()));
+            }
+            problems.addAll(p.result().problems());
+            index += p.composed();
+            if (p.malformed()) {
+                break; // as when parsed in one piece, nothing after malformed YAML is read
+            }
+        }
+        return new Result(documents, problems);
+    }
+
+    /** A piece of the text starting at a document marker, and the 0-based line where it starts. */
+    private record Part(String text, int firstLine) {
+    }
+
+    private record Parsed(Result result, int composed, boolean malformed) {
+    }
+
+    /**
+     * Splits a large text at its "---" lines into a part per processor. A document marker at the
+     * start of a line cannot occur inside a scalar (YAML forbids it), so each part holds whole
+     * documents; a text with directives ("%YAML", "%TAG": they belong to the next document) is not split.
+     */
+    private static List<Part> split(String text) {
+        int cpus = Runtime.getRuntime().availableProcessors();
+        if (text.length() < PARALLEL_FROM_CHARS || cpus < 2 || text.startsWith("%") || text.contains("\n%")) {
+            return List.of(new Part(text, 0));
+        }
+        List<Part> parts = new ArrayList<>();
+        int target = text.length() / cpus;
+        int from = 0;
+        int line = 0;
+        Matcher m = DOCUMENT_START.matcher(text);
+        int searchFrom = target;
+        while (parts.size() < cpus - 1 && searchFrom < text.length() && m.find(searchFrom)) {
+            int at = m.start();
+            parts.add(new Part(text.substring(from, at), line));
+            line += lines(text, from, at);
+            from = at;
+            searchFrom = Math.max(at + 3, from + target);
+        }
+        parts.add(new Part(text.substring(from), line));
+        return parts;
+    }
+
+    private static int lines(String text, int from, int to) {
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            if (text.charAt(i) == '\n') {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static Parsed parsePart(String source, Part part) {
         LoadSettings settings = LoadSettings.builder()
                 .setLabel(source)
                 .setSchema(new CoreSchema())
@@ -43,47 +115,51 @@ public final class YamlParser {
                 .build();
         List<YamlDocument> documents = new ArrayList<>();
         List<Problem> problems = new ArrayList<>();
+        int offset = part.firstLine();
         int index = 0;
+        boolean malformed = false;
         try {
-            for (Node root : new Compose(settings).composeAllFromString(text)) {
+            for (Node root : new Compose(settings).composeAllFromString(part.text())) {
                 Map<String, Integer> lines = new HashMap<>();
-                JsonNode tree = convert(root, "", lines, source, problems);
+                JsonNode tree = convert(root, "", lines, source, problems, offset);
                 if (!tree.isNull() && !(tree.isObject() && tree.isEmpty())) {
-                    documents.add(new YamlDocument(source, index, line(root), tree, Map.copyOf(lines)));
+                    documents.add(new YamlDocument(source, index, line(root, offset), tree, Map.copyOf(lines)));
                 }
                 index++;
             }
         } catch (MarkedYamlEngineException e) {
-            int line = e.getProblemMark().map(m -> m.getLine() + 1).orElse(0);
+            int line = e.getProblemMark().map(m -> m.getLine() + 1 + offset).orElse(0);
             String what = e.getProblem() == null ? "malformed YAML" : e.getProblem();
             String context = e.getContext() == null ? "" : " (" + e.getContext() + ")";
             problems.add(Problem.error(source, line, "", "malformed YAML: " + what + context
                     + "; fix the indentation or quoting at this line"));
+            malformed = true;
         } catch (YamlEngineException e) {
             problems.add(Problem.error(source, 0, "", "malformed YAML: " + e.getMessage()));
+            malformed = true;
         }
-        return new Result(documents, problems);
+        return new Parsed(new Result(documents, problems), index, malformed);
     }
 
-    private static int line(Node node) {
-        return node.getStartMark().map(m -> m.getLine() + 1).orElse(0);
+    private static int line(Node node, int offset) {
+        return node.getStartMark().map(m -> m.getLine() + 1 + offset).orElse(0);
     }
 
     private static JsonNode convert(Node node, String pointer, Map<String, Integer> lines, String source,
-                                    List<Problem> problems) {
-        lines.put(pointer, line(node));
+                                    List<Problem> problems, int offset) {
+        lines.put(pointer, line(node, offset));
         if (node instanceof MappingNode mapping) {
             ObjectNode object = NODES.objectNode();
             Map<String, Integer> seenAt = new HashMap<>();
             for (NodeTuple tuple : mapping.getValue()) {
                 String key = tuple.getKeyNode() instanceof ScalarNode s ? s.getValue() : String.valueOf(tuple.getKeyNode());
                 String child = FieldPath.child(pointer, key);
-                Integer first = seenAt.putIfAbsent(key, line(tuple.getKeyNode()));
+                Integer first = seenAt.putIfAbsent(key, line(tuple.getKeyNode(), offset));
                 if (first != null) {
-                    problems.add(Problem.error(source, line(tuple.getKeyNode()), FieldPath.display(child),
+                    problems.add(Problem.error(source, line(tuple.getKeyNode(), offset), FieldPath.display(child),
                             "duplicate key (first set at line " + first + "); keep one of them"));
                 }
-                object.set(key, convert(tuple.getValueNode(), child, lines, source, problems));
+                object.set(key, convert(tuple.getValueNode(), child, lines, source, problems, offset));
             }
             return object;
         }
@@ -91,7 +167,7 @@ public final class YamlParser {
             ArrayNode array = NODES.arrayNode();
             int i = 0;
             for (Node item : sequence.getValue()) {
-                array.add(convert(item, FieldPath.child(pointer, i++), lines, source, problems));
+                array.add(convert(item, FieldPath.child(pointer, i++), lines, source, problems, offset));
             }
             return array;
         }

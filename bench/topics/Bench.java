@@ -104,6 +104,16 @@ public class Bench {
         List<String> names = desired.stream().map(DesiredTopic::topicName).toList();
         try (Admin admin = c.topicAdmin()) {
             TopicReconciler reconciler = new TopicReconciler(admin, AdminTimeouts.BULK_CALL_MS, 50L << 20);
+            // a broker applies new topics to its metadata only after creating their logs: right after 10,000
+            // were created it may not list them for a while, and a pass would find them "missing"
+            long settling = System.nanoTime();
+            while (admin.listTopics().names().get(60, TimeUnit.SECONDS).containsAll(names) == false) {
+                if (System.nanoTime() - settling > TimeUnit.MINUTES.toNanos(10)) {
+                    throw new IllegalStateException("the brokers did not list every topic within ten minutes");
+                }
+                Thread.sleep(1000);
+            }
+            System.out.printf("listed-by-broker-after %.1f%n", (System.nanoTime() - settling) / 1e9);
             ConfigTurns turns = new ConfigTurns();
             TopicReconciler.Result last = null;
             // the operator's periodic resync: every topic's partitions and replicas, the configs of a share in turns

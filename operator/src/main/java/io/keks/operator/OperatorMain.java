@@ -52,7 +52,9 @@ public final class OperatorMain {
 
         @Option(names = "--topic-resync", paramLabel = "DURATION", defaultValue = "${env:KEKS_TOPIC_RESYNC:-PT10M}",
                 description = {"How often every KafkaTopic is compared with Kafka again though nothing changed, as an ISO-8601",
-                        "duration (default ${DEFAULT-VALUE}, or KEKS_TOPIC_RESYNC). A pass over topics in sync only reads."})
+                        "duration (default ${DEFAULT-VALUE}, or KEKS_TOPIC_RESYNC). A pass over topics in sync only reads; it",
+                        "compares every topic's partitions and replicas, and the configs of a share of the topics in turns",
+                        "(all of them within ten passes; a changed KafkaTopic has its configs compared at once)."})
         java.time.Duration topicResync;
 
         @Override

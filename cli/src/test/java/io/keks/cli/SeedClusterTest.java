@@ -800,7 +800,16 @@ class SeedClusterTest {
         KeksCli.Result r = KeksCli.run("apply", "-f", file.toString());
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).containsPattern("kafkatopics: 2\\d\\d\\d in all, 2\\d\\d\\d ready").doesNotContain("NOT ready");
-        // created means the controller committed them; each broker's metadata catches up a moment later
+        // created means the controller committed them; a broker adds them to the metadata it answers
+        // from only after creating their logs, which can take each broker a while on this machine: the
+        // second apply (whose describe goes to any broker) must not meet a broker still catching up
+        await().atMost(Duration.ofSeconds(180)).untilAsserted(() -> {
+            for (int broker = 0; broker < 3; broker++) {
+                try (var dirs = Files.walk(home.resolve("clusters/cluster/nodes/" + broker), 3)) {
+                    assertThat(dirs.filter(d -> d.getFileName().toString().matches("bulk-\\d{4}-0"))).as("broker %d's logs", broker).hasSize(2000);
+                }
+            }
+        });
         try (Admin admin = cluster().admin()) {
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)
                     .stream().filter(n -> n.startsWith("bulk-"))).hasSize(2000));

@@ -60,7 +60,14 @@ final class StoredManifests {
                 docs.add(new YamlDocument(entry.path("source").asText(topics.toString()), docs.size(), entry.path("line").asInt(0),
                         entry.path("resource"), Map.of()));
             }
-            return all.plus(ManifestParser.of(docs));
+            Manifests fromJson = ManifestParser.of(docs);
+            // per-topic files an earlier keks wrote are folded into the JSON file, then deleted: one left
+            // behind by an interrupted apply is the same KafkaTopic, which the JSON file holds
+            java.util.Set<String> inJson = new java.util.HashSet<>();
+            fromJson.topics().forEach(t -> inJson.add(t.resource().getMetadata().getName()));
+            all.topics().removeIf(t -> inJson.contains(t.resource().getMetadata().getName()));
+            all.add(fromJson);
+            return all;
         } catch (IOException e) {
             all.problems().add(Problem.error(topics.toString(), 0, "", "cannot read the stored KafkaTopics: " + e.getMessage()
                     + "; apply the KafkaTopic manifests again"));

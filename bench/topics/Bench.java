@@ -107,7 +107,7 @@ public class Bench {
             // a broker applies new topics to its metadata only after creating their logs: right after 10,000
             // were created it may not list them for a while, and a pass would find them "missing"
             long settling = System.nanoTime();
-            while (admin.listTopics().names().get(60, TimeUnit.SECONDS).containsAll(names) == false) {
+            while (!admin.listTopics().names().get(60, TimeUnit.SECONDS).containsAll(names)) {
                 if (System.nanoTime() - settling > TimeUnit.MINUTES.toNanos(10)) {
                     throw new IllegalStateException("the brokers did not list every topic within ten minutes");
                 }

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import io.keks.engine.change.ClusterDelta;
 import io.keks.engine.config.DynamicConfigApplier;
 import io.keks.model.DesiredNode;
@@ -75,17 +77,35 @@ final class ApplyCommand implements Callable<Integer> {
         int configFailures;
         ClusterDelta delta;
         try (Admin admin = cluster.admin()) {
-            configFailures = applyClusterConfig(cluster, admin, out);
-            failures += configFailures;
+            // the live config and the topics are independent (a topic's defaults that Kafka applies at creation,
+            // num.partitions and default.replication.factor, cannot change live), so both go to Kafka at once;
+            // each prints its own lines whole as it goes
+            CompletableFuture<Integer> config = CompletableFuture.supplyAsync(() -> {
+                try {
+                    int f = applyClusterConfig(cluster, admin, out);
+                    out.flush();
+                    return f;
+                } catch (Exception e) {
+                    throw new CompletionException(e);
+                }
+            });
             if (!cluster.desired().topics().isEmpty()) {
-                out.flush();
-                var topics = cluster.reconcileTopics(drainThrottleMib * 1024 * 1024, Duration.ofSeconds(roll.timeoutSeconds),
-                        progress -> {
-                            out.println(progress);
-                            out.flush();
-                        });
+                io.keks.engine.topic.TopicReconciler.Result topics;
+                try {
+                    topics = cluster.reconcileTopics(drainThrottleMib * 1024 * 1024, Duration.ofSeconds(roll.timeoutSeconds),
+                            progress -> {
+                                out.println(progress);
+                                out.flush();
+                            });
+                } finally {
+                    config.exceptionally(e -> 1).join(); // the Admin client it uses is closed below
+                }
+                configFailures = joined(config);
                 failures += TopicLines.print(topics.statuses(), topics.writeCalls(), out);
+            } else {
+                configFailures = joined(config);
             }
+            failures += configFailures;
             delta = cluster.delta(admin, Set.of());
         }
         if (!delta.restartKeys().isEmpty()) {
@@ -99,6 +119,14 @@ final class ApplyCommand implements Callable<Integer> {
             failures += RollFollower.request(cluster, Set.of(), roll, drainThrottleMib * 1024 * 1024, out, err);
         }
         return failures == 0 ? 0 : 1;
+    }
+
+    private static int joined(CompletableFuture<Integer> f) throws Exception {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
     }
 
     /** Applies spec.kafka.config live where Kafka's config definitions for the running version allow. */

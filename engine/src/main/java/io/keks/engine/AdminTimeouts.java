@@ -16,11 +16,7 @@ public final class AdminTimeouts {
      * 5 s fails, so a stopped node is noticed quickly.
      */
     public static Properties quick(Properties connection) {
-        Properties p = new Properties();
-        p.putAll(connection);
-        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
-        return p;
+        return with(connection, 5_000, 10_000);
     }
 
     /**
@@ -30,10 +26,14 @@ public final class AdminTimeouts {
      * doubling the work (this made a 10,000-topic apply take four times as long as needed).
      */
     public static Properties bulk(Properties connection) {
+        return with(connection, BULK_CALL_MS / 2, BULK_CALL_MS);
+    }
+
+    private static Properties with(Properties connection, int requestMs, int callMs) {
         Properties p = new Properties();
         p.putAll(connection);
-        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(BULK_CALL_MS / 2));
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(BULK_CALL_MS));
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(requestMs));
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(callMs));
         return p;
     }
 }

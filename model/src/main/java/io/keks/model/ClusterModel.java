@@ -92,6 +92,8 @@ public final class ClusterModel {
         String metadataVersion = metadataVersion(kafka, spec, version);
         List<ListenerSpec> listeners = listeners(kafka, spec);
         Map<String, String> config = config(kafka, spec, version);
+        MetricsSpec metrics = MetricsModel.metrics(kafka, namespace, manifests.configMaps(), problems).orElse(null);
+        ExporterSpec exporter = MetricsModel.exporter(kafka, problems).orElse(null);
 
         List<Sourced<KafkaNodePool>> pools = pools(kafka, name, namespace);
         Map<String, NavigableSet<Integer>> ids = nodeIds(kafka, pools);
@@ -106,7 +108,8 @@ public final class ClusterModel {
         Map<String, List<Integer>> poolIds = new LinkedHashMap<>();
         ids.forEach((pool, set) -> poolIds.put(pool, List.copyOf(set)));
         DesiredCluster cluster = new DesiredCluster(namespace, name, version, metadataVersion, listeners, config,
-                nodes, topics, poolIds, spec.getRack() == null ? null : spec.getRack().getTopologyKey());
+                nodes, topics, poolIds, spec.getRack() == null ? null : spec.getRack().getTopologyKey(), metrics,
+                exporter);
         return new Result(cluster, List.copyOf(problems));
     }
 
@@ -155,9 +158,6 @@ public final class ClusterModel {
         }
         if (spec.getCruiseControl() != null) {
             problems.add(kafka.warning("/spec/cruiseControl", "not supported yet; ignored"));
-        }
-        if (spec.getKafkaExporter() != null) {
-            problems.add(kafka.warning("/spec/kafkaExporter", "not supported yet; ignored"));
         }
         if (spec.getKafka().getAuthorization() != null) {
             problems.add(kafka.error("/spec/kafka/authorization", "authorization is not supported yet;"

@@ -10,10 +10,13 @@ import java.util.Map;
  * @param poolIds         node ids per pool, in pool order
  * @param rackTopologyKey the node label whose value is a broker's rack on Kubernetes ({@code spec.kafka.rack.topologyKey});
  *                        null when the cluster is not rack-aware
+ * @param metrics         each node's metrics endpoint; null when spec.kafka.metricsConfig asks for none
+ * @param exporter        the consumer-lag exporter; null when spec.kafkaExporter asks for none
  */
 public record DesiredCluster(String namespace, String name, KafkaVersion version, String metadataVersion,
                              List<ListenerSpec> listeners, Map<String, String> config, List<DesiredNode> nodes,
-                             List<DesiredTopic> topics, Map<String, List<Integer>> poolIds, String rackTopologyKey) {
+                             List<DesiredTopic> topics, Map<String, List<Integer>> poolIds, String rackTopologyKey,
+                             MetricsSpec metrics, ExporterSpec exporter) {
 
     public List<DesiredNode> brokers() {
         return nodes.stream().filter(DesiredNode::isBroker).toList();
@@ -25,9 +28,18 @@ public record DesiredCluster(String namespace, String name, KafkaVersion version
 
     /** Whether the two differ in anything but their topics: the Kafka, its nodes and pools, config, listeners. */
     public boolean sameClusterAs(DesiredCluster other) {
-        return new DesiredCluster(namespace, name, version, metadataVersion, listeners, config, nodes, List.of(), poolIds, rackTopologyKey)
+        return new DesiredCluster(namespace, name, version, metadataVersion, listeners, config, nodes, List.of(), poolIds, rackTopologyKey, metrics, exporter)
                 .equals(new DesiredCluster(other.namespace, other.name, other.version, other.metadataVersion, other.listeners,
-                        other.config, other.nodes, List.of(), other.poolIds, other.rackTopologyKey));
+                        other.config, other.nodes, List.of(), other.poolIds, other.rackTopologyKey, other.metrics,
+                        other.exporter));
+    }
+
+    public java.util.Optional<MetricsSpec> metricsSpec() {
+        return java.util.Optional.ofNullable(metrics);
+    }
+
+    public java.util.Optional<ExporterSpec> exporterSpec() {
+        return java.util.Optional.ofNullable(exporter);
     }
 
     public DesiredNode node(int id) {

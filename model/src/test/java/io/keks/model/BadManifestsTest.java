@@ -113,8 +113,8 @@ class BadManifestsTest {
     void otherKindsAreSkippedWithANoteAndDoNotStopTheCluster() {
         String text = """
                 apiVersion: v1
-                kind: ConfigMap
-                metadata: {name: kafka-metrics}
+                kind: Secret
+                metadata: {name: kafka-credentials}
                 ---
                 apiVersion: kafka.strimzi.io/v1beta2
                 kind: KafkaUser
@@ -122,7 +122,7 @@ class BadManifestsTest {
                 """;
         var manifests = ManifestParser.parse("mixed.yaml", text);
         assertThat(manifests.problems()).extracting(Problem::format).containsExactly(
-                "warning: mixed.yaml:2: kind: ConfigMap (v1) is not a kafka.strimzi.io resource; keks does not support it yet, so this document is skipped",
+                "warning: mixed.yaml:2: kind: Secret (v1) is not a kafka.strimzi.io resource; keks does not support it yet, so this document is skipped",
                 "warning: mixed.yaml:6: kind: KafkaUser is not supported yet; this document is skipped");
         assertThat(manifests.hasErrors()).isFalse();
     }

@@ -58,7 +58,8 @@ class ExamplesTest {
         var result = ClusterModel.build(read("seed-3.9", "kafka-topics.yaml"), ClusterModel.Options.defaults());
         assertThat(result.cluster().version()).hasToString("3.9.0");
         assertThat(result.cluster().metadataVersion()).isEqualTo("3.9-IV0");
-        assertThat(result.warnings()).extracting(Problem::field).contains("spec.cruiseControl", "spec.kafkaExporter");
+        assertThat(result.warnings()).extracting(Problem::field).contains("spec.cruiseControl").doesNotContain("spec.kafkaExporter");
+        assertThat(result.cluster().exporterSpec()).hasValue(new ExporterSpec(".*", null, ".*", null, true));
     }
 
     @Test
@@ -66,7 +67,8 @@ class ExamplesTest {
         var beta = ClusterModel.build(read("kafka-manifests", "kafka-topics.yaml"), ClusterModel.Options.defaults()).cluster();
         var v1 = ClusterModel.build(read("v1"), ClusterModel.Options.defaults()).cluster();
         assertThat(v1).isEqualTo(new DesiredCluster(beta.namespace(), beta.name(), beta.version(), beta.metadataVersion(),
-                beta.listeners(), beta.config(), beta.nodes(), v1.topics(), beta.poolIds(), beta.rackTopologyKey()));
+                beta.listeners(), beta.config(), beta.nodes(), v1.topics(), beta.poolIds(), beta.rackTopologyKey(),
+                beta.metrics(), beta.exporter()));
         assertThat(v1.topics()).extracting(DesiredTopic::topicName).containsExactly("test-topic");
     }
 

@@ -1,6 +1,7 @@
 package io.keks.model.manifest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
@@ -61,6 +62,15 @@ public final class ManifestParser {
         if (apiVersion == null || kind == null) {
             problems.add(doc.error(apiVersion == null ? "/apiVersion" : "/kind",
                     (apiVersion == null ? "apiVersion" : "kind") + " is missing; every document needs apiVersion and kind"));
+            return;
+        }
+        if (apiVersion.equals("v1") && kind.equals("ConfigMap")) {
+            // a Kafka's metricsConfig names one; locally it comes with the manifests as on Kubernetes
+            if (!tree.path("metadata").path("name").isTextual()) {
+                problems.add(doc.error("/metadata/name", "metadata.name is missing; every resource needs a name"));
+                return;
+            }
+            StrictBinder.bind(doc, tree, "", ConfigMap.class, problems).ifPresent(c -> out.configMaps().add(new Sourced<>(c, doc)));
             return;
         }
         if (!apiVersion.startsWith(GROUP + "/")) {

@@ -1,17 +1,22 @@
 package io.keks.model.manifest;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Everything read from a set of manifest files: the resources keks understands and the problems found. */
+/**
+ * Everything read from a set of manifest files: the resources keks understands and the problems found.
+ *
+ * @param configMaps ConfigMaps the Kafka refers to (its metricsConfig rules), as Kubernetes would hold them
+ */
 public record Manifests(List<Sourced<Kafka>> kafkas, List<Sourced<KafkaNodePool>> nodePools,
-                       List<Sourced<KafkaTopic>> topics, List<Problem> problems) {
+                       List<Sourced<KafkaTopic>> topics, List<Sourced<ConfigMap>> configMaps, List<Problem> problems) {
 
     public static Manifests empty() {
-        return new Manifests(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        return new Manifests(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
     }
 
     public Manifests plus(Manifests other) {
@@ -26,6 +31,7 @@ public record Manifests(List<Sourced<Kafka>> kafkas, List<Sourced<KafkaNodePool>
         kafkas.addAll(other.kafkas);
         nodePools.addAll(other.nodePools);
         topics.addAll(other.topics);
+        configMaps.addAll(other.configMaps);
         problems.addAll(other.problems);
     }
 

@@ -248,8 +248,101 @@ class SeedClusterTest {
         assertThat(c.out().lines()).containsExactly("over-tls");
     }
 
+    static List<io.keks.engine.metrics.PrometheusText.Sample> scrape(String url) throws Exception {
+        var client = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        var response = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(url).isEqualTo(200);
+        return io.keks.engine.metrics.PrometheusText.parse(response.body());
+    }
+
+    static double sum(List<io.keks.engine.metrics.PrometheusText.Sample> samples, String name, Map<String, String> labels) {
+        return samples.stream().filter(s -> s.name().equals(name) && s.labels().entrySet().containsAll(labels.entrySet()))
+                .mapToDouble(io.keks.engine.metrics.PrometheusText.Sample::value).sum();
+    }
+
+    @Test
+    @Order(9)
+    void everyNodeServesPrometheusMetricsWithTheRulesOfTheKafkaMetricsConfigMap() throws Exception {
+        String records = java.util.stream.IntStream.range(0, 25).mapToObj(i -> "m" + i + "\n").collect(Collectors.joining());
+        KeksCli.Result produce = KeksCli.runWithInput(records, "produce", "metrics-topic");
+        assertThat(produce.exitCode()).as(produce.err()).isZero();
+        JsonNode s = status();
+        int active = s.path("activeController").asInt();
+        Map<Integer, List<io.keks.engine.metrics.PrometheusText.Sample>> scrapes = new HashMap<>();
+        for (JsonNode n : s.path("nodes")) {
+            int id = n.path("id").asInt();
+            assertThat(n.path("metricsUrl").asText()).isEqualTo("http://127.0.0.1:%d/metrics", 9404 + shift + 100 * id);
+            scrapes.put(id, scrape(n.path("metricsUrl").asText()));
+        }
+        for (var e : scrapes.entrySet()) {
+            var m = e.getValue();
+            // every node: its JVM and the quorum as it sees it
+            double heap = io.keks.engine.metrics.PrometheusText.value(m, "jvm_memory_used_bytes", Map.of("area", "heap")).orElseThrow();
+            assertThat(heap).as("node %d heap", e.getKey()).isPositive().isLessThanOrEqualTo(640.0 * 1024 * 1024);
+            assertThat(io.keks.engine.metrics.PrometheusText.value(m, "kafka_server_raft_metrics_current_leader", Map.of()))
+                    .as("node %d sees the active controller as quorum leader", e.getKey()).hasValue((double) active);
+            assertThat(io.keks.engine.metrics.PrometheusText.value(m, "kafka_server_raft_metrics_high_watermark", Map.of()).orElseThrow())
+                    .isPositive();
+        }
+        // the controllers: exactly one active, the one `keks status` names
+        for (int id : List.of(3, 4, 5)) {
+            assertThat(io.keks.engine.metrics.PrometheusText.value(scrapes.get(id), "kafka_controller_kafkacontroller_activecontrollercount", Map.of()))
+                    .as("controller %d", id).hasValue(id == active ? 1.0 : 0.0);
+        }
+        List<io.keks.engine.metrics.PrometheusText.Sample> brokers = new ArrayList<>();
+        List.of(0, 1, 2).forEach(id -> brokers.addAll(scrapes.get(id)));
+        // each record just produced, counted once where its partition leader appended it
+        assertThat(sum(brokers, "kafka_server_brokertopicmetrics_messagesin_total", Map.of("topic", "metrics-topic"))).isEqualTo(25.0);
+        assertThat(sum(brokers, "kafka_server_brokertopicmetrics_bytesin_total", Map.of())).isPositive();
+        try (Admin admin = cluster().admin()) {
+            Map<String, TopicDescription> topics = admin.describeTopics(admin.listTopics(
+                    new org.apache.kafka.clients.admin.ListTopicsOptions().listInternal(true)).names().get(30, TimeUnit.SECONDS))
+                    .allTopicNames().get(30, TimeUnit.SECONDS);
+            // every replica of test-topic is on a broker that reports its size; every replica counts on its broker
+            long testTopicReplicas = topics.get("test-topic").partitions().stream().mapToLong(p -> p.replicas().size()).sum();
+            assertThat(brokers.stream().filter(x -> x.name().equals("kafka_log_log_size") && "test-topic".equals(x.label("topic"))))
+                    .hasSize((int) testTopicReplicas);
+            long replicas = topics.values().stream().flatMap(t -> t.partitions().stream()).mapToLong(p -> p.replicas().size()).sum();
+            assertThat(sum(brokers, "kafka_server_replicamanager_partitioncount", Map.of())).isEqualTo((double) replicas);
+        }
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            double under = 0;
+            for (int id : List.of(0, 1, 2)) {
+                under += sum(scrape(s.path("nodes").get(id).path("metricsUrl").asText()), "kafka_server_replicamanager_underreplicatedpartitions", Map.of());
+            }
+            assertThat(under).isZero();
+        });
+    }
+
     @Test
     @Order(10)
+    void theConsumerLagExporterReportsTheExactLagOfAGroupThatStoppedConsuming() throws Exception {
+        String records = java.util.stream.IntStream.range(0, 30).mapToObj(i -> "lag" + i + "\n").collect(Collectors.joining());
+        assertThat(KeksCli.runWithInput(records, "produce", "lag-topic").exitCode()).isZero();
+        KeksCli.Result read = KeksCli.run("consume", "lag-topic", "--group", "lagging", "--from-beginning", "--max-messages", "12");
+        assertThat(read.out().lines()).hasSize(12);
+        String url = status().path("exporterUrl").asText();
+        assertThat(url).isEqualTo("http://127.0.0.1:%d/metrics", 9308 + shift);
+        Map<String, String> group = Map.of("consumergroup", "lagging", "topic", "lag-topic");
+        // the exporter polls on an interval: wait for a poll after the group's commit
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                assertThat(sum(scrape(url), "kafka_consumergroup_current_offset_sum", group)).isEqualTo(12.0));
+        var m = scrape(url);
+        assertThat(sum(m, "kafka_consumergroup_lag_sum", group)).isEqualTo(18.0);
+        assertThat(sum(m, "kafka_consumergroup_lag", group)).isEqualTo(18.0);
+        assertThat(sum(m, "kafka_topic_partition_current_offset", Map.of("topic", "lag-topic"))).isEqualTo(30.0);
+        assertThat(sum(m, "kafka_topic_partition_oldest_offset", Map.of("topic", "lag-topic"))).isZero();
+        assertThat(io.keks.engine.metrics.PrometheusText.value(m, "kafka_consumergroup_members", Map.of("consumergroup", "lagging")))
+                .hasValue(0.0);
+        assertThat(io.keks.engine.metrics.PrometheusText.value(m, "kafka_brokers", Map.of())).hasValue(3.0);
+        assertThat(io.keks.engine.metrics.PrometheusText.named(m, "kafka_topic_partition_replicas").stream()
+                .filter(x -> "test-topic".equals(x.label("topic")))).isNotEmpty().allSatisfy(x -> assertThat(x.value()).isEqualTo(3.0));
+        assertThat(io.keks.engine.metrics.PrometheusText.value(m, "keks_lag_exporter_last_poll_success", Map.of())).hasValue(1.0);
+    }
+
+    @Test
+    @Order(11)
     void aDynamicConfigChangesLiveWithoutRestartsUnderLoad() throws Exception {
         Map<Integer, Long> pids = nodePids();
         LoadProducer load = new LoadProducer(cluster().clientProperties(null), "test-topic", "live");
@@ -289,7 +382,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void aValueKafkaRefusesChangesNothing() throws Exception {
         Map<Integer, Long> pids = nodePids();
         Path manifests = seedWithConfig("log.retention.ms: 3600000", "log.cleaner.threads: 0");
@@ -305,7 +398,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     void aReadOnlyChangeRollsEveryNodeOnceInTheSafeOrderWithoutLosingARecord() throws Exception {
         JsonNode before = status();
         int active = before.path("activeController").asInt();
@@ -350,7 +443,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(13)
+    @Order(14)
     void aRollHandedOverWithNoWaitShowsInStatusUntilItIsDone() throws Exception {
         Map<Integer, Long> pids = nodePids();
         KeksCli.Result r = KeksCli.run("roll", "cluster-broker-1", "--no-wait");
@@ -383,7 +476,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(14)
+    @Order(15)
     void aWaitThatRunsOutStopsTheRollAndStatusSaysWhy() throws Exception {
         KeksCli.Result r = KeksCli.run("roll", "cluster-broker-2", "cluster-broker-1", "--timeout", "1");
         assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(1);
@@ -444,6 +537,9 @@ class SeedClusterTest {
 
     static String editPool(String text, String pool, java.util.function.UnaryOperator<String> editSpec) {
         int start = text.indexOf("  name: " + pool + "\n");
+        if (start < 0) {
+            return text; // another file of the example (the metrics ConfigMap)
+        }
         int end = text.indexOf("\n---", start) < 0 ? text.length() : text.indexOf("\n---", start);
         String spec = text.substring(start, end);
         assertThat(editSpec.apply(spec)).as("the edit changes pool " + pool).isNotEqualTo(spec);
@@ -451,7 +547,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(15)
+    @Order(16)
     void brokersScaleFromThreeToFourAndBackWithTheLeavingBrokerDrainedFirst() throws Exception {
         // producing all along: the broker joining, the roll by rack and the drain
         LoadProducer throughout = new LoadProducer(cluster().clientProperties(null), "test-topic", "scaling");
@@ -556,7 +652,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(16)
+    @Order(17)
     void unsafeChangesAreRefusedWithTheirReasonAndChangeNothing() throws Exception {
         Path dir = Files.createTempDirectory(home, "refuse");
         // a topic made by a Kafka client, which no KafkaTopic describes: only Kafka knows its replicas
@@ -672,7 +768,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(17)
+    @Order(18)
     void everyTopicStatusReasonShowsOnARealCluster() throws Exception {
         Path dir = Files.createTempDirectory(home, "reasons");
         // two KafkaTopics for one Kafka topic: the older (orders, applied in an earlier test) keeps it
@@ -737,7 +833,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(18)
+    @Order(19)
     void theReplicationFactorGoesFromOneToThreeToTwoByReassignmentWhileProducing() throws Exception {
         Path file = Files.createTempDirectory(home, "rf").resolve("rf.yaml");
         Files.writeString(file, kafkaTopic("rf-topic", null, 6, 1, "min.insync.replicas: 1", null));
@@ -789,7 +885,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(19)
+    @Order(20)
     void twoThousandKafkaTopicsInOneApplyAndASecondApplyWritesNothing() throws Exception {
         Path file = Files.createTempDirectory(home, "bulk").resolve("bulk.yaml");
         StringBuilder all = new StringBuilder();
@@ -850,7 +946,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(20)
+    @Order(21)
     void downThenUpKeepsTheData() throws Exception {
         KeksCli.Result d = KeksCli.run("down");
         assertThat(d.exitCode()).as(d.err()).isZero();

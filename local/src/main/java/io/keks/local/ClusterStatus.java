@@ -15,10 +15,12 @@ import org.apache.kafka.clients.admin.Admin;
 /**
  * A local cluster's status as {@code keks status} shows it, also as JSON: the Kafka-level view
  * (ready, metadata state, bootstrap) and one entry per node, like {@code kubectl get pods}.
+ *
+ * @param exporterUrl the consumer-lag exporter's endpoint; null when spec.kafkaExporter asks for none
  */
 public record ClusterStatus(String name, String namespace, String clusterId, boolean ready, String metadataState,
                             String kafkaVersion, String bootstrap, List<Listener> listeners, Integer activeController,
-                            List<Node> nodes, List<Condition> conditions) {
+                            List<Node> nodes, List<Condition> conditions, String exporterUrl) {
 
     public record Listener(String name, boolean tls, String bootstrap) {
     }
@@ -26,9 +28,11 @@ public record ClusterStatus(String name, String namespace, String clusterId, boo
     /**
      * @param kafkaVersion   the Kafka version the node last started with (during an upgrade, nodes differ)
      * @param pendingRestart why a change in progress is yet to restart the node (RestartReason names)
+     * @param metricsUrl     the node's Prometheus endpoint; null when spec.kafka.metricsConfig asks for none
      */
     public record Node(int id, String name, String pool, List<String> roles, Long pid, String rack, String state,
-                       int restarts, long startedAt, String log, String kafkaVersion, List<String> pendingRestart) {
+                       int restarts, long startedAt, String log, String kafkaVersion, List<String> pendingRestart,
+                       String metricsUrl) {
     }
 
     public record Condition(String type, String status, String reason, String message) {
@@ -69,7 +73,7 @@ public record ClusterStatus(String name, String namespace, String clusterId, boo
                     p.map(ProcessHandle::pid).orElse(null), n.rack(), state, rec == null ? 0 : rec.restarts(),
                     p.flatMap(h -> h.info().startInstant()).map(i -> i.toEpochMilli()).orElse(0L),
                     cluster.logFile(n.id()).toString(), cluster.runningVersion(n.id()).orElse(null),
-                    roll.map(r -> r.pending(cluster.nodeName(n))).orElse(List.of())));
+                    roll.map(r -> r.pending(cluster.nodeName(n))).orElse(List.of()), cluster.metricsUrl(n.id()).orElse(null)));
         }
         // nodes the pools dropped that still exist: a broker being drained shows until it is removed
         try {
@@ -81,7 +85,7 @@ public record ClusterStatus(String name, String namespace, String clusterId, boo
                             n.roles().stream().sorted().map(r -> r.kafkaName()).toList(), p.map(ProcessHandle::pid).orElse(null),
                             n.rack(), "Leaving", 0,
                             p.flatMap(h -> h.info().startInstant()).map(i -> i.toEpochMilli()).orElse(0L),
-                            cluster.logFile(n.id()).toString(), n.kafkaVersion(), List.of()));
+                            cluster.logFile(n.id()).toString(), n.kafkaVersion(), List.of(), null));
                 }
             }
         } catch (Exception e) {
@@ -106,7 +110,7 @@ public record ClusterStatus(String name, String namespace, String clusterId, boo
         return new ClusterStatus(cluster.desired().name(), cluster.desired().namespace(), cluster.state().clusterId(), ready,
                 "KRaft", cluster.desired().version().toString(), cluster.bootstrap(first), listeners,
                 observed.flatMap(o -> o.quorumLeader().isPresent() ? Optional.of(o.quorumLeader().getAsInt()) : Optional.empty()).orElse(null),
-                nodes, conditions);
+                nodes, conditions, cluster.exporterUrl().orElse(null));
     }
 
     /** A roll in progress, or the last one stopping, as conditions. */

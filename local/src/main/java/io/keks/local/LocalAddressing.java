@@ -30,6 +30,16 @@ public record LocalAddressing(Path clusterDir, int portShift, Optional<KeyStoreF
         return listenerPort + portShift + 100 * nodeId;
     }
 
+    /** Where node {@code id} serves Prometheus metrics when the manifests ask for them. */
+    public int metricsPort(int nodeId) {
+        return port(nodeId, io.keks.model.MetricsSpec.PORT);
+    }
+
+    /** Where the consumer-lag exporter serves, when the manifests ask for it. */
+    public int exporterPort() {
+        return io.keks.model.ExporterSpec.PORT + portShift;
+    }
+
     public Path nodeDir(int id) {
         return clusterDir.resolve("nodes").resolve(String.valueOf(id));
     }

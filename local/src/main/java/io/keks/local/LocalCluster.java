@@ -9,6 +9,8 @@ import io.keks.model.DesiredTopic;
 import io.keks.model.ClusterModel;
 import io.keks.model.DesiredCluster;
 import io.keks.model.DesiredNode;
+import io.keks.model.ExporterSpec;
+import io.keks.model.MetricsSpec;
 import io.keks.model.KafkaVersion;
 import io.keks.model.ListenerSpec;
 import io.keks.model.NodeAddressing;
@@ -95,7 +97,8 @@ public final class LocalCluster {
         this.libDir = libDir;
         this.addressing = new LocalAddressing(dir, state.portShift(), keyStorePassword(dir, desired)
                 .map(pw -> new NodeAddressing.KeyStoreFiles(null, pw)));
-        this.processes = new NodeProcesses(addressing, libDir, desired.version(), home.cdsCache());
+        this.processes = new NodeProcesses(addressing, libDir, desired.version(), home.cdsCache(),
+                desired.metricsSpec().map(m -> new NodeProcesses.MetricsAgent(metricsAgentJar(libDir), metricsRulesFile(dir))));
     }
 
     /** Validates {@code manifests}, stores them and prepares every node (config, certificates, storage). */
@@ -247,10 +250,12 @@ public final class LocalCluster {
         incoming.kafkas().forEach(s -> replaced.add("Kafka/" + s.resource().getMetadata().getName()));
         incoming.nodePools().forEach(s -> replaced.add("KafkaNodePool/" + s.resource().getMetadata().getName()));
         incoming.topics().forEach(s -> replaced.add("KafkaTopic/" + s.resource().getMetadata().getName()));
+        incoming.configMaps().forEach(s -> replaced.add("ConfigMap/" + s.resource().getMetadata().getName()));
         Manifests kept = Manifests.empty();
         stored.kafkas().stream().filter(s -> !replaced.contains("Kafka/" + s.resource().getMetadata().getName())).forEach(kept.kafkas()::add);
         stored.nodePools().stream().filter(s -> !replaced.contains("KafkaNodePool/" + s.resource().getMetadata().getName())).forEach(kept.nodePools()::add);
         stored.topics().stream().filter(s -> !replaced.contains("KafkaTopic/" + s.resource().getMetadata().getName())).forEach(kept.topics()::add);
+        stored.configMaps().stream().filter(s -> !replaced.contains("ConfigMap/" + s.resource().getMetadata().getName())).forEach(kept.configMaps()::add);
         return incoming.plus(kept);
     }
 
@@ -314,7 +319,79 @@ public final class LocalCluster {
         }
     }
 
+    /** The exporter agent, bundled beside the Kafka versions (never on a node's classpath). */
+    private static Path metricsAgentJar(Path libDir) {
+        return libDir.getParent().resolve("agents").resolve("jmx_prometheus_javaagent.jar");
+    }
+
+    private static Path metricsRulesFile(Path dir) {
+        return dir.resolve("conf").resolve("metrics-rules.yml");
+    }
+
+    /** The URL of node {@code id}'s Prometheus endpoint, when the manifests ask for metrics. */
+    public Optional<String> metricsUrl(int id) {
+        return desired.metricsSpec().map(m -> "http://" + LocalAddressing.HOST + ":" + addressing.metricsPort(id) + "/metrics");
+    }
+
+    /** The URL of the consumer-lag exporter, when the manifests ask for it. */
+    public Optional<String> exporterUrl() {
+        return desired.exporterSpec().map(e -> "http://" + LocalAddressing.HOST + ":" + addressing.exporterPort() + "/metrics");
+    }
+
+    private static Path exporterFile(Path dir) {
+        return dir.resolve("conf").resolve("exporter.json");
+    }
+
+    /** spec.kafkaExporter as last applied, for an exporter already running to pick up changed patterns. */
+    public Optional<ExporterSpec> appliedExporterSpec() {
+        try {
+            Path f = exporterFile(dir);
+            return Files.exists(f) ? Optional.of(new com.fasterxml.jackson.databind.ObjectMapper().readValue(f.toFile(), ExporterSpec.class))
+                    : Optional.empty();
+        } catch (IOException e) {
+            return desired.exporterSpec();
+        }
+    }
+
+    private void writeExporterSpec() throws IOException {
+        Path f = exporterFile(dir);
+        if (desired.exporterSpec().isEmpty()) {
+            Files.deleteIfExists(f);
+            return;
+        }
+        Files.createDirectories(f.getParent());
+        Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
+        new com.fasterxml.jackson.databind.ObjectMapper().writeValue(tmp.toFile(), desired.exporterSpec().get());
+        Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private void writeMetricsRules() throws IOException {
+        Path rules = metricsRulesFile(dir);
+        if (desired.metricsSpec().isEmpty()) {
+            Files.deleteIfExists(rules);
+            return;
+        }
+        MetricsSpec m = desired.metricsSpec().get();
+        if (m.rules() == null) {
+            throw new ManifestException(List.of(Problem.error("manifests", 0, "spec.kafka.metricsConfig", "ConfigMap "
+                    + m.configMap() + " is not in the manifests given; apply it with the Kafka (a v1 ConfigMap with key "
+                    + m.key() + "; examples/kafka-manifests/kafka-metrics.yaml holds keks' default rules), or remove metricsConfig")));
+        }
+        Path agent = metricsAgentJar(libDir);
+        if (!Files.exists(agent)) {
+            throw new IOException("spec.kafka.metricsConfig needs the JMX Prometheus exporter agent, which keks bundles as "
+                    + agent + "; it is missing: rebuild keks (./mvnw -B install -DskipTests) or remove metricsConfig");
+        }
+        // written in place: the agent in a running node re-reads the file when it changes
+        Files.createDirectories(rules.getParent());
+        Path tmp = rules.resolveSibling(rules.getFileName() + ".tmp");
+        Files.writeString(tmp, m.rules(), StandardCharsets.UTF_8);
+        Files.move(tmp, rules, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
     private void writeNodeFiles() throws IOException {
+        writeMetricsRules();
+        writeExporterSpec();
         for (DesiredNode node : desired.nodes()) {
             Files.createDirectories(addressing.nodeDir(node.id()));
             String text = ServerProperties.render(ServerProperties.of(desired, node, addressing),
@@ -463,8 +540,11 @@ public final class LocalCluster {
             for (ListenerSpec l : desired.listeners()) {
                 max = Math.max(max, addressing.port(n, l));
             }
+            if (desired.metricsSpec().isPresent()) {
+                max = Math.max(max, addressing.metricsPort(n.id()));
+            }
         }
-        return max;
+        return desired.exporterSpec().isPresent() ? Math.max(max, addressing.exporterPort()) : max;
     }
 
     /** Ports that nodes which are not running would need but something else holds. */
@@ -484,14 +564,27 @@ public final class LocalCluster {
             }
             for (ListenerSpec l : ls) {
                 int port = addressing.port(n, l);
-                try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName(LocalAddressing.HOST))) {
-                    s.setReuseAddress(true);
-                } catch (IOException e) {
+                if (taken(port)) {
                     busy.add(port + " (" + nodeName(n) + ", listener " + l.name() + ")");
                 }
             }
+            if (desired.metricsSpec().isPresent() && taken(addressing.metricsPort(n.id()))) {
+                busy.add(addressing.metricsPort(n.id()) + " (" + nodeName(n) + ", metrics)");
+            }
+        }
+        if (desired.exporterSpec().isPresent() && taken(addressing.exporterPort())) {
+            busy.add(addressing.exporterPort() + " (consumer-lag exporter)");
         }
         return busy;
+    }
+
+    private static boolean taken(int port) {
+        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName(LocalAddressing.HOST))) {
+            s.setReuseAddress(true);
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     /** Starts one node's JVM. The lowest broker trains the class archive while there is none. */

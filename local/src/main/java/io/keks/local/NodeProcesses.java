@@ -23,12 +23,18 @@ final class NodeProcesses {
     private final Path libDir;
     private final KafkaVersion version;
     private final Path cdsDir;
+    private final Optional<MetricsAgent> metrics;
 
-    NodeProcesses(LocalAddressing addressing, Path libDir, KafkaVersion version, Path cdsDir) {
+    /** The JMX Prometheus exporter agent and the rules it reads (spec.kafka.metricsConfig). */
+    record MetricsAgent(Path jar, Path rules) {
+    }
+
+    NodeProcesses(LocalAddressing addressing, Path libDir, KafkaVersion version, Path cdsDir, Optional<MetricsAgent> metrics) {
         this.addressing = addressing;
         this.libDir = libDir;
         this.version = version;
         this.cdsDir = cdsDir;
+        this.metrics = metrics;
     }
 
     Path configFile(int id) {
@@ -107,9 +113,15 @@ final class NodeProcesses {
             cmd.add("-Xlog:cds=off,cds+dynamic=off");
         } else if (trainClassCache) {
             Files.createDirectories(cdsDir);
+            if (metrics.isPresent()) {
+                // the JVM refuses to write a class archive beside an agent unless told it may
+                cmd.addAll(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+AllowArchivingWithJavaAgent"));
+            }
             cmd.add("-XX:ArchiveClassesAtExit=" + trainingArchive(node.id()));
             cmd.add("-Xlog:cds=off,cds+dynamic=off");
         }
+        metrics.ifPresent(m -> cmd.add("-javaagent:" + m.jar() + "=" + LocalAddressing.HOST + ":"
+                + addressing.metricsPort(node.id()) + ":" + m.rules()));
         cmd.add("-Dkafka.logs.dir=" + dir);
         if (version.atLeast(new KafkaVersion(4, 0, 0))) {
             cmd.add("-Dlog4j2.configurationFile=" + writeLogConfig(dir.getParent().getParent(), "log4j2.properties", LOG4J2));

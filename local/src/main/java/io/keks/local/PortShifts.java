@@ -13,8 +13,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * connected to itself by the kernel (TCP self-connect), reads its own request back and fails.
  */
 public final class PortShifts {
-    /** Highest port a six-node cluster uses before its shift: listener 9093 (or 9593 with ids up to 5). */
-    private static final int HIGHEST_BASE_PORT = 9593;
+    /** Highest port a six-node cluster uses before its shift: node 5's metrics endpoint (9404 + 500). */
+    private static final int HIGHEST_BASE_PORT = 9904;
 
     private PortShifts() {
     }
@@ -49,7 +49,7 @@ public final class PortShifts {
 
     private static boolean free(int shift) {
         for (int id = 0; id < 6; id++) {
-            for (int port : new int[] {9090, 9091, 9092, 9093}) {
+            for (int port : new int[] {9090, 9091, 9092, 9093, io.keks.model.MetricsSpec.PORT}) {
                 try (ServerSocket s = new ServerSocket(port + 100 * id + shift, 1, InetAddress.getByName("127.0.0.1"))) {
                     s.setReuseAddress(true);
                 } catch (IOException e) {
@@ -57,6 +57,15 @@ public final class PortShifts {
                 }
             }
         }
-        return true;
+        return exporterFree(shift);
+    }
+
+    private static boolean exporterFree(int shift) {
+        try (ServerSocket s = new ServerSocket(io.keks.model.ExporterSpec.PORT + shift, 1, InetAddress.getByName("127.0.0.1"))) {
+            s.setReuseAddress(true);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 }

@@ -25,7 +25,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The manifests a local cluster was last given: the Kafka and each node pool in a file of their own
+ * The manifests a local cluster was last given: the Kafka, each node pool and ConfigMap in a file of their own
  * ({@code Kind-name.yaml}), so a later {@code apply} replaces a resource by kind and name and leaves
  * the others as they were; the KafkaTopics all in one JSON file ({@value #TOPICS}), since 10,000 of
  * them as files of their own took four seconds to write and more to read back.
@@ -90,6 +90,7 @@ final class StoredManifests {
         List<Sourced<?>> own = new ArrayList<>();
         own.addAll(incoming.kafkas());
         own.addAll(incoming.nodePools());
+        own.addAll(incoming.configMaps());
         for (Sourced<?> s : own) {
             JsonNode tree = s.document().tree();
             String file = tree.path("kind").asText() + "-" + tree.path("metadata").path("name").asText() + ".yaml";

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.keks.engine.change.ClusterChanger;
 import io.keks.engine.change.ClusterDelta;
+import io.keks.engine.metrics.ExporterServer;
+import io.keks.model.ExporterSpec;
 import io.keks.engine.roll.NodeRuntime;
 import io.keks.engine.roll.RestartReason;
 import io.keks.engine.roll.Roller;
@@ -140,6 +142,12 @@ public final class Supervisor {
 
     /** Watches the nodes until {@link #requestStop()}; returns without stopping them. */
     public void superviseUntilStopped() throws InterruptedException {
+        try (Exporter exporter = Exporter.start(cluster, progress)) {
+            watch();
+        }
+    }
+
+    private void watch() throws InterruptedException {
         while (!stop.await(CHECK.toMillis(), TimeUnit.MILLISECONDS)) {
             LocalCluster c = cluster;
             for (DesiredNode n : c.desired().nodes()) {
@@ -152,6 +160,52 @@ public final class Supervisor {
                 restart(n);
             }
             takeRequest();
+        }
+    }
+
+    /**
+     * The consumer-lag exporter (spec.kafkaExporter), run by whoever supervises the nodes, with one
+     * Admin client for its life. Changed patterns apply at its next poll; turning it on or off takes
+     * the next {@code keks up}.
+     */
+    private record Exporter(ExporterServer server, Admin admin) implements AutoCloseable {
+        static Exporter start(LocalCluster cluster, Progress progress) {
+            if (cluster.desired().exporterSpec().isEmpty()) {
+                return new Exporter(null, null);
+            }
+            Admin admin = null;
+            try {
+                admin = cluster.admin();
+                ExporterSpec first = cluster.desired().exporterSpec().get();
+                ExporterServer server = new ExporterServer(new java.net.InetSocketAddress(LocalAddressing.HOST,
+                        cluster.addressing().exporterPort()), admin, () -> cluster.appliedExporterSpec().orElse(first),
+                        exporterInterval(), progress::step);
+                return new Exporter(server, admin);
+            } catch (IOException | RuntimeException e) {
+                progress.step("consumer-lag exporter not started: " + e.getMessage());
+                if (admin != null) {
+                    admin.close();
+                }
+                return new Exporter(null, null);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (server != null) {
+                server.close();
+                admin.close(Duration.ofSeconds(5));
+            }
+        }
+    }
+
+    /** How often the exporter asks Kafka (KEKS_EXPORTER_INTERVAL_SECONDS, default 15). */
+    static Duration exporterInterval() {
+        String s = System.getenv("KEKS_EXPORTER_INTERVAL_SECONDS");
+        try {
+            return Duration.ofSeconds(s == null || s.isBlank() ? 15 : Math.max(1, Long.parseLong(s.trim())));
+        } catch (NumberFormatException e) {
+            return Duration.ofSeconds(15);
         }
     }
 

@@ -1,10 +1,12 @@
 package io.keks.operator;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.keks.model.manifest.ManifestParser;
 import io.keks.model.manifest.Manifests;
 import io.keks.model.manifest.Problem;
+import io.strimzi.api.kafka.model.common.metrics.JmxPrometheusExporterMetrics;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import java.util.List;
@@ -18,12 +20,31 @@ final class CustomResources {
     private CustomResources() {
     }
 
+    /** The Kafka and its pools, for work that needs no metrics rules (topics). */
     static Manifests of(Kafka kafka, List<KafkaNodePool> pools) {
+        return of(kafka, pools, java.util.Optional.empty());
+    }
+
+    /** @param metricsRules the ConfigMap spec.kafka.metricsConfig names, when it exists */
+    static Manifests of(Kafka kafka, List<KafkaNodePool> pools, java.util.Optional<ConfigMap> metricsRules) {
         Manifests all = parse(kafka);
         for (KafkaNodePool p : pools) {
             all = all.plus(parse(p));
         }
+        if (metricsRules.isPresent()) {
+            all = all.plus(parse(metricsRules.get()));
+        }
         return all;
+    }
+
+    /** The name of the ConfigMap with the Kafka's exporter rules, when it names one. */
+    static java.util.Optional<String> metricsConfigMap(Kafka kafka) {
+        if (kafka.getSpec() == null || kafka.getSpec().getKafka() == null
+                || !(kafka.getSpec().getKafka().getMetricsConfig() instanceof JmxPrometheusExporterMetrics jmx)
+                || jmx.getValueFrom() == null || jmx.getValueFrom().getConfigMapKeyRef() == null) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.ofNullable(jmx.getValueFrom().getConfigMapKeyRef().getName());
     }
 
     private static Manifests parse(HasMetadata resource) {

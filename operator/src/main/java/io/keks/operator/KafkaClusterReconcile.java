@@ -85,7 +85,9 @@ public final class KafkaClusterReconcile {
         List<KafkaNodePool> pools = client.resources(KafkaNodePool.class).inNamespace(ns).withLabel("strimzi.io/cluster", name)
                 .list().getItems();
         KafkaStatuses statuses = new KafkaStatuses(kafka, pools);
-        Manifests manifests = CustomResources.of(kafka, pools);
+        Optional<String> rulesName = CustomResources.metricsConfigMap(kafka);
+        Optional<ConfigMap> rules = rulesName.map(n -> client.configMaps().inNamespace(ns).withName(n).get());
+        Manifests manifests = CustomResources.of(kafka, pools, rules);
         if (manifests.hasErrors()) {
             return statuses.invalid(CustomResources.message(manifests.problems()));
         }
@@ -97,6 +99,10 @@ public final class KafkaClusterReconcile {
         }
         DesiredCluster desired = model.cluster();
         model.warnings().forEach(w -> statuses.warn("ManifestWarning", CustomResources.describe(w)));
+        if (rulesName.isPresent() && rules.isEmpty()) {
+            statuses.warn("MetricsConfigMapMissing", "ConfigMap " + rulesName.get() + " named by spec.kafka.metricsConfig is not in"
+                    + " namespace " + ns + "; the Kafka pods wait for it before they start: apply it (examples/kafka-manifests/kafka-metrics.yaml)");
+        }
         KafkaNames names = KafkaNames.of(desired);
         boolean reverted = false;
         ConfigMap identityMap = client.configMaps().inNamespace(ns).withName(names.identity()).get();

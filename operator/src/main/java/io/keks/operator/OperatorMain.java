@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 /** The keks operator image's entry point. */
 @Command(name = "keks-operator", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
         description = "The keks operator: Apache Kafka in KRaft mode from Strimzi custom resources.",
-        subcommands = {OperatorMain.Run.class, OperatorMain.Rack.class})
+        subcommands = {OperatorMain.Run.class, OperatorMain.Rack.class, OperatorMain.Exporter.class})
 public final class OperatorMain {
     private OperatorMain() {
     }
@@ -95,6 +95,55 @@ public final class OperatorMain {
             try (KubernetesClient client = new KubernetesClientBuilder().build()) {
                 String rack = RackInit.writeRack(client, System.getenv("KEKS_NODE_NAME"), topologyKey, out);
                 System.out.println("broker.rack=" + rack + " (label " + topologyKey + " of node " + System.getenv("KEKS_NODE_NAME") + ")");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "exporter", description = {"The consumer-lag exporter of spec.kafkaExporter: polls Kafka on an interval with one",
+            "Admin client and serves kafka_exporter's metrics (kafka_consumergroup_lag, ...) at /metrics."})
+    static final class Exporter implements Callable<Integer> {
+        @Option(names = "--bootstrap-server", required = true, paramLabel = "HOST:PORT[,...]", description = "Brokers to reach.")
+        String bootstrap;
+
+        @Option(names = "--port", defaultValue = "9404", description = "Port of /metrics (default ${DEFAULT-VALUE}).")
+        int port;
+
+        @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "PT30S",
+                description = "How often Kafka is polled, as an ISO-8601 duration (default ${DEFAULT-VALUE}).")
+        java.time.Duration interval;
+
+        @Option(names = "--topic-regex", defaultValue = ".*", description = "Topics whose name this matches somewhere (default ${DEFAULT-VALUE}).")
+        String topicRegex;
+
+        @Option(names = "--topic-exclude-regex", description = "Leave out topics whose name this matches somewhere.")
+        String topicExcludeRegex;
+
+        @Option(names = "--group-regex", defaultValue = ".*", description = "Consumer groups whose id this matches somewhere (default ${DEFAULT-VALUE}).")
+        String groupRegex;
+
+        @Option(names = "--group-exclude-regex", description = "Leave out groups whose id this matches somewhere.")
+        String groupExcludeRegex;
+
+        @Option(names = "--show-all-offsets", defaultValue = "true", arity = "1",
+                description = "false: only groups with members right now (default ${DEFAULT-VALUE}).")
+        boolean showAllOffsets;
+
+        @Override
+        public Integer call() throws Exception {
+            java.util.Properties p = new java.util.Properties();
+            p.put(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            p.put(org.apache.kafka.clients.admin.AdminClientConfig.CLIENT_ID_CONFIG, "keks-lag-exporter");
+            p.put(org.apache.kafka.clients.admin.AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
+            var spec = new io.keks.model.ExporterSpec(topicRegex, topicExcludeRegex, groupRegex, groupExcludeRegex, showAllOffsets);
+            var log = org.slf4j.LoggerFactory.getLogger(Exporter.class);
+            try (var admin = org.apache.kafka.clients.admin.Admin.create(io.keks.engine.AdminTimeouts.bulk(p));
+                 var server = new io.keks.engine.metrics.ExporterServer(new java.net.InetSocketAddress(port), admin, () -> spec,
+                         interval, log::warn)) {
+                java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+                Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
+                log.info("consumer-lag exporter serving /metrics on port {}, polling {} every {}", server.port(), bootstrap, interval);
+                stopped.await();
             }
             return 0;
         }

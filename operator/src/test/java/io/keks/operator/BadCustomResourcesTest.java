@@ -38,7 +38,9 @@ class BadCustomResourcesTest {
      */
     static final Map<String, String> OPERATOR_VIEW = Map.of(
             "22-pool-names-other-kafka.yaml", "no KafkaNodePool with role broker for Kafka c",
-            "23-pool-without-cluster-label.yaml", "no KafkaNodePool with role broker for Kafka c");
+            "23-pool-without-cluster-label.yaml", "no KafkaNodePool with role broker for Kafka c",
+            // the ConfigMap is named by its namespace and name rather than a file
+            "43-metrics-configmap-key-missing.yaml", "/kafka-metrics) has no key \"kafka-metrics-config.yml\"; its keys: metrics.yml");
 
     /** file -> "field: message", from expected-errors.txt */
     static Map<String, String> expected() throws Exception {
@@ -75,13 +77,17 @@ class BadCustomResourcesTest {
                 p.resource().getMetadata().setNamespace(ns);
                 client.resources(KafkaNodePool.class).inNamespace(ns).resource(p.resource()).create();
             }
+            for (var c : m.configMaps()) {
+                c.resource().getMetadata().setNamespace(ns);
+                client.configMaps().inNamespace(ns).resource(c.resource()).create();
+            }
             Kafka stored = client.resources(Kafka.class).inNamespace(ns).withName(kafka.getMetadata().getName()).get();
             Condition ready = reconcile.reconcile(stored).condition("Ready").orElseThrow();
             assertThat(ready.getStatus()).as(e.getKey()).isEqualTo("False");
             assertThat(ready.getReason()).as(e.getKey()).isEqualTo("InvalidResource");
             assertThat(ready.getMessage()).as(e.getKey()).contains(OPERATOR_VIEW.getOrDefault(e.getKey(), e.getValue()));
             assertThat(client.pods().inNamespace(ns).list().getItems()).as(e.getKey()).isEmpty();
-            assertThat(client.configMaps().inNamespace(ns).list().getItems()).as(e.getKey()).isEmpty();
+            assertThat(client.configMaps().inNamespace(ns).list().getItems()).as(e.getKey()).hasSameSizeAs(m.configMaps());
             checked.add(e.getKey());
         }
         // KafkaTopic problems are the topic reconciler's; the rest of the corpus is what a CRD schema rejects

@@ -104,10 +104,16 @@ class OperatorOnLocalKafkaTest {
 
     static KafkaStatuses.Outcome reconcileUntilReady() {
         KafkaStatuses.Outcome[] last = new KafkaStatuses.Outcome[1];
-        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            last[0] = reconcileOnce();
-            return last[0].condition("Ready").map(c -> c.getStatus().equals("True")).orElse(false);
-        });
+        try {
+            await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                last[0] = reconcileOnce();
+                return last[0].condition("Ready").map(c -> c.getStatus().equals("True")).orElse(false);
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // what the operator last said, and what the stand-in kubelet did, are what explain it
+            throw new AssertionError("not Ready within 4 minutes; last conditions: "
+                    + (last[0] == null ? "none" : last[0].kafka().getConditions()) + "; kubelet: " + kubelet.events, e);
+        }
         return last[0];
     }
 
@@ -168,7 +174,7 @@ class OperatorOnLocalKafkaTest {
         }));
         // the objects around the pods, and secrets with real values
         assertThat(client.services().inNamespace(NS).list().getItems()).extracting(s -> s.getMetadata().getName())
-                .containsExactlyInAnyOrder("cluster-kafka-bootstrap", "cluster-kafka-brokers");
+                .containsExactlyInAnyOrder("cluster-kafka-bootstrap", "cluster-kafka-brokers", "cluster-kafka-exporter");
         assertThat(client.persistentVolumeClaims().inNamespace(NS).list().getItems()).hasSize(6);
         assertThat(client.policy().v1().podDisruptionBudget().inNamespace(NS).withName("cluster-kafka").get()).isNotNull();
         assertThat(client.network().v1().networkPolicies().inNamespace(NS).withName("cluster-network-policy-kafka").get()).isNotNull();

@@ -81,6 +81,7 @@ public final class ClusterObjects {
                 ? template.getPodDisruptionBudget().getMaxUnavailable() : 1;
         out.add(parts.podDisruptionBudget(maxUnavailable));
         out.add(parts.networkPolicy());
+        out.addAll(ExporterObjects.render(cluster, names, options));
         return out;
     }
 
@@ -163,14 +164,26 @@ public final class ClusterObjects {
             NetworkPolicyPeer operator = new NetworkPolicyPeerBuilder().withNewPodSelector()
                     .withMatchLabels(Map.of("app.kubernetes.io/name", "keks-operator")).endPodSelector()
                     .withNewNamespaceSelector().endNamespaceSelector().build();
+            NetworkPolicyPeer exporter = new NetworkPolicyPeerBuilder().withNewPodSelector()
+                    .withMatchLabels(ExporterObjects.selector(names)).endPodSelector().build();
             List<NetworkPolicyIngressRule> rules = new ArrayList<>();
             rules.add(new NetworkPolicyIngressRuleBuilder().addNewPort().withPort(new IntOrString(ListenerSpec.CONTROLPLANE.port()))
                     .withProtocol("TCP").endPort().withFrom(kafkaPods, operator).build());
+            List<NetworkPolicyPeer> replicationPeers = new ArrayList<>(List.of(kafkaPods, operator));
+            if (cluster.exporterSpec().isPresent()) {
+                replicationPeers.add(exporter);
+            }
             rules.add(new NetworkPolicyIngressRuleBuilder().addNewPort().withPort(new IntOrString(ListenerSpec.REPLICATION.port()))
-                    .withProtocol("TCP").endPort().withFrom(kafkaPods, operator).build());
+                    .withProtocol("TCP").endPort().withFrom(replicationPeers).build());
+
             for (ListenerSpec l : cluster.listeners()) {
                 rules.add(new NetworkPolicyIngressRuleBuilder().addNewPort().withPort(new IntOrString(l.port())).withProtocol("TCP")
                         .endPort().build());
+            }
+            if (cluster.metricsSpec().isPresent()) {
+                // Prometheus scrapes from its own namespace
+                rules.add(new NetworkPolicyIngressRuleBuilder().addNewPort().withPort(new IntOrString(io.keks.model.MetricsSpec.PORT))
+                        .withProtocol("TCP").endPort().build());
             }
             return new NetworkPolicyBuilder().withMetadata(meta(names.networkPolicy())).withNewSpec().withNewPodSelector()
                     .withMatchLabels(names.podSelector()).endPodSelector().withPolicyTypes("Ingress").withIngress(rules).endSpec().build();

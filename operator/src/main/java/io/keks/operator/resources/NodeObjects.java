@@ -28,6 +28,7 @@ import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.keks.model.DesiredCluster;
 import io.keks.model.DesiredNode;
 import io.keks.model.ListenerSpec;
+import io.keks.model.MetricsSpec;
 import io.keks.model.ServerProperties;
 import io.keks.model.VolumeSpec;
 import io.strimzi.api.kafka.model.common.template.ContainerEnvVar;
@@ -52,6 +53,10 @@ public final class NodeObjects {
     /** Annotation: the Kafka version the pod runs. */
     public static final String KAFKA_VERSION = "keks.io/kafka-version";
     static final String RACK_DIR = "/opt/kafka/keks/rack";
+    static final String METRICS_AGENT_DIR = "/opt/kafka/keks/metrics-agent";
+    static final String METRICS_AGENT_JAR = "jmx_prometheus_javaagent.jar";
+    static final String METRICS_CONFIG_DIR = "/opt/kafka/keks/metrics-config";
+    static final String METRICS_RULES_FILE = "rules.yml";
 
     /**
      * Starts the node: the server.properties from the ConfigMap, with broker.rack from the zone of the
@@ -173,6 +178,21 @@ public final class NodeObjects {
         }
         boolean rack = cluster.rackTopologyKey() != null && node.isBroker();
         List<Container> init = new ArrayList<>();
+        cluster.metricsSpec().ifPresent(m -> {
+            // the apache/kafka image has no exporter agent: it is copied from the operator's image
+            volumes.add(new VolumeBuilder().withName("metrics-agent").withNewEmptyDir().withSizeLimit(new Quantity("20Mi"))
+                    .endEmptyDir().build());
+            mounts.add(mount("metrics-agent", METRICS_AGENT_DIR));
+            // mounted whole, not by subPath, so changed rules reach the running agent, which re-reads them
+            volumes.add(new VolumeBuilder().withName("metrics-config").withNewConfigMap().withName(m.configMap())
+                    .withItems(new io.fabric8.kubernetes.api.model.KeyToPath(m.key(), null, METRICS_RULES_FILE)).endConfigMap().build());
+            mounts.add(mount("metrics-config", METRICS_CONFIG_DIR));
+            init.add(new ContainerBuilder().withName("metrics-agent").withImage(options.operatorImage())
+                    .withCommand("cp", "/opt/keks/agents/" + METRICS_AGENT_JAR, METRICS_AGENT_DIR + "/")
+                    .withVolumeMounts(mount("metrics-agent", METRICS_AGENT_DIR))
+                    .withSecurityContext(settings.initContainer() == null ? null : settings.initContainer().getSecurityContext())
+                    .build());
+        });
         if (rack) {
             volumes.add(new VolumeBuilder().withName("rack").withNewEmptyDir().endEmptyDir().build());
             mounts.add(mount("rack", RACK_DIR));
@@ -231,6 +251,9 @@ public final class NodeObjects {
             ports.add(port(ListenerSpec.REPLICATION));
             cluster.listeners().forEach(l -> ports.add(port(l)));
         }
+        if (cluster.metricsSpec().isPresent()) {
+            ports.add(new ContainerPortBuilder().withName(MetricsSpec.PORT_NAME).withContainerPort(MetricsSpec.PORT).withProtocol("TCP").build());
+        }
         return ports;
     }
 
@@ -257,6 +280,10 @@ public final class NodeObjects {
             env.add(new EnvVar("KAFKA_HEAP_OPTS", "-Xms" + node.heap().xms() + " -Xmx" + node.heap().xmx(), null));
         }
         List<String> opts = new ArrayList<>();
+        if (cluster.metricsSpec().isPresent()) {
+            opts.add("-javaagent:" + METRICS_AGENT_DIR + "/" + METRICS_AGENT_JAR + "=" + MetricsSpec.PORT + ":"
+                    + METRICS_CONFIG_DIR + "/" + METRICS_RULES_FILE);
+        }
         if (addressing.tls()) {
             // Kafka 4 only lets config providers named here run
             opts.add("-Dorg.apache.kafka.automatic.config.providers=org.apache.kafka.common.config.provider.DirectoryConfigProvider");

@@ -105,7 +105,7 @@ class SeedObjectsTest {
         });
         assertThat(kafka.getResources().getLimits().get("memory").toString()).isEqualTo("64Gi");
         assertThat(kafka.getPorts()).extracting(p -> p.getName() + ":" + p.getContainerPort())
-                .containsExactly("tcp-replication:9091", "tcp-plain:9092", "tcp-tls:9093");
+                .containsExactly("tcp-replication:9091", "tcp-plain:9092", "tcp-tls:9093", "tcp-prometheus:9404");
         assertThat(kafka.getVolumeMounts()).extracting(m -> m.getName() + " " + m.getMountPath())
                 .contains("data-0 /var/lib/kafka/data-0", "config /opt/kafka/keks/config", "certs /opt/kafka/keks/certs");
         assertThat(broker.getSpec().getVolumes()).filteredOn(v -> v.getName().equals("data-0")).singleElement()
@@ -122,9 +122,10 @@ class SeedObjectsTest {
         assertThat(broker.getSpec().getTopologySpreadConstraints()).singleElement()
                 .satisfies(t -> assertThat(t.getTopologyKey()).isEqualTo("topology.kubernetes.io/zone"));
         // broker.rack from the node's zone: an init container reads it
-        assertThat(broker.getSpec().getInitContainers()).singleElement().satisfies(i ->
+        assertThat(broker.getSpec().getInitContainers()).filteredOn(i -> i.getName().equals("kafka-init")).singleElement().satisfies(i ->
                 assertThat(i.getArgs()).containsExactly("rack", "--topology-key", "topology.kubernetes.io/zone", "--out", "/opt/kafka/keks/rack/rack"));
-        assertThat(get(Pod.class, "cluster-controller-3").getSpec().getInitContainers()).isEmpty();
+        assertThat(get(Pod.class, "cluster-controller-3").getSpec().getInitContainers()).extracting(i -> i.getName())
+                .containsExactly("metrics-agent");
         assertThat(broker.getSpec().getReadinessGates()).extracting(g -> g.getConditionType()).containsExactly("keks.io/kafka-ready");
         assertThat(broker.getMetadata().getAnnotations().get(NodeObjects.STARTED_CONFIG))
                 .isEqualTo(get(ConfigMap.class, "cluster-broker-2").getData().get("server.properties"));
@@ -150,7 +151,7 @@ class SeedObjectsTest {
         assertThat(bootstrap.getSpec().getPorts()).extracting(p -> p.getName() + ":" + p.getPort()).containsExactly("tcp-plain:9092", "tcp-tls:9093");
         assertThat(get(PodDisruptionBudget.class, "cluster-kafka").getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
         NetworkPolicy policy = get(NetworkPolicy.class, "cluster-network-policy-kafka");
-        assertThat(policy.getSpec().getIngress()).extracting(r -> r.getPorts().get(0).getPort().getIntVal()).containsExactly(9090, 9091, 9092, 9093);
+        assertThat(policy.getSpec().getIngress()).extracting(r -> r.getPorts().get(0).getPort().getIntVal()).containsExactly(9090, 9091, 9092, 9093, 9404);
         // the quorum and replication ports only from the cluster's pods and the operator
         assertThat(policy.getSpec().getIngress().get(0).getFrom()).hasSize(2);
         assertThat(policy.getSpec().getIngress().get(2).getFrom()).isEmpty();
@@ -161,5 +162,67 @@ class SeedObjectsTest {
         List<HasMetadata> again = Rendering.render(ManifestFiles.read(List.of(EXAMPLES.resolve("kafka-manifests"))),
                 RenderOptions.defaults()).objects();
         assertThat(Serialization.asYaml(again)).isEqualTo(Serialization.asYaml(OBJECTS));
+    }
+
+    @Test
+    void everyPodServesMetricsOnTcpPrometheusWithTheAgentCopiedFromTheOperatorImageAndTheRulesMounted() {
+        for (String name : List.of("cluster-broker-0", "cluster-controller-3")) {
+            Pod pod = get(Pod.class, name);
+            Container kafka = pod.getSpec().getContainers().get(0);
+            assertThat(kafka.getPorts()).anySatisfy(p -> {
+                assertThat(p.getName()).isEqualTo("tcp-prometheus");
+                assertThat(p.getContainerPort()).isEqualTo(9404);
+            });
+            assertThat(kafka.getEnv()).filteredOn(e -> e.getName().equals("KAFKA_OPTS")).singleElement()
+                    .satisfies(e -> assertThat(e.getValue()).contains(
+                            "-javaagent:/opt/kafka/keks/metrics-agent/jmx_prometheus_javaagent.jar=9404:/opt/kafka/keks/metrics-config/rules.yml"));
+            assertThat(pod.getSpec().getInitContainers()).anySatisfy(c -> {
+                assertThat(c.getName()).isEqualTo("metrics-agent");
+                assertThat(c.getImage()).isEqualTo(RenderOptions.defaults().operatorImage());
+                assertThat(c.getCommand()).containsExactly("cp", "/opt/keks/agents/jmx_prometheus_javaagent.jar",
+                        "/opt/kafka/keks/metrics-agent/");
+            });
+            // the seed's ConfigMap and key, mounted as a directory so changed rules reach the agent
+            assertThat(pod.getSpec().getVolumes()).filteredOn(v -> v.getName().equals("metrics-config")).singleElement()
+                    .satisfies(v -> {
+                        assertThat(v.getConfigMap().getName()).isEqualTo("kafka-metrics");
+                        assertThat(v.getConfigMap().getItems()).singleElement().satisfies(i -> {
+                            assertThat(i.getKey()).isEqualTo("kafka-metrics-config.yml");
+                            assertThat(i.getPath()).isEqualTo("rules.yml");
+                        });
+                    });
+            assertThat(kafka.getVolumeMounts()).filteredOn(m -> m.getName().equals("metrics-config"))
+                    .singleElement().satisfies(m -> assertThat(m.getSubPath()).isNull());
+        }
+        NetworkPolicy policy = get(NetworkPolicy.class, "cluster-network-policy-kafka");
+        assertThat(policy.getSpec().getIngress()).anySatisfy(r -> {
+            assertThat(r.getPorts()).singleElement().satisfies(p -> assertThat(p.getPort().getIntVal()).isEqualTo(9404));
+            assertThat(r.getFrom()).isNullOrEmpty();
+        });
+    }
+
+    @Test
+    void kafkaExporterIsADeploymentOfTheOperatorImageWithItsServiceAndMayReachTheBrokers() {
+        var deployment = get(io.fabric8.kubernetes.api.model.apps.Deployment.class, "cluster-kafka-exporter");
+        Container c = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(c.getImage()).isEqualTo(RenderOptions.defaults().operatorImage());
+        assertThat(c.getArgs()).containsSubsequence("exporter", "--bootstrap-server",
+                "cluster-broker-0.cluster-kafka-brokers.kafka.svc:9091,cluster-broker-1.cluster-kafka-brokers.kafka.svc:9091,"
+                        + "cluster-broker-2.cluster-kafka-brokers.kafka.svc:9091");
+        assertThat(c.getArgs()).containsSubsequence("--topic-regex", ".*", "--group-regex", ".*");
+        assertThat(deployment.getSpec().getSelector().getMatchLabels())
+                .isEqualTo(deployment.getSpec().getTemplate().getMetadata().getLabels().entrySet().stream()
+                        .filter(e -> deployment.getSpec().getSelector().getMatchLabels().containsKey(e.getKey()))
+                        .collect(java.util.stream.Collectors.toMap(java.util.Map.Entry::getKey, java.util.Map.Entry::getValue)));
+        Service service = get(Service.class, "cluster-kafka-exporter");
+        assertThat(service.getSpec().getSelector()).isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+        assertThat(service.getSpec().getPorts()).singleElement().satisfies(p -> {
+            assertThat(p.getName()).isEqualTo("tcp-prometheus");
+            assertThat(p.getPort()).isEqualTo(9404);
+        });
+        NetworkPolicy policy = get(NetworkPolicy.class, "cluster-network-policy-kafka");
+        assertThat(policy.getSpec().getIngress()).filteredOn(r -> r.getPorts().get(0).getPort().getIntVal() == 9091).singleElement()
+                .satisfies(r -> assertThat(r.getFrom()).anySatisfy(peer -> assertThat(peer.getPodSelector().getMatchLabels())
+                        .isEqualTo(deployment.getSpec().getSelector().getMatchLabels())));
     }
 }

@@ -1,0 +1,88 @@
+package io.keks.operator.resources;
+
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.keks.model.DesiredCluster;
+import io.keks.model.ExporterSpec;
+import io.keks.model.ListenerSpec;
+import io.keks.model.MetricsSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The consumer-lag exporter of {@code spec.kafkaExporter}: a Deployment of one pod running the
+ * operator's image ({@code keks-operator exporter}), reaching the brokers' replication listener as
+ * the operator does, and its Service. It serves on 9404, port {@code tcp-prometheus}, as Kafka's pods
+ * do, so one PodMonitor finds both.
+ */
+final class ExporterObjects {
+    private ExporterObjects() {
+    }
+
+    static String name(KafkaNames names) {
+        return names.cluster() + "-kafka-exporter";
+    }
+
+    /** The labels that select the exporter's pod (the network policy lets it reach the brokers). */
+    static Map<String, String> selector(KafkaNames names) {
+        return Map.of("strimzi.io/cluster", names.cluster(), "strimzi.io/kind", "Kafka", "strimzi.io/name", name(names));
+    }
+
+    static List<HasMetadata> render(DesiredCluster cluster, KafkaNames names, RenderOptions options) {
+        if (cluster.exporterSpec().isEmpty()) {
+            return List.of();
+        }
+        ExporterSpec spec = cluster.exporterSpec().get();
+        Map<String, String> labels = new LinkedHashMap<>(names.clusterLabels());
+        labels.putAll(selector(names));
+        labels.put("strimzi.io/component-type", "kafka-exporter");
+        labels.put("app.kubernetes.io/name", "kafka-exporter");
+        ObjectMetaBuilder meta = new ObjectMetaBuilder().withName(name(names)).withNamespace(names.namespace()).withLabels(labels);
+        options.owner().ifPresent(o -> meta.withOwnerReferences(List.of(o)));
+        ObjectMeta m = meta.build();
+
+        List<String> args = new ArrayList<>(List.of("exporter",
+                "--bootstrap-server", cluster.brokers().stream().map(b -> names.host(b) + ":" + ListenerSpec.REPLICATION.port())
+                        .collect(Collectors.joining(",")),
+                "--port", String.valueOf(MetricsSpec.PORT),
+                "--topic-regex", spec.topicRegex(), "--group-regex", spec.groupRegex(),
+                "--show-all-offsets=" + spec.showAllOffsets()));
+        if (spec.topicExcludeRegex() != null) {
+            args.addAll(List.of("--topic-exclude-regex", spec.topicExcludeRegex()));
+        }
+        if (spec.groupExcludeRegex() != null) {
+            args.addAll(List.of("--group-exclude-regex", spec.groupExcludeRegex()));
+        }
+        var container = new ContainerBuilder().withName("kafka-exporter").withImage(options.operatorImage()).withArgs(args)
+                .withPorts(new ContainerPortBuilder().withName(MetricsSpec.PORT_NAME).withContainerPort(MetricsSpec.PORT)
+                        .withProtocol("TCP").build())
+                .withResources(new ResourceRequirementsBuilder()
+                        .withRequests(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("256Mi")))
+                        .withLimits(Map.of("memory", new Quantity("512Mi"))).build())
+                .withNewReadinessProbe().withNewHttpGet().withPath("/metrics").withPort(new IntOrString(MetricsSpec.PORT))
+                .endHttpGet().withInitialDelaySeconds(5).withPeriodSeconds(30).endReadinessProbe()
+                .withNewSecurityContext().withRunAsNonRoot(true).withAllowPrivilegeEscalation(false)
+                .withReadOnlyRootFilesystem(true).withNewCapabilities().withDrop("ALL").endCapabilities().endSecurityContext()
+                .build();
+        HasMetadata deployment = new DeploymentBuilder().withMetadata(m).withNewSpec().withReplicas(1)
+                .withNewSelector().withMatchLabels(selector(names)).endSelector()
+                .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
+                .withNewSpec().withServiceAccountName(names.serviceAccount()).withContainers(container).endSpec()
+                .endTemplate().endSpec().build();
+        HasMetadata service = new ServiceBuilder().withMetadata(new ObjectMetaBuilder(m).build()).withNewSpec().withType("ClusterIP")
+                .withSelector(selector(names)).addNewPort().withName(MetricsSpec.PORT_NAME).withPort(MetricsSpec.PORT)
+                .withTargetPort(new IntOrString(MetricsSpec.PORT)).withProtocol("TCP").endPort().endSpec().build();
+        return List.of(deployment, service);
+    }
+}

@@ -68,9 +68,9 @@ module "addons" {
 }
 
 # keks' dashboards, alert rules and PodMonitors (deploy/monitoring: one Kubernetes object per file),
-# applied once the stack's CRDs exist
+# applied once the stack's CRDs exist; tests/ holds promtool's unit tests, not objects
 resource "kubectl_manifest" "monitoring" {
-  for_each = { for f in fileset("${path.module}/../monitoring", "**/*.yaml") : f => f }
+  for_each = { for f in fileset("${path.module}/../monitoring", "**/*.yaml") : f => f if !startswith(f, "tests/") }
 
   yaml_body  = file("${path.module}/../monitoring/${each.value}")
   depends_on = [module.addons]

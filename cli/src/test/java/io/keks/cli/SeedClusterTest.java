@@ -341,8 +341,46 @@ class SeedClusterTest {
         assertThat(io.keks.engine.metrics.PrometheusText.value(m, "keks_lag_exporter_last_poll_success", Map.of())).hasValue(1.0);
     }
 
+    /** The series names a PromQL expression queries from keks: quoted label values are not names. */
+    static Set<String> keksSeries(String expr) {
+        Set<String> out = new HashSet<>();
+        var m = java.util.regex.Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*").matcher(expr.replaceAll("\"(\\\\.|[^\"\\\\])*\"", "\"\""));
+        while (m.find()) {
+            String name = m.group();
+            if (name.startsWith("kafka_") || name.startsWith("keks_") || name.startsWith("jvm_") || name.startsWith("process_")) {
+                out.add(name);
+            }
+        }
+        return out;
+    }
+
     @Test
     @Order(11)
+    void everyAlertQueriesSeriesThatARealScrapeOfTheNodesAndTheExporterReturns() throws Exception {
+        Set<String> scraped = new HashSet<>();
+        JsonNode s = status();
+        for (JsonNode n : s.path("nodes")) {
+            scrape(n.path("metricsUrl").asText()).forEach(x -> scraped.add(x.name()));
+        }
+        scrape(s.path("exporterUrl").asText()).forEach(x -> scraped.add(x.name()));
+        Path rules = Path.of(System.getProperty("keks.install.dir", ".."), "deploy", "monitoring", "rules");
+        Map<String, Set<String>> queried = new java.util.TreeMap<>();
+        try (Stream<Path> files = Files.list(rules)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+                for (JsonNode group : new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(f.toFile())
+                        .path("spec").path("groups")) {
+                    for (JsonNode rule : group.path("rules")) {
+                        queried.put(rule.path("alert").asText(), keksSeries(rule.path("expr").asText()));
+                    }
+                }
+            }
+        }
+        assertThat(queried.values().stream().flatMap(Set::stream)).as("series the alerts query").isNotEmpty();
+        queried.forEach((alert, series) -> assertThat(scraped).as(alert).containsAll(series));
+    }
+
+    @Test
+    @Order(12)
     void aDynamicConfigChangesLiveWithoutRestartsUnderLoad() throws Exception {
         Map<Integer, Long> pids = nodePids();
         LoadProducer load = new LoadProducer(cluster().clientProperties(null), "test-topic", "live");
@@ -382,7 +420,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     void aValueKafkaRefusesChangesNothing() throws Exception {
         Map<Integer, Long> pids = nodePids();
         Path manifests = seedWithConfig("log.retention.ms: 3600000", "log.cleaner.threads: 0");
@@ -398,7 +436,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(13)
+    @Order(14)
     void aReadOnlyChangeRollsEveryNodeOnceInTheSafeOrderWithoutLosingARecord() throws Exception {
         JsonNode before = status();
         int active = before.path("activeController").asInt();
@@ -443,7 +481,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(14)
+    @Order(15)
     void aRollHandedOverWithNoWaitShowsInStatusUntilItIsDone() throws Exception {
         Map<Integer, Long> pids = nodePids();
         KeksCli.Result r = KeksCli.run("roll", "cluster-broker-1", "--no-wait");
@@ -476,7 +514,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(15)
+    @Order(16)
     void aWaitThatRunsOutStopsTheRollAndStatusSaysWhy() throws Exception {
         KeksCli.Result r = KeksCli.run("roll", "cluster-broker-2", "cluster-broker-1", "--timeout", "1");
         assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(1);
@@ -547,7 +585,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(16)
+    @Order(17)
     void brokersScaleFromThreeToFourAndBackWithTheLeavingBrokerDrainedFirst() throws Exception {
         // producing all along: the broker joining, the roll by rack and the drain
         LoadProducer throughout = new LoadProducer(cluster().clientProperties(null), "test-topic", "scaling");
@@ -652,7 +690,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(17)
+    @Order(18)
     void unsafeChangesAreRefusedWithTheirReasonAndChangeNothing() throws Exception {
         Path dir = Files.createTempDirectory(home, "refuse");
         // a topic made by a Kafka client, which no KafkaTopic describes: only Kafka knows its replicas
@@ -768,7 +806,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(18)
+    @Order(19)
     void everyTopicStatusReasonShowsOnARealCluster() throws Exception {
         Path dir = Files.createTempDirectory(home, "reasons");
         // two KafkaTopics for one Kafka topic: the older (orders, applied in an earlier test) keeps it
@@ -833,7 +871,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(19)
+    @Order(20)
     void theReplicationFactorGoesFromOneToThreeToTwoByReassignmentWhileProducing() throws Exception {
         Path file = Files.createTempDirectory(home, "rf").resolve("rf.yaml");
         Files.writeString(file, kafkaTopic("rf-topic", null, 6, 1, "min.insync.replicas: 1", null));
@@ -885,7 +923,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(20)
+    @Order(21)
     void twoThousandKafkaTopicsInOneApplyAndASecondApplyWritesNothing() throws Exception {
         Path file = Files.createTempDirectory(home, "bulk").resolve("bulk.yaml");
         StringBuilder all = new StringBuilder();
@@ -946,7 +984,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(21)
+    @Order(22)
     void downThenUpKeepsTheData() throws Exception {
         KeksCli.Result d = KeksCli.run("down");
         assertThat(d.exitCode()).as(d.err()).isZero();

@@ -57,6 +57,7 @@ class KeksOperatorTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> get(operator.httpPort(), "/readyz").statusCode() == 200);
             String metrics = get(operator.httpPort(), "/metrics").body();
             assertThat(metrics).contains("jvm_memory_used_bytes", "operator_sdk_reconciliations_executions");
+            java.nio.file.Files.writeString(java.nio.file.Path.of("target", "operator-scrape.txt"), metrics);
         }
     }
 

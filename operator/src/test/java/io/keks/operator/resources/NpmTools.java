@@ -57,7 +57,12 @@ final class NpmTools {
         if (!present && "true".equals(System.getenv("CI"))) {
             throw new AssertionError(tool + " is not installed; CI must have it (see .ci/run)");
         }
-        assumeThat(present).as(tool + " is not installed: install Node.js 20 with npm to run this test").isTrue();
+        String install = switch (tool) {
+            case "node", "npm" -> "install Node.js 20 with npm";
+            case "promtool" -> "apt-get install prometheus (it ships promtool)";
+            default -> "apt-get install " + tool;
+        };
+        assumeThat(present).as(tool + " is not installed: " + install + " to run this test").isTrue();
     }
 
     /** Runs {@code node script args...} with the script copied beside target/npm/node_modules, so its imports resolve. */

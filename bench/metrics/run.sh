@@ -3,11 +3,11 @@
 # agent (examples/kafka-manifests as they are) against the same cluster without it (metricsConfig
 # removed), alternating, a fresh cluster per run. While the agent runs, every node and the lag
 # exporter are scraped every 15 s, as Prometheus would. Prints one line per run and the medians.
-#   bench/metrics/run.sh [RUNS] [RECORDS] [SIZE]     (default 5 runs of 1,000,000 records of 1024 B)
+#   bench/metrics/run.sh [RUNS] [RECORDS] [SIZE]     (default 5 runs of 500,000 records of 1024 B)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 runs=${1:-5}
-records=${2:-1000000}
+records=${2:-500000}
 size=${3:-1024}
 cd "$root"
 ./keks --version >/dev/null
@@ -54,10 +54,10 @@ for i in $(seq "$runs"); do
   for label in with without; do
     if [ "$label" = with ]; then line=$(one_run with examples/kafka-manifests); else line=$(one_run without "$work/without"); fi
     echo "run $i $label agent: $line"
-    echo "$line" | sed -n 's/.*: \([0-9]*\) records\/s.*/\1/p' >> "$work/$label"
+    echo "$line" | sed -n 's/.*: \([0-9]*\) records\/s.*/\1/p' >> "$work/rate-$label"
   done
 done
 echo
-echo "with the metrics agent:    median $(median < "$work/with") records/s"
-echo "without the metrics agent: median $(median < "$work/without") records/s"
+echo "with the metrics agent:    median $(median < "$work/rate-with") records/s"
+echo "without the metrics agent: median $(median < "$work/rate-without") records/s"
 echo "java: $java ($("$java" -version 2>&1 | head -n1)); cores: $(nproc); commit: $(git rev-parse --short HEAD)"

@@ -356,7 +356,7 @@ class SeedClusterTest {
 
     @Test
     @Order(11)
-    void everyAlertQueriesSeriesThatARealScrapeOfTheNodesAndTheExporterReturns() throws Exception {
+    void everyAlertAndDashboardQueriesSeriesThatARealScrapeOfTheNodesAndTheExporterReturns() throws Exception {
         Set<String> scraped = new HashSet<>();
         JsonNode s = status();
         for (JsonNode n : s.path("nodes")) {
@@ -375,7 +375,17 @@ class SeedClusterTest {
                 }
             }
         }
-        assertThat(queried.values().stream().flatMap(Set::stream)).as("series the alerts query").isNotEmpty();
+        // the Kafka, KRaft and consumer-lag dashboards (the operator's is checked against the operator, KeksOperatorTest)
+        Path dashboards = rules.resolveSibling("dashboards");
+        for (String board : List.of("kafka.json", "kraft.json", "consumer-lag.json")) {
+            for (JsonNode panel : JSON.readTree(dashboards.resolve(board).toFile()).path("panels")) {
+                for (JsonNode target : panel.path("targets")) {
+                    queried.computeIfAbsent(board + ": " + panel.path("title").asText(), k -> new HashSet<>())
+                            .addAll(keksSeries(target.path("expr").asText()));
+                }
+            }
+        }
+        assertThat(queried.values().stream().flatMap(Set::stream)).as("series the alerts and dashboards query").hasSizeGreaterThan(50);
         queried.forEach((alert, series) -> assertThat(scraped).as(alert).containsAll(series));
     }
 

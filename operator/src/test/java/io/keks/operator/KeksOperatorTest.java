@@ -57,7 +57,39 @@ class KeksOperatorTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> get(operator.httpPort(), "/readyz").statusCode() == 200);
             String metrics = get(operator.httpPort(), "/metrics").body();
             assertThat(metrics).contains("jvm_memory_used_bytes", "operator_sdk_reconciliations_executions");
-            java.nio.file.Files.writeString(java.nio.file.Path.of("target", "operator-scrape.txt"), metrics);
+
+            // a Kafka whose reconciliation fails (the API server errs on its pools): the failure counter appears
+            server.expect().get().withPath("/apis/kafka.strimzi.io/v1beta2/namespaces/team-a/kafkanodepools?labelSelector="
+                    + java.net.URLEncoder.encode("strimzi.io/cluster=broken", java.nio.charset.StandardCharsets.UTF_8))
+                    .andReturn(500, "the API server failed").always();
+            Kafka broken = ManifestFiles.read(List.of(Path.of(System.getProperty("keks.install.dir", ".."), "examples", "kafka-manifests")))
+                    .kafkas().get(0).resource();
+            broken.getMetadata().setName("broken");
+            broken.getMetadata().setNamespace("team-a");
+            client.resources(Kafka.class).inNamespace("team-a").resource(broken).create();
+            await().atMost(Duration.ofSeconds(60)).until(() -> get(operator.httpPort(), "/metrics").body()
+                    .contains("operator_sdk_reconciliations_failed_total"));
+            // every operator series the operator dashboard and the alerts query is one this scrape has
+            java.util.Set<String> scraped = new java.util.HashSet<>();
+            io.keks.engine.metrics.PrometheusText.parse(get(operator.httpPort(), "/metrics").body()).forEach(x -> scraped.add(x.name()));
+            Path monitoring = Path.of(System.getProperty("keks.install.dir", ".."), "deploy", "monitoring");
+            java.util.List<String> queries = new java.util.ArrayList<>();
+            var json = new com.fasterxml.jackson.databind.ObjectMapper();
+            json.readTree(monitoring.resolve("dashboards/operator.json").toFile()).path("panels")
+                    .forEach(p -> p.path("targets").forEach(t -> queries.add(t.path("expr").asText())));
+            new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                    .readTree(monitoring.resolve("rules/kafka-alerts.yaml").toFile()).path("spec").path("groups")
+                    .forEach(g -> g.path("rules").forEach(r -> queries.add(r.path("expr").asText())));
+            java.util.Set<String> queried = new java.util.TreeSet<>();
+            for (String q : queries) {
+                var m = java.util.regex.Pattern.compile("\\b(operator_sdk_[a-z_]+|jvm_[a-z_]+|process_cpu_usage)\\b")
+                        .matcher(q.replaceAll("\"[^\"]*\"", "\"\""));
+                while (m.find()) {
+                    queried.add(m.group(1));
+                }
+            }
+            assertThat(queried).contains("operator_sdk_reconciliations_failed_total", "jvm_memory_used_bytes");
+            assertThat(scraped).containsAll(queried);
         }
     }
 

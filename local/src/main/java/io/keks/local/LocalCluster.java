@@ -69,6 +69,7 @@ public final class LocalCluster {
     private final List<Problem> warnings;
     private final LocalAddressing addressing;
     private final Path libDir;
+    private final Path metricsAgent;
     private final NodeProcesses processes;
 
     /** Options of {@code up} and {@code apply}. A null port shift keeps the cluster's own (0 for a new one). */
@@ -87,18 +88,20 @@ public final class LocalCluster {
         }
     }
 
+    /** @param metricsAgent the JMX exporter agent jar; null when the manifests ask for no metrics */
     private LocalCluster(ClusterHome home, ClusterState state, DesiredCluster desired, List<Problem> warnings,
-                         Path libDir) throws IOException {
+                         Path libDir, Path metricsAgent) throws IOException {
         this.home = home;
         this.dir = home.cluster(state.name());
         this.state = state;
         this.desired = desired;
         this.warnings = warnings;
         this.libDir = libDir;
+        this.metricsAgent = metricsAgent;
         this.addressing = new LocalAddressing(dir, state.portShift(), keyStorePassword(dir, desired)
                 .map(pw -> new NodeAddressing.KeyStoreFiles(null, pw)));
         this.processes = new NodeProcesses(addressing, libDir, desired.version(), home.cdsCache(),
-                desired.metricsSpec().map(m -> new NodeProcesses.MetricsAgent(metricsAgentJar(libDir), metricsRulesFile(dir))));
+                desired.metricsSpec().map(m -> new NodeProcesses.MetricsAgent(metricsAgent, metricsRulesFile(dir))));
     }
 
     /** Validates {@code manifests}, stores them and prepares every node (config, certificates, storage). */
@@ -125,8 +128,10 @@ public final class LocalCluster {
         long maxHeap = options.maxHeapBytes() != null ? options.maxHeapBytes() : maxHeapOf(dir);
         ClusterModel.Result model = ClusterModel.build(combined, new ClusterModel.Options(currentIds, maxHeap));
         DesiredCluster desired = model.cluster();
-        Path libDir = new KafkaDistributions(options.kafkaBundle(), home.kafkaCache(), progress::step)
-                .libDir(desired.version());
+        KafkaDistributions distributions = new KafkaDistributions(options.kafkaBundle(), home.kafkaCache(), progress::step);
+        Path libDir = distributions.libDir(desired.version());
+        requireMetricsRules(desired);
+        Path metricsAgent = desired.metricsSpec().isPresent() ? distributions.metricsAgent() : null;
         if (previous.isPresent()) {
             refuseUnsafe(open(home, name, stored), desired, libDir);
         }
@@ -153,7 +158,7 @@ public final class LocalCluster {
         Files.writeString(dir.resolve("max-heap"), maxHeap + "\n");
         StoredManifests.store(dir, manifests, combined.topics());
         RefusedChange.clear(dir);
-        LocalCluster cluster = new LocalCluster(home, st, desired, model.warnings(), libDir);
+        LocalCluster cluster = new LocalCluster(home, st, desired, model.warnings(), libDir, metricsAgent);
         cluster.writeNodeFiles();
         // the CA and key stores (EC keys, but still about 0.3 s) are made while storage is formatted
         CompletableFuture<Void> stores = CompletableFuture.runAsync(() -> {
@@ -233,9 +238,10 @@ public final class LocalCluster {
         ClusterState st = ClusterState.read(dir.resolve("state.json"));
         ClusterModel.Result model = ClusterModel.build(stored != null ? stored : StoredManifests.read(dir),
                 new ClusterModel.Options(st.poolIds(), maxHeapOf(dir)));
-        Path libDir = new KafkaDistributions(Options.bundleFromSystem(), home.kafkaCache(), m -> { })
-                .libDir(model.cluster().version());
-        return new LocalCluster(home, st, model.cluster(), model.warnings(), libDir);
+        KafkaDistributions distributions = new KafkaDistributions(Options.bundleFromSystem(), home.kafkaCache(), m -> { });
+        Path libDir = distributions.libDir(model.cluster().version());
+        return new LocalCluster(home, st, model.cluster(), model.warnings(), libDir,
+                model.cluster().metricsSpec().isPresent() ? distributions.metricsAgent() : null);
     }
 
     private static String existingName(ClusterHome home, Manifests manifests) throws IOException {
@@ -319,11 +325,6 @@ public final class LocalCluster {
         }
     }
 
-    /** The exporter agent, bundled beside the Kafka versions (never on a node's classpath). */
-    private static Path metricsAgentJar(Path libDir) {
-        return libDir.getParent().resolve("agents").resolve("jmx_prometheus_javaagent.jar");
-    }
-
     private static Path metricsRulesFile(Path dir) {
         return dir.resolve("conf").resolve("metrics-rules.yml");
     }
@@ -365,10 +366,9 @@ public final class LocalCluster {
         Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private void writeMetricsRules() throws IOException {
-        Path rules = metricsRulesFile(dir);
+    /** What metricsConfig needs locally, checked before anything of an apply is stored: its rules. */
+    private static void requireMetricsRules(DesiredCluster desired) {
         if (desired.metricsSpec().isEmpty()) {
-            Files.deleteIfExists(rules);
             return;
         }
         MetricsSpec m = desired.metricsSpec().get();
@@ -377,11 +377,15 @@ public final class LocalCluster {
                     + m.configMap() + " is not in the manifests given; apply it with the Kafka (a v1 ConfigMap with key "
                     + m.key() + "; examples/kafka-manifests/kafka-metrics.yaml holds keks' default rules), or remove metricsConfig")));
         }
-        Path agent = metricsAgentJar(libDir);
-        if (!Files.exists(agent)) {
-            throw new IOException("spec.kafka.metricsConfig needs the JMX Prometheus exporter agent, which keks bundles as "
-                    + agent + "; it is missing: rebuild keks (./mvnw -B install -DskipTests) or remove metricsConfig");
+    }
+
+    private void writeMetricsRules() throws IOException {
+        Path rules = metricsRulesFile(dir);
+        if (desired.metricsSpec().isEmpty()) {
+            Files.deleteIfExists(rules);
+            return;
         }
+        MetricsSpec m = desired.metricsSpec().get();
         // written in place: the agent in a running node re-reads the file when it changes
         Files.createDirectories(rules.getParent());
         Path tmp = rules.resolveSibling(rules.getFileName() + ".tmp");
@@ -477,7 +481,7 @@ public final class LocalCluster {
         }
         ClusterState st = state.withFormatted(formatted);
         st.write(dir.resolve("state.json"));
-        return new LocalCluster(home, st, desired, warnings, libDir);
+        return new LocalCluster(home, st, desired, warnings, libDir, metricsAgent);
     }
 
     public DesiredCluster desired() {

@@ -217,6 +217,11 @@ final class UpCommand implements Callable<Integer> {
         if (cluster.desired().listeners().stream().anyMatch(ListenerSpec::tls)) {
             out.println("  TLS clients trust " + cluster.dir().resolve("ca").resolve("ca.crt") + " (PKCS12: ca/truststore.p12)");
         }
+        s.nodes().stream().filter(n -> n.metricsUrl() != null).findFirst().ifPresent(n -> out.println("Metrics:  " + n.metricsUrl()
+                + " (" + n.name() + "; every node's URL: ./keks status -o json)"));
+        if (s.exporterUrl() != null) {
+            out.println("Lag:      " + s.exporterUrl() + " (consumer lag, kafka_exporter's metric names)");
+        }
         TopicLines.print(topics, -1, out);
         String topic = topics.isEmpty() ? "my-topic" : topics.get(0).topicName();
         out.println();

@@ -48,91 +48,29 @@ resource "helm_release" "karpenter" {
   })]
 }
 
+# the manifests are YAML templates in karpenter/, so the build can check them against Karpenter's schemas
 resource "kubectl_manifest" "node_class" {
-  yaml_body = yamlencode({
-    apiVersion = "karpenter.k8s.aws/v1"
-    kind       = "EC2NodeClass"
-    metadata   = { name = "default" }
-    spec = {
-      role             = module.karpenter.node_iam_role_name
-      amiSelectorTerms = [{ alias = "al2023@latest" }]
-      subnetSelectorTerms = [{
-        tags = { "karpenter.sh/discovery" = var.name }
-      }]
-      securityGroupSelectorTerms = [{
-        tags = { "karpenter.sh/discovery" = var.name }
-      }]
-      blockDeviceMappings = [{
-        deviceName = "/dev/xvda"
-        ebs = {
-          volumeSize = "50Gi"
-          volumeType = "gp3"
-          encrypted  = true
-        }
-      }]
-      tags = local.tags
-    }
+  yaml_body = templatefile("${path.module}/karpenter/ec2nodeclass.yaml.tftpl", {
+    node_role = module.karpenter.node_iam_role_name
+    discovery = var.name
+    tags      = local.tags
   })
   depends_on = [helm_release.karpenter]
 }
 
 resource "kubectl_manifest" "kafka_node_pool" {
-  yaml_body = yamlencode({
-    apiVersion = "karpenter.sh/v1"
-    kind       = "NodePool"
-    metadata   = { name = "kafka" }
-    spec = {
-      template = {
-        metadata = {
-          # the examples' pod templates require this label and tolerate the taint below
-          labels = { NodeGroupType = "kafka" }
-        }
-        spec = {
-          nodeClassRef = { group = "karpenter.k8s.aws", kind = "EC2NodeClass", name = "default" }
-          taints       = [{ key = "dedicated", value = "kafka", effect = "NoSchedule" }]
-          requirements = [
-            { key = "karpenter.sh/capacity-type", operator = "In", values = ["on-demand"] },
-            { key = "topology.kubernetes.io/zone", operator = "In", values = local.azs },
-            { key = "kubernetes.io/arch", operator = "In", values = var.kafka_architectures },
-            { key = "karpenter.k8s.aws/instance-category", operator = "In", values = var.kafka_instance_categories },
-            { key = "karpenter.k8s.aws/instance-generation", operator = "Gt", values = ["5"] },
-          ]
-          # a broker's node is replaced only when it is empty or by a drain keks rolls through, never to save money
-          expireAfter = "Never"
-        }
-      }
-      disruption = {
-        consolidationPolicy = "WhenEmpty"
-        consolidateAfter    = "5m"
-      }
-      limits = { cpu = var.kafka_cpu_limit }
-    }
+  yaml_body = templatefile("${path.module}/karpenter/nodepool-kafka.yaml.tftpl", {
+    zones         = local.azs
+    architectures = var.kafka_architectures
+    categories    = var.kafka_instance_categories
+    cpu_limit     = var.kafka_cpu_limit
   })
   depends_on = [kubectl_manifest.node_class]
 }
 
 resource "kubectl_manifest" "general_node_pool" {
-  yaml_body = yamlencode({
-    apiVersion = "karpenter.sh/v1"
-    kind       = "NodePool"
-    metadata   = { name = "general" }
-    spec = {
-      template = {
-        spec = {
-          nodeClassRef = { group = "karpenter.k8s.aws", kind = "EC2NodeClass", name = "default" }
-          requirements = [
-            { key = "karpenter.sh/capacity-type", operator = "In", values = ["on-demand", "spot"] },
-            { key = "topology.kubernetes.io/zone", operator = "In", values = local.azs },
-            { key = "karpenter.k8s.aws/instance-category", operator = "In", values = ["c", "m", "r"] },
-          ]
-        }
-      }
-      disruption = {
-        consolidationPolicy = "WhenEmptyOrUnderutilized"
-        consolidateAfter    = "1m"
-      }
-      limits = { cpu = 100 }
-    }
+  yaml_body = templatefile("${path.module}/karpenter/nodepool-general.yaml.tftpl", {
+    zones = local.azs
   })
   depends_on = [kubectl_manifest.node_class]
 }

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 /**
  * deploy/eks, the Terraform that stands EKS up, checked without AWS: every file parses with
  * HashiCorp's own HCL parser (@cdktf/hcl2json), every var., local. and module. reference names
- * something declared, every variable is used, and every module, chart and provider is pinned.
+ * something declared, every variable is used, and every module, chart and provider is pinned; the
+ * Karpenter objects it applies, rendered from their templates, validate against Karpenter's schemas.
  */
 class TerraformTest {
     static final Path DIR = Path.of(System.getProperty("keks.install.dir", ".."), "deploy", "eks").toAbsolutePath();
@@ -120,11 +121,66 @@ class TerraformTest {
         JsonNode toleration = pod.path("tolerations").get(0);
         JsonNode term = pod.path("affinity").path("nodeAffinity").path("requiredDuringSchedulingIgnoredDuringExecution")
                 .path("nodeSelectorTerms").get(0).path("matchExpressions").get(0);
-        String pool = parsed.get("karpenter.tf").path("resource").path("kubectl_manifest").path("kafka_node_pool")
-                .get(0).path("yaml_body").asText();
-        assertThat(pool).contains("key = \"%s\", value = \"%s\", effect = \"%s\"".formatted(
-                toleration.path("key").asText(), toleration.path("value").asText(), toleration.path("effect").asText()));
-        assertThat(pool).contains("labels = { %s = \"%s\" }".formatted(term.path("key").asText(), term.path("values").get(0).asText()));
+        JsonNode pool = karpenterManifests().get("nodepool-kafka.yaml.tftpl").path("spec").path("template");
+        JsonNode taint = pool.path("spec").path("taints").get(0);
+        assertThat(List.of(taint.path("key").asText(), taint.path("value").asText(), taint.path("effect").asText()))
+                .containsExactly(toleration.path("key").asText(), toleration.path("value").asText(), toleration.path("effect").asText());
+        assertThat(pool.path("metadata").path("labels").path(term.path("key").asText()).asText())
+                .isEqualTo(term.path("values").get(0).asText());
+    }
+
+    /** What karpenter.tf passes to its templates, as Terraform would give it for the defaults. */
+    static final Map<String, Object> SAMPLE = Map.of(
+            "node_role", "keks-karpenter-node", "discovery", "keks", "tags", Map.of("Project", "keks"),
+            "zones", List.of("eu-west-1a", "eu-west-1b", "eu-west-1c"), "architectures", List.of("arm64", "amd64"),
+            "categories", List.of("c", "m", "r"), "cpu_limit", 200);
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{(jsonencode\\()?([a-z_]+)\\)?}");
+
+    /**
+     * Each template of deploy/eks/karpenter rendered as templatefile() would, with {@link #SAMPLE};
+     * every placeholder must be a variable that karpenter.tf passes to that template.
+     */
+    static Map<String, JsonNode> karpenterManifests() throws Exception {
+        String tf = Files.readString(DIR.resolve("karpenter.tf"));
+        Map<String, JsonNode> out = new TreeMap<>();
+        ObjectMapper yaml = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+        ObjectMapper json = new ObjectMapper();
+        try (Stream<Path> list = Files.list(DIR.resolve("karpenter"))) {
+            for (Path t : list.filter(p -> p.toString().endsWith(".tftpl")).sorted().toList()) {
+                String name = t.getFileName().toString();
+                int call = tf.indexOf("karpenter/" + name);
+                assertThat(call).as("karpenter.tf renders " + name).isPositive();
+                String passed = tf.substring(call, tf.indexOf("})", call));
+                Matcher m = PLACEHOLDER.matcher(Files.readString(t));
+                StringBuilder text = new StringBuilder();
+                while (m.find()) {
+                    String variable = m.group(2);
+                    assertThat(passed).as(name + " uses ${" + variable + "}").containsPattern("\\b" + variable + "\\s*=");
+                    assertThat(SAMPLE).as("a sample value for " + variable).containsKey(variable);
+                    Object value = SAMPLE.get(variable);
+                    m.appendReplacement(text, Matcher.quoteReplacement(m.group(1) != null ? json.writeValueAsString(value) : value.toString()));
+                }
+                m.appendTail(text);
+                assertThat(text.toString()).as(name + " after rendering").doesNotContain("${");
+                out.put(name, yaml.readTree(text.toString()));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void karpentersNodeClassAndNodePoolsValidateAgainstKarpentersSchemas() throws Exception {
+        Map<String, JsonNode> manifests = karpenterManifests();
+        assertThat(manifests).containsOnlyKeys("ec2nodeclass.yaml.tftpl", "nodepool-kafka.yaml.tftpl", "nodepool-general.yaml.tftpl");
+        ObjectMapper json = new ObjectMapper();
+        var list = json.createObjectNode().put("apiVersion", "v1").put("kind", "List");
+        var items = list.putArray("items");
+        manifests.values().forEach(items::add);
+        Path file = Path.of("target", "karpenter-objects.json").toAbsolutePath();
+        json.writeValue(file.toFile(), list);
+        NpmTools.Run r = NpmTools.node(Path.of("src", "test", "node", "validate.mjs"), file.toString());
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        assertThat(r.output()).contains("ok EC2NodeClass/default", "ok NodePool/kafka", "ok NodePool/general");
     }
 
     /** The names of the blocks of this kind (variable "x", module "y") across every file. */

@@ -23,9 +23,11 @@ import java.util.Set;
 @ControllerConfiguration(name = "kafka")
 public final class KafkaReconciler implements Reconciler<Kafka> {
     private final KafkaClusterReconcile reconcile;
+    private final ResourceCounts counts;
 
-    public KafkaReconciler(KafkaClusterReconcile reconcile) {
+    public KafkaReconciler(KafkaClusterReconcile reconcile, ResourceCounts counts) {
         this.reconcile = reconcile;
+        this.counts = counts;
     }
 
     @Override
@@ -48,6 +50,8 @@ public final class KafkaReconciler implements Reconciler<Kafka> {
                 .from(Pod.class, Kafka.class)
                 .withLabelSelector("strimzi.io/kind=Kafka,app.kubernetes.io/managed-by=keks")
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Kafka.class, false)).build(), context);
+        counts.count("Kafka", () -> context.getPrimaryCache().list());
+        counts.count("KafkaNodePool", pools::list);
         return List.of(pools, pods);
     }
 }

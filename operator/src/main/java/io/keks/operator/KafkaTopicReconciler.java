@@ -20,9 +20,18 @@ import java.time.Duration;
 public final class KafkaTopicReconciler implements Reconciler<KafkaTopic>, Cleaner<KafkaTopic> {
     public static final String FINALIZER = "strimzi.io/topic-operator";
     private final TopicBatcher batcher;
+    private final ResourceCounts counts;
 
-    public KafkaTopicReconciler(TopicBatcher batcher) {
+    public KafkaTopicReconciler(TopicBatcher batcher, ResourceCounts counts) {
         this.batcher = batcher;
+        this.counts = counts;
+    }
+
+    @Override
+    public java.util.List<io.javaoperatorsdk.operator.processing.event.source.EventSource<?, KafkaTopic>> prepareEventSources(
+            io.javaoperatorsdk.operator.api.reconciler.EventSourceContext<KafkaTopic> context) {
+        counts.count("KafkaTopic", () -> context.getPrimaryCache().list());
+        return java.util.List.of();
     }
 
     @Override

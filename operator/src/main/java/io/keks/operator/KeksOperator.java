@@ -38,6 +38,7 @@ public final class KeksOperator implements AutoCloseable {
     private volatile boolean closing;
 
     public KeksOperator(KubernetesClient client, KafkaAccess access, Config config) throws IOException {
+        ResourceCounts counts = new ResourceCounts(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -64,18 +65,18 @@ public final class KeksOperator implements AutoCloseable {
                     }, leader -> { }))
                     .build()));
         });
-        operator.register(new KafkaReconciler(new KafkaClusterReconcile(client, access, config.settings())), c -> {
+        operator.register(new KafkaReconciler(new KafkaClusterReconcile(client, access, config.settings()), counts), c -> {
             if (!config.namespaces().isEmpty()) {
                 c.settingNamespaces(config.namespaces());
             }
         });
         topics = new TopicBatcher(client, access, config.topicResync(), 50L * 1024 * 1024);
-        operator.register(new KafkaTopicReconciler(topics), c -> {
+        operator.register(new KafkaTopicReconciler(topics, counts), c -> {
             if (!config.namespaces().isEmpty()) {
                 c.settingNamespaces(config.namespaces());
             }
         });
-        endpoints = new OperatorEndpoints(config.httpPort(), registry, () -> operator.getRuntimeInfo().allEventSourcesAreHealthy()
+        endpoints = new OperatorEndpoints(config.httpPort(), registry, counts::refresh, () -> operator.getRuntimeInfo().allEventSourcesAreHealthy()
                 && operator.getRuntimeInfo().isStarted());
     }
 

@@ -17,9 +17,13 @@ import java.util.function.BooleanSupplier;
 final class OperatorEndpoints implements AutoCloseable {
     private final HttpServer server;
 
-    OperatorEndpoints(int port, PrometheusMeterRegistry registry, BooleanSupplier ready) throws IOException {
+    /** @param beforeScrape brings gauges that are counted on demand up to date */
+    OperatorEndpoints(int port, PrometheusMeterRegistry registry, Runnable beforeScrape, BooleanSupplier ready) throws IOException {
         server = HttpServer.create(new InetSocketAddress(port), 0);
-        server.createContext("/metrics", ex -> send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+        server.createContext("/metrics", ex -> {
+            beforeScrape.run();
+            send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
+        });
         server.createContext("/healthz", ex -> send(ex, 200, "text/plain", "ok\n"));
         server.createContext("/readyz", ex -> {
             boolean ok = ready.getAsBoolean();

@@ -306,7 +306,7 @@ class OperatorOnLocalKafkaTest {
             }
         };
         try (TopicBatcher batcher = new TopicBatcher(client, access, Duration.ofMinutes(10), 50L << 20)) {
-            sdk.register(new KafkaTopicReconciler(batcher), c -> c.settingNamespaces(Set.of(NS)));
+            sdk.register(new KafkaTopicReconciler(batcher, new ResourceCounts(new io.micrometer.core.instrument.simple.SimpleMeterRegistry())), c -> c.settingNamespaces(Set.of(NS)));
             sdk.start();
             io.strimzi.api.kafka.model.topic.KafkaTopic seedTopic = ManifestFiles.read(List.of(EXAMPLES.resolve("kafka-topics.yaml")))
                     .topics().get(0).resource();

@@ -49,16 +49,9 @@ final class SuperviseCommand implements Callable<Integer> {
 
     /** The supervisor of the cluster in {@code dir}, if one runs. */
     static Optional<ProcessHandle> running(Path dir) {
-        try {
-            Path f = Supervisor.pidFile(dir);
-            if (!Files.exists(f)) {
-                return Optional.empty();
-            }
-            return ProcessHandle.of(Long.parseLong(Files.readString(f).trim())).filter(ProcessHandle::isAlive)
-                    .filter(p -> p.info().commandLine().map(cmd -> cmd.contains(MARKER) || cmd.contains(Main.class.getName())).orElse(true));
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
-        }
+        // a pid the system gave to another program since is not the supervisor
+        return Supervisor.process(dir)
+                .filter(p -> p.info().commandLine().map(cmd -> cmd.contains(MARKER) || cmd.contains(Main.class.getName())).orElse(true));
     }
 
     /** Starts {@code keks supervise} detached from this terminal, logging to supervisor.log. */

@@ -222,6 +222,7 @@ final class UpCommand implements Callable<Integer> {
         if (s.exporterUrl() != null) {
             out.println("Lag:      " + s.exporterUrl() + " (consumer lag, kafka_exporter's metric names)");
         }
+        out.println("Dashboard: " + cluster.dashboardUrl() + " (the cluster at a glance; ./keks dashboard)");
         TopicLines.print(topics, -1, out);
         String topic = topics.isEmpty() ? "my-topic" : topics.get(0).topicName();
         out.println();

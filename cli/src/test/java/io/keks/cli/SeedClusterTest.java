@@ -391,6 +391,79 @@ class SeedClusterTest {
 
     @Test
     @Order(12)
+    void theDashboardPageShowsSixNodesAndLiveThroughputInAHeadlessBrowser() throws Exception {
+        String url = status().path("dashboard").asText();
+        assertThat(url).isEqualTo("http://127.0.0.1:%d/", 9080 + shift);
+        KeksCli.Result where = KeksCli.run("dashboard");
+        assertThat(where.exitCode()).as(where.err()).isZero();
+        assertThat(where.out()).contains(url);
+        // every asset comes from the supervisor: nothing on the page names another host
+        for (String asset : List.of("", "dashboard.js", "dashboard.css")) {
+            assertThat(get(url + asset)).as(asset).isNotEmpty().doesNotContain("://");
+        }
+        // the supervisor looks at the nodes while the page is watched: ask once, then produce between looks
+        get(url + "api/glance");
+        String records = java.util.stream.IntStream.range(0, 2000).mapToObj(i -> "dash" + i + "\n").collect(Collectors.joining());
+        assertThat(KeksCli.runWithInput(records, "produce", "test-topic").exitCode()).isZero();
+        assertThat(KeksCli.run("consume", "test-topic", "--group", "dashboard-group", "--from-beginning", "--max-messages", "10")
+                .exitCode()).isZero();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            JsonNode g = JSON.readTree(get(url + "api/glance"));
+            assertThat(g.path("nodes")).hasSize(6);
+            assertThat(g.path("headline").path("brokersOnline").asInt()).isEqualTo(3);
+            assertThat(largest(g.path("history").path("messagesIn"))).isPositive();
+            // the lag exporter polls on its own interval
+            assertThat(g.path("groups").findValuesAsText("group")).contains("dashboard-group");
+        });
+        JsonNode g = JSON.readTree(get(url + "api/glance"));
+        // the controller the Admin API names the quorum's leader
+        assertThat(g.path("headline").path("activeController").asInt()).isEqualTo(status().path("activeController").asInt());
+        assertThat(g.path("headline").path("underReplicated").asDouble()).isZero();
+        assertThat(g.path("headline").path("offlinePartitions").asDouble()).isZero();
+        for (JsonNode n : g.path("nodes")) {
+            assertThat(n.path("heapUsed").asDouble()).as(n.toString()).isPositive();
+            assertThat(n.path("heapUsed").asDouble()).isLessThanOrEqualTo(n.path("heapMax").asDouble());
+        }
+        JsonNode lag = java.util.stream.StreamSupport.stream(g.path("groups").spliterator(), false)
+                .filter(x -> x.path("group").asText().equals("dashboard-group")).findFirst().orElseThrow();
+        assertThat(lag.path("lag").asDouble()).isPositive();
+
+        Path artifacts = Path.of("target", "dashboard");
+        Files.createDirectories(artifacts);
+        String dom = HeadlessChromium.dumpDom(url, artifacts.resolve("profile-dom"));
+        Files.writeString(artifacts.resolve("dashboard.html"), dom);
+        var nodes = java.util.regex.Pattern.compile("<section id=\"nodes\" data-count=\"(\\d+)\"").matcher(dom);
+        assertThat(nodes.find()).as(dom).isTrue();
+        assertThat(nodes.group(1)).isEqualTo("6");
+        var chart = java.util.regex.Pattern.compile("id=\"chart-messages-in\"[^>]*data-max=\"([0-9.e+-]+)\"").matcher(dom);
+        assertThat(chart.find()).as(dom).isTrue();
+        assertThat(Double.parseDouble(chart.group(1))).isPositive();
+        assertThat(dom).contains("3 / 3");
+        Path shot = HeadlessChromium.screenshot(url, artifacts.resolve("dashboard.png"), artifacts.resolve("profile-shot"));
+        assertThat(Files.size(shot)).isGreaterThan(10_000);
+    }
+
+    /** The largest value of a chart's series (an object of arrays, with nulls for gaps). */
+    static double largest(JsonNode series) {
+        double max = 0;
+        for (JsonNode line : series) {
+            for (JsonNode v : line) {
+                max = Math.max(max, v.asDouble());
+            }
+        }
+        return max;
+    }
+
+    static String get(String url) throws Exception {
+        var client = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        var response = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(url).isEqualTo(200);
+        return response.body();
+    }
+
+    @Test
+    @Order(13)
     void aDynamicConfigChangesLiveWithoutRestartsUnderLoad() throws Exception {
         Map<Integer, Long> pids = nodePids();
         LoadProducer load = new LoadProducer(cluster().clientProperties(null), "test-topic", "live");
@@ -430,7 +503,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(13)
+    @Order(14)
     void aValueKafkaRefusesChangesNothing() throws Exception {
         Map<Integer, Long> pids = nodePids();
         Path manifests = seedWithConfig("log.retention.ms: 3600000", "log.cleaner.threads: 0");
@@ -446,7 +519,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(14)
+    @Order(15)
     void aReadOnlyChangeRollsEveryNodeOnceInTheSafeOrderWithoutLosingARecord() throws Exception {
         JsonNode before = status();
         int active = before.path("activeController").asInt();
@@ -491,7 +564,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(15)
+    @Order(16)
     void aRollHandedOverWithNoWaitShowsInStatusUntilItIsDone() throws Exception {
         Map<Integer, Long> pids = nodePids();
         KeksCli.Result r = KeksCli.run("roll", "cluster-broker-1", "--no-wait");
@@ -524,7 +597,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(16)
+    @Order(17)
     void aWaitThatRunsOutStopsTheRollAndStatusSaysWhy() throws Exception {
         KeksCli.Result r = KeksCli.run("roll", "cluster-broker-2", "cluster-broker-1", "--timeout", "1");
         assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(1);
@@ -595,7 +668,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(17)
+    @Order(18)
     void brokersScaleFromThreeToFourAndBackWithTheLeavingBrokerDrainedFirst() throws Exception {
         // producing all along: the broker joining, the roll by rack and the drain
         LoadProducer throughout = new LoadProducer(cluster().clientProperties(null), "test-topic", "scaling");
@@ -700,7 +773,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(18)
+    @Order(19)
     void unsafeChangesAreRefusedWithTheirReasonAndChangeNothing() throws Exception {
         Path dir = Files.createTempDirectory(home, "refuse");
         // a topic made by a Kafka client, which no KafkaTopic describes: only Kafka knows its replicas
@@ -816,7 +889,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(19)
+    @Order(20)
     void everyTopicStatusReasonShowsOnARealCluster() throws Exception {
         Path dir = Files.createTempDirectory(home, "reasons");
         // two KafkaTopics for one Kafka topic: the older (orders, applied in an earlier test) keeps it
@@ -881,7 +954,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(20)
+    @Order(21)
     void theReplicationFactorGoesFromOneToThreeToTwoByReassignmentWhileProducing() throws Exception {
         Path file = Files.createTempDirectory(home, "rf").resolve("rf.yaml");
         Files.writeString(file, kafkaTopic("rf-topic", null, 6, 1, "min.insync.replicas: 1", null));
@@ -933,7 +1006,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(21)
+    @Order(22)
     void twoThousandKafkaTopicsInOneApplyAndASecondApplyWritesNothing() throws Exception {
         Path file = Files.createTempDirectory(home, "bulk").resolve("bulk.yaml");
         StringBuilder all = new StringBuilder();
@@ -994,7 +1067,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(22)
+    @Order(23)
     void downThenUpKeepsTheData() throws Exception {
         KeksCli.Result d = KeksCli.run("down");
         assertThat(d.exitCode()).as(d.err()).isZero();

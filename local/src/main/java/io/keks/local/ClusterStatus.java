@@ -17,10 +17,11 @@ import org.apache.kafka.clients.admin.Admin;
  * (ready, metadata state, bootstrap) and one entry per node, like {@code kubectl get pods}.
  *
  * @param exporterUrl the consumer-lag exporter's endpoint; null when spec.kafkaExporter asks for none
+ * @param dashboard   the page {@code keks dashboard} opens; null when no supervisor runs to serve it
  */
 public record ClusterStatus(String name, String namespace, String clusterId, boolean ready, String metadataState,
                             String kafkaVersion, String bootstrap, List<Listener> listeners, Integer activeController,
-                            List<Node> nodes, List<Condition> conditions, String exporterUrl) {
+                            List<Node> nodes, List<Condition> conditions, String exporterUrl, String dashboard) {
 
     public record Listener(String name, boolean tls, String bootstrap) {
     }
@@ -110,7 +111,8 @@ public record ClusterStatus(String name, String namespace, String clusterId, boo
         return new ClusterStatus(cluster.desired().name(), cluster.desired().namespace(), cluster.state().clusterId(), ready,
                 "KRaft", cluster.desired().version().toString(), cluster.bootstrap(first), listeners,
                 observed.flatMap(o -> o.quorumLeader().isPresent() ? Optional.of(o.quorumLeader().getAsInt()) : Optional.empty()).orElse(null),
-                nodes, conditions, cluster.exporterUrl().orElse(null));
+                nodes, conditions, cluster.exporterUrl().orElse(null),
+                Supervisor.process(cluster.dir()).isPresent() ? cluster.dashboardUrl() : null);
     }
 
     /** A roll in progress, or the last one stopping, as conditions. */

@@ -15,6 +15,8 @@ import java.util.Optional;
 public record LocalAddressing(Path clusterDir, int portShift, Optional<KeyStoreFiles> keyStoreTemplate)
         implements NodeAddressing {
     public static final String HOST = "127.0.0.1";
+    /** Where the supervisor serves {@code keks dashboard}, before the cluster's shift. */
+    public static final int DASHBOARD_PORT = 9080;
 
     @Override
     public String host(DesiredNode node) {
@@ -38,6 +40,11 @@ public record LocalAddressing(Path clusterDir, int portShift, Optional<KeyStoreF
     /** Where the consumer-lag exporter serves, when the manifests ask for it. */
     public int exporterPort() {
         return io.keks.model.ExporterSpec.PORT + portShift;
+    }
+
+    /** Where the supervisor serves the dashboard page. */
+    public int dashboardPort() {
+        return DASHBOARD_PORT + portShift;
     }
 
     public Path nodeDir(int id) {

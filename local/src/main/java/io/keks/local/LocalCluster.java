@@ -339,6 +339,11 @@ public final class LocalCluster {
         return desired.exporterSpec().map(e -> "http://" + LocalAddressing.HOST + ":" + addressing.exporterPort() + "/metrics");
     }
 
+    /** The URL of the dashboard page the supervisor serves ({@code keks dashboard}). */
+    public String dashboardUrl() {
+        return "http://" + LocalAddressing.HOST + ":" + addressing.dashboardPort() + "/";
+    }
+
     private static Path exporterFile(Path dir) {
         return dir.resolve("conf").resolve("exporter.json");
     }

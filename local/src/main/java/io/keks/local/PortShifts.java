@@ -24,7 +24,7 @@ public final class PortShifts {
         int maxShift = (ephemeralStart() - 1 - HIGHEST_BASE_PORT) / 1000 * 1000;
         for (int attempt = 0; attempt < 50; attempt++) {
             int shift = 1000 * ThreadLocalRandom.current().nextInt(1, Math.max(2, maxShift / 1000 + 1));
-            if (free(shift)) {
+            if (shiftFree(shift)) {
                 return shift;
             }
         }
@@ -47,21 +47,19 @@ public final class PortShifts {
         return 32768;
     }
 
-    private static boolean free(int shift) {
+    private static boolean shiftFree(int shift) {
         for (int id = 0; id < 6; id++) {
             for (int port : new int[] {9090, 9091, 9092, 9093, io.keks.model.MetricsSpec.PORT}) {
-                try (ServerSocket s = new ServerSocket(port + 100 * id + shift, 1, InetAddress.getByName("127.0.0.1"))) {
-                    s.setReuseAddress(true);
-                } catch (IOException e) {
+                if (!free(port + 100 * id + shift)) {
                     return false;
                 }
             }
         }
-        return exporterFree(shift);
+        return free(io.keks.model.ExporterSpec.PORT + shift) && free(LocalAddressing.DASHBOARD_PORT + shift);
     }
 
-    private static boolean exporterFree(int shift) {
-        try (ServerSocket s = new ServerSocket(io.keks.model.ExporterSpec.PORT + shift, 1, InetAddress.getByName("127.0.0.1"))) {
+    private static boolean free(int port) {
+        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
             s.setReuseAddress(true);
             return true;
         } catch (IOException e) {

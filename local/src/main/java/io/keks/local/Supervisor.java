@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.keks.engine.change.ClusterChanger;
 import io.keks.engine.change.ClusterDelta;
 import io.keks.engine.metrics.ExporterServer;
+import io.keks.local.dashboard.DashboardSampler;
+import io.keks.local.dashboard.DashboardServer;
+import io.keks.local.dashboard.Glance;
 import io.keks.model.ExporterSpec;
 import io.keks.engine.roll.NodeRuntime;
 import io.keks.engine.roll.RestartReason;
@@ -68,6 +71,17 @@ public final class Supervisor {
 
     public static Path pidFile(Path clusterDir) {
         return clusterDir.resolve("supervisor.pid");
+    }
+
+    /** The live process the pid file of the cluster in {@code clusterDir} names, if any. */
+    public static Optional<ProcessHandle> process(Path clusterDir) {
+        try {
+            Path f = pidFile(clusterDir);
+            return Files.exists(f) ? ProcessHandle.of(Long.parseLong(Files.readString(f).trim())).filter(ProcessHandle::isAlive)
+                    : Optional.empty();
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     public static Map<Integer, NodeRecord> readRecords(Path clusterDir) {
@@ -142,8 +156,35 @@ public final class Supervisor {
 
     /** Watches the nodes until {@link #requestStop()}; returns without stopping them. */
     public void superviseUntilStopped() throws InterruptedException {
-        try (Exporter exporter = Exporter.start(cluster, progress)) {
+        try (Exporter exporter = Exporter.start(cluster, progress); AutoCloseable dashboard = startDashboard()) {
             watch();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            // closing the dashboard's server does not fail
+        }
+    }
+
+    /**
+     * The local dashboard ({@code keks dashboard}), run by whoever supervises the nodes. It looks at
+     * the nodes the supervisor follows now, so a scale shows on the page; a port that is taken costs
+     * the dashboard, never the cluster.
+     */
+    private AutoCloseable startDashboard() {
+        Duration interval = intervalFromEnvironment("KEKS_DASHBOARD_INTERVAL_SECONDS", 5);
+        LocalCluster first = cluster;
+        DashboardSampler sampler = new DashboardSampler(first.desired().name(), () -> {
+            LocalCluster c = cluster;
+            return c.desired().nodes().stream().map(n -> new Glance.Target(n.id(), c.nodeName(n),
+                    n.roles().stream().sorted().map(io.keks.model.Role::kafkaName).toList(), c.process(n.id()).isPresent(),
+                    c.metricsUrl(n.id()))).toList();
+        }, () -> cluster.exporterUrl(), first.dir(), interval);
+        try {
+            return new DashboardServer(new java.net.InetSocketAddress(LocalAddressing.HOST, first.addressing().dashboardPort()),
+                    sampler, interval);
+        } catch (IOException e) {
+            progress.step("dashboard not started: port " + first.addressing().dashboardPort() + " (" + e.getMessage() + ")");
+            return () -> { };
         }
     }
 
@@ -201,11 +242,16 @@ public final class Supervisor {
 
     /** How often the exporter asks Kafka (KEKS_EXPORTER_INTERVAL_SECONDS, default 15). */
     static Duration exporterInterval() {
-        String s = System.getenv("KEKS_EXPORTER_INTERVAL_SECONDS");
+        return intervalFromEnvironment("KEKS_EXPORTER_INTERVAL_SECONDS", 15);
+    }
+
+    /** Seconds from environment variable {@code name}, at least 1; {@code fallback} when unset or not a number. */
+    private static Duration intervalFromEnvironment(String name, long fallback) {
+        String s = System.getenv(name);
         try {
-            return Duration.ofSeconds(s == null || s.isBlank() ? 15 : Math.max(1, Long.parseLong(s.trim())));
+            return Duration.ofSeconds(s == null || s.isBlank() ? fallback : Math.max(1, Long.parseLong(s.trim())));
         } catch (NumberFormatException e) {
-            return Duration.ofSeconds(15);
+            return Duration.ofSeconds(fallback);
         }
     }
 

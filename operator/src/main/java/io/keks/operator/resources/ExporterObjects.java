@@ -74,11 +74,15 @@ final class ExporterObjects {
                 .endHttpGet().withInitialDelaySeconds(5).withPeriodSeconds(30).endReadinessProbe()
                 .withNewSecurityContext().withRunAsNonRoot(true).withAllowPrivilegeEscalation(false)
                 .withReadOnlyRootFilesystem(true).withNewCapabilities().withDrop("ALL").endCapabilities().endSecurityContext()
+                // the root file system is read-only; the JVM and Kafka's client libraries still want a /tmp
+                .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
                 .build();
         HasMetadata deployment = new DeploymentBuilder().withMetadata(m).withNewSpec().withReplicas(1)
                 .withNewSelector().withMatchLabels(selector(names)).endSelector()
                 .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
-                .withNewSpec().withServiceAccountName(names.serviceAccount()).withContainers(container).endSpec()
+                .withNewSpec().withServiceAccountName(names.serviceAccount()).withContainers(container)
+                .addNewVolume().withName("tmp").withNewEmptyDir().withMedium("Memory").withSizeLimit(new Quantity("16Mi")).endEmptyDir()
+                .endVolume().endSpec()
                 .endTemplate().endSpec().build();
         HasMetadata service = new ServiceBuilder().withMetadata(new ObjectMetaBuilder(m).build()).withNewSpec().withType("ClusterIP")
                 .withSelector(selector(names)).addNewPort().withName(MetricsSpec.PORT_NAME).withPort(MetricsSpec.PORT)

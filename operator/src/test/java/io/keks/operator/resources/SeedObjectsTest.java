@@ -210,6 +210,11 @@ class SeedObjectsTest {
                 "cluster-broker-0.cluster-kafka-brokers.kafka.svc:9091,cluster-broker-1.cluster-kafka-brokers.kafka.svc:9091,"
                         + "cluster-broker-2.cluster-kafka-brokers.kafka.svc:9091");
         assertThat(c.getArgs()).containsSubsequence("--topic-regex", ".*", "--group-regex", ".*");
+        // a read-only root file system, with a writable /tmp for the JVM
+        assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(c.getVolumeMounts()).anySatisfy(v -> assertThat(v.getMountPath()).isEqualTo("/tmp"));
+        assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes())
+                .anySatisfy(v -> assertThat(v.getEmptyDir()).isNotNull());
         assertThat(deployment.getSpec().getSelector().getMatchLabels())
                 .isEqualTo(deployment.getSpec().getTemplate().getMetadata().getLabels().entrySet().stream()
                         .filter(e -> deployment.getSpec().getSelector().getMatchLabels().containsKey(e.getKey()))

@@ -101,6 +101,8 @@ public final class ClusterModel {
         long brokers = nodes.stream().filter(DesiredNode::isBroker).count();
         checkReplication(kafka, config, brokers);
         List<DesiredTopic> topics = TopicModel.topics(manifests.topics(), name, config, (int) brokers, problems);
+        AuthorizationSpec authorization = authorization(kafka, spec);
+        List<DesiredUser> users = UserModel.users(manifests.users(), name, authorization, manifests.secrets(), problems);
 
         if (problems.stream().anyMatch(Problem::isError)) {
             throw new ManifestException(problems);
@@ -109,8 +111,49 @@ public final class ClusterModel {
         ids.forEach((pool, set) -> poolIds.put(pool, List.copyOf(set)));
         DesiredCluster cluster = new DesiredCluster(namespace, name, version, metadataVersion, listeners, config,
                 nodes, topics, poolIds, spec.getRack() == null ? null : spec.getRack().getTopologyKey(), metrics,
-                exporter);
+                exporter, authorization, users);
         return new Result(cluster, List.copyOf(problems));
+    }
+
+    /**
+     * Whether a KafkaTopic or KafkaUser names this cluster with its {@value #CLUSTER_LABEL} label; a
+     * missing or other label is a problem naming the fix.
+     */
+    static boolean labelledFor(Sourced<? extends io.fabric8.kubernetes.api.model.HasMetadata> r, String kind, String cluster,
+                               List<Problem> problems) {
+        var meta = r.resource().getMetadata();
+        String label = meta.getLabels() == null ? null : meta.getLabels().get(CLUSTER_LABEL);
+        if (label == null) {
+            problems.add(r.error("/metadata/labels", kind + " " + meta.getName() + " has no " + CLUSTER_LABEL
+                    + " label; add `" + CLUSTER_LABEL + ": " + cluster + "` under metadata.labels"));
+            return false;
+        }
+        if (!label.equals(cluster)) {
+            problems.add(r.error("/metadata/labels/strimzi.io~1cluster", "names Kafka \"" + label
+                    + "\", but the Kafka in these manifests is \"" + cluster + "\""));
+            return false;
+        }
+        return true;
+    }
+
+    /** spec.kafka.authorization: type simple is Kafka's StandardAuthorizer; other types need servers keks does not run. */
+    private AuthorizationSpec authorization(Sourced<Kafka> kafka, KafkaClusterSpec spec) {
+        if (spec.getAuthorization() == null) {
+            return null;
+        }
+        if (!(spec.getAuthorization() instanceof io.strimzi.api.kafka.model.kafka.KafkaAuthorizationSimple simple)) {
+            problems.add(kafka.error("/spec/kafka/authorization/type", "authorization type \"" + spec.getAuthorization().getType()
+                    + "\" is not supported; use simple (Kafka's StandardAuthorizer, with ACLs from KafkaUsers)"));
+            return null;
+        }
+        List<String> superUsers = simple.getSuperUsers() == null ? List.of() : List.copyOf(simple.getSuperUsers());
+        for (int i = 0; i < superUsers.size(); i++) {
+            if (superUsers.get(i) == null || superUsers.get(i).isBlank() || superUsers.get(i).contains(";")) {
+                problems.add(kafka.error("/spec/kafka/authorization/superUsers/" + i, "a super user is a user name or a"
+                        + " certificate subject such as CN=admin, without ';'"));
+            }
+        }
+        return new AuthorizationSpec(superUsers);
     }
 
     private Optional<Sourced<Kafka>> theKafka() {
@@ -158,10 +201,6 @@ public final class ClusterModel {
         }
         if (spec.getCruiseControl() != null) {
             problems.add(kafka.warning("/spec/cruiseControl", "not supported yet; ignored"));
-        }
-        if (spec.getKafka().getAuthorization() != null) {
-            problems.add(kafka.error("/spec/kafka/authorization", "authorization is not supported yet;"
-                    + " remove it (keks will not run the cluster open when the manifest asks for it closed)"));
         }
         if (spec.getKafka().getReplicas() != null) {
             problems.add(kafka.warning("/spec/kafka/replicas", "ignored: the KafkaNodePools set the number of nodes"));
@@ -234,9 +273,15 @@ public final class ClusterModel {
                 problems.add(kafka.warning(at + "/type", "keks serves listener " + l.getName() + " inside the cluster only (as"
                         + " internal); " + l.getType().toValue() + " exposure is not built yet"));
             }
+            String authentication = null;
             if (l.getAuth() != null) {
-                problems.add(kafka.error(at + "/authentication", "listener authentication is not supported yet;"
-                        + " remove it (keks will not serve this listener without the authentication it asks for)"));
+                if (DesiredUser.SCRAM.equals(l.getAuth().getType())) {
+                    authentication = DesiredUser.SCRAM;
+                } else {
+                    problems.add(kafka.error(at + "/authentication/type", "listener authentication \"" + l.getAuth().getType()
+                            + "\" is not supported yet; use scram-sha-512 (keks will not serve this listener without the"
+                            + " authentication it asks for)"));
+                }
             }
             Integer first = names.putIfAbsent(l.getName(), i);
             if (first != null) {
@@ -254,7 +299,7 @@ public final class ClusterModel {
                 }
             }
             out.add(new ListenerSpec(l.getName(), l.getPort(), l.getType() == null ? "internal" : l.getType().toValue(),
-                    l.isTls()));
+                    l.isTls(), authentication));
         }
         return out;
     }

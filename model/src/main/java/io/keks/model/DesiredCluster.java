@@ -16,7 +16,8 @@ import java.util.Map;
 public record DesiredCluster(String namespace, String name, KafkaVersion version, String metadataVersion,
                              List<ListenerSpec> listeners, Map<String, String> config, List<DesiredNode> nodes,
                              List<DesiredTopic> topics, Map<String, List<Integer>> poolIds, String rackTopologyKey,
-                             MetricsSpec metrics, ExporterSpec exporter) {
+                             MetricsSpec metrics, ExporterSpec exporter, AuthorizationSpec authorization,
+                             List<DesiredUser> users) {
 
     public List<DesiredNode> brokers() {
         return nodes.stream().filter(DesiredNode::isBroker).toList();
@@ -28,14 +29,28 @@ public record DesiredCluster(String namespace, String name, KafkaVersion version
 
     /** Whether the two differ in anything but their topics: the Kafka, its nodes and pools, config, listeners. */
     public boolean sameClusterAs(DesiredCluster other) {
-        return new DesiredCluster(namespace, name, version, metadataVersion, listeners, config, nodes, List.of(), poolIds, rackTopologyKey, metrics, exporter)
+        return new DesiredCluster(namespace, name, version, metadataVersion, listeners, config, nodes, List.of(), poolIds,
+                rackTopologyKey, metrics, exporter, authorization, List.of())
                 .equals(new DesiredCluster(other.namespace, other.name, other.version, other.metadataVersion, other.listeners,
                         other.config, other.nodes, List.of(), other.poolIds, other.rackTopologyKey, other.metrics,
-                        other.exporter));
+                        other.exporter, other.authorization, List.of()));
     }
 
     public java.util.Optional<MetricsSpec> metricsSpec() {
         return java.util.Optional.ofNullable(metrics);
+    }
+
+    public java.util.Optional<AuthorizationSpec> authorizationSpec() {
+        return java.util.Optional.ofNullable(authorization);
+    }
+
+    /**
+     * Whether Kafka checks who its clients are: an authorizer, or a listener with authentication.
+     * Then the internal listeners run mutual TLS too, and the nodes and keks are super users by
+     * their certificates, so that no one reaches around the authorizer through port 9090 or 9091.
+     */
+    public boolean secured() {
+        return authorization != null || listeners.stream().anyMatch(l -> l.authentication() != null);
     }
 
     public java.util.Optional<ExporterSpec> exporterSpec() {

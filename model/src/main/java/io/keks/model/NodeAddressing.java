@@ -22,8 +22,16 @@ public interface NodeAddressing {
     /** The directory of each volume, in {@link DesiredNode#volumes()} order. */
     List<String> volumeDirs(DesiredNode node);
 
-    /** Key store for the node's TLS listeners, when the cluster has any. */
+    /** Key store for the node's TLS listeners, when the cluster has any; every node has one in a secured cluster. */
     Optional<KeyStoreFiles> keyStore(DesiredNode node);
+
+    /**
+     * Trust store with the cluster CA, for the mutual TLS of the internal listeners of a
+     * {@linkplain DesiredCluster#secured() secured} cluster; empty where the runtime does not run those yet.
+     */
+    default Optional<KeyStoreFiles> trustStore(DesiredNode node) {
+        return Optional.empty();
+    }
 
     /** A PKCS12 key store and its password. */
     record KeyStoreFiles(String path, String password) {

@@ -16,7 +16,21 @@ public final class ServerProperties {
         return volumeDir + "/kafka-log" + node.id();
     }
 
+    /** The certificate subject, as Kafka names it, of keks' own Admin client in a secured cluster. */
+    public static final String KEKS_COMMON_NAME = "keks-admin";
+    public static final String KEKS_PRINCIPAL = "CN=" + KEKS_COMMON_NAME + ",O=io.keks";
+
     private ServerProperties() {
+    }
+
+    /** The common name every node's certificate carries, so that one super user covers the nodes of any pool and size. */
+    public static String nodeCommonName(DesiredCluster cluster) {
+        return cluster.name() + "-kafka";
+    }
+
+    /** The certificate subject, as Kafka names it, of every node in a secured cluster. */
+    public static String internalPrincipal(DesiredCluster cluster) {
+        return "CN=" + nodeCommonName(cluster) + ",O=io.keks";
     }
 
     public static Map<String, String> of(DesiredCluster cluster, DesiredNode node, NodeAddressing addressing) {
@@ -45,10 +59,40 @@ public final class ServerProperties {
                     .map(l -> l.kafkaName() + "://" + host + ":" + addressing.port(node, l)).collect(Collectors.joining(",")));
             p.put("inter.broker.listener.name", ListenerSpec.REPLICATION.kafkaName());
         }
+        boolean internalTls = cluster.secured() && addressing.trustStore(node).isPresent();
         List<ListenerSpec> protocols = new ArrayList<>(List.of(ListenerSpec.CONTROLPLANE, ListenerSpec.REPLICATION));
         protocols.addAll(cluster.listeners());
         p.put("listener.security.protocol.map", protocols.stream()
-                .map(l -> l.kafkaName() + ":" + l.securityProtocol()).collect(Collectors.joining(",")));
+                .map(l -> l.kafkaName() + ":" + (internalTls && (l == ListenerSpec.CONTROLPLANE || l == ListenerSpec.REPLICATION)
+                        ? "SSL" : l.securityProtocol())).collect(Collectors.joining(",")));
+        if (internalTls) {
+            // every node, and keks itself, proves who it is on the internal listeners with a certificate of the cluster CA
+            NodeAddressing.KeyStoreFiles ks = addressing.keyStore(node).orElseThrow();
+            NodeAddressing.KeyStoreFiles ts = addressing.trustStore(node).orElseThrow();
+            for (ListenerSpec l : List.of(ListenerSpec.CONTROLPLANE, ListenerSpec.REPLICATION)) {
+                String prefix = "listener.name." + l.kafkaName().toLowerCase() + ".";
+                p.put(prefix + "ssl.keystore.type", "PKCS12");
+                p.put(prefix + "ssl.keystore.location", ks.path());
+                p.put(prefix + "ssl.keystore.password", ks.password());
+                p.put(prefix + "ssl.truststore.type", "PKCS12");
+                p.put(prefix + "ssl.truststore.location", ts.path());
+                p.put(prefix + "ssl.truststore.password", ts.password());
+                p.put(prefix + "ssl.client.auth", "required");
+            }
+        }
+        for (ListenerSpec l : cluster.listeners()) {
+            if (node.isBroker() && l.scram()) {
+                String prefix = "listener.name." + l.kafkaName().toLowerCase() + ".";
+                p.put(prefix + "sasl.enabled.mechanisms", "SCRAM-SHA-512");
+                p.put(prefix + "scram-sha-512.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+            }
+        }
+        cluster.authorizationSpec().ifPresent(a -> {
+            p.put("authorizer.class.name", AuthorizationSpec.AUTHORIZER);
+            List<String> supers = new ArrayList<>(List.of("User:" + internalPrincipal(cluster), "User:" + KEKS_PRINCIPAL));
+            a.superUsers().forEach(u -> supers.add("User:" + u));
+            p.put("super.users", String.join(";", supers));
+        });
         if (node.isBroker()) {
             addressing.keyStore(node).ifPresent(ks -> cluster.listeners().stream().filter(ListenerSpec::tls).forEach(l -> {
                 String prefix = "listener.name." + l.kafkaName().toLowerCase() + ".";

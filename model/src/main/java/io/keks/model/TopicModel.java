@@ -39,16 +39,7 @@ public final class TopicModel {
         for (Sourced<KafkaTopic> t : resources) {
             KafkaTopic topic = t.resource();
             String name = topic.getMetadata().getName();
-            String label = topic.getMetadata().getLabels() == null ? null
-                    : topic.getMetadata().getLabels().get(ClusterModel.CLUSTER_LABEL);
-            if (label == null) {
-                problems.add(t.error("/metadata/labels", "KafkaTopic " + name + " has no " + ClusterModel.CLUSTER_LABEL
-                        + " label; add `" + ClusterModel.CLUSTER_LABEL + ": " + cluster + "` under metadata.labels"));
-                continue;
-            }
-            if (!label.equals(cluster)) {
-                problems.add(t.error("/metadata/labels/strimzi.io~1cluster", "names Kafka \"" + label
-                        + "\", but the Kafka in these manifests is \"" + cluster + "\""));
+            if (!ClusterModel.labelledFor(t, "KafkaTopic", cluster, problems)) {
                 continue;
             }
             var spec = topic.getSpec();

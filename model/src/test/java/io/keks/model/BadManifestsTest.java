@@ -113,17 +113,17 @@ class BadManifestsTest {
     void otherKindsAreSkippedWithANoteAndDoNotStopTheCluster() {
         String text = """
                 apiVersion: v1
-                kind: Secret
-                metadata: {name: kafka-credentials}
+                kind: Service
+                metadata: {name: kafka-bootstrap}
                 ---
                 apiVersion: kafka.strimzi.io/v1beta2
-                kind: KafkaUser
-                metadata: {name: alice}
+                kind: KafkaRebalance
+                metadata: {name: full}
                 """;
         var manifests = ManifestParser.parse("mixed.yaml", text);
         assertThat(manifests.problems()).extracting(Problem::format).containsExactly(
-                "warning: mixed.yaml:2: kind: Secret (v1) is not a kafka.strimzi.io resource; keks does not support it yet, so this document is skipped",
-                "warning: mixed.yaml:6: kind: KafkaUser is not supported yet; this document is skipped");
+                "warning: mixed.yaml:2: kind: Service (v1) is not a kafka.strimzi.io resource; keks does not support it yet, so this document is skipped",
+                "warning: mixed.yaml:6: kind: KafkaRebalance is not supported yet; this document is skipped");
         assertThat(manifests.hasErrors()).isFalse();
     }
 

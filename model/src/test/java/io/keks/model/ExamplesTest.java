@@ -68,7 +68,7 @@ class ExamplesTest {
         var v1 = ClusterModel.build(read("v1"), ClusterModel.Options.defaults()).cluster();
         assertThat(v1).isEqualTo(new DesiredCluster(beta.namespace(), beta.name(), beta.version(), beta.metadataVersion(),
                 beta.listeners(), beta.config(), beta.nodes(), v1.topics(), beta.poolIds(), beta.rackTopologyKey(),
-                beta.metrics(), beta.exporter()));
+                beta.metrics(), beta.exporter(), beta.authorization(), beta.users()));
         assertThat(v1.topics()).extracting(DesiredTopic::topicName).containsExactly("test-topic");
     }
 
@@ -103,5 +103,57 @@ class ExamplesTest {
         assertThat(controller).containsEntry("process.roles", "controller")
                 .containsEntry("listeners", "CONTROLPLANE-9090://127.0.0.1:9390")
                 .doesNotContainKey("advertised.listeners").doesNotContainKey("broker.rack");
+    }
+
+    @Test
+    void theSecuredExampleHasScramListenersAnAuthorizerAndThreeUsers() throws IOException {
+        DesiredCluster c = ClusterModel.build(read("secure"), ClusterModel.Options.defaults()).cluster();
+        assertThat(c.secured()).isTrue();
+        assertThat(c.listeners()).extracting(ListenerSpec::securityProtocol).containsExactly("SASL_PLAINTEXT", "SASL_SSL");
+        assertThat(c.authorizationSpec()).hasValue(new AuthorizationSpec(List.of("admin")));
+        assertThat(c.users()).extracting(DesiredUser::name).containsExactly("orders-app", "analytics", "throttled");
+        DesiredUser orders = c.users().get(0);
+        assertThat(orders.givenPassword()).isNull();
+        assertThat(orders.acls()).containsExactly(
+                new DesiredUser.Acl("topic", "orders", "literal", "allow", "*", List.of("Describe", "Read", "Write")),
+                new DesiredUser.Acl("group", "orders-", "prefix", "allow", "*", List.of("Read")));
+        DesiredUser analytics = c.users().get(1);
+        assertThat(analytics.givenPassword().reveal()).isEqualTo("analytics-example-password-1");
+        // a given password never shows when the user is printed or logged
+        assertThat(analytics.toString()).doesNotContain("analytics-example-password-1");
+        assertThat(c.users().get(2).quotas()).isEqualTo(new DesiredUser.Quotas(16384, null, null, null));
+
+        NodeAddressing secured = new NodeAddressing() {
+            public String host(DesiredNode n) {
+                return "127.0.0.1";
+            }
+
+            public int port(DesiredNode n, ListenerSpec l) {
+                return l.port() + 100 * n.id();
+            }
+
+            public List<String> volumeDirs(DesiredNode n) {
+                return List.of("/data/" + n.id());
+            }
+
+            public java.util.Optional<KeyStoreFiles> keyStore(DesiredNode n) {
+                return java.util.Optional.of(new KeyStoreFiles("/ks/" + n.id() + ".p12", "pw"));
+            }
+
+            public java.util.Optional<KeyStoreFiles> trustStore(DesiredNode n) {
+                return java.util.Optional.of(new KeyStoreFiles("/ca/truststore.p12", "pw"));
+            }
+        };
+        var broker = ServerProperties.of(c, c.brokers().get(0), secured);
+        assertThat(broker).containsEntry("listener.security.protocol.map",
+                        "CONTROLPLANE-9090:SSL,REPLICATION-9091:SSL,SCRAM-9092:SASL_PLAINTEXT,SCRAMTLS-9093:SASL_SSL")
+                .containsEntry("listener.name.replication-9091.ssl.client.auth", "required")
+                .containsEntry("listener.name.controlplane-9090.ssl.client.auth", "required")
+                .containsEntry("listener.name.scram-9092.sasl.enabled.mechanisms", "SCRAM-SHA-512")
+                .containsEntry("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer")
+                .containsEntry("super.users", "User:CN=secure-kafka,O=io.keks;User:CN=keks-admin,O=io.keks;User:admin");
+        var controller = ServerProperties.of(c, c.controllers().get(0), secured);
+        assertThat(controller).containsEntry("listener.name.controlplane-9090.ssl.client.auth", "required")
+                .containsEntry("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
     }
 }

@@ -2,9 +2,11 @@ package io.keks.model.manifest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.user.KafkaUser;
 import java.util.List;
 import java.util.Set;
 
@@ -15,7 +17,7 @@ import java.util.Set;
 public final class ManifestParser {
     public static final String GROUP = "kafka.strimzi.io";
     static final Set<String> VERSIONS = Set.of(GROUP + "/v1beta2", GROUP + "/v1");
-    private static final Set<String> LATER_KINDS = Set.of("KafkaUser", "KafkaRebalance", "KafkaConnect",
+    private static final Set<String> LATER_KINDS = Set.of("KafkaRebalance", "KafkaConnect",
             "KafkaConnector", "KafkaMirrorMaker2", "KafkaBridge");
 
     private static final int PARALLEL_FROM_DOCUMENTS = 500;
@@ -64,13 +66,16 @@ public final class ManifestParser {
                     (apiVersion == null ? "apiVersion" : "kind") + " is missing; every document needs apiVersion and kind"));
             return;
         }
-        if (apiVersion.equals("v1") && kind.equals("ConfigMap")) {
-            // a Kafka's metricsConfig names one; locally it comes with the manifests as on Kubernetes
+        if (apiVersion.equals("v1") && (kind.equals("ConfigMap") || kind.equals("Secret"))) {
+            // a Kafka's metricsConfig names a ConfigMap, a KafkaUser's given password a Secret: locally they
+            // come with the manifests, as on Kubernetes they sit beside them
             if (!tree.path("metadata").path("name").isTextual()) {
                 problems.add(doc.error("/metadata/name", "metadata.name is missing; every resource needs a name"));
-                return;
+            } else if (kind.equals("ConfigMap")) {
+                StrictBinder.bind(doc, tree, "", ConfigMap.class, problems).ifPresent(c -> out.configMaps().add(new Sourced<>(c, doc)));
+            } else {
+                StrictBinder.bind(doc, tree, "", Secret.class, problems).ifPresent(c -> out.secrets().add(new Sourced<>(c, doc)));
             }
-            StrictBinder.bind(doc, tree, "", ConfigMap.class, problems).ifPresent(c -> out.configMaps().add(new Sourced<>(c, doc)));
             return;
         }
         if (!apiVersion.startsWith(GROUP + "/")) {
@@ -94,10 +99,12 @@ public final class ManifestParser {
                     .ifPresent(p -> out.nodePools().add(new Sourced<>(p, doc)));
             case "KafkaTopic" -> StrictBinder.bind(doc, tree, "", KafkaTopic.class, problems)
                     .ifPresent(t -> out.topics().add(new Sourced<>(t, doc)));
+            case "KafkaUser" -> StrictBinder.bind(doc, tree, "", KafkaUser.class, problems)
+                    .ifPresent(u -> out.users().add(new Sourced<>(u, doc)));
             default -> problems.add(LATER_KINDS.contains(kind)
                     ? doc.warning("/kind", kind + " is not supported yet; this document is skipped")
                     : doc.error("/kind", "unknown kind \"" + kind + "\" in " + GROUP
-                            + "; use Kafka, KafkaNodePool or KafkaTopic"));
+                            + "; use Kafka, KafkaNodePool, KafkaTopic or KafkaUser"));
         }
     }
 

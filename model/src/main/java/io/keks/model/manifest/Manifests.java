@@ -1,9 +1,11 @@
 package io.keks.model.manifest;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.user.KafkaUser;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,12 +13,15 @@ import java.util.List;
  * Everything read from a set of manifest files: the resources keks understands and the problems found.
  *
  * @param configMaps ConfigMaps the Kafka refers to (its metricsConfig rules), as Kubernetes would hold them
+ * @param secrets    Secrets the KafkaUsers refer to (given passwords), as Kubernetes would hold them
  */
 public record Manifests(List<Sourced<Kafka>> kafkas, List<Sourced<KafkaNodePool>> nodePools,
-                       List<Sourced<KafkaTopic>> topics, List<Sourced<ConfigMap>> configMaps, List<Problem> problems) {
+                       List<Sourced<KafkaTopic>> topics, List<Sourced<ConfigMap>> configMaps,
+                       List<Sourced<KafkaUser>> users, List<Sourced<Secret>> secrets, List<Problem> problems) {
 
     public static Manifests empty() {
-        return new Manifests(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        return new Manifests(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+                new ArrayList<>(), new ArrayList<>());
     }
 
     public Manifests plus(Manifests other) {
@@ -32,6 +37,8 @@ public record Manifests(List<Sourced<Kafka>> kafkas, List<Sourced<KafkaNodePool>
         nodePools.addAll(other.nodePools);
         topics.addAll(other.topics);
         configMaps.addAll(other.configMaps);
+        users.addAll(other.users);
+        secrets.addAll(other.secrets);
         problems.addAll(other.problems);
     }
 

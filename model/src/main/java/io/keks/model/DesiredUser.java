@@ -1,0 +1,34 @@
+package io.keks.model;
+
+import java.util.List;
+
+/**
+ * A KafkaUser: how it authenticates, what its ACLs allow or deny, and its quotas.
+ *
+ * @param authentication {@value #SCRAM} or null (a user with ACLs or quotas only, authenticated elsewhere)
+ * @param givenPassword  the password {@code spec.authentication.password} names; null to have one generated
+ * @param acls           its ACL rules; empty when the KafkaUser has no {@code spec.authorization}
+ * @param quotas         null when the KafkaUser sets none
+ */
+public record DesiredUser(String name, String authentication, SecretValue givenPassword, List<Acl> acls, Quotas quotas) {
+    public static final String SCRAM = "scram-sha-512";
+
+    /** The principal Kafka sees for this user: its name, as Strimzi's SCRAM users are named. */
+    public String principal() {
+        return "User:" + name;
+    }
+
+    /**
+     * One ACL rule. {@code resourceType} is topic, group, cluster or transactionalId (Strimzi's names);
+     * {@code patternType} literal or prefix; {@code type} allow or deny; operations in Kafka's names
+     * (Read, Write, Describe, ...).
+     */
+    public record Acl(String resourceType, String resourceName, String patternType, String type, String host,
+                      List<String> operations) {
+    }
+
+    /** The quotas Strimzi's KafkaUser sets; a null field is not set. */
+    public record Quotas(Integer producerByteRate, Integer consumerByteRate, Integer requestPercentage,
+                         Double controllerMutationRate) {
+    }
+}

@@ -107,6 +107,9 @@ final class ApplyCommand implements Callable<Integer> {
                 configFailures = joined(config);
             }
             failures += configFailures;
+            if (!cluster.desired().users().isEmpty()) {
+                failures += UserLines.print(io.keks.local.LocalUsers.reconcile(cluster), out);
+            }
             delta = cluster.delta(admin, Set.of());
         }
         if (!delta.restartKeys().isEmpty()) {

@@ -17,16 +17,27 @@ final class ClientOptions {
     @Option(names = "--listener", paramLabel = "NAME", description = "Listener to connect through (default: the first, e.g. plain).")
     String listener;
 
+    @Option(names = "--user", paramLabel = "NAME",
+            description = "KafkaUser to log in as, on a listener with authentication scram-sha-512.")
+    String user;
+
     /**
      * The listener's client properties: from the file keks wrote when the cluster was last applied
      * (fast: no manifests to read), or worked out from the manifests when there is none.
      */
     Properties properties() throws IOException {
+        if (user != null) {
+            return cluster.open().clientProperties(listener, user);
+        }
         Path file = LocalCluster.clientFile(cluster.dir(), listener);
         if ((listener == null || listener.matches("[a-z0-9]+")) && Files.isRegularFile(file)) {
             Properties p = new Properties();
             try (Reader r = Files.newBufferedReader(file)) {
                 p.load(r);
+            }
+            if (p.getProperty("security.protocol", "").startsWith("SASL")) {
+                // says which listener wants a user, and how to name one
+                return cluster.open().clientProperties(listener, null);
             }
             return p;
         }

@@ -17,14 +17,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "get", description = {"List resources of the cluster with the columns `kubectl get` shows for them.",
-        "Kinds: kafka, kafkanodepools, kafkatopics (singular, plural and kt/knp short names work too)."},
+        "Kinds: kafka, kafkanodepools, kafkatopics, kafkausers (singular, plural and kt/knp/ku short names work too)."},
         footerHeading = "%nExamples:%n",
-        footer = {"  keks get kafka", "  keks get kafkanodepools", "  keks get kafkatopics"})
+        footer = {"  keks get kafka", "  keks get kafkanodepools", "  keks get kafkatopics", "  keks get kafkausers"})
 final class GetCommand implements Callable<Integer> {
     /** How KafkaTopic may be named on the command line, as kubectl accepts it. */
     static final List<String> TOPIC_KINDS = List.of("kafkatopic", "kafkatopics", "kt");
 
-    @Parameters(index = "0", paramLabel = "KIND", description = "kafka | kafkanodepools | kafkatopics")
+    @Parameters(index = "0", paramLabel = "KIND", description = "kafka | kafkanodepools | kafkatopics | kafkausers")
     String kind;
 
     @Mixin
@@ -50,10 +50,23 @@ final class GetCommand implements Callable<Integer> {
                 StatusPrinter.table(out, List.of("NAME", "DESIRED REPLICAS", "ROLES", "NODEIDS"), rows);
             }
             case "kafkatopic", "kafkatopics", "kt" -> topics(c, out);
+            case "kafkauser", "kafkausers", "ku" -> users(c, out);
             default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "unknown kind \"" + kind + "\"; use kafka, kafkanodepools or kafkatopics");
+                    "unknown kind \"" + kind + "\"; use kafka, kafkanodepools, kafkatopics or kafkausers");
         }
         return 0;
+    }
+
+    /** The columns of `kubectl get kafkauser`: READY as the last reconciliation left it (blank before the first). */
+    private static void users(LocalCluster c, PrintWriter out) {
+        var statuses = io.keks.local.LocalUsers.statuses(c.dir());
+        List<List<String>> rows = new ArrayList<>();
+        for (io.keks.model.DesiredUser u : c.desired().users()) {
+            var s = statuses.get(u.name());
+            rows.add(List.of(u.name(), c.desired().name(), u.authentication() == null ? "" : u.authentication(),
+                    u.acls().isEmpty() ? "" : "simple", s == null ? "" : s.ready() ? "True" : "False"));
+        }
+        StatusPrinter.table(out, List.of("NAME", "CLUSTER", "AUTHENTICATION", "AUTHORIZATION", "READY"), rows);
     }
 
     /**

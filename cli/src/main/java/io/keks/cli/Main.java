@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = {"Apache Kafka in KRaft mode from Strimzi manifests (Kafka, KafkaNodePool, KafkaTopic),",
                 "run on this machine as real Kafka processes."},
         subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, GetCommand.class, DescribeCommand.class, ApplyCommand.class, DeleteCommand.class, RollCommand.class, RenderCommand.class,
-                ProduceCommand.class, ConsumeCommand.class, DashboardCommand.class, SuperviseCommand.class, CommandLine.HelpCommand.class},
+                ProduceCommand.class, ConsumeCommand.class, CredentialsCommand.class, DashboardCommand.class, SuperviseCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {"  keks up                      start the seed cluster (examples/) and show its status until Ctrl-C",
                 "  keks up -d -f my-kafka/      start the cluster of my-kafka/*.yaml in the background",

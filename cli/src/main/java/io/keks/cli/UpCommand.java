@@ -167,8 +167,10 @@ final class UpCommand implements Callable<Integer> {
                         out.flush();
                     });
             List<TopicStatus> topics = reconciled.statuses();
+            io.keks.local.LocalUsers.Reconciled users = cluster.desired().users().isEmpty()
+                    ? new io.keks.local.LocalUsers.Reconciled(List.of(), 0) : io.keks.local.LocalUsers.reconcile(cluster);
             double seconds = (System.nanoTime() - started) / 1e9;
-            summary(cluster, ClusterStatus.of(cluster, admin, 5000), topics, seconds, out);
+            int usersNotReady = summary(cluster, ClusterStatus.of(cluster, admin, 5000), topics, users, seconds, out);
             // a metadata.version to finalize, or changed manifests given to a cluster that was running:
             // the same change `keks apply` makes (worked out only then, so a plain start stays fast)
             if (cluster.desired().metadataVersion() != null || supervisor.isPresent()) {
@@ -182,7 +184,7 @@ final class UpCommand implements Callable<Integer> {
                 }
             }
             if (detach || supervisor.isPresent()) {
-                return topics.stream().allMatch(t -> t.ready() || TopicStatus.PAUSED.equals(t.reason())) ? 0 : 1;
+                return usersNotReady == 0 && topics.stream().allMatch(t -> t.ready() || TopicStatus.PAUSED.equals(t.reason())) ? 0 : 1;
             }
             liveStatus(cluster, admin, out, stopped, stopping);
         }
@@ -203,8 +205,9 @@ final class UpCommand implements Callable<Integer> {
         }
     }
 
-    private static void summary(LocalCluster cluster, ClusterStatus s, List<TopicStatus> topics, double seconds,
-                                PrintWriter out) {
+    /** Prints what is ready and how to use it; returns how many KafkaUsers are not ready. */
+    private static int summary(LocalCluster cluster, ClusterStatus s, List<TopicStatus> topics,
+                               io.keks.local.LocalUsers.Reconciled users, double seconds, PrintWriter out) {
         out.println();
         out.printf("Kafka cluster %s is ready in %.1f s (Kafka %s, KRaft, cluster id %s)%n", s.name(), seconds,
                 s.kafkaVersion(), s.clusterId());
@@ -224,13 +227,21 @@ final class UpCommand implements Callable<Integer> {
         }
         out.println("Dashboard: " + cluster.dashboardUrl() + " (the cluster at a glance; ./keks dashboard)");
         TopicLines.print(topics, -1, out);
+        int usersNotReady = UserLines.print(users, out);
         String topic = topics.isEmpty() ? "my-topic" : topics.get(0).topicName();
+        // on a listener that asks clients to log in, the hints name a user too
+        String as = cluster.desired().listeners().get(0).scram() && !users.users().isEmpty()
+                ? " --user " + users.users().get(0).name() : "";
         out.println();
-        out.println("Produce:  echo hello | ./keks produce " + topic);
-        out.println("Consume:  ./keks consume " + topic + " --from-beginning");
+        out.println("Produce:  echo hello | ./keks produce " + topic + as);
+        out.println("Consume:  ./keks consume " + topic + as + " --from-beginning");
+        if (!as.isEmpty()) {
+            out.println("Log in:   ./keks credentials " + users.users().get(0).name() + "   (client properties for any Kafka client)");
+        }
         out.println("Status:   ./keks status");
         out.println("Stop:     ./keks down        (data is kept; --delete-data removes it)");
         out.flush();
+        return usersNotReady;
     }
 
     /** Prints a line whenever a node changes state, until Ctrl-C stops the cluster. */

@@ -61,6 +61,11 @@ public record LocalAddressing(Path clusterDir, int portShift, Optional<KeyStoreF
     }
 
     @Override
+    public Optional<KeyStoreFiles> trustStore(DesiredNode node) {
+        return keyStoreTemplate.map(t -> new KeyStoreFiles(clusterDir.resolve("ca").resolve("truststore.p12").toString(), t.password()));
+    }
+
+    @Override
     public Optional<KeyStoreFiles> keyStore(DesiredNode node) {
         return keyStoreTemplate.map(t -> new KeyStoreFiles(nodeDir(node.id()).resolve("keystore.p12").toString(), t.password()));
     }

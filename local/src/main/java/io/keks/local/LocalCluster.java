@@ -9,6 +9,7 @@ import io.keks.model.DesiredTopic;
 import io.keks.model.ClusterModel;
 import io.keks.model.DesiredCluster;
 import io.keks.model.DesiredNode;
+import io.keks.model.DesiredUser;
 import io.keks.model.ExporterSpec;
 import io.keks.model.MetricsSpec;
 import io.keks.model.KafkaVersion;
@@ -257,7 +258,11 @@ public final class LocalCluster {
         incoming.nodePools().forEach(s -> replaced.add("KafkaNodePool/" + s.resource().getMetadata().getName()));
         incoming.topics().forEach(s -> replaced.add("KafkaTopic/" + s.resource().getMetadata().getName()));
         incoming.configMaps().forEach(s -> replaced.add("ConfigMap/" + s.resource().getMetadata().getName()));
+        incoming.users().forEach(s -> replaced.add("KafkaUser/" + s.resource().getMetadata().getName()));
+        incoming.secrets().forEach(s -> replaced.add("Secret/" + s.resource().getMetadata().getName()));
         Manifests kept = Manifests.empty();
+        stored.users().stream().filter(s -> !replaced.contains("KafkaUser/" + s.resource().getMetadata().getName())).forEach(kept.users()::add);
+        stored.secrets().stream().filter(s -> !replaced.contains("Secret/" + s.resource().getMetadata().getName())).forEach(kept.secrets()::add);
         stored.kafkas().stream().filter(s -> !replaced.contains("Kafka/" + s.resource().getMetadata().getName())).forEach(kept.kafkas()::add);
         stored.nodePools().stream().filter(s -> !replaced.contains("KafkaNodePool/" + s.resource().getMetadata().getName())).forEach(kept.nodePools()::add);
         stored.topics().stream().filter(s -> !replaced.contains("KafkaTopic/" + s.resource().getMetadata().getName())).forEach(kept.topics()::add);
@@ -298,14 +303,20 @@ public final class LocalCluster {
     }
 
     private static Optional<String> keyStorePassword(Path dir, DesiredCluster desired) throws IOException {
-        if (desired.listeners().stream().noneMatch(ListenerSpec::tls)) {
+        if (desired.listeners().stream().noneMatch(ListenerSpec::tls) && !desired.secured()) {
             return Optional.empty();
         }
         Path file = dir.resolve("ca").resolve("store-password");
         if (!Files.exists(file)) {
             ClusterHome.writePrivate(file, ClusterCa.newPassword().getBytes(StandardCharsets.UTF_8));
         }
-        return Optional.of(Files.readString(file).trim());
+        String password = Files.readString(file).trim();
+        Path forClients = storePasswordProperties(dir);
+        if (!Files.exists(forClients)) {
+            // the same password as a properties file, for clients to read through Kafka's FileConfigProvider
+            ClusterHome.writePrivate(forClients, ("password=" + password + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        return Optional.of(password);
     }
 
     /** The cluster CA, when a listener uses TLS, and a key store for each broker that has none. */
@@ -314,15 +325,31 @@ public final class LocalCluster {
         if (ca.isEmpty()) {
             return;
         }
-        for (DesiredNode node : desired.brokers()) {
+        // a secured cluster's controllers prove who they are on the internal listeners too
+        for (DesiredNode node : desired.secured() ? desired.nodes() : desired.brokers()) {
             Path store = addressing.nodeDir(node.id()).resolve("keystore.p12");
             if (!Files.exists(store)) {
                 String pw = addressing.keyStore(node).orElseThrow().password();
-                ClusterHome.writePrivate(store, ca.get().issueKeyStore(nodeName(node),
+                ClusterHome.writePrivate(store, ca.get().issueKeyStore(ServerProperties.nodeCommonName(desired),
                         List.of("localhost", nodeName(node)), List.of(LocalAddressing.HOST), Duration.ofDays(365),
                         pw.toCharArray()));
             }
         }
+        Path admin = adminKeyStore(dir);
+        if (desired.secured() && !Files.exists(admin)) {
+            ClusterHome.writePrivate(admin, ca.get().issueKeyStore(ServerProperties.KEKS_COMMON_NAME,
+                    List.of(), List.of(), Duration.ofDays(365), keyStorePassword(dir, desired).orElseThrow().toCharArray()));
+        }
+    }
+
+    /** The key and trust stores' password as a properties file (key {@code password}), readable by its owner only. */
+    public static Path storePasswordProperties(Path dir) {
+        return dir.resolve("ca").resolve("store-password.properties");
+    }
+
+    /** keks' own certificate, a super user of a secured cluster. */
+    private static Path adminKeyStore(Path dir) {
+        return dir.resolve("ca").resolve("keks-admin.p12");
     }
 
     private static Path metricsRulesFile(Path dir) {
@@ -438,7 +465,7 @@ public final class LocalCluster {
     }
 
     private Optional<ClusterCa> clusterCa(Progress progress) throws IOException {
-        if (desired.listeners().stream().noneMatch(ListenerSpec::tls)) {
+        if (desired.listeners().stream().noneMatch(ListenerSpec::tls) && !desired.secured()) {
             return Optional.empty();
         }
         Path caDir = dir.resolve("ca");
@@ -447,7 +474,7 @@ public final class LocalCluster {
         if (Files.exists(cert) && Files.exists(key)) {
             return Optional.of(ClusterCa.load(Files.readString(cert), Files.readString(key)));
         }
-        progress.step("creating the cluster CA for the TLS listeners (" + caDir + ")");
+        progress.step("creating the cluster CA for the TLS listeners and the nodes' certificates (" + caDir + ")");
         ClusterCa ca = ClusterCa.create(desired.name(), Duration.ofDays(365 * 2));
         ClusterHome.writePrivate(key, ca.keyPem().getBytes(StandardCharsets.UTF_8));
         Files.writeString(cert, ca.certificatePem());
@@ -666,13 +693,40 @@ public final class LocalCluster {
         }
     }
 
-    /** Client properties for a listener (the first one when {@code listenerName} is null). */
+    /**
+     * Client properties for a listener (the first one when {@code listenerName} is null) as KafkaUser
+     * {@code user} (null: none). A SCRAM listener needs a user; the password is put in the properties,
+     * which the caller keeps to itself.
+     */
+    public Properties clientProperties(String listenerName, String user) throws IOException {
+        ListenerSpec listener = listener(listenerName);
+        Properties p = clientProperties(listenerName);
+        if (listener.scram()) {
+            if (user == null) {
+                throw new IllegalArgumentException("listener " + listener.name() + " of Kafka " + desired.name()
+                        + " asks clients to log in (scram-sha-512); name a KafkaUser with --user NAME");
+            }
+            LocalUsers.saslProperties(this, user, LocalUsers.password(dir, user).orElseThrow(() -> new IllegalArgumentException(
+                    "no SCRAM password for KafkaUser " + user + "; users with authentication scram-sha-512: "
+                            + desired.users().stream().filter(u -> DesiredUser.SCRAM.equals(u.authentication())).map(DesiredUser::name).toList())).reveal())
+                    .forEach(p::put);
+        } else if (user != null) {
+            throw new IllegalArgumentException("listener " + listener.name() + " of Kafka " + desired.name()
+                    + " does not authenticate clients, so --user " + user + " means nothing there; pick a listener with"
+                    + " authentication: " + desired.listeners().stream().filter(l -> l.authentication() != null).map(ListenerSpec::name).toList());
+        }
+        return p;
+    }
+
+    /** Client properties for a listener (the first one when {@code listenerName} is null), without any user's credentials. */
     public Properties clientProperties(String listenerName) throws IOException {
         ListenerSpec listener = listener(listenerName);
         Properties p = new Properties();
         p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap(listener));
+        if (!listener.securityProtocol().equals("PLAINTEXT")) {
+            p.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, listener.securityProtocol());
+        }
         if (listener.tls()) {
-            p.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SSL");
             p.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PKCS12");
             p.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, dir.resolve("ca").resolve("truststore.p12").toString());
             p.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, keyStorePassword(dir, desired).orElseThrow());
@@ -694,7 +748,25 @@ public final class LocalCluster {
                 .collect(Collectors.joining(","));
     }
 
-    /** An Admin client for keks' own calls, on the first listener. The caller closes it. */
+    /**
+     * keks' way in to a secured cluster: the brokers' replication listener, with its own certificate
+     * (a super user), so that it needs no user of the manifests and no listener they may change.
+     */
+    private Properties internalConnection() throws IOException {
+        Properties p = new Properties();
+        String pw = keyStorePassword(dir, desired).orElseThrow();
+        p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap(ListenerSpec.REPLICATION));
+        p.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SSL");
+        p.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PKCS12");
+        p.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, dir.resolve("ca").resolve("truststore.p12").toString());
+        p.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, pw);
+        p.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PKCS12");
+        p.put(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, adminKeyStore(dir).toString());
+        p.put(SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, pw);
+        return p;
+    }
+
+    /** An Admin client for keks' own calls, on the first listener (the internal one in a secured cluster). The caller closes it. */
     public Admin admin() throws IOException {
         return Admin.create(io.keks.engine.AdminTimeouts.quick(adminConnection()));
     }
@@ -705,7 +777,7 @@ public final class LocalCluster {
     }
 
     private Properties adminConnection() throws IOException {
-        Properties p = clientProperties(null);
+        Properties p = desired.secured() ? internalConnection() : clientProperties(null);
         p.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500");
         p.put(AdminClientConfig.CLIENT_ID_CONFIG, "keks");
         return p;

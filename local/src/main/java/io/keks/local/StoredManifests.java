@@ -25,7 +25,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The manifests a local cluster was last given: the Kafka, each node pool and ConfigMap in a file of their own
+ * The manifests a local cluster was last given: the Kafka, each node pool, KafkaUser, ConfigMap and Secret
+ * (readable by its owner only) in a file of their own
  * ({@code Kind-name.yaml}), so a later {@code apply} replaces a resource by kind and name and leaves
  * the others as they were; the KafkaTopics all in one JSON file ({@value #TOPICS}), since 10,000 of
  * them as files of their own took four seconds to write and more to read back.
@@ -91,10 +92,17 @@ final class StoredManifests {
         own.addAll(incoming.kafkas());
         own.addAll(incoming.nodePools());
         own.addAll(incoming.configMaps());
+        own.addAll(incoming.users());
         for (Sourced<?> s : own) {
             JsonNode tree = s.document().tree();
             String file = tree.path("kind").asText() + "-" + tree.path("metadata").path("name").asText() + ".yaml";
             atomically(dir.resolve(file), "# applied from " + s.document().source() + "\n" + YAML.writeValueAsString(tree));
+        }
+        // a Secret holds passwords: readable by its owner only, like the keys under ca/
+        for (Sourced<?> s : incoming.secrets()) {
+            JsonNode tree = s.document().tree();
+            ClusterHome.writePrivate(dir.resolve("Secret-" + tree.path("metadata").path("name").asText() + ".yaml"),
+                    ("# applied from " + s.document().source() + "\n" + YAML.writeValueAsString(tree)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         writeTopics(dir, topics);
         // KafkaTopics stored one file each by earlier keks versions are in `topics` now

@@ -37,6 +37,15 @@ class SeedObjectsTest {
     }
 
     @Test
+    void aKafkaWithAuthenticationOrAuthorizationIsRefusedRatherThanRunOpen() throws Exception {
+        var manifests = ManifestFiles.read(List.of(EXAMPLES.resolve("secure")));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Rendering.model(manifests, java.util.Map.of()))
+                .isInstanceOf(io.keks.model.manifest.ManifestException.class)
+                .hasMessageContaining("spec.kafka.authorization")
+                .hasMessageContaining("the keks operator does not serve them yet");
+    }
+
+    @Test
     void theSeedGetsThePodsStrimziWouldNameWithTheirObjectsInTheNamespace() {
         assertThat(OBJECTS).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).contains(
                 "ConfigMap/cluster-kafka-identity", "ServiceAccount/cluster-kafka", "Service/cluster-kafka-brokers",

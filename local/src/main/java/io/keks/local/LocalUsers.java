@@ -1,0 +1,149 @@
+package io.keks.local;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.keks.engine.user.UserReconciler;
+import io.keks.model.DesiredUser;
+import io.keks.model.SecretValue;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+
+/**
+ * The KafkaUsers of a local cluster. Each SCRAM user's password lives in
+ * {@code users/<name>.properties} (key {@code password}), readable by its owner only, as Strimzi
+ * keeps it in the user's Secret: generated once, or the one the KafkaUser's Secret gives. A changed
+ * given password, or a deleted file (Strimzi's way to ask for a new generated one), is a rotation.
+ * Their statuses are kept in {@code users/status.json} for {@code keks get kafkausers}.
+ */
+public final class LocalUsers {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+    /** Strimzi's generated passwords are 32 characters too. */
+    private static final int GENERATED_LENGTH = 32;
+
+    private LocalUsers() {
+    }
+
+    public static Path passwordFile(Path clusterDir, String user) {
+        return clusterDir.resolve("users").resolve(user + ".properties");
+    }
+
+    public static Optional<SecretValue> password(Path clusterDir, String user) throws IOException {
+        Path f = passwordFile(clusterDir, user);
+        if (!Files.exists(f)) {
+            return Optional.empty();
+        }
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(f)) {
+            p.load(r);
+        }
+        return Optional.ofNullable(p.getProperty("password")).map(SecretValue::new);
+    }
+
+    /** The SASL properties a client of a SCRAM listener logs in as {@code user} with. */
+    static Map<String, String> saslProperties(LocalCluster cluster, String user, String password) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("sasl.mechanism", "SCRAM-SHA-512");
+        p.put("sasl.jaas.config", jaas(user, password));
+        return p;
+    }
+
+    static String jaas(String user, String password) {
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
+                + "\" password=\"" + password.replace("\\", "\\\\").replace("\"", "\\\"") + "\";";
+    }
+
+    public record UserStatus(String name, String username, String authentication, boolean ready, String reason, String message,
+                             int acls, boolean quotas) {
+    }
+
+    /** @param writes Admin calls that changed something in Kafka; 0 when every user was in sync */
+    public record Reconciled(List<UserStatus> users, int writes) {
+    }
+
+    /**
+     * Brings Kafka in line with the cluster's KafkaUsers: passwords settled in their files first,
+     * then one {@link UserReconciler} pass; statuses stored and returned.
+     */
+    public static Reconciled reconcile(LocalCluster cluster) throws IOException, InterruptedException {
+        List<DesiredUser> users = cluster.desired().users();
+        Map<String, SecretValue> passwords = new HashMap<>();
+        Set<String> changed = new HashSet<>();
+        for (DesiredUser u : users) {
+            if (!DesiredUser.SCRAM.equals(u.authentication())) {
+                continue;
+            }
+            Optional<SecretValue> stored = password(cluster.dir(), u.name());
+            SecretValue want = u.givenPassword() != null ? u.givenPassword()
+                    : stored.orElseGet(() -> new SecretValue(generate()));
+            if (stored.isEmpty() || !stored.get().reveal().equals(want.reveal())) {
+                Properties p = new Properties();
+                p.setProperty("password", want.reveal());
+                java.io.StringWriter text = new java.io.StringWriter();
+                p.store(text, "KafkaUser " + u.name() + ": its SCRAM-SHA-512 password (keks credentials " + u.name() + ")");
+                ClusterHome.writePrivate(passwordFile(cluster.dir(), u.name()), text.toString().getBytes(StandardCharsets.UTF_8));
+                changed.add(u.name());
+            }
+            passwords.put(u.name(), want);
+        }
+        UserReconciler.Result result;
+        try (Admin admin = cluster.admin()) {
+            result = new UserReconciler(admin, 30_000).reconcile(users, passwords, changed);
+        }
+        List<UserStatus> out = new ArrayList<>();
+        for (int i = 0; i < users.size(); i++) {
+            DesiredUser u = users.get(i);
+            UserReconciler.UserStatus s = result.statuses().get(i);
+            out.add(new UserStatus(u.name(), s.username(), u.authentication(), s.ready(), s.reason(), s.message(),
+                    bindings(u), u.quotas() != null));
+        }
+        Files.createDirectories(cluster.dir().resolve("users"));
+        JSON.writeValue(cluster.dir().resolve("users").resolve("status.json").toFile(), out);
+        return new Reconciled(out, result.writes());
+    }
+
+    /** The statuses of the last reconciliation, by user name. */
+    public static Map<String, UserStatus> statuses(Path clusterDir) {
+        Path f = clusterDir.resolve("users").resolve("status.json");
+        Map<String, UserStatus> out = new LinkedHashMap<>();
+        if (!Files.exists(f)) {
+            return out;
+        }
+        try {
+            for (UserStatus s : JSON.readValue(f.toFile(), UserStatus[].class)) {
+                out.put(s.name(), s);
+            }
+        } catch (IOException e) {
+            // shown as not yet reconciled
+        }
+        return out;
+    }
+
+    private static String generate() {
+        StringBuilder sb = new StringBuilder(GENERATED_LENGTH);
+        for (int i = 0; i < GENERATED_LENGTH; i++) {
+            sb.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
+        }
+        return sb.toString();
+    }
+
+    /** How many ACL bindings (one per operation of each rule) a user's rules make. */
+    private static int bindings(DesiredUser u) {
+        return u.acls().stream().mapToInt(a -> a.operations().size()).sum();
+    }
+}

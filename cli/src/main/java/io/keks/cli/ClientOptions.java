@@ -35,12 +35,8 @@ final class ClientOptions {
             try (Reader r = Files.newBufferedReader(file)) {
                 p.load(r);
             }
-            if (p.getProperty("security.protocol", "").startsWith("SASL")) {
-                // says which listener wants a user, and how to name one
-                return cluster.open().clientProperties(listener, null);
-            }
             return p;
         }
-        return cluster.open().clientProperties(listener);
+        return cluster.open().clientProperties(listener, null);
     }
 }

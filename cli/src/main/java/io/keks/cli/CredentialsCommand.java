@@ -19,20 +19,22 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "credentials", description = {"Print Kafka client properties that log in as a KafkaUser: bootstrap.servers,",
-        "security.protocol, sasl.mechanism and sasl.jaas.config (and the trust store of a TLS listener). Any Kafka",
-        "client can use them as they are. The password is not printed: the properties read it from the user's",
-        "password file (readable by its owner only) through Kafka's FileConfigProvider."},
+        "security.protocol, and sasl.mechanism with sasl.jaas.config for a SCRAM user, or the key store with its",
+        "certificate for a TLS user (and the trust store of a TLS listener). Any Kafka client can use them as",
+        "they are. No password is printed: the properties read it from the user's file (readable by its owner",
+        "only) through Kafka's FileConfigProvider."},
         footerHeading = "%nExamples:%n",
         footer = {"  keks credentials orders-app > orders-app.properties",
                 "  kafka-console-producer.sh --bootstrap-server 127.0.0.1:9092 --topic orders \\",
                 "      --producer.config orders-app.properties",
-                "  keks credentials orders-app --listener scramtls"})
+                "  keks credentials orders-app --listener scramtls",
+                "  keks credentials audit        a TLS user: its key store, on the first listener with authentication tls"})
 final class CredentialsCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "USER", description = "The KafkaUser (its metadata.name).")
     String user;
 
     @Option(names = "--listener", paramLabel = "NAME",
-            description = "The listener to connect through (default: the first with authentication scram-sha-512).")
+            description = "The listener to connect through (default: the first with the user's kind of authentication).")
     String listener;
 
     @Mixin
@@ -52,21 +54,25 @@ final class CredentialsCommand implements Callable<Integer> {
                     + c.desired().users().stream().map(DesiredUser::name).toList());
             return 1;
         }
-        if (!DesiredUser.SCRAM.equals(u.authentication())) {
-            err.println("error: KafkaUser " + user + " has no spec.authentication of type scram-sha-512, so it has no password"
-                    + " to log in with");
+        boolean tls = DesiredUser.TLS.equals(u.authentication());
+        if (!tls && !DesiredUser.SCRAM.equals(u.authentication())) {
+            err.println("error: KafkaUser " + user + " has no spec.authentication (scram-sha-512 or tls), so it has nothing to"
+                    + " log in with");
             return 1;
         }
+        String kind = tls ? "tls" : "scram-sha-512";
+        java.util.function.Predicate<ListenerSpec> fits = tls ? ListenerSpec::mutualTls : ListenerSpec::scram;
         ListenerSpec l = listener != null ? c.listener(listener)
-                : c.desired().listeners().stream().filter(ListenerSpec::scram).findFirst().orElse(null);
-        if (l == null || !l.scram()) {
+                : c.desired().listeners().stream().filter(fits).findFirst().orElse(null);
+        if (l == null || !fits.test(l)) {
             err.println("error: " + (l == null ? "Kafka " + c.desired().name() + " has no listener" : "listener " + l.name() + " has no")
-                    + " authentication scram-sha-512; KafkaUser " + user + " logs in on one that has");
+                    + " authentication " + kind + "; KafkaUser " + user + " logs in on one that has");
             return 1;
         }
         Path file = LocalUsers.passwordFile(c.dir(), user);
         if (LocalUsers.password(c.dir(), user).isEmpty()) {
-            err.println("error: KafkaUser " + user + " has no password yet; `keks apply` (or `keks up`) with it makes one");
+            err.println("error: KafkaUser " + user + " has no " + (tls ? "certificate" : "password") + " yet; `keks apply`"
+                    + " (or `keks up`) with it makes one");
             return 1;
         }
         Properties base = c.clientProperties(l.name());
@@ -75,13 +81,20 @@ final class CredentialsCommand implements Callable<Integer> {
         if (props.containsKey("ssl.truststore.password")) {
             props.put("ssl.truststore.password", "${keks:" + LocalCluster.storePasswordProperties(c.dir()) + ":password}");
         }
-        props.put("sasl.mechanism", "SCRAM-SHA-512");
         props.put("config.providers", "keks");
         props.put("config.providers.keks.class", "org.apache.kafka.common.config.provider.FileConfigProvider");
-        props.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
-                + "\" password=\"${keks:" + file + ":password}\";");
+        if (tls) {
+            props.put("ssl.keystore.type", "PKCS12");
+            props.put("ssl.keystore.location", LocalUsers.keyStoreFile(c.dir(), user).toString());
+            props.put("ssl.keystore.password", "${keks:" + file + ":password}");
+        } else {
+            props.put("sasl.mechanism", "SCRAM-SHA-512");
+            props.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
+                    + "\" password=\"${keks:" + file + ":password}\";");
+        }
         out.println("# Kafka client properties for KafkaUser " + user + " on listener " + l.name() + " of Kafka " + c.desired().name());
-        out.println("# The password stays in " + file + " (readable by its owner only); the client reads it from there,");
+        out.println("# The " + (tls ? "key store's password" : "password") + " stays in " + file
+                + " (readable by its owner only); the client reads it from there,");
         out.println("# as it reads the trust store's password of a TLS listener from the cluster's ca/ directory.");
         props.forEach((k, v) -> out.println(k + "=" + v));
         out.flush();

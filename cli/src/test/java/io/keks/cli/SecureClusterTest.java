@@ -38,9 +38,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The secured example (examples/secure/) on real Kafka: SCRAM-SHA-512 listeners, the
- * StandardAuthorizer with the KafkaUsers' ACLs and quotas, mutual TLS inside the cluster, and no
- * secret in any output or log.
+ * The secured example (examples/secure/) on real Kafka: SCRAM-SHA-512 and mutual-TLS listeners,
+ * the StandardAuthorizer with the KafkaUsers' ACLs and quotas, mutual TLS inside the cluster, and
+ * no secret in any output or log.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SecureClusterTest {
@@ -180,6 +180,36 @@ class SecureClusterTest {
 
     @Test
     @Order(3)
+    void aTlsUserProducesWhereItsAclsAllowAndGetsTopicAuthorizationFailedElsewhere() throws Exception {
+        Properties creds = credentials("payments-app");
+        assertThat(creds.getProperty("security.protocol")).isEqualTo("SSL");
+        assertThat(creds.getProperty("bootstrap.servers")).isEqualTo("127.0.0.1:" + (9094 + shift));
+        assertThat(creds.getProperty("ssl.keystore.password")).startsWith("${keks:");
+        try (KafkaProducer<String, String> producer = producer(creds)) {
+            producer.send(new ProducerRecord<>("payments", "paid")).get(30, TimeUnit.SECONDS);
+            assertThatThrownBy(() -> producer.send(new ProducerRecord<>("orders", "x")).get(30, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(TopicAuthorizationException.class);
+        }
+        // the certificate's subject is the principal the ACLs name, as Strimzi's TLS users have it
+        try (Admin admin = cluster().admin()) {
+            var acls = admin.describeAcls(org.apache.kafka.common.acl.AclBindingFilter.ANY).values().get(30, TimeUnit.SECONDS);
+            assertThat(acls).anySatisfy(b -> assertThat(b.entry().principal()).isEqualTo("User:CN=payments-app"));
+        }
+        // a client without a certificate of the clients CA is turned away by the listener itself
+        Properties noCertificate = credentials("payments-app");
+        noCertificate.remove("ssl.keystore.location");
+        noCertificate.remove("ssl.keystore.password");
+        noCertificate.remove("ssl.keystore.type");
+        try (KafkaProducer<String, String> producer = producer(noCertificate)) {
+            assertThatThrownBy(() -> producer.send(new ProducerRecord<>("payments", "x")).get(30, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(org.apache.kafka.common.errors.SslAuthenticationException.class);
+        }
+        KeksCli.Result anonymous = KeksCli.runWithInput("x\n", "produce", "payments", "--listener", "mtls");
+        assertThat(anonymous.err()).contains("asks clients for a certificate (authentication tls); name a KafkaUser with --user NAME");
+    }
+
+    @Test
+    @Order(4)
     void aProducerQuotaThrottlesItsUserAndNotTheOthers() throws Exception {
         assertThat(throttleMs("throttled")).isPositive();
         assertThat(throttleMs("orders-app")).isZero();
@@ -203,7 +233,7 @@ class SecureClusterTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aChangedPasswordInTheUsersSecretRotatesTheCredential() throws Exception {
         Path changed = Files.createTempDirectory(home, "rotated").resolve("kafka-users.yaml");
         Files.writeString(changed, Files.readString(Path.of(SECURE, "kafka-users.yaml")).replace(GIVEN, ROTATED));
@@ -228,12 +258,12 @@ class SecureClusterTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void noPasswordShowsInAnyCommandOutputOrLogFile() throws Exception {
         LocalCluster c = cluster();
         Set<String> secrets = new TreeSet<>(List.of(GIVEN, ROTATED,
                 Files.readString(c.dir().resolve("ca").resolve("store-password")).trim()));
-        for (String user : List.of("orders-app", "analytics", "throttled")) {
+        for (String user : List.of("orders-app", "analytics", "throttled", "payments-app")) {
             secrets.add(LocalUsers.password(c.dir(), user).orElseThrow().reveal());
         }
         List<Path> logs;
@@ -255,7 +285,7 @@ class SecureClusterTest {
             }
         }
         // the files that do hold them are for their owner only
-        for (String user : List.of("orders-app", "analytics", "throttled")) {
+        for (String user : List.of("orders-app", "analytics", "throttled", "payments-app")) {
             assertThat(Files.getPosixFilePermissions(LocalUsers.passwordFile(c.dir(), user)))
                     .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         }

@@ -61,6 +61,12 @@ public record LocalAddressing(Path clusterDir, int portShift, Optional<KeyStoreF
     }
 
     @Override
+    public Optional<KeyStoreFiles> clientsTrustStore(DesiredNode node) {
+        return keyStoreTemplate.map(t -> new KeyStoreFiles(clusterDir.resolve("ca").resolve("clients-truststore.p12").toString(),
+                t.password()));
+    }
+
+    @Override
     public Optional<KeyStoreFiles> trustStore(DesiredNode node) {
         return keyStoreTemplate.map(t -> new KeyStoreFiles(clusterDir.resolve("ca").resolve("truststore.p12").toString(), t.password()));
     }

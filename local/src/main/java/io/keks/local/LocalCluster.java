@@ -303,7 +303,7 @@ public final class LocalCluster {
     }
 
     private static Optional<String> keyStorePassword(Path dir, DesiredCluster desired) throws IOException {
-        if (desired.listeners().stream().noneMatch(ListenerSpec::tls) && !desired.secured()) {
+        if (desired.listeners().stream().noneMatch(ListenerSpec::tls) && !desired.secured() && !desired.needsClientsCa()) {
             return Optional.empty();
         }
         Path file = dir.resolve("ca").resolve("store-password");
@@ -335,11 +335,44 @@ public final class LocalCluster {
                         pw.toCharArray()));
             }
         }
+        if (desired.needsClientsCa()) {
+            clientsCa(progress);
+        }
         Path admin = adminKeyStore(dir);
         if (desired.secured() && !Files.exists(admin)) {
             ClusterHome.writePrivate(admin, ca.get().issueKeyStore(ServerProperties.KEKS_COMMON_NAME,
                     List.of(), List.of(), Duration.ofDays(365), keyStorePassword(dir, desired).orElseThrow().toCharArray()));
         }
+    }
+
+    /**
+     * The clients CA, made on first use: it signs the certificates of KafkaUsers with authentication
+     * tls, and the listeners with authentication tls trust it alone.
+     */
+    public ClusterCa clientsCa(Progress progress) throws IOException {
+        return loadOrCreateCa("clients-ca", "clients-truststore.p12", () -> ClusterCa.createClientsCa(desired.name(),
+                Duration.ofDays(365 * 2)), "creating the clients CA for the mutual-TLS users", progress);
+    }
+
+    /**
+     * The CA whose certificate and key are {@code ca/<name>.crt} and {@code ca/<name>.key} (the key and
+     * its trust store {@code ca/<trustStore>} readable by their owner only), made when there is none.
+     */
+    private ClusterCa loadOrCreateCa(String name, String trustStore, java.util.function.Supplier<ClusterCa> create, String making,
+                                     Progress progress) throws IOException {
+        Path caDir = dir.resolve("ca");
+        Path cert = caDir.resolve(name + ".crt");
+        Path key = caDir.resolve(name + ".key");
+        if (Files.exists(cert) && Files.exists(key)) {
+            return ClusterCa.load(Files.readString(cert), Files.readString(key));
+        }
+        progress.step(making + " (" + caDir + ")");
+        ClusterCa ca = create.get();
+        ClusterHome.writePrivate(key, ca.keyPem().getBytes(StandardCharsets.UTF_8));
+        Files.writeString(cert, ca.certificatePem());
+        String pw = keyStorePassword(dir, desired).orElseThrow();
+        ClusterHome.writePrivate(caDir.resolve(trustStore), ca.trustStore(pw.toCharArray()));
+        return ca;
     }
 
     /** The key and trust stores' password as a properties file (key {@code password}), readable by its owner only. */
@@ -443,6 +476,14 @@ public final class LocalCluster {
      */
     private void writeClientFiles() throws IOException {
         for (ListenerSpec l : desired.listeners()) {
+            if (l.authentication() != null) {
+                // a client of this listener logs in as a KafkaUser: `keks credentials USER` gives its properties
+                Files.deleteIfExists(clientFile(dir, l.name()));
+                if (l == desired.listeners().get(0)) {
+                    Files.deleteIfExists(clientFile(dir, null));
+                }
+                continue;
+            }
             byte[] text = clientFileText(l);
             ClusterHome.writePrivate(clientFile(dir, l.name()), text);
             if (l == desired.listeners().get(0)) {
@@ -468,19 +509,8 @@ public final class LocalCluster {
         if (desired.listeners().stream().noneMatch(ListenerSpec::tls) && !desired.secured()) {
             return Optional.empty();
         }
-        Path caDir = dir.resolve("ca");
-        Path cert = caDir.resolve("ca.crt");
-        Path key = caDir.resolve("ca.key");
-        if (Files.exists(cert) && Files.exists(key)) {
-            return Optional.of(ClusterCa.load(Files.readString(cert), Files.readString(key)));
-        }
-        progress.step("creating the cluster CA for the TLS listeners and the nodes' certificates (" + caDir + ")");
-        ClusterCa ca = ClusterCa.create(desired.name(), Duration.ofDays(365 * 2));
-        ClusterHome.writePrivate(key, ca.keyPem().getBytes(StandardCharsets.UTF_8));
-        Files.writeString(cert, ca.certificatePem());
-        String pw = keyStorePassword(dir, desired).orElseThrow();
-        ClusterHome.writePrivate(caDir.resolve("truststore.p12"), ca.trustStore(pw.toCharArray()));
-        return Optional.of(ca);
+        return Optional.of(loadOrCreateCa("ca", "truststore.p12", () -> ClusterCa.create(desired.name(), Duration.ofDays(365 * 2)),
+                "creating the cluster CA for the TLS listeners and the nodes' certificates", progress));
     }
 
     /** Formats the storage of nodes that have never been formatted, in this JVM. */
@@ -701,7 +731,20 @@ public final class LocalCluster {
     public Properties clientProperties(String listenerName, String user) throws IOException {
         ListenerSpec listener = listener(listenerName);
         Properties p = clientProperties(listenerName);
-        if (listener.scram()) {
+        if (listener.mutualTls()) {
+            if (user == null) {
+                throw new IllegalArgumentException("listener " + listener.name() + " of Kafka " + desired.name()
+                        + " asks clients for a certificate (authentication tls); name a KafkaUser with --user NAME");
+            }
+            Path store = LocalUsers.keyStoreFile(dir, user);
+            if (!Files.exists(store)) {
+                throw new IllegalArgumentException("no certificate for KafkaUser " + user + "; users with authentication tls: "
+                        + desired.users().stream().filter(u -> DesiredUser.TLS.equals(u.authentication())).map(DesiredUser::name).toList());
+            }
+            p.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PKCS12");
+            p.put(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, store.toString());
+            p.put(SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, LocalUsers.password(dir, user).orElseThrow().reveal());
+        } else if (listener.scram()) {
             if (user == null) {
                 throw new IllegalArgumentException("listener " + listener.name() + " of Kafka " + desired.name()
                         + " asks clients to log in (scram-sha-512); name a KafkaUser with --user NAME");

@@ -27,6 +27,8 @@ import org.apache.kafka.clients.admin.Admin;
  * {@code users/<name>.properties} (key {@code password}), readable by its owner only, as Strimzi
  * keeps it in the user's Secret: generated once, or the one the KafkaUser's Secret gives. A changed
  * given password, or a deleted file (Strimzi's way to ask for a new generated one), is a rotation.
+ * A TLS user gets {@code users/<name>.p12}, a key store with its certificate from the clients CA
+ * (subject {@code CN=<name>}), whose password is in the same properties file.
  * Their statuses are kept in {@code users/status.json} for {@code keks get kafkausers}.
  */
 public final class LocalUsers {
@@ -35,12 +37,18 @@ public final class LocalUsers {
     private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
     /** Strimzi's generated passwords are 32 characters too. */
     private static final int GENERATED_LENGTH = 32;
+    /** Strimzi's default validity of a clients CA's user certificates. */
+    private static final java.time.Duration USER_CERTIFICATE_VALIDITY = java.time.Duration.ofDays(365);
 
     private LocalUsers() {
     }
 
     public static Path passwordFile(Path clusterDir, String user) {
         return clusterDir.resolve("users").resolve(user + ".properties");
+    }
+
+    public static Path keyStoreFile(Path clusterDir, String user) {
+        return clusterDir.resolve("users").resolve(user + ".p12");
     }
 
     public static Optional<SecretValue> password(Path clusterDir, String user) throws IOException {
@@ -85,6 +93,12 @@ public final class LocalUsers {
         Map<String, SecretValue> passwords = new HashMap<>();
         Set<String> changed = new HashSet<>();
         for (DesiredUser u : users) {
+            if (DesiredUser.TLS.equals(u.authentication()) && !Files.exists(keyStoreFile(cluster.dir(), u.name()))) {
+                String pw = generate();
+                ClusterHome.writePrivate(keyStoreFile(cluster.dir(), u.name()), cluster.clientsCa(m -> { })
+                        .issueUserKeyStore(u.name(), USER_CERTIFICATE_VALIDITY, pw.toCharArray()));
+                writePassword(cluster, u, pw, "the password of its key store " + u.name() + ".p12");
+            }
             if (!DesiredUser.SCRAM.equals(u.authentication())) {
                 continue;
             }
@@ -92,11 +106,7 @@ public final class LocalUsers {
             SecretValue want = u.givenPassword() != null ? u.givenPassword()
                     : stored.orElseGet(() -> new SecretValue(generate()));
             if (stored.isEmpty() || !stored.get().reveal().equals(want.reveal())) {
-                Properties p = new Properties();
-                p.setProperty("password", want.reveal());
-                java.io.StringWriter text = new java.io.StringWriter();
-                p.store(text, "KafkaUser " + u.name() + ": its SCRAM-SHA-512 password (keks credentials " + u.name() + ")");
-                ClusterHome.writePrivate(passwordFile(cluster.dir(), u.name()), text.toString().getBytes(StandardCharsets.UTF_8));
+                writePassword(cluster, u, want.reveal(), "its SCRAM-SHA-512 password");
                 changed.add(u.name());
             }
             passwords.put(u.name(), want);
@@ -115,6 +125,14 @@ public final class LocalUsers {
         Files.createDirectories(cluster.dir().resolve("users"));
         JSON.writeValue(cluster.dir().resolve("users").resolve("status.json").toFile(), out);
         return new Reconciled(out, result.writes());
+    }
+
+    private static void writePassword(LocalCluster cluster, DesiredUser u, String password, String what) throws IOException {
+        Properties p = new Properties();
+        p.setProperty("password", password);
+        java.io.StringWriter text = new java.io.StringWriter();
+        p.store(text, "KafkaUser " + u.name() + ": " + what + " (keks credentials " + u.name() + ")");
+        ClusterHome.writePrivate(passwordFile(cluster.dir(), u.name()), text.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** The statuses of the last reconciliation, by user name. */

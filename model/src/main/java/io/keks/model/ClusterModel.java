@@ -277,9 +277,13 @@ public final class ClusterModel {
             if (l.getAuth() != null) {
                 if (DesiredUser.SCRAM.equals(l.getAuth().getType())) {
                     authentication = DesiredUser.SCRAM;
+                } else if (DesiredUser.TLS.equals(l.getAuth().getType()) && l.isTls()) {
+                    authentication = DesiredUser.TLS;
+                } else if (DesiredUser.TLS.equals(l.getAuth().getType())) {
+                    problems.add(kafka.error(at + "/tls", "authentication tls (mutual TLS) needs a TLS listener; set tls: true"));
                 } else {
                     problems.add(kafka.error(at + "/authentication/type", "listener authentication \"" + l.getAuth().getType()
-                            + "\" is not supported yet; use scram-sha-512 (keks will not serve this listener without the"
+                            + "\" is not supported yet; use scram-sha-512 or tls (keks will not serve this listener without the"
                             + " authentication it asks for)"));
                 }
             }

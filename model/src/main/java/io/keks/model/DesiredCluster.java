@@ -53,6 +53,12 @@ public record DesiredCluster(String namespace, String name, KafkaVersion version
         return authorization != null || listeners.stream().anyMatch(l -> l.authentication() != null);
     }
 
+    /** Whether a clients CA is needed: a listener with authentication tls, or a KafkaUser with it. */
+    public boolean needsClientsCa() {
+        return listeners.stream().anyMatch(ListenerSpec::mutualTls)
+                || users.stream().anyMatch(u -> DesiredUser.TLS.equals(u.authentication()));
+    }
+
     public java.util.Optional<ExporterSpec> exporterSpec() {
         return java.util.Optional.ofNullable(exporter);
     }

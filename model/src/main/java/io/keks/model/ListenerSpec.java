@@ -4,7 +4,8 @@ package io.keks.model;
  * A Kafka listener. {@code kafkaName} follows Strimzi's naming ({@code PLAIN-9092}), so the
  * listener names in server.properties match what Strimzi users see in their brokers' configs.
  *
- * @param authentication how clients authenticate: {@value DesiredUser#SCRAM}, or null for not at all
+ * @param authentication how clients authenticate: {@value DesiredUser#SCRAM}, {@value DesiredUser#TLS} (a
+ *                       certificate of the clients CA), or null for not at all
  */
 public record ListenerSpec(String name, int port, String type, boolean tls, String authentication) {
     /** Controller-to-controller and broker-to-controller traffic. */
@@ -18,6 +19,11 @@ public record ListenerSpec(String name, int port, String type, boolean tls, Stri
 
     public boolean scram() {
         return DesiredUser.SCRAM.equals(authentication);
+    }
+
+    /** Whether clients prove who they are with a certificate of the clients CA. */
+    public boolean mutualTls() {
+        return DesiredUser.TLS.equals(authentication);
     }
 
     public String securityProtocol() {

@@ -33,6 +33,11 @@ public interface NodeAddressing {
         return Optional.empty();
     }
 
+    /** Trust store with the clients CA, for listeners with authentication tls; empty where the runtime has none yet. */
+    default Optional<KeyStoreFiles> clientsTrustStore(DesiredNode node) {
+        return Optional.empty();
+    }
+
     /** A PKCS12 key store and its password. */
     record KeyStoreFiles(String path, String password) {
     }

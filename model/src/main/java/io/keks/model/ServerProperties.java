@@ -81,6 +81,16 @@ public final class ServerProperties {
             }
         }
         for (ListenerSpec l : cluster.listeners()) {
+            if (node.isBroker() && l.mutualTls()) {
+                // clients prove who they are with a certificate of the clients CA, and only of it
+                String prefix = "listener.name." + l.kafkaName().toLowerCase() + ".";
+                addressing.clientsTrustStore(node).ifPresent(ts -> {
+                    p.put(prefix + "ssl.truststore.type", "PKCS12");
+                    p.put(prefix + "ssl.truststore.location", ts.path());
+                    p.put(prefix + "ssl.truststore.password", ts.password());
+                });
+                p.put(prefix + "ssl.client.auth", "required");
+            }
             if (node.isBroker() && l.scram()) {
                 String prefix = "listener.name." + l.kafkaName().toLowerCase() + ".";
                 p.put(prefix + "sasl.enabled.mechanisms", "SCRAM-SHA-512");

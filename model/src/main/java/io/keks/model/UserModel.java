@@ -60,9 +60,11 @@ public final class UserModel {
                     if (scram.getPassword() != null) {
                         given = givenPassword(u, scram, secrets, problems);
                     }
+                } else if (spec.getAuthentication() instanceof io.strimzi.api.kafka.model.user.KafkaUserTlsClientAuthentication) {
+                    authentication = DesiredUser.TLS;
                 } else {
                     problems.add(u.error("/spec/authentication/type", "authentication type \""
-                            + spec.getAuthentication().getType() + "\" is not supported yet; use scram-sha-512"));
+                            + spec.getAuthentication().getType() + "\" is not supported yet; use scram-sha-512 or tls"));
                     continue;
                 }
             }

@@ -109,9 +109,12 @@ class ExamplesTest {
     void theSecuredExampleHasScramListenersAnAuthorizerAndThreeUsers() throws IOException {
         DesiredCluster c = ClusterModel.build(read("secure"), ClusterModel.Options.defaults()).cluster();
         assertThat(c.secured()).isTrue();
-        assertThat(c.listeners()).extracting(ListenerSpec::securityProtocol).containsExactly("SASL_PLAINTEXT", "SASL_SSL");
+        assertThat(c.listeners()).extracting(ListenerSpec::securityProtocol).containsExactly("SASL_PLAINTEXT", "SASL_SSL", "SSL");
+        assertThat(c.listeners().get(2).mutualTls()).isTrue();
+        assertThat(c.needsClientsCa()).isTrue();
         assertThat(c.authorizationSpec()).hasValue(new AuthorizationSpec(List.of("admin")));
-        assertThat(c.users()).extracting(DesiredUser::name).containsExactly("orders-app", "analytics", "throttled");
+        assertThat(c.users()).extracting(DesiredUser::name).containsExactly("orders-app", "analytics", "throttled", "payments-app");
+        assertThat(c.users().get(3).principal()).isEqualTo("User:CN=payments-app");
         DesiredUser orders = c.users().get(0);
         assertThat(orders.givenPassword()).isNull();
         assertThat(orders.acls()).containsExactly(
@@ -143,10 +146,16 @@ class ExamplesTest {
             public java.util.Optional<KeyStoreFiles> trustStore(DesiredNode n) {
                 return java.util.Optional.of(new KeyStoreFiles("/ca/truststore.p12", "pw"));
             }
+
+            public java.util.Optional<KeyStoreFiles> clientsTrustStore(DesiredNode n) {
+                return java.util.Optional.of(new KeyStoreFiles("/ca/clients-truststore.p12", "pw"));
+            }
         };
         var broker = ServerProperties.of(c, c.brokers().get(0), secured);
         assertThat(broker).containsEntry("listener.security.protocol.map",
-                        "CONTROLPLANE-9090:SSL,REPLICATION-9091:SSL,SCRAM-9092:SASL_PLAINTEXT,SCRAMTLS-9093:SASL_SSL")
+                        "CONTROLPLANE-9090:SSL,REPLICATION-9091:SSL,SCRAM-9092:SASL_PLAINTEXT,SCRAMTLS-9093:SASL_SSL,MTLS-9094:SSL")
+                .containsEntry("listener.name.mtls-9094.ssl.client.auth", "required")
+                .containsEntry("listener.name.mtls-9094.ssl.truststore.location", "/ca/clients-truststore.p12")
                 .containsEntry("listener.name.replication-9091.ssl.client.auth", "required")
                 .containsEntry("listener.name.controlplane-9090.ssl.client.auth", "required")
                 .containsEntry("listener.name.scram-9092.sasl.enabled.mechanisms", "SCRAM-SHA-512")

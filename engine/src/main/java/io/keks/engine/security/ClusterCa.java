@@ -51,9 +51,20 @@ public final class ClusterCa {
 
     /** A new self-signed CA named after the cluster. */
     public static ClusterCa create(String clusterName, Duration validity) {
+        return create(new X500Name("O=io.keks, CN=cluster-ca " + clusterName), validity);
+    }
+
+    /**
+     * A new self-signed clients CA: it signs the certificates of KafkaUsers that authenticate with
+     * mutual TLS, and the listeners with authentication tls trust it (and only it).
+     */
+    public static ClusterCa createClientsCa(String clusterName, Duration validity) {
+        return create(new X500Name("O=io.keks, CN=clients-ca " + clusterName), validity);
+    }
+
+    private static ClusterCa create(X500Name subject, Duration validity) {
         try {
             KeyPair pair = newKeyPair();
-            X500Name subject = new X500Name("O=io.keks, CN=cluster-ca " + clusterName);
             Instant now = Instant.now();
             JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(subject, serial(),
                     Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(validity)), subject, pair.getPublic());
@@ -103,17 +114,33 @@ public final class ClusterCa {
      */
     public byte[] issueKeyStore(String commonName, List<String> dnsNames, List<String> ipAddresses, Duration validity,
                                 char[] password) {
+        return issue(new X500Name("O=io.keks, CN=" + commonName), commonName, dnsNames, ipAddresses, validity, password);
+    }
+
+    /**
+     * A PKCS12 key store for a KafkaUser that logs in with mutual TLS: subject {@code CN=<user>}, so
+     * that Kafka names the principal {@code User:CN=<user>}, as it does for Strimzi's TLS users.
+     */
+    public byte[] issueUserKeyStore(String user, Duration validity, char[] password) {
+        return issue(new X500Name("CN=" + user), user, List.of(), List.of(), validity, password);
+    }
+
+    private byte[] issue(X500Name subject, String alias, List<String> dnsNames, List<String> ipAddresses, Duration validity,
+                         char[] password) {
+        String commonName = alias;
         try {
             KeyPair pair = newKeyPair();
             Instant now = Instant.now();
             JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(certificate, serial(),
                     Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(validity)),
-                    new X500Name("O=io.keks, CN=" + commonName), pair.getPublic());
+                    subject, pair.getPublic());
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             List<GeneralName> names = new ArrayList<>();
             dnsNames.forEach(n -> names.add(new GeneralName(GeneralName.dNSName, n)));
             ipAddresses.forEach(ip -> names.add(new GeneralName(GeneralName.iPAddress, ip)));
-            b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
+            if (!names.isEmpty()) {
+                b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
+            }
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
             b.addExtension(Extension.extendedKeyUsage, false,

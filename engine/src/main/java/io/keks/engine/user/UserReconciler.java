@@ -81,8 +81,8 @@ public final class UserReconciler {
         List<UserStatus> out = new ArrayList<>();
         for (DesiredUser u : users) {
             String failure = failures.get(u.name());
-            out.add(failure == null ? new UserStatus(u.name(), u.name(), true, "", "")
-                    : new UserStatus(u.name(), u.name(), false, "KafkaError", failure));
+            out.add(failure == null ? new UserStatus(u.name(), u.username(), true, "", "")
+                    : new UserStatus(u.name(), u.username(), false, "KafkaError", failure));
         }
         return new Result(out, writes);
     }
@@ -94,7 +94,10 @@ public final class UserReconciler {
         }
         Map<String, String> failures = new HashMap<>();
         List<DesiredUser> none = names.stream().map(n -> new DesiredUser(n, null, null, List.of(), null)).toList();
-        int writes = credentials(none, Map.of(), Set.of(), failures) + acls(none, failures) + quotas(none, failures);
+        // whichever way the user logged in, its ACLs and quotas go: those of its name and of its certificate's subject
+        List<DesiredUser> both = new ArrayList<>(none);
+        names.forEach(n -> both.add(new DesiredUser(n, DesiredUser.TLS, null, List.of(), null)));
+        int writes = credentials(none, Map.of(), Set.of(), failures) + acls(both, failures) + quotas(both, failures);
         if (!failures.isEmpty()) {
             throw new IllegalStateException("could not remove users from Kafka: " + failures);
         }
@@ -225,7 +228,7 @@ public final class UserReconciler {
         List<ClientQuotaAlteration> changes = new ArrayList<>();
         for (DesiredUser u : users) {
             Map<String, Double> want = quotaValues(u.quotas());
-            Map<String, Double> now = have.getOrDefault(u.name(), Map.of());
+            Map<String, Double> now = have.getOrDefault(u.username(), Map.of());
             List<ClientQuotaAlteration.Op> ops = new ArrayList<>();
             want.forEach((k, v) -> {
                 if (!v.equals(now.get(k))) {
@@ -234,13 +237,15 @@ public final class UserReconciler {
             });
             now.keySet().stream().filter(k -> !want.containsKey(k)).forEach(k -> ops.add(new ClientQuotaAlteration.Op(k, null)));
             if (!ops.isEmpty()) {
-                changes.add(new ClientQuotaAlteration(new ClientQuotaEntity(Map.of(ClientQuotaEntity.USER, u.name())), ops));
+                changes.add(new ClientQuotaAlteration(new ClientQuotaEntity(Map.of(ClientQuotaEntity.USER, u.username())), ops));
             }
         }
         if (changes.isEmpty()) {
             return 0;
         }
-        admin.alterClientQuotas(changes).values().forEach((entity, f) -> wait(f, entity.entries().get(ClientQuotaEntity.USER),
+        Map<String, String> names = new HashMap<>();
+        users.forEach(u -> names.put(u.username(), u.name()));
+        admin.alterClientQuotas(changes).values().forEach((entity, f) -> wait(f, names.get(entity.entries().get(ClientQuotaEntity.USER)),
                 "cannot set quotas", failures));
         return 1;
     }

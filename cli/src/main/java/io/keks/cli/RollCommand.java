@@ -10,6 +10,7 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Spec;
         footer = {"  keks roll                          every node",
                 "  keks roll cluster-broker-1         one node (its name or id)",
                 "  keks roll --by-rack                brokers a rack at a time when every partition spans racks",
+                "  keks roll --renew-ca               renew the cluster CA's certificate and every node's, then restart",
                 "  keks roll --no-wait && keks status"})
 final class RollCommand implements Callable<Integer> {
     @Mixin
@@ -36,6 +38,11 @@ final class RollCommand implements Callable<Integer> {
 
     @Mixin
     RollOptions roll;
+
+    @Option(names = "--renew-ca", description = {"First renew the cluster CA's certificate (same key: clients keep trusting it) and",
+            "issue every node a new certificate, then restart the nodes to serve them. keks up and apply do this by",
+            "themselves when a certificate expires within spec.clusterCa.renewalDays."})
+    boolean renewCa;
 
     @Spec
     CommandSpec spec;
@@ -55,6 +62,23 @@ final class RollCommand implements Callable<Integer> {
                 return 2;
             }
             ids.add(node.id());
+        }
+        if (renewCa) {
+            if (!nodes.isEmpty()) {
+                err.println("error: --renew-ca renews every node's certificate, so it restarts every node that has one; name no nodes");
+                return 2;
+            }
+            // renewed certificates are served only after a restart: make sure one can follow before renewing
+            var refused = RollFollower.refusal(c);
+            if (refused.isPresent()) {
+                err.println("error: " + refused.get());
+                return 1;
+            }
+            Set<Integer> renewed = c.renewCertificates(m -> {
+                out.println(m);
+                out.flush();
+            });
+            return RollFollower.request(c, Set.of(), renewed, roll, 0, out, err);
         }
         if (ids.isEmpty()) {
             c.desired().nodes().forEach(d -> ids.add(d.id()));

@@ -18,21 +18,35 @@ final class RollFollower {
     /** Exit code: 0 when the roll finished (or was handed over with noWait), 1 when it stopped or cannot run. */
     static int request(LocalCluster cluster, Set<Integer> manual, RollOptions options, long drainThrottleBytes,
                        PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
+        return request(cluster, manual, Set.of(), options, drainThrottleBytes, out, err);
+    }
+
+    /** Why no roll can be asked for now (no supervisor to do it, or another change under way), if so. */
+    static java.util.Optional<String> refusal(LocalCluster cluster) {
         if (SuperviseCommand.running(cluster.dir()).isEmpty()) {
-            err.println("error: no supervisor runs cluster " + cluster.desired().name() + ", and the supervisor does the"
+            return java.util.Optional.of("no supervisor runs cluster " + cluster.desired().name() + ", and the supervisor does the"
                     + " restarts; `keks up -d` starts one, then run this again");
-            err.flush();
-            return 1;
         }
         var underWay = RollRecord.read(cluster.dir()).filter(r -> !r.finished());
         if (underWay.isPresent()) {
             var events = underWay.get().events();
-            err.println("error: a change is already under way" + (events.isEmpty() ? "" : " (" + events.get(events.size() - 1).message()
-                    + ")") + "; one change runs at a time: `keks status` shows it; run this again once it is done");
+            return java.util.Optional.of("a change is already under way" + (events.isEmpty() ? "" : " ("
+                    + events.get(events.size() - 1).message() + ")") + "; one change runs at a time: `keks status` shows it;"
+                    + " run this again once it is done");
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** @param renewed nodes whose certificates were renewed: they restart for that reason */
+    static int request(LocalCluster cluster, Set<Integer> manual, Set<Integer> renewed, RollOptions options, long drainThrottleBytes,
+                       PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
+        java.util.Optional<String> refused = refusal(cluster);
+        if (refused.isPresent()) {
+            err.println("error: " + refused.get());
             err.flush();
             return 1;
         }
-        RollRequest request = RollRequest.of(manual, options.byRack, options.timeoutSeconds, drainThrottleBytes);
+        RollRequest request = RollRequest.of(manual, options.byRack, options.timeoutSeconds, drainThrottleBytes).withRenewed(renewed);
         request.write(cluster.dir());
         if (options.noWait) {
             out.println("The supervisor makes the change in the background; `keks status` shows the progress.");

@@ -565,6 +565,63 @@ class SeedClusterTest {
 
     @Test
     @Order(16)
+    void renewingTheClusterCaRestartsEachBrokerOntoANewCertificateWithoutLosingARecord() throws Exception {
+        LocalCluster c = cluster();
+        Path caDir = c.dir().resolve("ca");
+        String password = Files.readString(caDir.resolve("store-password")).trim();
+        java.security.KeyStore oldTrust = trustStore(caDir.resolve("truststore.p12"), password);
+        java.security.cert.X509Certificate caBefore = (java.security.cert.X509Certificate) oldTrust.getCertificate("ca");
+        Map<Integer, java.math.BigInteger> before = new HashMap<>();
+        for (int broker : List.of(0, 1, 2)) {
+            before.put(broker, served(9093 + 100 * broker + shift, oldTrust).getSerialNumber());
+        }
+        LoadProducer load = new LoadProducer(c.clientProperties(null), "test-topic", "renew");
+        load.awaitAcked(200);
+
+        KeksCli.Result r = KeksCli.run("roll", "--renew-ca");
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("renewed the cluster CA's certificate", "issued new certificates for 3 node(s)",
+                "done: 3 node(s) restarted");
+
+        java.security.cert.X509Certificate caAfter = (java.security.cert.X509Certificate)
+                trustStore(caDir.resolve("truststore.p12"), password).getCertificate("ca");
+        assertThat(caAfter.getSerialNumber()).isNotEqualTo(caBefore.getSerialNumber());
+        assertThat(caAfter.getPublicKey()).isEqualTo(caBefore.getPublicKey());
+        for (int broker : List.of(0, 1, 2)) {
+            // a client that kept the trust store it had before the renewal still trusts what each broker serves
+            java.security.cert.X509Certificate now = served(9093 + 100 * broker + shift, oldTrust);
+            assertThat(now.getSerialNumber()).as("broker " + broker).isNotEqualTo(before.get(broker));
+            now.verify(caAfter.getPublicKey());
+        }
+        load.awaitAcked(200).close();
+        assertThat(load.errors()).isEmpty();
+        produced.addAll(load.acked());
+        assertEveryRecordReadBack("test-topic", load.acked());
+        assertThat(status().path("conditions").toString()).doesNotContain("RollFailed");
+    }
+
+    static java.security.KeyStore trustStore(Path file, String password) throws Exception {
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(file)) {
+            ks.load(in, password.toCharArray());
+        }
+        return ks;
+    }
+
+    /** The certificate a TLS listener serves, checked against {@code trust}. */
+    static java.security.cert.X509Certificate served(int port, java.security.KeyStore trust) throws Exception {
+        var tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        var ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+        ssl.init(null, tmf.getTrustManagers(), null);
+        try (var socket = (javax.net.ssl.SSLSocket) ssl.getSocketFactory().createSocket("127.0.0.1", port)) {
+            socket.startHandshake();
+            return (java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0];
+        }
+    }
+
+    @Test
+    @Order(17)
     void aRollHandedOverWithNoWaitShowsInStatusUntilItIsDone() throws Exception {
         Map<Integer, Long> pids = nodePids();
         KeksCli.Result r = KeksCli.run("roll", "cluster-broker-1", "--no-wait");
@@ -597,7 +654,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(17)
+    @Order(18)
     void aWaitThatRunsOutStopsTheRollAndStatusSaysWhy() throws Exception {
         KeksCli.Result r = KeksCli.run("roll", "cluster-broker-2", "cluster-broker-1", "--timeout", "1");
         assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(1);
@@ -668,7 +725,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(18)
+    @Order(19)
     void brokersScaleFromThreeToFourAndBackWithTheLeavingBrokerDrainedFirst() throws Exception {
         // producing all along: the broker joining, the roll by rack and the drain
         LoadProducer throughout = new LoadProducer(cluster().clientProperties(null), "test-topic", "scaling");
@@ -773,7 +830,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(19)
+    @Order(20)
     void unsafeChangesAreRefusedWithTheirReasonAndChangeNothing() throws Exception {
         Path dir = Files.createTempDirectory(home, "refuse");
         // a topic made by a Kafka client, which no KafkaTopic describes: only Kafka knows its replicas
@@ -889,7 +946,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(20)
+    @Order(21)
     void everyTopicStatusReasonShowsOnARealCluster() throws Exception {
         Path dir = Files.createTempDirectory(home, "reasons");
         // two KafkaTopics for one Kafka topic: the older (orders, applied in an earlier test) keeps it
@@ -954,7 +1011,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(21)
+    @Order(22)
     void theReplicationFactorGoesFromOneToThreeToTwoByReassignmentWhileProducing() throws Exception {
         Path file = Files.createTempDirectory(home, "rf").resolve("rf.yaml");
         Files.writeString(file, kafkaTopic("rf-topic", null, 6, 1, "min.insync.replicas: 1", null));
@@ -1006,7 +1063,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(22)
+    @Order(23)
     void twoThousandKafkaTopicsInOneApplyAndASecondApplyWritesNothing() throws Exception {
         Path file = Files.createTempDirectory(home, "bulk").resolve("bulk.yaml");
         StringBuilder all = new StringBuilder();
@@ -1067,7 +1124,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(23)
+    @Order(24)
     void downThenUpKeepsTheData() throws Exception {
         KeksCli.Result d = KeksCli.run("down");
         assertThat(d.exitCode()).as(d.err()).isZero();

@@ -178,6 +178,14 @@ public final class LocalCluster {
             }
             throw e;
         }
+        if (!formatted.anyNodeRunning()) {
+            // a stopped cluster whose certificates are about to expire gets new ones before its nodes start: no roll needed
+            Optional<String> due = formatted.certificatesDue();
+            if (due.isPresent()) {
+                progress.step(due.get() + ", within spec.clusterCa.renewalDays: renewing before the nodes start");
+                formatted.renewCertificates(progress);
+            }
+        }
         formatted.writeClientFiles();
         return formatted;
     }
@@ -325,24 +333,105 @@ public final class LocalCluster {
         if (ca.isEmpty()) {
             return;
         }
-        // a secured cluster's controllers prove who they are on the internal listeners too
-        for (DesiredNode node : desired.secured() ? desired.nodes() : desired.brokers()) {
-            Path store = addressing.nodeDir(node.id()).resolve("keystore.p12");
-            if (!Files.exists(store)) {
-                String pw = addressing.keyStore(node).orElseThrow().password();
-                ClusterHome.writePrivate(store, ca.get().issueKeyStore(ServerProperties.nodeCommonName(desired),
-                        List.of("localhost", nodeName(node)), List.of(LocalAddressing.HOST), Duration.ofDays(365),
-                        pw.toCharArray()));
+        for (DesiredNode node : nodesWithCertificates()) {
+            if (!Files.exists(nodeKeyStore(node))) {
+                issueNodeKeyStore(ca.get(), node);
             }
         }
         if (desired.needsClientsCa()) {
             clientsCa(progress);
         }
-        Path admin = adminKeyStore(dir);
-        if (desired.secured() && !Files.exists(admin)) {
-            ClusterHome.writePrivate(admin, ca.get().issueKeyStore(ServerProperties.KEKS_COMMON_NAME,
-                    List.of(), List.of(), Duration.ofDays(365), keyStorePassword(dir, desired).orElseThrow().toCharArray()));
+        if (desired.secured() && !Files.exists(adminKeyStore(dir))) {
+            issueAdminKeyStore(ca.get());
         }
+    }
+
+    /** Brokers serve TLS listeners; a secured cluster's controllers prove who they are on the internal listeners too. */
+    private List<DesiredNode> nodesWithCertificates() {
+        return desired.secured() ? desired.nodes() : desired.brokers();
+    }
+
+    private Path nodeKeyStore(DesiredNode node) {
+        return addressing.nodeDir(node.id()).resolve("keystore.p12");
+    }
+
+    private Duration certificateValidity() {
+        return Duration.ofDays(desired.clusterCa().validityDays());
+    }
+
+    private void issueNodeKeyStore(ClusterCa ca, DesiredNode node) throws IOException {
+        String pw = addressing.keyStore(node).orElseThrow().password();
+        ClusterHome.writePrivate(nodeKeyStore(node), ca.issueKeyStore(ServerProperties.nodeCommonName(desired),
+                List.of("localhost", nodeName(node)), List.of(LocalAddressing.HOST), certificateValidity(), pw.toCharArray()));
+    }
+
+    private void issueAdminKeyStore(ClusterCa ca) throws IOException {
+        ClusterHome.writePrivate(adminKeyStore(dir), ca.issueKeyStore(ServerProperties.KEKS_COMMON_NAME,
+                List.of(), List.of(), certificateValidity(), keyStorePassword(dir, desired).orElseThrow().toCharArray()));
+    }
+
+    /**
+     * Whether the cluster CA's certificate, or a node's, expires within spec.clusterCa.renewalDays:
+     * then {@link #renewCertificates} is due. Empty when the cluster has no CA.
+     */
+    public Optional<String> certificatesDue() throws IOException {
+        Path cert = dir.resolve("ca").resolve("ca.crt");
+        if (!Files.exists(cert)) {
+            return Optional.empty();
+        }
+        long now = System.currentTimeMillis();
+        ClusterCa ca = clusterCa(m -> { }).orElseThrow();
+        if (desired.clusterCa().due(ca.notAfterMillis(), now)) {
+            return Optional.of("the cluster CA's certificate expires " + java.time.Instant.ofEpochMilli(ca.notAfterMillis()));
+        }
+        for (DesiredNode node : nodesWithCertificates()) {
+            Optional<Long> notAfter = keyStoreNotAfter(nodeKeyStore(node), addressing.keyStore(node).orElseThrow().password());
+            if (notAfter.isPresent() && desired.clusterCa().due(notAfter.get(), now)) {
+                return Optional.of("the certificate of " + nodeName(node) + " expires " + java.time.Instant.ofEpochMilli(notAfter.get()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Long> keyStoreNotAfter(Path store, String password) throws IOException {
+        if (!Files.exists(store)) {
+            return Optional.empty();
+        }
+        try (var in = Files.newInputStream(store)) {
+            java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+            ks.load(in, password.toCharArray());
+            var alias = ks.aliases().nextElement();
+            return Optional.of(((java.security.cert.X509Certificate) ks.getCertificate(alias)).getNotAfter().getTime());
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException("cannot read the key store " + store + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Renews the cluster CA's certificate (same key, so everything it signed stays trusted, and every
+     * client's trust store keeps working) and issues every node and keks a new certificate valid for
+     * spec.clusterCa.validityDays. Returns the nodes that must restart to serve theirs.
+     */
+    public Set<Integer> renewCertificates(Progress progress) throws IOException {
+        ClusterCa old = clusterCa(progress).orElseThrow(() -> new IllegalStateException("cluster " + desired.name()
+                + " has no CA: it has no TLS listener and no authentication, so there is no certificate to renew"));
+        ClusterCa ca = old.renewed(certificateValidity());
+        Path caDir = dir.resolve("ca");
+        // the old certificate stays trusted beside the new one: nodes not yet restarted still serve what it signed
+        Files.writeString(caDir.resolve("ca.crt"), ca.certificatePem() + old.certificatePem());
+        ClusterHome.writePrivate(caDir.resolve("truststore.p12"), ca.trustStore(keyStorePassword(dir, desired).orElseThrow().toCharArray(),
+                List.of(old.certificate())));
+        progress.step("renewed the cluster CA's certificate; valid until " + java.time.Instant.ofEpochMilli(ca.notAfterMillis()));
+        Set<Integer> renewed = new java.util.TreeSet<>();
+        for (DesiredNode node : nodesWithCertificates()) {
+            issueNodeKeyStore(ca, node);
+            renewed.add(node.id());
+        }
+        if (desired.secured()) {
+            issueAdminKeyStore(ca);
+        }
+        progress.step("issued new certificates for " + renewed.size() + " node(s); each restarts to serve its own");
+        return renewed;
     }
 
     /**
@@ -351,7 +440,7 @@ public final class LocalCluster {
      */
     public ClusterCa clientsCa(Progress progress) throws IOException {
         return loadOrCreateCa("clients-ca", "clients-truststore.p12", () -> ClusterCa.createClientsCa(desired.name(),
-                Duration.ofDays(365 * 2)), "creating the clients CA for the mutual-TLS users", progress);
+                Duration.ofDays(desired.clientsCa().validityDays())), "creating the clients CA for the mutual-TLS users", progress);
     }
 
     /**
@@ -509,7 +598,7 @@ public final class LocalCluster {
         if (desired.listeners().stream().noneMatch(ListenerSpec::tls) && !desired.secured()) {
             return Optional.empty();
         }
-        return Optional.of(loadOrCreateCa("ca", "truststore.p12", () -> ClusterCa.create(desired.name(), Duration.ofDays(365 * 2)),
+        return Optional.of(loadOrCreateCa("ca", "truststore.p12", () -> ClusterCa.create(desired.name(), certificateValidity()),
                 "creating the cluster CA for the TLS listeners and the nodes' certificates", progress));
     }
 
@@ -888,13 +977,18 @@ public final class LocalCluster {
      * restarts with their reasons ({@code manual} nodes restart in any case), metadata.version.
      */
     public ClusterDelta delta(Admin admin, Set<Integer> manual) throws Exception {
+        return delta(admin, manual, Set.of());
+    }
+
+    /** @param renewed nodes whose certificates were renewed since they started */
+    public ClusterDelta delta(Admin admin, Set<Integer> manual, Set<Integer> renewed) throws Exception {
         Map<Integer, Map<String, String>> wanted = new TreeMap<>();
         for (DesiredNode n : desired.nodes()) {
             wanted.put(n.id(), readProperties(processes.configFile(n.id())));
         }
         OptionalInt level = desired.metadataVersion() == null ? OptionalInt.empty()
                 : KafkaMetadataVersions.load(libDir, desired.version().toString()).level(desired.metadataVersion());
-        return ClusterDelta.of(desired, wanted, image(admin), configModes(), manual, level);
+        return ClusterDelta.of(desired, wanted, image(admin), configModes(), manual, renewed, level);
     }
 
     private ConfigModes configModes;

@@ -37,8 +37,6 @@ public final class LocalUsers {
     private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
     /** Strimzi's generated passwords are 32 characters too. */
     private static final int GENERATED_LENGTH = 32;
-    /** Strimzi's default validity of a clients CA's user certificates. */
-    private static final java.time.Duration USER_CERTIFICATE_VALIDITY = java.time.Duration.ofDays(365);
 
     private LocalUsers() {
     }
@@ -96,7 +94,8 @@ public final class LocalUsers {
             if (DesiredUser.TLS.equals(u.authentication()) && !Files.exists(keyStoreFile(cluster.dir(), u.name()))) {
                 String pw = generate();
                 ClusterHome.writePrivate(keyStoreFile(cluster.dir(), u.name()), cluster.clientsCa(m -> { })
-                        .issueUserKeyStore(u.name(), USER_CERTIFICATE_VALIDITY, pw.toCharArray()));
+                        .issueUserKeyStore(u.name(), java.time.Duration.ofDays(cluster.desired().clientsCa().validityDays()),
+                                pw.toCharArray()));
                 writePassword(cluster, u, pw, "the password of its key store " + u.name() + ".p12");
             }
             if (!DesiredUser.SCRAM.equals(u.authentication())) {

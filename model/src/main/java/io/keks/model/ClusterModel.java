@@ -103,6 +103,8 @@ public final class ClusterModel {
         List<DesiredTopic> topics = TopicModel.topics(manifests.topics(), name, config, (int) brokers, problems);
         AuthorizationSpec authorization = authorization(kafka, spec);
         List<DesiredUser> users = UserModel.users(manifests.users(), name, authorization, manifests.secrets(), problems);
+        CaSpec clusterCa = ca(kafka, "clusterCa", kafka.resource().getSpec().getClusterCa());
+        CaSpec clientsCa = ca(kafka, "clientsCa", kafka.resource().getSpec().getClientsCa());
 
         if (problems.stream().anyMatch(Problem::isError)) {
             throw new ManifestException(problems);
@@ -111,7 +113,7 @@ public final class ClusterModel {
         ids.forEach((pool, set) -> poolIds.put(pool, List.copyOf(set)));
         DesiredCluster cluster = new DesiredCluster(namespace, name, version, metadataVersion, listeners, config,
                 nodes, topics, poolIds, spec.getRack() == null ? null : spec.getRack().getTopologyKey(), metrics,
-                exporter, authorization, users);
+                exporter, authorization, users, clusterCa, clientsCa);
         return new Result(cluster, List.copyOf(problems));
     }
 
@@ -134,6 +136,24 @@ public final class ClusterModel {
             return false;
         }
         return true;
+    }
+
+    /** spec.clusterCa or spec.clientsCa: Strimzi's defaults where a field is not set. */
+    private CaSpec ca(Sourced<Kafka> kafka, String field, io.strimzi.api.kafka.model.common.CertificateAuthority ca) {
+        if (ca == null) {
+            return CaSpec.DEFAULTS;
+        }
+        if (!ca.isGenerateCertificateAuthority()) {
+            problems.add(kafka.error("/spec/" + field + "/generateCertificateAuthority", "keks makes and renews its own CAs;"
+                    + " a CA of your own is not supported yet, so remove generateCertificateAuthority: false"));
+        }
+        int validity = ca.getValidityDays() > 0 ? ca.getValidityDays() : CaSpec.DEFAULTS.validityDays();
+        int renewal = ca.getRenewalDays() > 0 ? ca.getRenewalDays() : CaSpec.DEFAULTS.renewalDays();
+        if (renewal >= validity) {
+            problems.add(kafka.error("/spec/" + field + "/renewalDays", "renewalDays (" + renewal + ") must be less than"
+                    + " validityDays (" + validity + "), or certificates would be renewed as soon as they are made"));
+        }
+        return new CaSpec(validity, renewal);
     }
 
     /** spec.kafka.authorization: type simple is Kafka's StandardAuthorizer; other types need servers keks does not run. */

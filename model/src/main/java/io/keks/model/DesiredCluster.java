@@ -17,7 +17,7 @@ public record DesiredCluster(String namespace, String name, KafkaVersion version
                              List<ListenerSpec> listeners, Map<String, String> config, List<DesiredNode> nodes,
                              List<DesiredTopic> topics, Map<String, List<Integer>> poolIds, String rackTopologyKey,
                              MetricsSpec metrics, ExporterSpec exporter, AuthorizationSpec authorization,
-                             List<DesiredUser> users) {
+                             List<DesiredUser> users, CaSpec clusterCa, CaSpec clientsCa) {
 
     public List<DesiredNode> brokers() {
         return nodes.stream().filter(DesiredNode::isBroker).toList();
@@ -30,10 +30,10 @@ public record DesiredCluster(String namespace, String name, KafkaVersion version
     /** Whether the two differ in anything but their topics: the Kafka, its nodes and pools, config, listeners. */
     public boolean sameClusterAs(DesiredCluster other) {
         return new DesiredCluster(namespace, name, version, metadataVersion, listeners, config, nodes, List.of(), poolIds,
-                rackTopologyKey, metrics, exporter, authorization, List.of())
+                rackTopologyKey, metrics, exporter, authorization, List.of(), clusterCa, clientsCa)
                 .equals(new DesiredCluster(other.namespace, other.name, other.version, other.metadataVersion, other.listeners,
                         other.config, other.nodes, List.of(), other.poolIds, other.rackTopologyKey, other.metrics,
-                        other.exporter, other.authorization, List.of()));
+                        other.exporter, other.authorization, List.of(), other.clusterCa, other.clientsCa));
     }
 
     public java.util.Optional<MetricsSpec> metricsSpec() {

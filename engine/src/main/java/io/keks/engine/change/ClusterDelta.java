@@ -44,6 +44,12 @@ public record ClusterDelta(List<DesiredNode> joining, List<ClusterImage.Node> le
      */
     public static ClusterDelta of(DesiredCluster desired, Map<Integer, Map<String, String>> desiredConfig, ClusterImage image,
                                   ConfigModes modes, Set<Integer> manual, OptionalInt desiredMetadataLevel) {
+        return of(desired, desiredConfig, image, modes, manual, Set.of(), desiredMetadataLevel);
+    }
+
+    /** @param renewed node ids whose certificates were renewed: they restart to serve the new ones */
+    public static ClusterDelta of(DesiredCluster desired, Map<Integer, Map<String, String>> desiredConfig, ClusterImage image,
+                                  ConfigModes modes, Set<Integer> manual, Set<Integer> renewed, OptionalInt desiredMetadataLevel) {
         List<DesiredNode> joining = new ArrayList<>();
         Map<Integer, Set<RestartReason>> restarts = new TreeMap<>();
         Map<Integer, Set<String>> keys = new TreeMap<>();
@@ -65,6 +71,9 @@ public record ClusterDelta(List<DesiredNode> joining, List<ClusterImage.Node> le
             }
             if (manual.contains(n.id())) {
                 why.add(RestartReason.MANUAL);
+            }
+            if (renewed.contains(n.id())) {
+                why.add(RestartReason.CERTIFICATE_RENEWAL);
             }
             if (!why.isEmpty()) {
                 restarts.put(n.id(), why);

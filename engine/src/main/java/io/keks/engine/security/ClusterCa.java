@@ -91,6 +91,32 @@ public final class ClusterCa {
         }
     }
 
+    /**
+     * The same CA with a new certificate for the same key and name, valid for {@code validity} from
+     * now. What the old certificate signed stays valid under the new one, and clients that trust the
+     * old one trust what the new one signs: a renewal needs no moment of double trust.
+     */
+    public ClusterCa renewed(Duration validity) {
+        try {
+            X500Name subject = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
+            Instant now = Instant.now();
+            JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(subject, serial(),
+                    Date.from(now.minus(Duration.ofMinutes(5))), Date.from(now.plus(validity)), subject, certificate.getPublicKey());
+            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+            b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(certificate.getPublicKey()));
+            return new ClusterCa(sign(b, key), key);
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot renew the CA", e);
+        }
+    }
+
+    /** When this CA's certificate expires, in milliseconds since the epoch. */
+    public long notAfterMillis() {
+        return certificate.getNotAfter().getTime();
+    }
+
     public X509Certificate certificate() {
         return certificate;
     }
@@ -145,7 +171,8 @@ public final class ClusterCa {
             b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
             b.addExtension(Extension.extendedKeyUsage, false,
                     new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
-            b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(certificate));
+            // by key alone: a certificate naming the CA's serial would not chain to the CA's renewed certificate
+            b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(certificate.getPublicKey()));
             X509Certificate cert = sign(b, key);
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
@@ -158,10 +185,21 @@ public final class ClusterCa {
 
     /** A PKCS12 trust store with only this CA's certificate, for clients of the TLS listeners. */
     public byte[] trustStore(char[] password) {
+        return trustStore(password, List.of());
+    }
+
+    /**
+     * A PKCS12 trust store with this CA's certificate and {@code previous} ones: after a renewal,
+     * certificates the old CA certificate signed are trusted until every node serves a new one.
+     */
+    public byte[] trustStore(char[] password, List<X509Certificate> previous) {
         try {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
             ks.setCertificateEntry("ca", certificate);
+            for (int i = 0; i < previous.size(); i++) {
+                ks.setCertificateEntry("ca-previous-" + i, previous.get(i));
+            }
             return store(ks, password);
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot write the trust store", e);

@@ -2,6 +2,7 @@ package io.keks.engine.change;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.keks.model.CaSpec;
 import io.keks.model.DesiredCluster;
 import io.keks.model.DesiredNode;
 import io.keks.model.DesiredTopic;
@@ -27,7 +28,7 @@ class ChangeSafetyTest {
         Map<String, List<Integer>> pools = new TreeMap<>();
         nodes.forEach(n -> pools.computeIfAbsent(n.pool(), p -> new ArrayList<>()).add(n.id()));
         return new DesiredCluster("kafka", "cluster", KafkaVersion.parse(version).orElseThrow(), metadataVersion, List.of(),
-                Map.of(), nodes, topics, pools, null, null, null, null, List.of());
+                Map.of(), nodes, topics, pools, null, null, null, null, List.of(), CaSpec.DEFAULTS, CaSpec.DEFAULTS);
     }
 
     static List<DesiredNode> seed(VolumeSpec brokerVolume, Set<Role> controllerRoles) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keks.engine.config.ConfigModes;
 import io.keks.engine.roll.RestartReason;
+import io.keks.model.CaSpec;
 import io.keks.model.DesiredCluster;
 import io.keks.model.DesiredNode;
 import io.keks.model.KafkaVersion;
@@ -25,7 +26,7 @@ class ClusterDeltaTest {
 
     static DesiredCluster cluster(String version, String metadataVersion, List<DesiredNode> nodes) {
         return new DesiredCluster("kafka", "cluster", KafkaVersion.parse(version).orElseThrow(), metadataVersion, List.of(),
-                Map.of(), nodes, List.of(), Map.of(), null, null, null, null, List.of());
+                Map.of(), nodes, List.of(), Map.of(), null, null, null, null, List.of(), CaSpec.DEFAULTS, CaSpec.DEFAULTS);
     }
 
     static final List<DesiredNode> SEED = List.of(node(0, Role.BROKER), node(1, Role.BROKER), node(2, Role.BROKER),

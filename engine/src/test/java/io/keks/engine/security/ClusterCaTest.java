@@ -30,4 +30,35 @@ class ClusterCaTest {
         trust.load(new ByteArrayInputStream(created.trustStore(pw)), pw);
         assertThat(trust.getCertificate("ca")).isEqualTo(created.certificate());
     }
+
+    @Test
+    void aRenewedCaKeepsItsKeyAndWhatItSignedBeforeChainsToItsNewCertificate() throws Exception {
+        ClusterCa ca = ClusterCa.create("cluster", Duration.ofDays(2));
+        char[] pw = "secret".toCharArray();
+        KeyStore before = KeyStore.getInstance("PKCS12");
+        before.load(new ByteArrayInputStream(ca.issueKeyStore("cluster-kafka", List.of("localhost"), List.of(), Duration.ofDays(2), pw)), pw);
+        X509Certificate node = (X509Certificate) before.getCertificate("cluster-kafka");
+
+        ClusterCa renewed = ca.renewed(Duration.ofDays(365));
+        assertThat(renewed.certificate().getPublicKey()).isEqualTo(ca.certificate().getPublicKey());
+        assertThat(renewed.certificate().getSubjectX500Principal()).isEqualTo(ca.certificate().getSubjectX500Principal());
+        assertThat(renewed.notAfterMillis()).isGreaterThan(ca.notAfterMillis() + Duration.ofDays(300).toMillis());
+        // PKIX, as a TLS client checks it: the old node certificate against a trust store of the new CA certificate only
+        var path = java.security.cert.CertificateFactory.getInstance("X.509").generateCertPath(List.of(node));
+        var params = new java.security.cert.PKIXParameters(java.util.Set.of(new java.security.cert.TrustAnchor(renewed.certificate(), null)));
+        params.setRevocationEnabled(false);
+        java.security.cert.CertPathValidator.getInstance("PKIX").validate(path, params);
+
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(new ByteArrayInputStream(renewed.trustStore(pw, List.of(ca.certificate()))), pw);
+        assertThat(java.util.Collections.list(trust.aliases())).containsExactlyInAnyOrder("ca", "ca-previous-0");
+    }
+
+    @Test
+    void certificatesAreDueWithinTheRenewalDays() {
+        var spec = new io.keks.model.CaSpec(365, 30);
+        long now = System.currentTimeMillis();
+        assertThat(spec.due(now + Duration.ofDays(29).toMillis(), now)).isTrue();
+        assertThat(spec.due(now + Duration.ofDays(31).toMillis(), now)).isFalse();
+    }
 }

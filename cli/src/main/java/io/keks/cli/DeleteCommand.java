@@ -10,9 +10,11 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "delete", description = {"Delete a KafkaTopic, as `kubectl delete kafkatopic` does with the keks operator:",
         "its Kafka topic and records are deleted too, unless the KafkaTopic is annotated strimzi.io/managed: \"false\"",
-        "(apply it with that annotation first to keep the topic) or another KafkaTopic names the same topic."},
+        "(apply it with that annotation first to keep the topic) or another KafkaTopic names the same topic.",
+        "Or delete a KafkaUser: its SCRAM credential, ACLs and quotas leave Kafka, and its password or",
+        "certificate files are removed."},
         footerHeading = "%nExamples:%n",
-        footer = {"  keks delete kafkatopic orders", "  keks delete kt orders-copy"})
+        footer = {"  keks delete kafkatopic orders", "  keks delete kt orders-copy", "  keks delete kafkauser analytics"})
 final class DeleteCommand implements Callable<Integer> {
     @Mixin
     TopicArgs topic;
@@ -25,8 +27,19 @@ final class DeleteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        topic.requireTopic(spec, "keks deletes kafkatopic resources (`keks down --delete-data` removes a whole cluster)");
         PrintWriter out = spec.commandLine().getOut();
+        if (GetCommand.USER_KINDS.contains(topic.kind.toLowerCase())) {
+            LocalCluster c = cluster.open();
+            try {
+                out.println("kafkauser/" + topic.name + " deleted; " + io.keks.local.LocalUsers.delete(c, topic.name));
+            } catch (IllegalArgumentException e) {
+                spec.commandLine().getErr().println("error: " + e.getMessage());
+                return 1;
+            }
+            out.flush();
+            return 0;
+        }
+        topic.requireTopic(spec, "keks deletes kafkatopic and kafkauser resources (`keks down --delete-data` removes a whole cluster)");
         LocalCluster c = cluster.open();
         try {
             out.println("kafkatopic/" + topic.name + " deleted; " + c.deleteTopic(topic.name));

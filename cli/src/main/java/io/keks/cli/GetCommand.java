@@ -23,6 +23,8 @@ import picocli.CommandLine.Spec;
 final class GetCommand implements Callable<Integer> {
     /** How KafkaTopic may be named on the command line, as kubectl accepts it. */
     static final List<String> TOPIC_KINDS = List.of("kafkatopic", "kafkatopics", "kt");
+    /** How KafkaUser may be named on the command line, as kubectl accepts it. */
+    static final List<String> USER_KINDS = List.of("kafkauser", "kafkausers", "ku");
 
     @Parameters(index = "0", paramLabel = "KIND", description = "kafka | kafkanodepools | kafkatopics | kafkausers")
     String kind;

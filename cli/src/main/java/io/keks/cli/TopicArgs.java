@@ -6,10 +6,10 @@ import picocli.CommandLine.Parameters;
 
 /** The KIND NAME of a command that acts on one KafkaTopic, with the kind checked the same way for each. */
 final class TopicArgs {
-    @Parameters(index = "0", paramLabel = "KIND", description = "kafkatopic (or kt)")
+    @Parameters(index = "0", paramLabel = "KIND", description = "kafkatopic (or kt); delete also takes kafkauser (or ku)")
     String kind;
 
-    @Parameters(index = "1", paramLabel = "NAME", description = "The KafkaTopic's metadata.name.")
+    @Parameters(index = "1", paramLabel = "NAME", description = "The resource's metadata.name.")
     String name;
 
     /** Refuses any kind but KafkaTopic, saying what the command can do instead. */

@@ -290,4 +290,26 @@ class SecureClusterTest {
                     .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         }
     }
+
+    @Test
+    @Order(7)
+    void deletingAKafkaUserTakesItsCredentialAclsAndQuotasOutOfKafka() throws Exception {
+        LocalCluster c = cluster();
+        KeksCli.Result r = run("delete", "kafkauser", "throttled");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("kafkauser/throttled deleted; its credential, ACLs and quotas are gone from Kafka");
+        try (Admin admin = c.admin()) {
+            assertThat(admin.describeUserScramCredentials().all().get(30, TimeUnit.SECONDS)).doesNotContainKey("throttled")
+                    .containsKey("orders-app");
+            assertThat(admin.describeAcls(org.apache.kafka.common.acl.AclBindingFilter.ANY).values().get(30, TimeUnit.SECONDS))
+                    .noneSatisfy(b -> assertThat(b.entry().principal()).isEqualTo("User:throttled"));
+            assertThat(admin.describeClientQuotas(org.apache.kafka.common.quota.ClientQuotaFilter.all()).entities()
+                    .get(30, TimeUnit.SECONDS).keySet()).noneSatisfy(e -> assertThat(e.entries()).containsValue("throttled"));
+        }
+        assertThat(LocalUsers.passwordFile(c.dir(), "throttled")).doesNotExist();
+        assertThat(run("get", "kafkausers").out()).doesNotContain("throttled").contains("orders-app");
+        KeksCli.Result again = run("delete", "kafkauser", "throttled");
+        assertThat(again.exitCode()).isEqualTo(1);
+        assertThat(again.err()).contains("no KafkaUser throttled in cluster secure");
+    }
 }

@@ -134,6 +134,35 @@ public final class LocalUsers {
         ClusterHome.writePrivate(passwordFile(cluster.dir(), u.name()), text.toString().getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Deletes a KafkaUser: what Kafka holds for it (credential, ACLs, quotas, whichever way it logged
+     * in), its password and certificate files, its status and its stored manifest. Returns what was done.
+     */
+    public static String delete(LocalCluster cluster, String name) throws IOException, InterruptedException {
+        if (cluster.desired().users().stream().noneMatch(u -> u.name().equals(name))) {
+            throw new IllegalArgumentException("no KafkaUser " + name + " in cluster " + cluster.desired().name()
+                    + "; `keks get kafkausers` lists them");
+        }
+        String inKafka;
+        if (cluster.anyNodeRunning()) {
+            try (Admin admin = cluster.admin()) {
+                int writes = new UserReconciler(admin, 30_000).remove(List.of(name));
+                inKafka = writes == 0 ? "Kafka held nothing for it" : "its credential, ACLs and quotas are gone from Kafka";
+            }
+        } else {
+            throw new IllegalArgumentException("cluster " + cluster.desired().name() + " is not running, so Kafka cannot be asked to"
+                    + " forget KafkaUser " + name + "; `keks up` first, then delete it");
+        }
+        Files.deleteIfExists(passwordFile(cluster.dir(), name));
+        Files.deleteIfExists(keyStoreFile(cluster.dir(), name));
+        Map<String, UserStatus> left = statuses(cluster.dir());
+        left.remove(name);
+        Files.createDirectories(cluster.dir().resolve("users"));
+        JSON.writeValue(cluster.dir().resolve("users").resolve("status.json").toFile(), List.copyOf(left.values()));
+        StoredManifests.deleteUser(cluster.dir(), name);
+        return inKafka;
+    }
+
     /** The statuses of the last reconciliation, by user name. */
     public static Map<String, UserStatus> statuses(Path clusterDir) {
         Path f = clusterDir.resolve("users").resolve("status.json");

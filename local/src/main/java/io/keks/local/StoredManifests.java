@@ -76,6 +76,11 @@ final class StoredManifests {
         }
     }
 
+    /** Forgets one stored KafkaUser. */
+    static void deleteUser(Path clusterDir, String name) throws IOException {
+        Files.deleteIfExists(dir(clusterDir).resolve("KafkaUser-" + name + ".yaml"));
+    }
+
     /** Forgets one stored KafkaTopic. */
     static void deleteTopic(Path clusterDir, Collection<Sourced<KafkaTopic>> stored, String name) throws IOException {
         writeTopics(dir(clusterDir), stored.stream().filter(s -> !s.resource().getMetadata().getName().equals(name)).toList());

@@ -10,7 +10,6 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -33,10 +32,6 @@ import org.apache.kafka.clients.admin.Admin;
  */
 public final class LocalUsers {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
-    /** Strimzi's generated passwords are 32 characters too. */
-    private static final int GENERATED_LENGTH = 32;
 
     private LocalUsers() {
     }
@@ -92,7 +87,7 @@ public final class LocalUsers {
         Set<String> changed = new HashSet<>();
         for (DesiredUser u : users) {
             if (DesiredUser.TLS.equals(u.authentication()) && !Files.exists(keyStoreFile(cluster.dir(), u.name()))) {
-                String pw = generate();
+                String pw = io.keks.engine.user.Passwords.generate();
                 ClusterHome.writePrivate(keyStoreFile(cluster.dir(), u.name()), cluster.clientsCa(m -> { })
                         .issueUserKeyStore(u.name(), java.time.Duration.ofDays(cluster.desired().clientsCa().validityDays()),
                                 pw.toCharArray()));
@@ -103,7 +98,7 @@ public final class LocalUsers {
             }
             Optional<SecretValue> stored = password(cluster.dir(), u.name());
             SecretValue want = u.givenPassword() != null ? u.givenPassword()
-                    : stored.orElseGet(() -> new SecretValue(generate()));
+                    : stored.orElseGet(() -> new SecretValue(io.keks.engine.user.Passwords.generate()));
             if (stored.isEmpty() || !stored.get().reveal().equals(want.reveal())) {
                 writePassword(cluster, u, want.reveal(), "its SCRAM-SHA-512 password");
                 changed.add(u.name());
@@ -180,13 +175,6 @@ public final class LocalUsers {
         return out;
     }
 
-    private static String generate() {
-        StringBuilder sb = new StringBuilder(GENERATED_LENGTH);
-        for (int i = 0; i < GENERATED_LENGTH; i++) {
-            sb.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
-        }
-        return sb.toString();
-    }
 
     /** How many ACL bindings (one per operation of each rule) a user's rules make. */
     private static int bindings(DesiredUser u) {

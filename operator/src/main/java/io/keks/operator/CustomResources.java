@@ -47,6 +47,12 @@ final class CustomResources {
         return java.util.Optional.ofNullable(jmx.getValueFrom().getConfigMapKeyRef().getName());
     }
 
+    /** A KafkaUser with its cluster's Kafka and pools, and the Secret its given password is in, when there is one. */
+    static Manifests withUser(Kafka kafka, List<KafkaNodePool> pools, HasMetadata user, java.util.Optional<? extends HasMetadata> secret) {
+        Manifests all = of(kafka, pools).plus(parse(user));
+        return secret.isPresent() ? all.plus(parse(secret.get())) : all;
+    }
+
     private static Manifests parse(HasMetadata resource) {
         return ManifestParser.parse(source(resource), Serialization.asYaml(resource));
     }

@@ -76,6 +76,11 @@ public final class KeksOperator implements AutoCloseable {
                 c.settingNamespaces(config.namespaces());
             }
         });
+        operator.register(new KafkaUserReconciler(new KafkaUserReconcile(client, access), counts), c -> {
+            if (!config.namespaces().isEmpty()) {
+                c.settingNamespaces(config.namespaces());
+            }
+        });
         endpoints = new OperatorEndpoints(config.httpPort(), registry, counts::refresh, () -> operator.getRuntimeInfo().allEventSourcesAreHealthy()
                 && operator.getRuntimeInfo().isStarted());
     }

@@ -130,6 +130,10 @@ public final class ClusterCa {
 
     /** The private key as PKCS#8 PEM (BEGIN PRIVATE KEY), the form every TLS tool reads. */
     public String keyPem() {
+        return pkcs8(key);
+    }
+
+    private static String pkcs8(PrivateKey key) {
         return PKCS8_BEGIN + "\n" + java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
                 .encodeToString(key.getEncoded()) + "\n" + PKCS8_END + "\n";
     }
@@ -148,12 +152,38 @@ public final class ClusterCa {
      * that Kafka names the principal {@code User:CN=<user>}, as it does for Strimzi's TLS users.
      */
     public byte[] issueUserKeyStore(String user, Duration validity, char[] password) {
-        return issue(new X500Name("CN=" + user), user, List.of(), List.of(), validity, password);
+        return issueUser(user, validity, password).keyStore();
+    }
+
+    /** A TLS user's certificate as Strimzi's user Secret holds it: the PKCS12 key store, and the certificate and key as PEM. */
+    public record UserCertificate(byte[] keyStore, String certificatePem, String keyPem) {
+    }
+
+    public UserCertificate issueUser(String user, Duration validity, char[] password) {
+        Issued issued = issue(new X500Name("CN=" + user), user, List.of(), List.of(), validity);
+        return new UserCertificate(keyStore(issued, user, password), pem(issued.certificate()), pkcs8(issued.key()));
     }
 
     private byte[] issue(X500Name subject, String alias, List<String> dnsNames, List<String> ipAddresses, Duration validity,
                          char[] password) {
-        String commonName = alias;
+        return keyStore(issue(subject, alias, dnsNames, ipAddresses, validity), alias, password);
+    }
+
+    private record Issued(X509Certificate certificate, PrivateKey key) {
+    }
+
+    private byte[] keyStore(Issued issued, String alias, char[] password) {
+        try {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setKeyEntry(alias, issued.key(), password, new X509Certificate[] {issued.certificate(), certificate});
+            return store(ks, password);
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot write the key store of " + alias, e);
+        }
+    }
+
+    private Issued issue(X500Name subject, String commonName, List<String> dnsNames, List<String> ipAddresses, Duration validity) {
         try {
             KeyPair pair = newKeyPair();
             Instant now = Instant.now();
@@ -173,11 +203,7 @@ public final class ClusterCa {
                     new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
             // by key alone: a certificate naming the CA's serial would not chain to the CA's renewed certificate
             b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(certificate.getPublicKey()));
-            X509Certificate cert = sign(b, key);
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(null, null);
-            ks.setKeyEntry(commonName, pair.getPrivate(), password, new X509Certificate[] {cert, certificate});
-            return store(ks, password);
+            return new Issued(sign(b, key), pair.getPrivate());
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot issue a certificate for " + commonName, e);
         }

@@ -259,6 +259,28 @@ class SecureClusterTest {
 
     @Test
     @Order(6)
+    void aClientsCaAndTlsUserCertificateDueForRenewalAreRenewedOnApplyAndTheUserStillLogsIn() throws Exception {
+        LocalCluster before = cluster();
+        String oldCert = Files.readString(LocalUsers.certificateFile(before.dir(), "payments-app"));
+        String oldCa = Files.readString(before.dir().resolve("ca").resolve("clients-ca.crt"));
+        // certificates valid for 365 days are due when renewal starts 399 days before expiry
+        Path changed = Files.createTempDirectory(home, "renewal").resolve("kafka-secure.yaml");
+        Files.writeString(changed, Files.readString(Path.of(SECURE, "kafka-secure.yaml"))
+                .replace("spec:\n  kafka:\n", "spec:\n  clientsCa:\n    validityDays: 400\n    renewalDays: 399\n  kafka:\n"));
+        KeksCli.Result apply = run("apply", "-f", changed.toString());
+        assertThat(apply.exitCode()).as(apply.out() + apply.err()).isZero();
+        assertThat(apply.out()).contains("renewed the clients CA's certificate", "kafkauser/payments-app ready");
+        LocalCluster after = cluster();
+        assertThat(Files.readString(LocalUsers.certificateFile(after.dir(), "payments-app"))).isNotEqualTo(oldCert);
+        assertThat(Files.readString(after.dir().resolve("ca").resolve("clients-ca.crt"))).isNotEqualTo(oldCa);
+        // the brokers were not restarted, and they accept the renewed certificate
+        try (KafkaProducer<String, String> producer = producer(credentials("payments-app"))) {
+            producer.send(new ProducerRecord<>("payments", "renewed")).get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    @Order(7)
     void noPasswordShowsInAnyCommandOutputOrLogFile() throws Exception {
         LocalCluster c = cluster();
         Set<String> secrets = new TreeSet<>(List.of(GIVEN, ROTATED,
@@ -284,15 +306,29 @@ class SecureClusterTest {
                 assertThat(output).as("a command's output holds a secret").doesNotContain(secret);
             }
         }
-        // the files that do hold them are for their owner only
+        // the files that do hold them, or keys, are for their owner only
+        List<Path> holders = new ArrayList<>(List.of(c.dir().resolve("ca").resolve("ca.key"), c.dir().resolve("ca").resolve("clients-ca.key"),
+                c.dir().resolve("ca").resolve("store-password"), c.dir().resolve("ca").resolve("keks-admin.p12"),
+                LocalUsers.keyStoreFile(c.dir(), "payments-app")));
         for (String user : List.of("orders-app", "analytics", "throttled", "payments-app")) {
-            assertThat(Files.getPosixFilePermissions(LocalUsers.passwordFile(c.dir(), user)))
+            holders.add(LocalUsers.passwordFile(c.dir(), user));
+        }
+        for (var node : c.desired().nodes()) {
+            holders.add(c.addressing().nodeDir(node.id()).resolve("server.properties"));
+            holders.add(c.addressing().nodeDir(node.id()).resolve("keystore.p12"));
+        }
+        try (Stream<Path> stored = Files.list(c.dir().resolve("manifests"))) {
+            stored.filter(f -> f.getFileName().toString().startsWith("Secret-")).forEach(holders::add);
+        }
+        assertThat(holders).anySatisfy(f -> assertThat(f.getFileName().toString()).startsWith("Secret-"));
+        for (Path f : holders) {
+            assertThat(Files.getPosixFilePermissions(f)).as(f.toString())
                     .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         }
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void deletingAKafkaUserTakesItsCredentialAclsAndQuotasOutOfKafka() throws Exception {
         LocalCluster c = cluster();
         KeksCli.Result r = run("delete", "kafkauser", "throttled");

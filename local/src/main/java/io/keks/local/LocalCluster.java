@@ -439,8 +439,20 @@ public final class LocalCluster {
      * tls, and the listeners with authentication tls trust it alone.
      */
     public ClusterCa clientsCa(Progress progress) throws IOException {
-        return loadOrCreateCa("clients-ca", "clients-truststore.p12", () -> ClusterCa.createClientsCa(desired.name(),
+        ClusterCa ca = loadOrCreateCa("clients-ca", "clients-truststore.p12", () -> ClusterCa.createClientsCa(desired.name(),
                 Duration.ofDays(desired.clientsCa().validityDays())), "creating the clients CA for the mutual-TLS users", progress);
+        if (!desired.clientsCa().due(ca.notAfterMillis(), System.currentTimeMillis())) {
+            return ca;
+        }
+        // a new certificate for the same key: user certificates it signed stay valid, and brokers that
+        // trust the old one trust what the new one signs, so no broker needs a restart
+        ClusterCa renewed = ca.renewed(Duration.ofDays(desired.clientsCa().validityDays()));
+        Path caDir = dir.resolve("ca");
+        Files.writeString(caDir.resolve("clients-ca.crt"), renewed.certificatePem());
+        ClusterHome.writePrivate(caDir.resolve("clients-truststore.p12"), renewed.trustStore(
+                keyStorePassword(dir, desired).orElseThrow().toCharArray(), List.of(ca.certificate())));
+        progress.step("renewed the clients CA's certificate; valid until " + java.time.Instant.ofEpochMilli(renewed.notAfterMillis()));
+        return renewed;
     }
 
     /**

@@ -27,7 +27,8 @@ import org.apache.kafka.clients.admin.Admin;
  * keeps it in the user's Secret: generated once, or the one the KafkaUser's Secret gives. A changed
  * given password, or a deleted file (Strimzi's way to ask for a new generated one), is a rotation.
  * A TLS user gets {@code users/<name>.p12}, a key store with its certificate from the clients CA
- * (subject {@code CN=<name>}), whose password is in the same properties file.
+ * (subject {@code CN=<name>}), whose password is in the same properties file, and the certificate
+ * and key as PEM ({@code <name>.crt}, {@code <name>.key}); a new one when it nears its expiry.
  * Their statuses are kept in {@code users/status.json} for {@code keks get kafkausers}.
  */
 public final class LocalUsers {
@@ -86,12 +87,8 @@ public final class LocalUsers {
         Map<String, SecretValue> passwords = new HashMap<>();
         Set<String> changed = new HashSet<>();
         for (DesiredUser u : users) {
-            if (DesiredUser.TLS.equals(u.authentication()) && !Files.exists(keyStoreFile(cluster.dir(), u.name()))) {
-                String pw = io.keks.engine.user.Passwords.generate();
-                ClusterHome.writePrivate(keyStoreFile(cluster.dir(), u.name()), cluster.clientsCa(m -> { })
-                        .issueUserKeyStore(u.name(), java.time.Duration.ofDays(cluster.desired().clientsCa().validityDays()),
-                                pw.toCharArray()));
-                writePassword(cluster, u, pw, "the password of its key store " + u.name() + ".p12");
+            if (DesiredUser.TLS.equals(u.authentication()) && certificateDue(cluster, u.name())) {
+                issueCertificate(cluster, u);
             }
             if (!DesiredUser.SCRAM.equals(u.authentication())) {
                 continue;
@@ -119,6 +116,40 @@ public final class LocalUsers {
         Files.createDirectories(cluster.dir().resolve("users"));
         JSON.writeValue(cluster.dir().resolve("users").resolve("status.json").toFile(), out);
         return new Reconciled(out, result.writes());
+    }
+
+    /** Where a TLS user's certificate and key are also kept as PEM, as Strimzi's user Secret has them (user.crt, user.key). */
+    public static Path certificateFile(Path clusterDir, String user) {
+        return clusterDir.resolve("users").resolve(user + ".crt");
+    }
+
+    public static Path keyFile(Path clusterDir, String user) {
+        return clusterDir.resolve("users").resolve(user + ".key");
+    }
+
+    /** A TLS user needs a certificate when it has none, or its own expires within spec.clientsCa.renewalDays. */
+    private static boolean certificateDue(LocalCluster cluster, String user) throws IOException {
+        Path crt = certificateFile(cluster.dir(), user);
+        if (!Files.exists(keyStoreFile(cluster.dir(), user)) || !Files.exists(crt)) {
+            return true;
+        }
+        try (var in = Files.newInputStream(crt)) {
+            var cert = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+            return cluster.desired().clientsCa().due(cert.getNotAfter().getTime(), System.currentTimeMillis());
+        } catch (java.security.GeneralSecurityException e) {
+            return true;
+        }
+    }
+
+    /** Issues a TLS user a certificate from the clients CA: key store, PEM certificate and key, and the key store's password. */
+    private static void issueCertificate(LocalCluster cluster, DesiredUser u) throws IOException {
+        String pw = io.keks.engine.user.Passwords.generate();
+        var cert = cluster.clientsCa(m -> { }).issueUser(u.name(), java.time.Duration.ofDays(cluster.desired().clientsCa().validityDays()),
+                pw.toCharArray());
+        ClusterHome.writePrivate(keyStoreFile(cluster.dir(), u.name()), cert.keyStore());
+        ClusterHome.writePrivate(keyFile(cluster.dir(), u.name()), cert.keyPem().getBytes(StandardCharsets.UTF_8));
+        Files.writeString(certificateFile(cluster.dir(), u.name()), cert.certificatePem());
+        writePassword(cluster, u, pw, "the password of its key store " + u.name() + ".p12");
     }
 
     private static void writePassword(LocalCluster cluster, DesiredUser u, String password, String what) throws IOException {
@@ -150,6 +181,8 @@ public final class LocalUsers {
         }
         Files.deleteIfExists(passwordFile(cluster.dir(), name));
         Files.deleteIfExists(keyStoreFile(cluster.dir(), name));
+        Files.deleteIfExists(keyFile(cluster.dir(), name));
+        Files.deleteIfExists(certificateFile(cluster.dir(), name));
         Map<String, UserStatus> left = statuses(cluster.dir());
         left.remove(name);
         Files.createDirectories(cluster.dir().resolve("users"));

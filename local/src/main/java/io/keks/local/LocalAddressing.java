@@ -12,7 +12,7 @@ import java.util.Optional;
  * Every node on 127.0.0.1. A listener's port is the manifest's port plus 100 per node id (plus the
  * cluster's shift): broker 0 serves the seed's plain listener on 9092, broker 1 on 9192, and so on.
  */
-public record LocalAddressing(Path clusterDir, int portShift, Optional<KeyStoreFiles> keyStoreTemplate)
+public record LocalAddressing(Path clusterDir, int portShift, Optional<KeyStoreFiles> keyStoreTemplate, boolean internalTls)
         implements NodeAddressing {
     public static final String HOST = "127.0.0.1";
     /** Where the supervisor serves {@code keks dashboard}, before the cluster's shift. */
@@ -68,7 +68,7 @@ public record LocalAddressing(Path clusterDir, int portShift, Optional<KeyStoreF
 
     @Override
     public Optional<KeyStoreFiles> trustStore(DesiredNode node) {
-        return keyStoreTemplate.map(t -> new KeyStoreFiles(clusterDir.resolve("ca").resolve("truststore.p12").toString(), t.password()));
+        return keyStoreTemplate.filter(t -> internalTls).map(t -> new KeyStoreFiles(clusterDir.resolve("ca").resolve("truststore.p12").toString(), t.password()));
     }
 
     @Override

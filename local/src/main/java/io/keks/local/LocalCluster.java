@@ -99,8 +99,8 @@ public final class LocalCluster {
         this.warnings = warnings;
         this.libDir = libDir;
         this.metricsAgent = metricsAgent;
-        this.addressing = new LocalAddressing(dir, state.portShift(), keyStorePassword(dir, desired)
-                .map(pw -> new NodeAddressing.KeyStoreFiles(null, pw)));
+        this.addressing = new LocalAddressing(dir, state.portShift(), storePassword()
+                .map(pw -> new NodeAddressing.KeyStoreFiles(null, pw)), internalTls());
         this.processes = new NodeProcesses(addressing, libDir, desired.version(), home.cdsCache(),
                 desired.metricsSpec().map(m -> new NodeProcesses.MetricsAgent(metricsAgent, metricsRulesFile(dir))));
     }
@@ -138,7 +138,7 @@ public final class LocalCluster {
         }
         ClusterState st = previous.orElseGet(() -> new ClusterState(name, desired.namespace(), Uuid.randomUuid().toString(),
                 options.portShift() == null ? 0 : options.portShift(), desired.version().toString(), Map.of(),
-                Set.of(), Map.of(), Map.of(), System.currentTimeMillis(), Set.of(), Map.of()));
+                Set.of(), Map.of(), Map.of(), System.currentTimeMillis(), Set.of(), Map.of(), true));
         if (options.portShift() != null && options.portShift() != st.portShift()) {
             throw new IllegalStateException("cluster " + name + " was created with --port-shift " + st.portShift()
                     + "; ports cannot change on an existing cluster (keks down --delete-data starts over)");
@@ -310,8 +310,20 @@ public final class LocalCluster {
         }
     }
 
-    private static Optional<String> keyStorePassword(Path dir, DesiredCluster desired) throws IOException {
-        if (desired.listeners().stream().noneMatch(ListenerSpec::tls) && !desired.secured() && !desired.needsClientsCa()) {
+    /**
+     * Whether the internal listeners run mutual TLS: always in a secured cluster, and by default in
+     * every cluster made since keks does it (see {@link ClusterState#internalTls()}).
+     */
+    public boolean internalTls() {
+        return desired.secured() || state.internalTls();
+    }
+
+    private Optional<String> storePassword() throws IOException {
+        return keyStorePassword(dir, desired, internalTls());
+    }
+
+    private static Optional<String> keyStorePassword(Path dir, DesiredCluster desired, boolean internalTls) throws IOException {
+        if (desired.listeners().stream().noneMatch(ListenerSpec::tls) && !internalTls && !desired.needsClientsCa()) {
             return Optional.empty();
         }
         Path file = dir.resolve("ca").resolve("store-password");
@@ -341,14 +353,14 @@ public final class LocalCluster {
         if (desired.needsClientsCa()) {
             clientsCa(progress);
         }
-        if (desired.secured() && !Files.exists(adminKeyStore(dir))) {
+        if (internalTls() && !Files.exists(adminKeyStore(dir))) {
             issueAdminKeyStore(ca.get());
         }
     }
 
     /** Brokers serve TLS listeners; a secured cluster's controllers prove who they are on the internal listeners too. */
     private List<DesiredNode> nodesWithCertificates() {
-        return desired.secured() ? desired.nodes() : desired.brokers();
+        return internalTls() ? desired.nodes() : desired.brokers();
     }
 
     private Path nodeKeyStore(DesiredNode node) {
@@ -367,7 +379,7 @@ public final class LocalCluster {
 
     private void issueAdminKeyStore(ClusterCa ca) throws IOException {
         ClusterHome.writePrivate(adminKeyStore(dir), ca.issueKeyStore(ServerProperties.KEKS_COMMON_NAME,
-                List.of(), List.of(), certificateValidity(), keyStorePassword(dir, desired).orElseThrow().toCharArray()));
+                List.of(), List.of(), certificateValidity(), storePassword().orElseThrow().toCharArray()));
     }
 
     /**
@@ -419,7 +431,7 @@ public final class LocalCluster {
         Path caDir = dir.resolve("ca");
         // the old certificate stays trusted beside the new one: nodes not yet restarted still serve what it signed
         Files.writeString(caDir.resolve("ca.crt"), ca.certificatePem() + old.certificatePem());
-        ClusterHome.writePrivate(caDir.resolve("truststore.p12"), ca.trustStore(keyStorePassword(dir, desired).orElseThrow().toCharArray(),
+        ClusterHome.writePrivate(caDir.resolve("truststore.p12"), ca.trustStore(storePassword().orElseThrow().toCharArray(),
                 List.of(old.certificate())));
         progress.step("renewed the cluster CA's certificate; valid until " + java.time.Instant.ofEpochMilli(ca.notAfterMillis()));
         Set<Integer> renewed = new java.util.TreeSet<>();
@@ -427,7 +439,7 @@ public final class LocalCluster {
             issueNodeKeyStore(ca, node);
             renewed.add(node.id());
         }
-        if (desired.secured()) {
+        if (internalTls()) {
             issueAdminKeyStore(ca);
         }
         progress.step("issued new certificates for " + renewed.size() + " node(s); each restarts to serve its own");
@@ -450,7 +462,7 @@ public final class LocalCluster {
         Path caDir = dir.resolve("ca");
         Files.writeString(caDir.resolve("clients-ca.crt"), renewed.certificatePem());
         ClusterHome.writePrivate(caDir.resolve("clients-truststore.p12"), renewed.trustStore(
-                keyStorePassword(dir, desired).orElseThrow().toCharArray(), List.of(ca.certificate())));
+                storePassword().orElseThrow().toCharArray(), List.of(ca.certificate())));
         progress.step("renewed the clients CA's certificate; valid until " + java.time.Instant.ofEpochMilli(renewed.notAfterMillis()));
         return renewed;
     }
@@ -471,7 +483,7 @@ public final class LocalCluster {
         ClusterCa ca = create.get();
         ClusterHome.writePrivate(key, ca.keyPem().getBytes(StandardCharsets.UTF_8));
         Files.writeString(cert, ca.certificatePem());
-        String pw = keyStorePassword(dir, desired).orElseThrow();
+        String pw = storePassword().orElseThrow();
         ClusterHome.writePrivate(caDir.resolve(trustStore), ca.trustStore(pw.toCharArray()));
         return ca;
     }
@@ -607,7 +619,7 @@ public final class LocalCluster {
     }
 
     private Optional<ClusterCa> clusterCa(Progress progress) throws IOException {
-        if (desired.listeners().stream().noneMatch(ListenerSpec::tls) && !desired.secured()) {
+        if (desired.listeners().stream().noneMatch(ListenerSpec::tls) && !internalTls()) {
             return Optional.empty();
         }
         return Optional.of(loadOrCreateCa("ca", "truststore.p12", () -> ClusterCa.create(desired.name(), certificateValidity()),
@@ -873,7 +885,7 @@ public final class LocalCluster {
         if (listener.tls()) {
             p.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PKCS12");
             p.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, dir.resolve("ca").resolve("truststore.p12").toString());
-            p.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, keyStorePassword(dir, desired).orElseThrow());
+            p.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, storePassword().orElseThrow());
         }
         return p;
     }
@@ -898,7 +910,7 @@ public final class LocalCluster {
      */
     private Properties internalConnection() throws IOException {
         Properties p = new Properties();
-        String pw = keyStorePassword(dir, desired).orElseThrow();
+        String pw = storePassword().orElseThrow();
         p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap(ListenerSpec.REPLICATION));
         p.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SSL");
         p.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PKCS12");
@@ -921,7 +933,7 @@ public final class LocalCluster {
     }
 
     private Properties adminConnection() throws IOException {
-        Properties p = desired.secured() ? internalConnection() : clientProperties(null);
+        Properties p = internalTls() ? internalConnection() : clientProperties(null);
         p.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500");
         p.put(AdminClientConfig.CLIENT_ID_CONFIG, "keks");
         return p;

@@ -26,8 +26,9 @@ public interface NodeAddressing {
     Optional<KeyStoreFiles> keyStore(DesiredNode node);
 
     /**
-     * Trust store with the cluster CA, for the mutual TLS of the internal listeners of a
-     * {@linkplain DesiredCluster#secured() secured} cluster; empty where the runtime does not run those yet.
+     * Trust store with the cluster CA, for the mutual TLS of the internal listeners: present where the
+     * runtime runs them so (a {@linkplain DesiredCluster#secured() secured} cluster must have it), empty
+     * where they are plaintext.
      */
     default Optional<KeyStoreFiles> trustStore(DesiredNode node) {
         return Optional.empty();

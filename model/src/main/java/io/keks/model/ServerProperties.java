@@ -59,7 +59,8 @@ public final class ServerProperties {
                     .map(l -> l.kafkaName() + "://" + host + ":" + addressing.port(node, l)).collect(Collectors.joining(",")));
             p.put("inter.broker.listener.name", ListenerSpec.REPLICATION.kafkaName());
         }
-        boolean internalTls = cluster.secured() && addressing.trustStore(node).isPresent();
+        // the runtime says whether the internal listeners run mutual TLS by offering the trust store for them
+        boolean internalTls = addressing.trustStore(node).isPresent();
         List<ListenerSpec> protocols = new ArrayList<>(List.of(ListenerSpec.CONTROLPLANE, ListenerSpec.REPLICATION));
         protocols.addAll(cluster.listeners());
         p.put("listener.security.protocol.map", protocols.stream()

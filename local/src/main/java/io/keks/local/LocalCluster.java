@@ -874,7 +874,7 @@ public final class LocalCluster {
                 throw new IllegalArgumentException("listener " + listener.name() + " of Kafka " + desired.name()
                         + " asks clients to log in (scram-sha-512); name a KafkaUser with --user NAME");
             }
-            LocalUsers.saslProperties(this, user, LocalUsers.password(dir, user).orElseThrow(() -> new IllegalArgumentException(
+            LocalUsers.saslProperties(user, LocalUsers.password(dir, user).orElseThrow(() -> new IllegalArgumentException(
                     "no SCRAM password for KafkaUser " + user + "; users with authentication scram-sha-512: "
                             + desired.users().stream().filter(u -> DesiredUser.SCRAM.equals(u.authentication())).map(DesiredUser::name).toList())).reveal())
                     .forEach(p::put);

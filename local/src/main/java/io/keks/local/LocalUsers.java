@@ -58,7 +58,7 @@ public final class LocalUsers {
     }
 
     /** The SASL properties a client of a SCRAM listener logs in as {@code user} with. */
-    static Map<String, String> saslProperties(LocalCluster cluster, String user, String password) {
+    static Map<String, String> saslProperties(String user, String password) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("sasl.mechanism", "SCRAM-SHA-512");
         p.put("sasl.jaas.config", jaas(user, password));

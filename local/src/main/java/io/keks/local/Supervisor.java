@@ -156,12 +156,13 @@ public final class Supervisor {
 
     /** Watches the nodes until {@link #requestStop()}; returns without stopping them. */
     public void superviseUntilStopped() throws InterruptedException {
-        try (Exporter exporter = Exporter.start(cluster, progress); AutoCloseable dashboard = startDashboard()) {
+        DashboardServer dashboard = startDashboard();
+        try (Exporter exporter = Exporter.start(cluster, progress)) {
             watch();
-        } catch (InterruptedException e) {
-            throw e;
-        } catch (Exception e) {
-            // closing the dashboard's server does not fail
+        } finally {
+            if (dashboard != null) {
+                dashboard.close();
+            }
         }
     }
 
@@ -170,7 +171,7 @@ public final class Supervisor {
      * the nodes the supervisor follows now, so a scale shows on the page; a port that is taken costs
      * the dashboard, never the cluster.
      */
-    private AutoCloseable startDashboard() {
+    private DashboardServer startDashboard() {
         Duration interval = intervalFromEnvironment("KEKS_DASHBOARD_INTERVAL_SECONDS", 5);
         LocalCluster first = cluster;
         DashboardSampler sampler = new DashboardSampler(first.desired().name(), () -> {
@@ -184,7 +185,7 @@ public final class Supervisor {
                     sampler, interval);
         } catch (IOException e) {
             progress.step("dashboard not started: port " + first.addressing().dashboardPort() + " (" + e.getMessage() + ")");
-            return () -> { };
+            return null;
         }
     }
 

@@ -248,7 +248,8 @@ public final class ClusterCa {
      * sits beside its password with the same protection (an owner-only file, or the same Secret),
      * so the iterations guard nothing, while each Kafka channel that loads the store paid them:
      * measured here, 48 ms a load in a warm JVM against 2 ms (363 ms against 149 ms in a new one),
-     * and about 0.9 s off the start of a seed cluster whose internal listeners run TLS. The JDK reads
+     * and 0.5 s off the warm start of a seed cluster whose internal listeners run TLS (bench/startup
+     * median 12.8 s to 12.3 s). The JDK reads
      * these properties at each store, so they are set for this one and put back.
      */
     private static byte[] store(KeyStore ks, char[] password) throws GeneralSecurityException, IOException {

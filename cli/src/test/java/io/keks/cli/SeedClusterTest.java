@@ -430,7 +430,7 @@ class SeedClusterTest {
 
         Path artifacts = Path.of("target", "dashboard");
         Files.createDirectories(artifacts);
-        String dom = HeadlessChromium.dumpDom(url, artifacts.resolve("profile-dom"));
+        String dom = HeadlessChromium.dumpDom(url, artifacts.resolve("profile-dom"), d -> d.contains("<section id=\"nodes\""));
         Files.writeString(artifacts.resolve("dashboard.html"), dom);
         var nodes = java.util.regex.Pattern.compile("<section id=\"nodes\" data-count=\"(\\d+)\"").matcher(dom);
         assertThat(nodes.find()).as(dom).isTrue();

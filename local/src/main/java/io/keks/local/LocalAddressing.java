@@ -17,6 +17,12 @@ public record LocalAddressing(Path clusterDir, int portShift, Optional<KeyStoreF
     public static final String HOST = "127.0.0.1";
     /** Where the supervisor serves {@code keks dashboard}, before the cluster's shift. */
     public static final int DASHBOARD_PORT = 9080;
+    /**
+     * Ports above 1023 that browsers refuse to load a page from (the Fetch standard's "bad ports"; Chromium
+     * says ERR_UNSAFE_PORT): the dashboard must not land on one, as 9080 does with a shift of 1000.
+     */
+    private static final java.util.Set<Integer> BROWSER_BLOCKED = java.util.Set.of(1719, 1720, 1723, 2049, 3659, 4045, 4190,
+            5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080);
 
     @Override
     public String host(DesiredNode node) {
@@ -44,7 +50,16 @@ public record LocalAddressing(Path clusterDir, int portShift, Optional<KeyStoreF
 
     /** Where the supervisor serves the dashboard page. */
     public int dashboardPort() {
-        return DASHBOARD_PORT + portShift;
+        return dashboardPort(portShift);
+    }
+
+    /** 9080 plus the shift, or the next port a browser will load a page from (10081 for a shift of 1000). */
+    public static int dashboardPort(int portShift) {
+        int port = DASHBOARD_PORT + portShift;
+        while (BROWSER_BLOCKED.contains(port)) {
+            port++;
+        }
+        return port;
     }
 
     public Path nodeDir(int id) {

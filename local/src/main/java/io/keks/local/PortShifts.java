@@ -55,7 +55,7 @@ public final class PortShifts {
                 }
             }
         }
-        return free(io.keks.model.ExporterSpec.PORT + shift) && free(LocalAddressing.DASHBOARD_PORT + shift);
+        return free(io.keks.model.ExporterSpec.PORT + shift) && free(LocalAddressing.dashboardPort(shift));
     }
 
     private static boolean free(int port) {

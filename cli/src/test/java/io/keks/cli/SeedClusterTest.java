@@ -1017,6 +1017,47 @@ class SeedClusterTest {
     }
 
     @Test
+    @Order(21)
+    void aKafkaTopicAppliedForATopicKafkaAlreadyHasAdoptsItWithoutRecreatingIt() throws Exception {
+        // keks creates a first-applied KafkaTopic's topic without describing it first: one that Kafka already has
+        // must then be described and reconciled like any other
+        Map<String, org.apache.kafka.common.Uuid> ids;
+        try (Admin admin = cluster().admin()) {
+            admin.createTopics(List.of(
+                    new org.apache.kafka.clients.admin.NewTopic("adopted-same", 1, (short) 3).configs(Map.of("retention.ms", "3600000")),
+                    new org.apache.kafka.clients.admin.NewTopic("adopted-grow", 2, (short) 3).configs(Map.of("retention.ms", "1000"))))
+                    .all().get(30, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(admin.describeTopics(List.of("adopted-same", "adopted-grow"))
+                    .allTopicNames().get(30, TimeUnit.SECONDS)).hasSize(2));
+            ids = admin.describeTopics(List.of("adopted-same", "adopted-grow")).allTopicNames().get(30, TimeUnit.SECONDS).entrySet().stream()
+                    .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().topicId()));
+        }
+        Path dir = Files.createTempDirectory(home, "adopt");
+        Path same = dir.resolve("same.yaml");
+        Files.writeString(same, topic("adopted-same", 1, "retention.ms: 3600000"));
+        KeksCli.Result matched = KeksCli.run("apply", "-f", same.toString());
+        assertThat(matched.exitCode()).as(matched.out() + matched.err()).isZero();
+        assertThat(matched.out()).contains("kafkatopic/adopted-same ready (1 partitions, 3 replicas)")
+                .as("a create Kafka answered with \"exists\" wrote nothing").contains("kafkatopics unchanged: Kafka already matched them");
+        Path grow = dir.resolve("grow.yaml");
+        Files.writeString(grow, topic("adopted-grow", 4, "retention.ms: 3600000"));
+        KeksCli.Result grown = KeksCli.run("apply", "-f", grow.toString());
+        assertThat(grown.exitCode()).as(grown.out() + grown.err()).isZero();
+        assertThat(grown.out()).contains("kafkatopic/adopted-grow ready (4 partitions, 3 replicas)");
+        try (Admin admin = cluster().admin()) {
+            var d = admin.describeTopics(List.of("adopted-same", "adopted-grow")).allTopicNames().get(30, TimeUnit.SECONDS);
+            assertThat(d.get("adopted-grow").partitions()).hasSize(4);
+            d.forEach((name, topic) -> assertThat(topic.topicId()).as("%s was not recreated", name).isEqualTo(ids.get(name)));
+            ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, "adopted-grow");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(admin.describeConfigs(List.of(r)).all()
+                    .get(30, TimeUnit.SECONDS).get(r).get("retention.ms").value()).isEqualTo("3600000"));
+        }
+        for (String name : List.of("adopted-same", "adopted-grow")) {
+            assertThat(KeksCli.run("delete", "kafkatopic", name).exitCode()).isZero();
+        }
+    }
+
+    @Test
     @Order(22)
     void theReplicationFactorGoesFromOneToThreeToTwoByReassignmentWhileProducing() throws Exception {
         Path file = Files.createTempDirectory(home, "rf").resolve("rf.yaml");

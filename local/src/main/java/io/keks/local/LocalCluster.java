@@ -72,9 +72,15 @@ public final class LocalCluster {
     private final Path libDir;
     private final Path metricsAgent;
     private final NodeProcesses processes;
-
-    /** Options of {@code up} and {@code apply}. A null port shift keeps the cluster's own (0 for a new one). */
     /**
+     * The KafkaTopics (metadata.name) that the apply which made this object gave keks for the first time:
+     * their topics are created without being described first. Empty for a cluster opened.
+     */
+    private Set<String> firstApplied = Set.of();
+
+    /**
+     * Options of {@code up} and {@code apply}.
+     *
      * @param portShift    null: the cluster's own (0 for a new one)
      * @param maxHeapBytes null: what the cluster was started with (512m for a new one), so an apply never changes it
      */
@@ -187,6 +193,9 @@ public final class LocalCluster {
             }
         }
         formatted.writeClientFiles();
+        Set<String> before = stored.topics().stream().map(t -> t.resource().getMetadata().getName()).collect(Collectors.toSet());
+        formatted.firstApplied = manifests.topics().stream().map(t -> t.resource().getMetadata().getName())
+                .filter(n -> !before.contains(n)).collect(Collectors.toUnmodifiableSet());
         return formatted;
     }
 
@@ -1099,7 +1108,7 @@ public final class LocalCluster {
 
     private TopicReconciler.Result reconcileTopics(TopicReconciler reconciler, Duration timeout,
                                                    java.util.function.Consumer<String> progress) throws InterruptedException, IOException {
-        TopicReconciler.Result r = reconciler.reconcile(desired.topics());
+        TopicReconciler.Result r = reconciler.reconcile(desired.topics(), t -> true, t -> !firstApplied.contains(t.resourceName()));
         int writes = r.writeCalls();
         String last = "";
         long lastChange = System.nanoTime();

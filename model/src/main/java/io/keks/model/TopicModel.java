@@ -6,8 +6,10 @@ import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.regex.Pattern;
 
@@ -36,6 +38,8 @@ public final class TopicModel {
     static List<DesiredTopic> topics(List<Sourced<KafkaTopic>> resources, String cluster, Map<String, String> clusterConfig,
                                      int brokers, List<Problem> problems) {
         List<DesiredTopic> out = new ArrayList<>();
+        // most KafkaTopics of one apply share a creation time: each distinct one is parsed once
+        Map<String, Optional<Instant>> times = new HashMap<>();
         for (Sourced<KafkaTopic> t : resources) {
             KafkaTopic topic = t.resource();
             String name = topic.getMetadata().getName();
@@ -84,19 +88,20 @@ public final class TopicModel {
             Map<String, String> annotations = topic.getMetadata().getAnnotations() == null ? Map.of()
                     : topic.getMetadata().getAnnotations();
             out.add(new DesiredTopic(name, topicName, partitions, replicas, Map.copyOf(config),
-                    t.document().source() + ":" + t.document().startLine(), created(topic),
+                    t.document().source() + ":" + t.document().startLine(),
+                    times.computeIfAbsent(String.valueOf(topic.getMetadata().getCreationTimestamp()), at -> created(topic)).orElse(null),
                     !"false".equals(annotations.get(DesiredTopic.MANAGED_ANNOTATION)),
                     "true".equals(annotations.get(DesiredTopic.PAUSE_ANNOTATION))));
         }
         return out;
     }
 
-    private static Instant created(KafkaTopic topic) {
+    private static Optional<Instant> created(KafkaTopic topic) {
         String at = topic.getMetadata().getCreationTimestamp();
         try {
-            return at == null ? null : Instant.parse(at);
+            return at == null ? Optional.empty() : Optional.of(Instant.parse(at));
         } catch (DateTimeParseException e) {
-            return null;
+            return Optional.empty();
         }
     }
 }

@@ -294,8 +294,12 @@ public final class TopicBatcher implements AutoCloseable {
                     .map(t -> t.getMetadata().getName()).collect(Collectors.toSet());
             Set<String> turn = resyncing.isEmpty() ? Set.of() : turns.computeIfAbsent(ns + "/" + cluster, k -> new ConfigTurns())
                     .next(wanted.stream().filter(w -> resyncing.contains(w.resourceName())).map(DesiredTopic::topicName).toList());
+            // a KafkaTopic whose status has no topic id was never reconciled: its topic is created without a describe first
+            Set<String> unseen = live.stream().filter(t -> t.getStatus() == null || t.getStatus().getTopicId() == null)
+                    .map(t -> t.getMetadata().getName()).collect(Collectors.toSet());
             List<TopicStatus> result = reconciler.reconcile(all,
-                    d -> !resyncing.contains(d.resourceName()) || turn.contains(d.topicName())).statuses();
+                    d -> !resyncing.contains(d.resourceName()) || turn.contains(d.topicName()),
+                    d -> !unseen.contains(d.resourceName())).statuses();
             for (KafkaTopic t : live) {
                 for (int i = 0; i < wanted.size(); i++) {
                     if (wanted.get(i).resourceName().equals(t.getMetadata().getName())) {

@@ -94,6 +94,17 @@ public final class TopicReconciler {
      * resync takes them in turns ({@link ConfigTurns}).
      */
     public Result reconcile(List<DesiredTopic> desired, Predicate<DesiredTopic> readConfigs) throws InterruptedException {
+        return reconcile(desired, readConfigs, t -> true);
+    }
+
+    /**
+     * As {@link #reconcile(List, Predicate)}, where the topics {@code seen} rejects are ones keks has never
+     * reconciled (KafkaTopics applied for the first time): they are created at once, without asking Kafka
+     * about them first, as nearly all of them will not exist yet; one that does is then described and
+     * handled like any other (creating it changes nothing: Kafka answers that it exists).
+     */
+    public Result reconcile(List<DesiredTopic> desired, Predicate<DesiredTopic> readConfigs, Predicate<DesiredTopic> seen)
+            throws InterruptedException {
         writeCalls = 0;
         reassigning = false;
         grown.clear();
@@ -109,17 +120,19 @@ public final class TopicReconciler {
             }
         }
         if (!managed.isEmpty()) {
-            Map<String, TopicDescription> existing = describe(managed, status);
-            Map<String, Moving> moving = moving(managed, existing, status);
+            List<DesiredTopic> known = managed.stream().filter(seen).toList();
+            Map<String, TopicDescription> existing = known.isEmpty() ? new HashMap<>() : describe(known, status);
             List<DesiredTopic> exist = create(managed.stream().filter(t -> !existing.containsKey(t.topicName())
                     && !status.containsKey(t.resourceName())).toList(), status);
             if (!exist.isEmpty()) {
-                // the broker asked did not know them yet (its metadata lags the controller's by a moment): look again
+                // topics new to keks that Kafka already had, or ones the broker asked did not know yet (its
+                // metadata lags the controller's by a moment): look again
                 existing.putAll(describe(exist, status));
                 exist.stream().filter(t -> !existing.containsKey(t.topicName()) && !status.containsKey(t.resourceName()))
                         .forEach(t -> status.put(t.resourceName(), failed(t, TopicStatus.KAFKA_ERROR, new IllegalStateException(
                                 "Kafka says topic " + t.topicName() + " exists but does not describe it yet; the next pass looks again"))));
             }
+            Map<String, Moving> moving = moving(managed, existing, status);
             List<DesiredTopic> present = managed.stream().filter(t -> existing.containsKey(t.topicName())).toList();
             Map<String, Integer> started = alterPartitionsAndReplicas(present, existing, moving, status);
             Set<String> throttled = new TreeSet<>(moving.keySet());
@@ -266,8 +279,9 @@ public final class TopicReconciler {
         Map<String, org.apache.kafka.clients.admin.CreateTopicsResult> resultOf = new HashMap<>();
         Map<String, KafkaFuture<Void>> created = new HashMap<>();
         // a topic record, one per partition and one per config
+        int calls = 0;
         for (Map<String, NewTopic> chunk : chunks(requests, n -> 1 + Math.max(1, n.numPartitions()) + n.configs().size())) {
-            writeCalls++;
+            calls++;
             var result = admin.createTopics(chunk.values(), new CreateTopicsOptions().timeoutMs(callMs()));
             chunk.keySet().forEach(name -> resultOf.put(name, result));
             // values() makes a new future for every topic of the call each time it is asked: once per call, not per topic
@@ -290,6 +304,9 @@ public final class TopicReconciler {
             } catch (TimeoutException e) {
                 status.put(t.resourceName(), failed(t, TopicStatus.KAFKA_ERROR, e));
             }
+        }
+        if (exist.size() < missing.size()) {
+            writeCalls += calls; // a create that only heard "exists" changed nothing
         }
         return exist;
     }

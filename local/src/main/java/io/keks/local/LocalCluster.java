@@ -954,7 +954,9 @@ public final class LocalCluster {
     }
 
     private Properties adminConnection() throws IOException {
-        Properties p = internalTls() ? internalConnection() : clientProperties(null);
+        // in a secured cluster keks is a super user on the internal listener; otherwise the first listener serves
+        // it as well and, when it is plain, spares each command a TLS set-up (about 0.1 s)
+        Properties p = desired.secured() ? internalConnection() : clientProperties(null);
         p.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500");
         p.put(AdminClientConfig.CLIENT_ID_CONFIG, "keks");
         return p;

@@ -209,6 +209,30 @@ class SecureClusterTest {
     }
 
     @Test
+    @Order(3)
+    void aCertificateTheOperatorIssuesItselfFromTheClusterCaIsASuperUserOnTheInternalListener() throws Exception {
+        // the keks operator reaches a secured cluster this way: a keks-admin certificate of the cluster CA, given to
+        // the Admin client as PEM in its properties (no key store file), on the replication listener
+        LocalCluster c = cluster();
+        io.keks.engine.security.ClusterCa ca = io.keks.engine.security.ClusterCa.load(
+                Files.readString(c.dir().resolve("ca/ca.crt")), Files.readString(c.dir().resolve("ca/ca.key")));
+        Properties p = ca.clientTlsProperties(ca.issueComponent(io.keks.model.ServerProperties.KEKS_COMMON_NAME, Duration.ofDays(1)));
+        p.put("bootstrap.servers", "127.0.0.1:" + (9091 + shift));
+        try (Admin admin = Admin.create(p)) {
+            // only a super user may read every ACL: the authorizer has none for keks-admin
+            assertThat(admin.describeAcls(org.apache.kafka.common.acl.AclBindingFilter.ANY).values().get(30, TimeUnit.SECONDS))
+                    .anySatisfy(b -> assertThat(b.entry().principal()).isEqualTo("User:orders-app"));
+        }
+        // another name from the same CA is no super user: it may not read the ACLs
+        Properties other = ca.clientTlsProperties(ca.issueComponent("someone-else", Duration.ofDays(1)));
+        other.put("bootstrap.servers", "127.0.0.1:" + (9091 + shift));
+        try (Admin admin = Admin.create(other)) {
+            assertThatThrownBy(() -> admin.describeAcls(org.apache.kafka.common.acl.AclBindingFilter.ANY).values().get(30, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(org.apache.kafka.common.errors.ClusterAuthorizationException.class);
+        }
+    }
+
+    @Test
     @Order(4)
     void aProducerQuotaThrottlesItsUserAndNotTheOthers() throws Exception {
         assertThat(throttleMs("throttled")).isPositive();

@@ -155,13 +155,41 @@ public final class ClusterCa {
         return issueUser(user, validity, password).keyStore();
     }
 
-    /** A TLS user's certificate as Strimzi's user Secret holds it: the PKCS12 key store, and the certificate and key as PEM. */
+    /**
+     * A TLS user's certificate as Strimzi's user Secret holds it: the PKCS12 key store (null for a
+     * component's), and the certificate and key as PEM.
+     */
     public record UserCertificate(byte[] keyStore, String certificatePem, String keyPem) {
     }
 
     public UserCertificate issueUser(String user, Duration validity, char[] password) {
         Issued issued = issue(new X500Name("CN=" + user), user, List.of(), List.of(), validity);
         return new UserCertificate(keyStore(issued, user, password), pem(issued.certificate()), pkcs8(issued.key()));
+    }
+
+    /**
+     * A certificate and key, as PEM, for a component of keks that reaches Kafka's internal listeners as
+     * {@code CN=<commonName>,O=io.keks} (the operator, the lag exporter): Kafka clients take PEM inline
+     * in their properties, so no key store file is needed.
+     */
+    public UserCertificate issueComponent(String commonName, Duration validity) {
+        Issued issued = issue(new X500Name("O=io.keks, CN=" + commonName), commonName, List.of(), List.of(), validity);
+        return new UserCertificate(null, pem(issued.certificate()), pkcs8(issued.key()));
+    }
+
+    /**
+     * Kafka client properties for mutual TLS with {@code cert}, trusting this CA: every value inline
+     * as PEM (the key is not encrypted, so it must stay in memory or in a file only its owner reads).
+     */
+    public java.util.Properties clientTlsProperties(UserCertificate cert) {
+        java.util.Properties p = new java.util.Properties();
+        p.put("security.protocol", "SSL");
+        p.put("ssl.keystore.type", "PEM");
+        p.put("ssl.keystore.certificate.chain", cert.certificatePem() + certificatePem());
+        p.put("ssl.keystore.key", cert.keyPem());
+        p.put("ssl.truststore.type", "PEM");
+        p.put("ssl.truststore.certificates", certificatePem());
+        return p;
     }
 
     private byte[] issue(X500Name subject, String alias, List<String> dnsNames, List<String> ipAddresses, Duration validity,

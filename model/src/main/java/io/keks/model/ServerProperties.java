@@ -33,6 +33,11 @@ public final class ServerProperties {
         return "CN=" + nodeCommonName(cluster) + ",O=io.keks";
     }
 
+    /** The common name of the certificate the consumer-lag exporter's pod has on Kubernetes (a super user: it describes everything). */
+    public static String exporterCommonName(DesiredCluster cluster) {
+        return cluster.name() + "-kafka-exporter";
+    }
+
     public static Map<String, String> of(DesiredCluster cluster, DesiredNode node, NodeAddressing addressing) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("process.roles", node.processRoles());
@@ -101,6 +106,9 @@ public final class ServerProperties {
         cluster.authorizationSpec().ifPresent(a -> {
             p.put("authorizer.class.name", AuthorizationSpec.AUTHORIZER);
             List<String> supers = new ArrayList<>(List.of("User:" + internalPrincipal(cluster), "User:" + KEKS_PRINCIPAL));
+            if (cluster.exporterSpec().isPresent()) {
+                supers.add("User:CN=" + exporterCommonName(cluster) + ",O=io.keks");
+            }
             a.superUsers().forEach(u -> supers.add("User:" + u));
             p.put("super.users", String.join(";", supers));
         });

@@ -1,5 +1,6 @@
 package io.keks.operator;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.keks.engine.AdminTimeouts;
 import io.keks.model.DesiredCluster;
 import io.keks.model.ListenerSpec;
@@ -27,9 +28,12 @@ public interface KafkaAccess {
 
     /**
      * Inside Kubernetes: every broker's replication listener by its pod's DNS name (the network
-     * policy lets the operator's pods in).
+     * policy lets the operator's pods in). In a secured cluster that listener asks for a certificate
+     * of the cluster CA: the operator issues itself one as {@code keks-admin} (a super user) from the
+     * CA in the cluster's Secrets, kept in memory only.
      */
-    static KafkaAccess inCluster() {
+    static KafkaAccess inCluster(KubernetesClient client) {
+        OperatorCertificates certificates = new OperatorCertificates(client);
         return cluster -> {
             KafkaNames names = KafkaNames.of(cluster);
             Properties p = new Properties();
@@ -37,6 +41,9 @@ public interface KafkaAccess {
                     .map(b -> names.host(b) + ":" + ListenerSpec.REPLICATION.port()).collect(Collectors.joining(",")));
             p.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
             p.put(AdminClientConfig.CLIENT_ID_CONFIG, "keks-operator");
+            if (cluster.secured()) {
+                p.putAll(certificates.tls(names));
+            }
             return p;
         };
     }

@@ -114,6 +114,13 @@ public final class KafkaClusterReconcile {
             Manifests last = ManifestParser.parse("last applied " + name, kept.get(APPLIED));
             DesiredCluster lastDesired = io.keks.operator.resources.Rendering.model(last, Map.of()).cluster();
             List<String> refused = new ArrayList<>(ChangeSafety.refusals(lastDesired, desired));
+            if (!pods.isEmpty() && lastDesired.secured() != desired.secured()) {
+                // on Kubernetes the internal listeners run mutual TLS exactly when the cluster is secured
+                refused.add("the manifests " + (desired.secured() ? "add" : "remove") + " authentication or authorization, which"
+                        + " switches the internal listeners between plaintext and mutual TLS; changing that pod by pod would split"
+                        + " the running quorum, and the operator does not stop a whole cluster: give a cluster its security when"
+                        + " it is created");
+            }
             if (refused.isEmpty() && !pods.isEmpty()) {
                 refused.addAll(adminRefusals(desired));
             }

@@ -65,7 +65,7 @@ public final class OperatorMain {
                     new RenderOptions(operatorImage, kafkaRepository, java.util.Optional.empty()), defaults.roll(),
                     defaults.drainThrottleBytes(), defaults.requeue());
             java.util.Set<String> watched = new java.util.TreeSet<>(namespaces.stream().map(String::trim).filter(n -> !n.isEmpty()).toList());
-            KeksOperator operator = new KeksOperator(client, KafkaAccess.inCluster(), new KeksOperator.Config(watched,
+            KeksOperator operator = new KeksOperator(client, KafkaAccess.inCluster(client), new KeksOperator.Config(watched,
                     java.util.Optional.ofNullable(leaseNamespace).filter(n -> !n.isBlank()), httpPort, settings, topicResync));
             java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -125,6 +125,10 @@ public final class OperatorMain {
         @Option(names = "--group-exclude-regex", description = "Leave out groups whose id this matches somewhere.")
         String groupExcludeRegex;
 
+        @Option(names = "--command-config", paramLabel = "FILE",
+                description = "Kafka client properties added to the connection (the operator mounts mutual-TLS ones in a secured cluster).")
+        java.nio.file.Path commandConfig;
+
         @Option(names = "--show-all-offsets", defaultValue = "true", arity = "1",
                 description = "false: only groups with members right now (default ${DEFAULT-VALUE}).")
         boolean showAllOffsets;
@@ -135,6 +139,11 @@ public final class OperatorMain {
             p.put(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
             p.put(org.apache.kafka.clients.admin.AdminClientConfig.CLIENT_ID_CONFIG, "keks-lag-exporter");
             p.put(org.apache.kafka.clients.admin.AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
+            if (commandConfig != null) {
+                try (var in = java.nio.file.Files.newBufferedReader(commandConfig)) {
+                    p.load(in);
+                }
+            }
             var spec = new io.keks.model.ExporterSpec(topicRegex, topicExcludeRegex, groupRegex, groupExcludeRegex, showAllOffsets);
             var log = org.slf4j.LoggerFactory.getLogger(Exporter.class);
             try (var admin = org.apache.kafka.clients.admin.Admin.create(io.keks.engine.AdminTimeouts.bulk(p));

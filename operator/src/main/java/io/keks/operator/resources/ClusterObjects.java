@@ -64,12 +64,20 @@ public final class ClusterObjects {
         }
         out.add(parts.brokersService());
         out.add(parts.bootstrapService());
-        if (cluster.listeners().stream().anyMatch(ListenerSpec::tls)) {
+        KubernetesAddressing addressing = KubernetesAddressing.of(names, cluster);
+        if (addressing.tls() || addressing.internalTls()) {
             out.add(parts.secret(names.clusterCaCert(), List.of("ca.crt", "ca.p12", "ca.password")));
             out.add(parts.secret(names.clusterCaKey(), List.of("ca.key")));
         }
+        if (addressing.clientsCa()) {
+            out.add(parts.secret(names.clientsCaCert(), List.of("ca.crt", "ca.p12", "ca.password")));
+            out.add(parts.secret(names.clientsCaKey(), List.of("ca.key")));
+        }
+        if (addressing.internalTls() && cluster.exporterSpec().isPresent()) {
+            out.add(parts.secret(names.exporterCerts(), List.of(ExporterObjects.CLIENT_PROPERTIES)));
+        }
         for (DesiredNode n : cluster.nodes()) {
-            if (n.isBroker() && cluster.listeners().stream().anyMatch(ListenerSpec::tls)) {
+            if (addressing.hasKeyStore(n)) {
                 out.add(parts.nodeSecret(n));
             }
             out.add(nodes.configMap(n));

@@ -27,6 +27,10 @@ import java.util.stream.Collectors;
  * do, so one PodMonitor finds both.
  */
 final class ExporterObjects {
+    /** The key of the exporter's Secret in a secured cluster: Kafka client properties for mutual TLS, PEM inline. */
+    static final String CLIENT_PROPERTIES = "client.properties";
+    static final String CONFIG_DIR = "/opt/keks/exporter-config";
+
     private ExporterObjects() {
     }
 
@@ -64,6 +68,11 @@ final class ExporterObjects {
         if (spec.groupExcludeRegex() != null) {
             args.addAll(List.of("--group-exclude-regex", spec.groupExcludeRegex()));
         }
+        // in a secured cluster the replication listener asks for a certificate: the exporter's own, from its Secret
+        boolean secured = cluster.secured();
+        if (secured) {
+            args.addAll(List.of("--command-config", CONFIG_DIR + "/" + CLIENT_PROPERTIES));
+        }
         var container = new ContainerBuilder().withName("kafka-exporter").withImage(options.operatorImage()).withArgs(args)
                 .withPorts(new ContainerPortBuilder().withName(MetricsSpec.PORT_NAME).withContainerPort(MetricsSpec.PORT)
                         .withProtocol("TCP").build())
@@ -77,13 +86,23 @@ final class ExporterObjects {
                 // the root file system is read-only; the JVM and Kafka's client libraries still want a /tmp
                 .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
                 .build();
-        HasMetadata deployment = new DeploymentBuilder().withMetadata(m).withNewSpec().withReplicas(1)
+        if (secured) {
+            container.getVolumeMounts().add(new io.fabric8.kubernetes.api.model.VolumeMountBuilder().withName("client-config")
+                    .withMountPath(CONFIG_DIR).withReadOnly(true).build());
+        }
+        var deploymentBuilder = new DeploymentBuilder().withMetadata(m).withNewSpec().withReplicas(1)
                 .withNewSelector().withMatchLabels(selector(names)).endSelector()
                 .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
                 .withNewSpec().withServiceAccountName(names.serviceAccount()).withContainers(container)
                 .addNewVolume().withName("tmp").withNewEmptyDir().withMedium("Memory").withSizeLimit(new Quantity("16Mi")).endEmptyDir()
                 .endVolume().endSpec()
-                .endTemplate().endSpec().build();
+                .endTemplate().endSpec();
+        if (secured) {
+            // readable by the image's non-root user, which owns nothing in the pod; no other process runs there
+            deploymentBuilder.editSpec().editTemplate().editSpec().addNewVolume().withName("client-config").withNewSecret()
+                    .withSecretName(names.exporterCerts()).withDefaultMode(0444).endSecret().endVolume().endSpec().endTemplate().endSpec();
+        }
+        HasMetadata deployment = deploymentBuilder.build();
         HasMetadata service = new ServiceBuilder().withMetadata(new ObjectMetaBuilder(m).build()).withNewSpec().withType("ClusterIP")
                 .withSelector(selector(names)).addNewPort().withName(MetricsSpec.PORT_NAME).withPort(MetricsSpec.PORT)
                 .withTargetPort(new IntOrString(MetricsSpec.PORT)).withProtocol("TCP").endPort().endSpec().build();

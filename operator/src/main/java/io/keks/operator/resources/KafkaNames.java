@@ -58,6 +58,21 @@ public record KafkaNames(String namespace, String cluster) {
         return cluster + "-cluster-ca";
     }
 
+    /** The clients CA's certificate (public), as Strimzi names it: brokers trust it on listeners with authentication tls. */
+    public String clientsCaCert() {
+        return cluster + "-clients-ca-cert";
+    }
+
+    /** The clients CA's private key, which signs TLS KafkaUsers' certificates. */
+    public String clientsCaKey() {
+        return cluster + "-clients-ca";
+    }
+
+    /** The consumer-lag exporter's client certificate, in a secured cluster. */
+    public String exporterCerts() {
+        return cluster + "-kafka-exporter-certs";
+    }
+
     /** What keks must keep about the cluster: its id and the directory ids its controllers were formatted with. */
     public String identity() {
         return cluster + "-kafka-identity";

@@ -1,5 +1,6 @@
 package io.keks.operator.resources;
 
+import io.keks.model.DesiredCluster;
 import io.keks.model.DesiredNode;
 import io.keks.model.ListenerSpec;
 import io.keks.model.NodeAddressing;
@@ -8,15 +9,40 @@ import java.util.Optional;
 
 /**
  * Nodes as pods: each reached by its pod's DNS name on the manifest's ports, listening on every
- * interface of the pod, its volumes mounted under /var/lib/kafka, its key store from its Secret.
+ * interface of the pod, its volumes mounted under /var/lib/kafka, its key store from its Secret, and
+ * in a secured cluster the trust stores of the cluster CA (internal listeners) and of the clients CA
+ * (listeners with authentication tls) from the CAs' certificate Secrets.
+ *
+ * @param tls         a listener uses TLS: brokers have key stores
+ * @param internalTls the internal listeners run mutual TLS (a secured cluster): every node has a key store
+ * @param clientsCa   a listener asks clients for a certificate of the clients CA
  */
-public record KubernetesAddressing(KafkaNames names, boolean tls) implements NodeAddressing {
+public record KubernetesAddressing(KafkaNames names, boolean tls, boolean internalTls, boolean clientsCa) implements NodeAddressing {
     /** Where a node's Secret (key store and its password) is mounted. */
     public static final String CERTS_DIR = "/opt/kafka/keks/certs";
+    /** Where the cluster CA's certificate Secret (ca.p12 and ca.password) is mounted. */
+    public static final String CLUSTER_CA_DIR = "/opt/kafka/keks/cluster-ca";
+    /** Where the clients CA's certificate Secret is mounted, on brokers. */
+    public static final String CLIENTS_CA_DIR = "/opt/kafka/keks/clients-ca";
     /** Where a node's ConfigMap (server.properties) is mounted. */
     public static final String CONFIG_DIR = "/opt/kafka/keks/config";
     /** Kafka's config provider that reads each file of a directory as a value: the password never sits in a ConfigMap. */
     public static final String PASSWORD = "${dir:" + CERTS_DIR + ":keystore.password}";
+
+    public static KubernetesAddressing of(KafkaNames names, DesiredCluster cluster) {
+        return new KubernetesAddressing(names, cluster.listeners().stream().anyMatch(ListenerSpec::tls), cluster.secured(),
+                cluster.listeners().stream().anyMatch(ListenerSpec::mutualTls));
+    }
+
+    /** Whether {@code node} has a key store, and so a Secret of its own. */
+    public boolean hasKeyStore(DesiredNode node) {
+        return internalTls || (tls && node.isBroker());
+    }
+
+    /** Whether the nodes' config reads passwords through Kafka's directory config provider. */
+    public boolean readsPasswords() {
+        return tls || internalTls || clientsCa;
+    }
 
     @Override
     public String host(DesiredNode node) {
@@ -44,6 +70,19 @@ public record KubernetesAddressing(KafkaNames names, boolean tls) implements Nod
 
     @Override
     public Optional<KeyStoreFiles> keyStore(DesiredNode node) {
-        return tls ? Optional.of(new KeyStoreFiles(CERTS_DIR + "/keystore.p12", PASSWORD)) : Optional.empty();
+        return hasKeyStore(node) ? Optional.of(new KeyStoreFiles(CERTS_DIR + "/keystore.p12", PASSWORD)) : Optional.empty();
+    }
+
+    @Override
+    public Optional<KeyStoreFiles> trustStore(DesiredNode node) {
+        return internalTls ? Optional.of(new KeyStoreFiles(CLUSTER_CA_DIR + "/ca.p12", "${dir:" + CLUSTER_CA_DIR + ":ca.password}"))
+                : Optional.empty();
+    }
+
+    @Override
+    public Optional<KeyStoreFiles> clientsTrustStore(DesiredNode node) {
+        return clientsCa && node.isBroker()
+                ? Optional.of(new KeyStoreFiles(CLIENTS_CA_DIR + "/ca.p12", "${dir:" + CLIENTS_CA_DIR + ":ca.password}"))
+                : Optional.empty();
     }
 }

@@ -84,7 +84,7 @@ public final class NodeObjects {
     NodeObjects(DesiredCluster cluster, KafkaNames names, ClusterIdentity identity, RenderOptions options) {
         this.cluster = cluster;
         this.names = names;
-        this.addressing = new KubernetesAddressing(names, cluster.listeners().stream().anyMatch(ListenerSpec::tls));
+        this.addressing = KubernetesAddressing.of(names, cluster);
         this.identity = identity;
         this.options = options;
     }
@@ -93,7 +93,7 @@ public final class NodeObjects {
     public Map<String, String> serverProperties(DesiredNode node) {
         Map<String, String> p = new LinkedHashMap<>(ServerProperties.of(cluster, node, addressing));
         p.remove("broker.rack");
-        if (addressing.tls()) {
+        if (addressing.readsPasswords()) {
             p.put("config.providers", "dir");
             p.put("config.providers.dir.class", "org.apache.kafka.common.config.provider.DirectoryConfigProvider");
         }
@@ -171,10 +171,19 @@ public final class NodeObjects {
         volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().withMedium("Memory").withSizeLimit(new Quantity(tmpLimit))
                 .endEmptyDir().build());
         mounts.add(mount("tmp", "/tmp"));
-        if (addressing.tls() && node.isBroker()) {
+        if (addressing.hasKeyStore(node)) {
             volumes.add(new VolumeBuilder().withName("certs").withNewSecret().withSecretName(names.pod(node))
                     .withDefaultMode(0440).endSecret().build());
             mounts.add(mount("certs", KubernetesAddressing.CERTS_DIR));
+        }
+        if (addressing.trustStore(node).isPresent()) {
+            // only the trust store and its password: the CA's own certificate Secret, never its key
+            volumes.add(caVolume("cluster-ca", names.clusterCaCert()));
+            mounts.add(mount("cluster-ca", KubernetesAddressing.CLUSTER_CA_DIR));
+        }
+        if (addressing.clientsTrustStore(node).isPresent()) {
+            volumes.add(caVolume("clients-ca", names.clientsCaCert()));
+            mounts.add(mount("clients-ca", KubernetesAddressing.CLIENTS_CA_DIR));
         }
         boolean rack = cluster.rackTopologyKey() != null && node.isBroker();
         List<Container> init = new ArrayList<>();
@@ -284,7 +293,7 @@ public final class NodeObjects {
             opts.add("-javaagent:" + METRICS_AGENT_DIR + "/" + METRICS_AGENT_JAR + "=" + MetricsSpec.PORT + ":"
                     + METRICS_CONFIG_DIR + "/" + METRICS_RULES_FILE);
         }
-        if (addressing.tls()) {
+        if (addressing.readsPasswords()) {
             // Kafka 4 only lets config providers named here run
             opts.add("-Dorg.apache.kafka.automatic.config.providers=org.apache.kafka.common.config.provider.DirectoryConfigProvider");
         }
@@ -306,6 +315,13 @@ public final class NodeObjects {
             }
         }
         return env;
+    }
+
+    private static Volume caVolume(String name, String secret) {
+        return new VolumeBuilder().withName(name).withNewSecret().withSecretName(secret).withDefaultMode(0440)
+                .withItems(new io.fabric8.kubernetes.api.model.KeyToPath("ca.p12", null, "ca.p12"),
+                        new io.fabric8.kubernetes.api.model.KeyToPath("ca.password", null, "ca.password"))
+                .endSecret().build();
     }
 
     private static VolumeMount mount(String name, String path) {

@@ -37,12 +37,36 @@ class SeedObjectsTest {
     }
 
     @Test
-    void aKafkaWithAuthenticationOrAuthorizationIsRefusedRatherThanRunOpen() throws Exception {
+    void aSecuredKafkaRendersASecretPerNodeTheCaSecretsAndTheExporterOnlyWhenAsked() throws Exception {
+        var secured = Rendering.render(ManifestFiles.read(List.of(EXAMPLES.resolve("secure"))), RenderOptions.defaults()).objects();
+        assertThat(secured).filteredOn(o -> o.getKind().equals("Secret")).extracting(o -> o.getMetadata().getName())
+                .contains("secure-cluster-ca-cert", "secure-cluster-ca", "secure-clients-ca-cert", "secure-clients-ca",
+                        "secure-broker-0", "secure-controller-1")
+                .doesNotContain("secure-kafka-exporter-certs");
+        // values are made by the operator, never printed by a dry run
+        assertThat(secured).filteredOn(o -> o.getKind().equals("Secret"))
+                .allSatisfy(o -> assertThat(((io.fabric8.kubernetes.api.model.Secret) o).getData().values()).containsOnly(""));
+        // with the lag exporter, it gets a certificate of its own (a super user) from its Secret
         var manifests = ManifestFiles.read(List.of(EXAMPLES.resolve("secure")));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Rendering.model(manifests, java.util.Map.of()))
-                .isInstanceOf(io.keks.model.manifest.ManifestException.class)
-                .hasMessageContaining("spec.kafka.authorization")
-                .hasMessageContaining("the keks operator does not serve them yet");
+        manifests.kafkas().get(0).resource().getSpec().setKafkaExporter(new io.strimzi.api.kafka.model.kafka.exporter.KafkaExporterSpec());
+        var withExporter = Rendering.render(manifests, RenderOptions.defaults()).objects();
+        assertThat(withExporter).extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+                .contains("Secret/secure-kafka-exporter-certs", "Deployment/secure-kafka-exporter");
+        var exporter = (io.fabric8.kubernetes.api.model.apps.Deployment) withExporter.stream()
+                .filter(o -> o.getKind().equals("Deployment")).findFirst().orElseThrow();
+        var container = exporter.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(container.getArgs()).containsSubsequence("--command-config", "/opt/keks/exporter-config/client.properties");
+        assertThat(exporter.getSpec().getTemplate().getSpec().getVolumes()).anySatisfy(v ->
+                assertThat(v.getSecret() == null ? null : v.getSecret().getSecretName()).isEqualTo("secure-kafka-exporter-certs"));
+        Properties broker = new Properties();
+        broker.load(new StringReader(withExporter.stream().filter(o -> o.getKind().equals("ConfigMap") && o.getMetadata().getName()
+                .equals("secure-broker-0")).map(o -> ((ConfigMap) o).getData().get("server.properties")).findFirst().orElseThrow()));
+        assertThat(broker.getProperty("super.users")).contains("User:CN=secure-kafka-exporter,O=io.keks");
+
+        // the seed is not secured: brokers only have key stores for its TLS listener, and controllers none
+        assertThat(OBJECTS).extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+                .contains("Secret/cluster-broker-0").doesNotContain("Secret/cluster-controller-3", "Secret/cluster-clients-ca-cert");
+        assertThat(serverProperties("cluster-controller-3").getProperty("listener.security.protocol.map")).contains("CONTROLPLANE-9090:PLAINTEXT");
     }
 
     @Test

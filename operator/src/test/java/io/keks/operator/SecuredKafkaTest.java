@@ -1,0 +1,197 @@
+package io.keks.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.keks.engine.ManifestFiles;
+import io.keks.engine.security.ClusterCa;
+import io.keks.model.ClusterModel;
+import io.keks.model.DesiredCluster;
+import io.keks.model.DesiredNode;
+import io.strimzi.api.kafka.model.kafka.Kafka;
+import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
+import java.io.ByteArrayInputStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The secured example (examples/secure/) through the operator on the mock API server: every node's
+ * certificate, the CAs' trust stores mounted in the pods, mutual TLS and the authorizer in each
+ * node's server.properties, the operator's own certificate, and no rotation on a second pass. No
+ * Kafka runs here (SecureClusterTest checks the same certificates against real Kafka).
+ */
+@EnableKubernetesMockClient(crud = true)
+class SecuredKafkaTest {
+    static final String NS = "kafka";
+    static final Path SECURE = Path.of(System.getProperty("keks.install.dir", ".."), "examples", "secure");
+    KubernetesClient client;
+    KafkaClusterReconcile reconcile;
+    DesiredCluster desired;
+
+    @BeforeEach
+    void secureCluster() {
+        var manifests = ManifestFiles.read(List.of(SECURE));
+        desired = ClusterModel.build(manifests, new ClusterModel.Options(Map.of(), Long.MAX_VALUE)).cluster();
+        Kafka kafka = manifests.kafkas().get(0).resource();
+        client.resources(Kafka.class).inNamespace(NS).resource(kafka).create();
+        manifests.nodePools().forEach(p -> client.resources(KafkaNodePool.class).inNamespace(NS).resource(p.resource()).create());
+        reconcile = new KafkaClusterReconcile(client, cluster -> {
+            throw new IllegalStateException("no Kafka here");
+        }, KafkaClusterReconcile.Settings.defaults());
+    }
+
+    Kafka kafka() {
+        return client.resources(Kafka.class).inNamespace(NS).withName("secure").get();
+    }
+
+    Map<String, String> data(String secret) {
+        Secret s = client.secrets().inNamespace(NS).withName(secret).get();
+        assertThat(s).as("Secret " + secret).isNotNull();
+        return s.getData();
+    }
+
+    static byte[] bytes(Map<String, String> data, String key) {
+        return Base64.getDecoder().decode(data.get(key));
+    }
+
+    static String text(Map<String, String> data, String key) {
+        return new String(bytes(data, key), StandardCharsets.UTF_8);
+    }
+
+    static X509Certificate certificate(String pem) throws Exception {
+        return (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    static KeyStore open(byte[] p12, String password) throws Exception {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(new ByteArrayInputStream(p12), password.toCharArray());
+        return ks;
+    }
+
+    Properties serverProperties(DesiredNode node) throws Exception {
+        Properties p = new Properties();
+        p.load(new StringReader(client.configMaps().inNamespace(NS).withName("secure-" + node.pool() + "-" + node.id()).get()
+                .getData().get("server.properties")));
+        return p;
+    }
+
+    @Test
+    void everyNodeGetsACertificateOfTheClusterCaAndThePodsTheTrustStoresTheirListenersNeed() throws Exception {
+        reconcile.reconcile(kafka());
+        X509Certificate clusterCa = certificate(text(data("secure-cluster-ca-cert"), "ca.crt"));
+        X509Certificate clientsCa = certificate(text(data("secure-clients-ca-cert"), "ca.crt"));
+        assertThat(clientsCa.getPublicKey()).isNotEqualTo(clusterCa.getPublicKey());
+        // the brokers trust only the clients CA on the mtls listener: its trust store holds that CA
+        Map<String, String> clients = data("secure-clients-ca-cert");
+        KeyStore clientsTrust = open(bytes(clients, "ca.p12"), text(clients, "ca.password"));
+        assertThat((X509Certificate) clientsTrust.getCertificate(clientsTrust.aliases().nextElement())).isEqualTo(clientsCa);
+
+        Map<DesiredNode, byte[]> keyStores = new java.util.LinkedHashMap<>();
+        for (DesiredNode n : desired.nodes()) {
+            String name = "secure-" + n.pool() + "-" + n.id();
+            Map<String, String> secret = data(name);
+            KeyStore ks = open(bytes(secret, "keystore.p12"), text(secret, "keystore.password"));
+            X509Certificate mine = (X509Certificate) ks.getCertificate(ks.aliases().nextElement());
+            // controllers too: every node proves who it is on the internal listeners, as the one super user all nodes are
+            assertThat(mine.getSubjectX500Principal().getName()).as(name).isEqualTo("CN=secure-kafka,O=io.keks");
+            mine.verify(clusterCa.getPublicKey());
+            keyStores.put(n, bytes(secret, "keystore.p12"));
+
+            Properties p = serverProperties(n);
+            assertThat(p.getProperty("listener.security.protocol.map")).contains("CONTROLPLANE-9090:SSL", "REPLICATION-9091:SSL");
+            assertThat(p.getProperty("listener.name.controlplane-9090.ssl.client.auth")).isEqualTo("required");
+            assertThat(p.getProperty("listener.name.controlplane-9090.ssl.truststore.location")).isEqualTo("/opt/kafka/keks/cluster-ca/ca.p12");
+            assertThat(p.getProperty("listener.name.controlplane-9090.ssl.truststore.password")).isEqualTo("${dir:/opt/kafka/keks/cluster-ca:ca.password}");
+            assertThat(p.getProperty("super.users")).contains("User:CN=secure-kafka,O=io.keks", "User:CN=keks-admin,O=io.keks", "User:admin");
+            assertThat(p.getProperty("authorizer.class.name")).isEqualTo("org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+            assertThat(p.getProperty("config.providers")).isEqualTo("dir");
+            if (n.isBroker()) {
+                assertThat(p.getProperty("listener.name.mtls-9094.ssl.truststore.location")).isEqualTo("/opt/kafka/keks/clients-ca/ca.p12");
+                assertThat(p.getProperty("listener.name.scram-9092.sasl.enabled.mechanisms")).isEqualTo("SCRAM-SHA-512");
+            }
+
+            Pod pod = client.pods().inNamespace(NS).withName(name).get();
+            Map<String, Volume> volumes = new java.util.HashMap<>();
+            pod.getSpec().getVolumes().forEach(v -> volumes.put(v.getName(), v));
+            assertThat(volumes.get("certs").getSecret().getSecretName()).isEqualTo(name);
+            // the cluster CA's certificate Secret, never its key
+            assertThat(volumes.get("cluster-ca").getSecret().getSecretName()).isEqualTo("secure-cluster-ca-cert");
+            assertThat(volumes.get("cluster-ca").getSecret().getItems()).extracting(i -> i.getKey()).containsExactly("ca.p12", "ca.password");
+            assertThat(volumes).as(name).doesNotContainKey("secure-cluster-ca");
+            assertThat(volumes.containsKey("clients-ca")).as(name + " mounts the clients CA").isEqualTo(n.isBroker());
+            assertThat(pod.getSpec().getContainers().get(0).getVolumeMounts()).extracting(m -> m.getMountPath())
+                    .contains("/opt/kafka/keks/certs", "/opt/kafka/keks/cluster-ca");
+            assertThat(pod.getSpec().getContainers().get(0).getEnv()).anySatisfy(e -> assertThat(e.getValue())
+                    .contains("org.apache.kafka.automatic.config.providers=org.apache.kafka.common.config.provider.DirectoryConfigProvider"));
+        }
+
+        // a second pass keeps every certificate: nothing rotates by accident
+        reconcile.reconcile(kafka());
+        keyStores.forEach((n, ks) -> assertThat(bytes(data("secure-" + n.pool() + "-" + n.id()), "keystore.p12")).isEqualTo(ks));
+        assertThat(certificate(text(data("secure-clients-ca-cert"), "ca.crt"))).isEqualTo(clientsCa);
+
+        // the operator reaches the replication listener with a keks-admin certificate of the same CA, in memory
+        Properties access = KafkaAccess.inCluster(client).connection(desired);
+        assertThat(access.getProperty("security.protocol")).isEqualTo("SSL");
+        DesiredNode broker = desired.brokers().get(0);
+        assertThat(access.getProperty("bootstrap.servers"))
+                .contains("secure-" + broker.pool() + "-" + broker.id() + ".secure-kafka-brokers.kafka.svc:9091");
+        X509Certificate operator = certificate(access.getProperty("ssl.keystore.certificate.chain"));
+        assertThat(operator.getSubjectX500Principal().getName()).isEqualTo("CN=keks-admin,O=io.keks");
+        operator.verify(clusterCa.getPublicKey());
+        assertThat(certificate(access.getProperty("ssl.truststore.certificates"))).isEqualTo(clusterCa);
+        assertThat(client.secrets().inNamespace(NS).list().getItems()).extracting(s -> s.getMetadata().getName())
+                .as("the operator's own key is kept in memory only").noneMatch(n -> n.contains("keks-admin"));
+    }
+
+    @Test
+    void theLagExporterGetsAClientCertificateOfItsOwnInItsSecret() throws Exception {
+        Kafka withExporter = kafka();
+        withExporter.getSpec().setKafkaExporter(new io.strimzi.api.kafka.model.kafka.exporter.KafkaExporterSpec());
+        client.resources(Kafka.class).inNamespace(NS).resource(withExporter).update();
+        reconcile.reconcile(kafka());
+        X509Certificate clusterCa = certificate(text(data("secure-cluster-ca-cert"), "ca.crt"));
+        Properties p = new Properties();
+        p.load(new StringReader(text(data("secure-kafka-exporter-certs"), "client.properties")));
+        assertThat(p.getProperty("security.protocol")).isEqualTo("SSL");
+        assertThat(p.getProperty("ssl.keystore.type")).isEqualTo("PEM");
+        X509Certificate exporter = certificate(p.getProperty("ssl.keystore.certificate.chain"));
+        assertThat(exporter.getSubjectX500Principal().getName()).isEqualTo("CN=secure-kafka-exporter,O=io.keks");
+        exporter.verify(clusterCa.getPublicKey());
+        assertThat(serverProperties(desired.brokers().get(0)).getProperty("super.users")).contains("User:CN=secure-kafka-exporter,O=io.keks");
+    }
+
+    @Test
+    void removingSecurityFromARunningClusterIsRefusedAndItRunsAsLastApplied() throws Exception {
+        reconcile.reconcile(kafka());
+        assertThat(client.pods().inNamespace(NS).list().getItems()).isNotEmpty();
+        Kafka open = kafka();
+        open.getSpec().getKafka().setAuthorization(null);
+        open.getSpec().getKafka().getListeners().forEach(l -> l.setAuth(null));
+        client.resources(Kafka.class).inNamespace(NS).resource(open).update();
+        KafkaStatuses.Outcome o = reconcile.reconcile(kafka());
+        assertThat(o.condition("Warning")).hasValueSatisfying(c -> {
+            assertThat(c.getReason()).isEqualTo("UnsafeChangeRefused");
+            assertThat(c.getMessage()).contains("remove authentication or authorization", "would split the running quorum");
+        });
+        DesiredNode broker = desired.brokers().get(0);
+        assertThat(serverProperties(broker).getProperty("authorizer.class.name")).as("still as last applied").isNotNull();
+        assertThat(serverProperties(broker).getProperty("listener.security.protocol.map")).contains("CONTROLPLANE-9090:SSL");
+    }
+}

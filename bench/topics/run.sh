@@ -6,11 +6,9 @@
 # topic reconciler's resync over the 10,000 with nothing changed, as the operator runs it (configs
 # read in turns), five times, and once reading every topic's configs: seconds, Admin write calls,
 # and the heap in use after a GC holding the topics and their statuses; and a second `keks apply` of
-# the same file. Each run starts a fresh cluster with 2 GiB heaps; the order of the two creates
-# alternates by run, and the first half's topics are deleted (off the clock) before the second half
-# starts, so each create meets an empty cluster: 20,000 topics of 3 replicas on 3 local brokers would
-# need more open files than this machine's limit (20,000 per process). Each create starts on a quiet
-# cluster (see wait_quiet) that has created and deleted 10,000 topics once before (untimed).
+# the same file. Each of the two timed creates of a run gets a fresh cluster with 2 GiB heaps that
+# has created and deleted 10,000 topics once before (untimed) and is quiet again (see fresh_cluster
+# and wait_quiet); which one goes first alternates by run.
 #   bench/topics/run.sh [RUNS] [COUNT]     (default 3 runs of 10000; needs a built keks)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -94,23 +92,30 @@ wait_quiet() {
 # Kafka removes a deleted topic's log files a minute later (file.delete.delay.ms): that work is waited out too
 after_delete() { sleep 65; wait_quiet; }
 
-for run in $(seq "$runs"); do
+# A cluster as each timed create finds it: fresh, with one untimed create and delete of 10,000 topics
+# behind it (the first create on a fresh cluster is slower than the next: the controller's and brokers'
+# code for it is not compiled yet), quiet again. Each timed create gets such a cluster of its own: one
+# timed after another on the same cluster was slower by 0.7 - 1.5 s, whichever came second (each
+# create and delete also grows the metadata log the controller snapshots), and with an odd number of
+# runs alternating the order did not cancel that out.
+fresh_cluster() {
   ./keks down --delete-data >/dev/null 2>&1 || true
   ./keks up -d --port-shift 13000 --max-heap 2g >/dev/null
   warm_up
-  # the first create of 10,000 topics on a fresh cluster is slower than the next (the controller's and
-  # brokers' code for it is not compiled yet): one untimed create and delete first, so neither timed
-  # create pays for that, whichever runs first
   raw_create "warm" >/dev/null; delete_topics "raw-"; after_delete
+}
+
+for run in $(seq "$runs"); do
   if [ $((run % 2)) -eq 0 ]; then
-    r=$(raw_create "$run"); delete_topics "raw-"; after_delete
+    fresh_cluster; r=$(raw_create "$run")
   fi
+  fresh_cluster
   k=$(keks_apply)
   "$java" -cp "cli/target/keks/lib/*" bench/topics/Bench.java resync "$KEKS_HOME" cluster 5 | sed "s/^/run $run: /"
   t0=$(date +%s.%N); ./keks apply -f "$work/topics.yaml" > "$work/again.out"; t1=$(date +%s.%N)
   echo "run $run: second keks apply $(seconds "$t0" "$t1") s: $(grep -c 'unchanged' "$work/again.out") unchanged line"
   if [ $((run % 2)) -eq 1 ]; then
-    delete_topics "bench-"; after_delete; r=$(raw_create "$run")
+    fresh_cluster; r=$(raw_create "$run")
   fi
   ratio=$(python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.2f}')" "$k" "$r")
   echo "run $run: keks apply $k s, raw createTopics $r s, ratio $ratio"

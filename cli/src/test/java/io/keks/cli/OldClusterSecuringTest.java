@@ -41,11 +41,7 @@ class OldClusterSecuringTest {
 
     @AfterAll
     static void down() throws IOException {
-        try {
-            KeksCli.run("down", "--delete-data");
-        } finally {
-            SeedClusterTest.killLeftovers(home);
-        }
+        SeedClusterTest.downDeletingData(home);
     }
 
     /** One dual-role node with a plain and a TLS listener; secured, the plain one asks for SCRAM and an authorizer runs. */

@@ -72,11 +72,7 @@ class SecureClusterTest {
 
     @AfterAll
     static void down() throws IOException {
-        try {
-            KeksCli.run("down", "--delete-data");
-        } finally {
-            SeedClusterTest.killLeftovers(home);
-        }
+        SeedClusterTest.downDeletingData(home);
     }
 
     static LocalCluster cluster() throws IOException {

@@ -69,6 +69,11 @@ class SeedClusterTest {
 
     @AfterAll
     static void down() throws IOException {
+        downDeletingData(home);
+    }
+
+    /** After a test class: its cluster stopped and deleted, and whatever a failure left running killed. */
+    static void downDeletingData(Path home) throws IOException {
         try {
             KeksCli.run("down", "--delete-data");
         } finally {

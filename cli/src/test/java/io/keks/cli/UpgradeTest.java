@@ -40,11 +40,7 @@ class UpgradeTest {
 
     @AfterAll
     static void down() throws IOException {
-        try {
-            KeksCli.run("down", "--delete-data");
-        } finally {
-            SeedClusterTest.killLeftovers(home);
-        }
+        SeedClusterTest.downDeletingData(home);
     }
 
     /** The seed's Kafka and node pools on {@code version}, with {@code metadataVersion} when not null. */

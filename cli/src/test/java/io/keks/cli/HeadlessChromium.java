@@ -55,7 +55,6 @@ final class HeadlessChromium {
             if (done.test(result)) {
                 return result;
             }
-            Thread.sleep(2_000);
         }
         throw new AssertionError("after 3 tries " + failure + "; the last result was:\n" + result + "\nchromium logged:\n" + meaningfulLog(dir));
     }

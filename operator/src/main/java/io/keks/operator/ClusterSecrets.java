@@ -8,6 +8,7 @@ import io.keks.model.DesiredCluster;
 import io.keks.model.DesiredNode;
 import io.keks.model.ServerProperties;
 import io.keks.operator.resources.ClusterObjects;
+import io.keks.operator.resources.ExporterObjects;
 import io.keks.operator.resources.KafkaNames;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -79,18 +80,15 @@ final class ClusterSecrets {
         Secret exporter = rendered.get(names.exporterCerts());
         if (exporter != null) {
             Secret had = existing(client, names, names.exporterCerts());
-            if (had != null && had.getData() != null && had.getData().containsKey(CLIENT_PROPERTIES) && caExists) {
+            if (had != null && had.getData() != null && had.getData().containsKey(ExporterObjects.CLIENT_PROPERTIES) && caExists) {
                 exporter.setData(had.getData());
             } else {
                 ClusterCa.UserCertificate cert = ca.issueComponent(ServerProperties.exporterCommonName(cluster), NODE_VALIDITY);
-                set(exporter, Map.of(CLIENT_PROPERTIES, bytes(properties(ca.clientTlsProperties(cert)))));
+                set(exporter, Map.of(ExporterObjects.CLIENT_PROPERTIES, bytes(properties(ca.clientTlsProperties(cert)))));
             }
         }
         rendered.values().forEach(s -> s.getMetadata().getAnnotations().remove(ClusterObjects.VALUES_OMITTED));
     }
-
-    /** The key of the exporter's Secret (ExporterObjects mounts it). */
-    private static final String CLIENT_PROPERTIES = "client.properties";
 
     /**
      * The clients CA: kept when its Secrets exist (a KafkaUser with authentication tls may have made

@@ -26,9 +26,9 @@ import java.util.stream.Collectors;
  * the operator does, and its Service. It serves on 9404, port {@code tcp-prometheus}, as Kafka's pods
  * do, so one PodMonitor finds both.
  */
-final class ExporterObjects {
+public final class ExporterObjects {
     /** The key of the exporter's Secret in a secured cluster: Kafka client properties for mutual TLS, PEM inline. */
-    static final String CLIENT_PROPERTIES = "client.properties";
+    public static final String CLIENT_PROPERTIES = "client.properties";
     static final String CONFIG_DIR = "/opt/keks/exporter-config";
 
     private ExporterObjects() {

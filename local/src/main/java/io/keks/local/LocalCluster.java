@@ -355,23 +355,30 @@ public final class LocalCluster {
 
     /** The cluster CA, when a listener uses TLS, and a key store for each broker that has none. */
     private void writeKeyStores(Progress progress) throws IOException {
-        Optional<ClusterCa> ca = clusterCa(progress);
-        if (ca.isEmpty()) {
+        if (!hasClusterCa()) {
             return;
         }
+        List<DesiredNode> toIssue = new ArrayList<>();
         for (DesiredNode node : nodesWithCertificates()) {
             // a broker's certificate from before internal TLS names the broker, not the super user every node is
-            if (!Files.exists(nodeKeyStore(node)) || (internalTls() && !keyStoreCertificate(nodeKeyStore(node),
-                    addressing.keyStore(node).orElseThrow().password()).orElseThrow().getSubjectX500Principal().getName()
-                    .equals(ServerProperties.internalPrincipal(desired)))) {
-                issueNodeKeyStore(ca.get(), node);
+            if (!Files.exists(nodeKeyStore(node)) || (internalTls() && !nodeCertificate(node).orElseThrow()
+                    .getSubjectX500Principal().getName().equals(ServerProperties.internalPrincipal(desired)))) {
+                toIssue.add(node);
+            }
+        }
+        boolean adminToIssue = internalTls() && !Files.exists(adminKeyStore(dir));
+        // the CA's key is read only when there is something to sign (or no CA yet)
+        if (!toIssue.isEmpty() || adminToIssue || !Files.exists(dir.resolve("ca").resolve("ca.key"))) {
+            ClusterCa ca = clusterCa(progress).orElseThrow();
+            for (DesiredNode node : toIssue) {
+                issueNodeKeyStore(ca, node);
+            }
+            if (adminToIssue) {
+                issueAdminKeyStore(ca);
             }
         }
         if (desired.needsClientsCa()) {
             clientsCa(progress);
-        }
-        if (internalTls() && !Files.exists(adminKeyStore(dir))) {
-            issueAdminKeyStore(ca.get());
         }
     }
 
@@ -388,10 +395,45 @@ public final class LocalCluster {
         return Duration.ofDays(desired.clusterCa().validityDays());
     }
 
+    /** The node's certificate apart from its key store: public, and read without a password or decryption. */
+    private Path nodeCertificateFile(DesiredNode node) {
+        return addressing.nodeDir(node.id()).resolve("certificate.pem");
+    }
+
     private void issueNodeKeyStore(ClusterCa ca, DesiredNode node) throws IOException {
         String pw = addressing.keyStore(node).orElseThrow().password();
-        ClusterHome.writePrivate(nodeKeyStore(node), ca.issueKeyStore(ServerProperties.nodeCommonName(desired),
-                List.of("localhost", nodeName(node)), List.of(LocalAddressing.HOST), certificateValidity(), pw.toCharArray()));
+        ClusterCa.ServerCertificate issued = ca.issueServer(ServerProperties.nodeCommonName(desired),
+                List.of("localhost", nodeName(node)), List.of(LocalAddressing.HOST), certificateValidity(), pw.toCharArray());
+        // the key store first: if the command stops between the two, the certificate file is the older one,
+        // which can only make keks renew or re-issue sooner
+        ClusterHome.writePrivate(nodeKeyStore(node), issued.keyStore());
+        Files.writeString(nodeCertificateFile(node), issued.certificatePem());
+    }
+
+    /**
+     * The certificate the node serves. Read from its PEM copy: opening the PKCS12 key store (a key
+     * derivation and a signature check per store) cost every apply about 0.2 s for six nodes. A node
+     * made before the copy existed, or whose key store was replaced after it, gets it from its key
+     * store, once.
+     */
+    private Optional<java.security.cert.X509Certificate> nodeCertificate(DesiredNode node) throws IOException {
+        Path pem = nodeCertificateFile(node);
+        Path store = nodeKeyStore(node);
+        if (Files.exists(pem) && (!Files.exists(store)
+                || Files.getLastModifiedTime(pem).compareTo(Files.getLastModifiedTime(store)) >= 0)) {
+            try {
+                return Optional.of(io.keks.engine.security.Pem.certificate(Files.readString(pem)));
+            } catch (java.security.cert.CertificateException e) {
+                throw new IOException("cannot read the certificate " + pem + ": " + e.getMessage()
+                        + "; delete it and keks reads the node's key store again", e);
+            }
+        }
+        Optional<java.security.cert.X509Certificate> fromStore = keyStoreCertificate(nodeKeyStore(node),
+                addressing.keyStore(node).orElseThrow().password());
+        if (fromStore.isPresent()) {
+            Files.writeString(pem, ClusterCa.pem(fromStore.get()));
+        }
+        return fromStore;
     }
 
     private void issueAdminKeyStore(ClusterCa ca) throws IOException {
@@ -409,21 +451,22 @@ public final class LocalCluster {
             return Optional.empty();
         }
         long now = System.currentTimeMillis();
-        ClusterCa ca = clusterCa(m -> { }).orElseThrow();
-        if (desired.clusterCa().due(ca.notAfterMillis(), now)) {
-            return Optional.of("the cluster CA's certificate expires " + java.time.Instant.ofEpochMilli(ca.notAfterMillis()));
+        long caNotAfter;
+        try {
+            caNotAfter = io.keks.engine.security.Pem.certificate(Files.readString(cert)).getNotAfter().getTime();
+        } catch (java.security.cert.CertificateException e) {
+            throw new IOException("cannot read the cluster CA's certificate " + cert + ": " + e.getMessage(), e);
+        }
+        if (desired.clusterCa().due(caNotAfter, now)) {
+            return Optional.of("the cluster CA's certificate expires " + java.time.Instant.ofEpochMilli(caNotAfter));
         }
         for (DesiredNode node : nodesWithCertificates()) {
-            Optional<Long> notAfter = keyStoreNotAfter(nodeKeyStore(node), addressing.keyStore(node).orElseThrow().password());
+            Optional<Long> notAfter = nodeCertificate(node).map(c -> c.getNotAfter().getTime());
             if (notAfter.isPresent() && desired.clusterCa().due(notAfter.get(), now)) {
                 return Optional.of("the certificate of " + nodeName(node) + " expires " + java.time.Instant.ofEpochMilli(notAfter.get()));
             }
         }
         return Optional.empty();
-    }
-
-    private static Optional<Long> keyStoreNotAfter(Path store, String password) throws IOException {
-        return keyStoreCertificate(store, password).map(c -> c.getNotAfter().getTime());
     }
 
     private static Optional<java.security.cert.X509Certificate> keyStoreCertificate(Path store, String password) throws IOException {
@@ -639,8 +682,13 @@ public final class LocalCluster {
         return listenerName == null ? dir.resolve("client.properties") : dir.resolve("clients").resolve(listenerName + ".properties");
     }
 
+    /** A TLS listener or internal TLS: the cluster has a CA. */
+    private boolean hasClusterCa() {
+        return desired.listeners().stream().anyMatch(ListenerSpec::tls) || internalTls();
+    }
+
     private Optional<ClusterCa> clusterCa(Progress progress) throws IOException {
-        if (desired.listeners().stream().noneMatch(ListenerSpec::tls) && !internalTls()) {
+        if (!hasClusterCa()) {
             return Optional.empty();
         }
         return Optional.of(loadOrCreateCa("ca", "truststore.p12", () -> ClusterCa.create(desired.name(), certificateValidity()),

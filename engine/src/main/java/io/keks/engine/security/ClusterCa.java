@@ -2,7 +2,6 @@ package io.keks.engine.security;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.StringReader;
 import java.io.StringWriter;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
@@ -26,11 +25,9 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -80,13 +77,13 @@ public final class ClusterCa {
 
     /** Loads a CA saved with {@link #certificatePem()} and {@link #keyPem()}. */
     public static ClusterCa load(String certificatePem, String keyPem) {
-        try (PEMParser certs = new PEMParser(new StringReader(certificatePem))) {
-            X509Certificate cert = new JcaX509CertificateConverter().getCertificate((X509CertificateHolder) certs.readObject());
+        try {
+            X509Certificate cert = Pem.certificate(certificatePem);
             String body = keyPem.replace(PKCS8_BEGIN, "").replace(PKCS8_END, "").replaceAll("\\s", "");
             PrivateKey key = java.security.KeyFactory.getInstance(cert.getPublicKey().getAlgorithm())
                     .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(java.util.Base64.getDecoder().decode(body)));
             return new ClusterCa(cert, key);
-        } catch (IOException | GeneralSecurityException | ClassCastException | IllegalArgumentException e) {
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IllegalStateException("cannot read the cluster CA: " + e.getMessage(), e);
         }
     }
@@ -144,7 +141,23 @@ public final class ClusterCa {
      */
     public byte[] issueKeyStore(String commonName, List<String> dnsNames, List<String> ipAddresses, Duration validity,
                                 char[] password) {
-        return issue(new X500Name("O=io.keks, CN=" + commonName), commonName, dnsNames, ipAddresses, validity, password);
+        return issueServer(commonName, dnsNames, ipAddresses, validity, password).keyStore();
+    }
+
+    /**
+     * A server's key store as {@link #issueKeyStore} makes it, and its certificate apart: public, so it
+     * can be kept where reading it needs neither the key store's password nor its decryption.
+     */
+    public record ServerCertificate(byte[] keyStore, X509Certificate certificate) {
+        public String certificatePem() {
+            return pem(certificate);
+        }
+    }
+
+    public ServerCertificate issueServer(String commonName, List<String> dnsNames, List<String> ipAddresses, Duration validity,
+                                         char[] password) {
+        Issued issued = issue(new X500Name("O=io.keks, CN=" + commonName), commonName, dnsNames, ipAddresses, validity);
+        return new ServerCertificate(keyStore(issued, commonName, password), issued.certificate());
     }
 
     /**
@@ -190,11 +203,6 @@ public final class ClusterCa {
         p.put("ssl.truststore.type", "PEM");
         p.put("ssl.truststore.certificates", certificatePem());
         return p;
-    }
-
-    private byte[] issue(X500Name subject, String alias, List<String> dnsNames, List<String> ipAddresses, Duration validity,
-                         char[] password) {
-        return keyStore(issue(subject, alias, dnsNames, ipAddresses, validity), alias, password);
     }
 
     private record Issued(X509Certificate certificate, PrivateKey key) {
@@ -322,7 +330,8 @@ public final class ClusterCa {
         }
     }
 
-    private static String pem(Object o) {
+    /** A certificate as PEM text. */
+    public static String pem(X509Certificate o) {
         StringWriter w = new StringWriter();
         try (JcaPEMWriter pw = new JcaPEMWriter(w)) {
             pw.writeObject(o);

@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
-import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import io.strimzi.api.kafka.model.user.KafkaUser;
 import java.util.List;
 import java.util.Set;
@@ -97,7 +96,7 @@ public final class ManifestParser {
                     .ifPresent(k -> out.kafkas().add(new Sourced<>(k, doc)));
             case "KafkaNodePool" -> StrictBinder.bind(doc, tree, "", KafkaNodePool.class, problems)
                     .ifPresent(p -> out.nodePools().add(new Sourced<>(p, doc)));
-            case "KafkaTopic" -> StrictBinder.bind(doc, tree, "", KafkaTopic.class, problems)
+            case "KafkaTopic" -> StrictBinder.bind(doc, tree, "", BoundKafkaTopic.class, problems)
                     .ifPresent(t -> out.topics().add(new Sourced<>(t, doc)));
             case "KafkaUser" -> StrictBinder.bind(doc, tree, "", KafkaUser.class, problems)
                     .ifPresent(u -> out.users().add(new Sourced<>(u, doc)));

@@ -1,77 +1,128 @@
 package io.keks.operator;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.keks.engine.security.ClusterCa;
+import io.keks.engine.security.Pem;
+import io.keks.model.CaSpec;
 import io.keks.model.DesiredCluster;
 import io.keks.model.DesiredNode;
 import io.keks.model.ServerProperties;
 import io.keks.operator.resources.ClusterObjects;
 import io.keks.operator.resources.ExporterObjects;
 import io.keks.operator.resources.KafkaNames;
+import io.keks.operator.resources.NodeObjects;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Fills the rendered Secrets with their values: the cluster CA (made once, then read back from its
  * Secrets); each node's key store, signed by it for the pod's DNS name and the bootstrap service,
  * with the common name every node shares (a super user in a secured cluster); the clients CA when a
  * listener asks clients for certificates; and the lag exporter's client certificate in a secured
- * cluster. Values that exist are kept, so a reconciliation never rotates a certificate by accident;
- * only a node certificate from before the cluster was secured, which names the pod rather than the
- * shared super user, is issued again.
+ * cluster. Values that exist are kept, so a reconciliation never rotates a certificate by accident.
+ * A certificate is issued again only when it must be:
+ * <ul>
+ *   <li>the cluster CA's certificate expires within {@code spec.clusterCa.renewalDays}: it is renewed
+ *       for the same key (what it signed stays valid; the trust stores hold the old certificate too),
+ *       and every node and the lag exporter get new certificates from it;</li>
+ *   <li>a node's or the exporter's certificate expires within the renewal days;</li>
+ *   <li>a node certificate from before the cluster was secured names the pod, not the shared super user;</li>
+ *   <li>the clients CA's certificate expires within {@code spec.clientsCa.renewalDays}: renewed for the
+ *       same key, so user certificates stay valid and brokers need no restart.</li>
+ * </ul>
+ * Each rendered pod carries the serial of the certificate its Secret holds ({@link NodeObjects#CERTIFICATE_SERIAL}):
+ * a running pod with another serial restarts, in the safe order, to serve the new one.
  */
 final class ClusterSecrets {
-    private static final Duration CA_VALIDITY = Duration.ofDays(365 * 5);
-    private static final Duration NODE_VALIDITY = Duration.ofDays(365);
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClusterSecrets.class);
+    /** A node Secret's key: the node's certificate as PEM, public, read without the key store's password. */
+    static final String NODE_CERTIFICATE = "certificate.pem";
 
     private ClusterSecrets() {
     }
 
-    static void fill(KubernetesClient client, DesiredCluster cluster, List<HasMetadata> objects) {
+    /** Fills the Secrets in {@code objects}; returns the ids of the nodes whose certificate was issued in this pass. */
+    static Set<Integer> fill(KubernetesClient client, DesiredCluster cluster, List<HasMetadata> objects) {
         KafkaNames names = KafkaNames.of(cluster);
         Map<String, Secret> rendered = new LinkedHashMap<>();
         objects.stream().filter(o -> o instanceof Secret).map(o -> (Secret) o).forEach(s -> rendered.put(s.getMetadata().getName(), s));
         if (rendered.isEmpty()) {
-            return;
+            return Set.of();
         }
+        long now = System.currentTimeMillis();
+        CaSpec caSpec = cluster.clusterCa();
+        Duration validity = Duration.ofDays(caSpec.validityDays());
         Secret caCert = existing(client, names, names.clusterCaCert());
         Secret caKey = existing(client, names, names.clusterCaKey());
         ClusterCa ca;
         boolean caExists = caCert != null && caKey != null && caCert.getData() != null && caCert.getData().containsKey("ca.crt");
+        boolean caRenewed = false;
         if (caExists) {
             ca = ClusterCa.load(decode(caCert, "ca.crt"), decode(caKey, "ca.key"));
             rendered.get(names.clusterCaCert()).setData(caCert.getData());
             rendered.get(names.clusterCaKey()).setData(caKey.getData());
+            if (caSpec.due(ca.notAfterMillis(), now)) {
+                ClusterCa old = ca;
+                ca = old.renewed(validity);
+                caRenewed = true;
+                String password = caCert.getData().containsKey("ca.password") ? decode(caCert, "ca.password") : ClusterCa.newPassword();
+                // the old certificate stays beside the new one until the next renewal: clients that kept it go on working
+                set(rendered.get(names.clusterCaCert()), Map.of("ca.crt", bytes(ca.certificatePem() + old.certificatePem()),
+                        "ca.p12", ca.trustStore(password.toCharArray(), List.of(old.certificate())), "ca.password", bytes(password)));
+                LOG.info("Kafka {}/{}: the cluster CA's certificate expired within spec.clusterCa.renewalDays ({}); renewed until {}",
+                        names.namespace(), names.cluster(), caSpec.renewalDays(), Instant.ofEpochMilli(ca.notAfterMillis()));
+            }
         } else {
-            ca = ClusterCa.create(cluster.name(), CA_VALIDITY);
+            ca = ClusterCa.create(cluster.name(), validity);
             String password = ClusterCa.newPassword();
             set(rendered.get(names.clusterCaCert()), Map.of("ca.crt", bytes(ca.certificatePem()),
                     "ca.p12", ca.trustStore(password.toCharArray()), "ca.password", bytes(password)));
             set(rendered.get(names.clusterCaKey()), Map.of("ca.key", bytes(ca.keyPem())));
         }
         String commonName = ServerProperties.nodeCommonName(cluster);
+        Set<Integer> issued = new TreeSet<>();
         for (DesiredNode n : cluster.nodes()) {
             Secret node = rendered.get(names.pod(n));
             if (node == null) {
                 continue;
             }
             Secret had = existing(client, names, names.pod(n));
-            if (had != null && had.getData() != null && had.getData().containsKey("keystore.p12") && caExists
-                    && (!cluster.secured() || commonName.equals(commonName(had)))) {
-                node.setData(had.getData());
-                continue;
+            Optional<X509Certificate> current = caExists ? nodeCertificate(had) : Optional.empty();
+            X509Certificate serving;
+            if (current.isPresent() && !caRenewed && !caSpec.due(current.get().getNotAfter().getTime(), now)
+                    && (!cluster.secured() || commonName.equals(commonName(current.get())))) {
+                Map<String, String> data = new LinkedHashMap<>(had.getData());
+                data.putIfAbsent(NODE_CERTIFICATE, encode(bytes(ClusterCa.pem(current.get()))));
+                node.setData(data);
+                serving = current.get();
+            } else {
+                String pw = ClusterCa.newPassword();
+                List<String> dns = List.of(names.host(n), names.pod(n), names.bootstrapService(),
+                        names.bootstrapService() + "." + names.namespace() + ".svc");
+                ClusterCa.ServerCertificate cert = ca.issueServer(commonName, dns, List.of(), validity, pw.toCharArray());
+                set(node, Map.of("keystore.p12", cert.keyStore(), "keystore.password", bytes(pw),
+                        NODE_CERTIFICATE, bytes(cert.certificatePem())));
+                serving = cert.certificate();
+                if (current.isPresent()) {
+                    issued.add(n.id());
+                }
             }
-            String pw = ClusterCa.newPassword();
-            List<String> dns = List.of(names.host(n), names.pod(n), names.bootstrapService(),
-                    names.bootstrapService() + "." + names.namespace() + ".svc");
-            set(node, Map.of("keystore.p12", ca.issueKeyStore(commonName, dns, List.of(), NODE_VALIDITY, pw.toCharArray()),
-                    "keystore.password", bytes(pw)));
+            String serial = serving.getSerialNumber().toString(16);
+            objects.stream().filter(o -> o instanceof Pod && o.getMetadata().getName().equals(names.pod(n)))
+                    .forEach(pod -> annotate(pod.getMetadata(), serial));
         }
         Secret clientsCert = rendered.get(names.clientsCaCert());
         if (clientsCert != null) {
@@ -80,14 +131,23 @@ final class ClusterSecrets {
         Secret exporter = rendered.get(names.exporterCerts());
         if (exporter != null) {
             Secret had = existing(client, names, names.exporterCerts());
-            if (had != null && had.getData() != null && had.getData().containsKey(ExporterObjects.CLIENT_PROPERTIES) && caExists) {
+            Optional<X509Certificate> current = caExists ? exporterCertificate(had) : Optional.empty();
+            X509Certificate serving;
+            if (current.isPresent() && !caRenewed && !caSpec.due(current.get().getNotAfter().getTime(), now)) {
                 exporter.setData(had.getData());
+                serving = current.get();
             } else {
-                ClusterCa.UserCertificate cert = ca.issueComponent(ServerProperties.exporterCommonName(cluster), NODE_VALIDITY);
+                ClusterCa.UserCertificate cert = ca.issueComponent(ServerProperties.exporterCommonName(cluster), validity);
                 set(exporter, Map.of(ExporterObjects.CLIENT_PROPERTIES, bytes(properties(ca.clientTlsProperties(cert)))));
+                serving = firstCertificate(cert.certificatePem()).orElseThrow();
             }
+            // a new certificate changes the pod template, so the Deployment starts a pod that reads it
+            String serial = serving.getSerialNumber().toString(16);
+            objects.stream().filter(o -> o instanceof Deployment d && ExporterObjects.mountsCertificates(d, names))
+                    .forEach(d -> annotate(((Deployment) d).getSpec().getTemplate().getMetadata(), serial));
         }
         rendered.values().forEach(s -> s.getMetadata().getAnnotations().remove(ClusterObjects.VALUES_OMITTED));
+        return issued;
     }
 
     /**
@@ -105,6 +165,18 @@ final class ClusterSecrets {
             clients = ClusterCa.load(decode(hadCert, "ca.crt"), decode(hadKey, "ca.key"));
             certData.putAll(hadCert.getData());
             key.setData(hadKey.getData());
+            if (cluster.clientsCa().due(clients.notAfterMillis(), System.currentTimeMillis())) {
+                // the same key: user certificates it signed stay valid, and brokers that trust the old
+                // certificate trust what the new one signs, so no broker restarts
+                ClusterCa old = clients;
+                clients = old.renewed(Duration.ofDays(cluster.clientsCa().validityDays()));
+                String password = certData.containsKey("ca.password") ? decode(hadCert, "ca.password") : ClusterCa.newPassword();
+                certData.put("ca.crt", encode(bytes(clients.certificatePem() + old.certificatePem())));
+                certData.put("ca.p12", encode(clients.trustStore(password.toCharArray(), List.of(old.certificate()))));
+                certData.put("ca.password", encode(bytes(password)));
+                LOG.info("Kafka {}/{}: the clients CA's certificate expired within spec.clientsCa.renewalDays ({}); renewed until {}",
+                        names.namespace(), names.cluster(), cluster.clientsCa().renewalDays(), Instant.ofEpochMilli(clients.notAfterMillis()));
+            }
         } else {
             clients = ClusterCa.createClientsCa(cluster.name(), Duration.ofDays(cluster.clientsCa().validityDays()));
             certData.put("ca.crt", encode(bytes(clients.certificatePem())));
@@ -118,18 +190,64 @@ final class ClusterSecrets {
         cert.setData(certData);
     }
 
-    /** The common name of the certificate in a node Secret's key store; empty when it cannot be read. */
-    private static String commonName(Secret nodeSecret) {
+    /**
+     * The certificate in a node Secret: its PEM copy, or, in a Secret made before the copy existed,
+     * read from the key store. Empty when there is none or it cannot be read (then a new one is issued).
+     */
+    private static Optional<X509Certificate> nodeCertificate(Secret nodeSecret) {
+        if (nodeSecret == null || nodeSecret.getData() == null || !nodeSecret.getData().containsKey("keystore.p12")) {
+            return Optional.empty();
+        }
         try {
+            if (nodeSecret.getData().containsKey(NODE_CERTIFICATE)) {
+                return Optional.of(Pem.certificate(decode(nodeSecret, NODE_CERTIFICATE)));
+            }
             java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
             ks.load(new java.io.ByteArrayInputStream(Base64.getDecoder().decode(nodeSecret.getData().get("keystore.p12"))),
                     decode(nodeSecret, "keystore.password").toCharArray());
-            var cert = (java.security.cert.X509Certificate) ks.getCertificate(ks.aliases().nextElement());
+            return Optional.of((X509Certificate) ks.getCertificate(ks.aliases().nextElement()));
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The lag exporter's certificate: the first of the key chain in its client properties. */
+    private static Optional<X509Certificate> exporterCertificate(Secret exporterSecret) {
+        if (exporterSecret == null || exporterSecret.getData() == null
+                || !exporterSecret.getData().containsKey(ExporterObjects.CLIENT_PROPERTIES)) {
+            return Optional.empty();
+        }
+        java.util.Properties p = new java.util.Properties();
+        try {
+            p.load(new java.io.StringReader(decode(exporterSecret, ExporterObjects.CLIENT_PROPERTIES)));
+        } catch (java.io.IOException e) {
+            return Optional.empty();
+        }
+        return firstCertificate(p.getProperty("ssl.keystore.certificate.chain", ""));
+    }
+
+    private static Optional<X509Certificate> firstCertificate(String pem) {
+        try {
+            return Optional.of(Pem.certificate(pem));
+        } catch (java.security.cert.CertificateException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String commonName(X509Certificate cert) {
+        try {
             return new javax.naming.ldap.LdapName(cert.getSubjectX500Principal().getName()).getRdns().stream()
                     .filter(r -> r.getType().equalsIgnoreCase("CN")).map(r -> r.getValue().toString()).findFirst().orElse("");
-        } catch (Exception e) {
+        } catch (javax.naming.InvalidNameException e) {
             return "";
         }
+    }
+
+    private static void annotate(io.fabric8.kubernetes.api.model.ObjectMeta meta, String serial) {
+        if (meta.getAnnotations() == null) {
+            meta.setAnnotations(new LinkedHashMap<>());
+        }
+        meta.getAnnotations().put(NodeObjects.CERTIFICATE_SERIAL, serial);
     }
 
     private static String properties(java.util.Properties p) {

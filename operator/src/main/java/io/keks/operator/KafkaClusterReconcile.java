@@ -142,7 +142,7 @@ public final class KafkaClusterReconcile {
         RenderOptions render = new RenderOptions(settings.render().operatorImage(), settings.render().kafkaImageRepository(),
                 Optional.of(owner(kafka)));
         List<HasMetadata> objects = ClusterObjects.render(manifests, desired, identity, render);
-        ClusterSecrets.fill(client, desired, objects);
+        Set<Integer> reissued = ClusterSecrets.fill(client, desired, objects);
         // the nodes that have had a pod; with no pod at all (a new cluster) every desired node gets one now
         Set<Integer> known = new TreeSet<>(ids(kept.getOrDefault(NODES, "")));
         pods.forEach(p -> known.add(nodeId(p)));
@@ -201,7 +201,7 @@ public final class KafkaClusterReconcile {
                 objects.stream().filter(o -> o instanceof ConfigMap && o.getMetadata().getName().equals(names.pod(n))).findFirst()
                         .ifPresent(c -> wanted.put(n.id(), PodImage.properties(((ConfigMap) c).getData().get("server.properties"))));
             }
-            ClusterDelta delta = ClusterDelta.of(desired, wanted, image, modes, Set.of(),
+            ClusterDelta delta = ClusterDelta.of(desired, wanted, image, modes, Set.of(), certificateRestarts(pods, desiredPods, reissued),
                     desired.metadataVersion() == null ? OptionalInt.empty() : levels.level(desired.metadataVersion()));
             if (!delta.isEmpty()) {
                 LOG.info("Kafka {}/{}: {}", ns, name, delta.summary(false));
@@ -272,6 +272,27 @@ public final class KafkaClusterReconcile {
     private List<Pod> pods(KafkaNames names) {
         return client.pods().inNamespace(names.namespace()).withLabels(names.podSelector()).list().getItems().stream()
                 .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+    }
+
+    /**
+     * The nodes that restart to serve a certificate other than the one they started with: their pod's
+     * certificate serial differs from the one their Secret holds now, or, for a pod made before pods
+     * carried the serial, their certificate was issued again in this pass.
+     */
+    static Set<Integer> certificateRestarts(List<Pod> running, Map<Integer, Pod> desiredPods, Set<Integer> reissued) {
+        Set<Integer> restarts = new TreeSet<>();
+        for (Pod p : running) {
+            int id = nodeId(p);
+            Pod wanted = desiredPods.get(id);
+            String want = wanted == null || wanted.getMetadata().getAnnotations() == null ? null
+                    : wanted.getMetadata().getAnnotations().get(io.keks.operator.resources.NodeObjects.CERTIFICATE_SERIAL);
+            String has = p.getMetadata().getAnnotations() == null ? null
+                    : p.getMetadata().getAnnotations().get(io.keks.operator.resources.NodeObjects.CERTIFICATE_SERIAL);
+            if (want != null && (has == null ? reissued.contains(id) : !has.equals(want))) {
+                restarts.add(id);
+            }
+        }
+        return restarts;
     }
 
     static int nodeId(Pod p) {

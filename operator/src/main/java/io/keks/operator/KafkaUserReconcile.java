@@ -84,7 +84,9 @@ final class KafkaUserReconcile {
         } else if (DesiredUser.TLS.equals(u.authentication())) {
             ClusterCa ca = clientsCa(kafka, desired);
             String caPem = ca.certificatePem();
-            if (had != null && had.getData() != null && had.getData().containsKey("user.p12") && caPem.equals(decoded(had, "ca.crt"))) {
+            // issued again when the clients CA's certificate changed (renewed) or the user's own ends within spec.clientsCa.renewalDays
+            if (had != null && had.getData() != null && had.getData().containsKey("user.p12") && caPem.equals(decoded(had, "ca.crt"))
+                    && !userCertificateDue(decoded(had, "user.crt"), desired)) {
                 data.putAll(had.getData());
             } else {
                 String pw = io.keks.engine.user.Passwords.generate();
@@ -149,6 +151,17 @@ final class KafkaUserReconcile {
         }
         return Optional.ofNullable(client.secrets().inNamespace(user.getMetadata().getNamespace())
                 .withName(scram.getPassword().getValueFrom().getSecretKeyRef().getName()).get());
+    }
+
+    private static boolean userCertificateDue(String userPem, DesiredCluster desired) {
+        if (userPem == null) {
+            return true;
+        }
+        try {
+            return desired.clientsCa().due(io.keks.engine.security.Pem.certificate(userPem).getNotAfter().getTime(), System.currentTimeMillis());
+        } catch (java.security.cert.CertificateException e) {
+            return true;
+        }
     }
 
     /**

@@ -131,6 +131,20 @@ class KafkaUserReconcileTest {
         // kept on the next reconciliation
         reconcile.reconcile(client.resources(KafkaUser.class).inNamespace(NS).withName("payments-app").get());
         assertThat(secret("payments-app").get("user.crt")).isEqualTo(data.get("user.crt"));
+
+        // a certificate that ends within spec.clientsCa.renewalDays (30 by default) is issued again
+        io.keks.engine.security.ClusterCa clients = io.keks.engine.security.ClusterCa.load(text(secret("cluster-clients-ca-cert"), "ca.crt"),
+                text(secret("cluster-clients-ca"), "ca.key"));
+        var ending = clients.issueUser("payments-app", java.time.Duration.ofDays(5), "pw".toCharArray());
+        Secret had = client.secrets().inNamespace(NS).withName("payments-app").get();
+        had.getData().put("user.crt", Base64.getEncoder().encodeToString(ending.certificatePem().getBytes(StandardCharsets.UTF_8)));
+        client.secrets().inNamespace(NS).resource(had).update();
+        reconcile.reconcile(client.resources(KafkaUser.class).inNamespace(NS).withName("payments-app").get());
+        X509Certificate renewed = (X509Certificate) x509.generateCertificate(new ByteArrayInputStream(
+                text(secret("payments-app"), "user.crt").getBytes(StandardCharsets.UTF_8)));
+        assertThat(renewed.getSerialNumber()).isNotIn(cert.getSerialNumber(), io.keks.engine.security.Pem.certificate(ending.certificatePem()).getSerialNumber());
+        assertThat(renewed.getNotAfter().getTime() - System.currentTimeMillis()).isGreaterThan(java.time.Duration.ofDays(300).toMillis());
+        renewed.verify(ca.getPublicKey());
     }
 
     @Test

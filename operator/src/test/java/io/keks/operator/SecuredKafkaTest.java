@@ -194,4 +194,139 @@ class SecuredKafkaTest {
         assertThat(serverProperties(broker).getProperty("authorizer.class.name")).as("still as last applied").isNotNull();
         assertThat(serverProperties(broker).getProperty("listener.security.protocol.map")).contains("CONTROLPLANE-9090:SSL");
     }
+
+    String nodeName(DesiredNode n) {
+        return "secure-" + n.pool() + "-" + n.id();
+    }
+
+    void replaceData(String secret, Map<String, String> data) {
+        Secret s = client.secrets().inNamespace(NS).withName(secret).get();
+        s.setData(data);
+        client.secrets().inNamespace(NS).resource(s).update();
+    }
+
+    static String encoded(String text) {
+        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    String podSerial(String pod) {
+        return client.pods().inNamespace(NS).withName(pod).get().getMetadata().getAnnotations()
+                .get(io.keks.operator.resources.NodeObjects.CERTIFICATE_SERIAL);
+    }
+
+    @Test
+    void aClusterCaThatEndsWithinTheRenewalDaysIsRenewedForItsKeyAndEveryNodeAndTheExporterGetANewCertificate() throws Exception {
+        Kafka withExporter = kafka();
+        withExporter.getSpec().setKafkaExporter(new io.strimzi.api.kafka.model.kafka.exporter.KafkaExporterSpec());
+        client.resources(Kafka.class).inNamespace(NS).resource(withExporter).update();
+        reconcile.reconcile(kafka());
+        Map<String, String> caCert = data("secure-cluster-ca-cert");
+        ClusterCa ca = ClusterCa.load(text(caCert, "ca.crt"), text(data("secure-cluster-ca"), "ca.key"));
+        // each pod carries the serial of the certificate its Secret holds
+        Map<DesiredNode, X509Certificate> before = new java.util.LinkedHashMap<>();
+        for (DesiredNode n : desired.nodes()) {
+            X509Certificate mine = certificate(text(data(nodeName(n)), "certificate.pem"));
+            assertThat(podSerial(nodeName(n))).isEqualTo(mine.getSerialNumber().toString(16));
+            before.put(n, mine);
+        }
+        X509Certificate exporterBefore = exporterCertificate();
+
+        // as if made a year ago: the CA's certificate (same key) ends in ten days, within the default 30 renewal days
+        ClusterCa ending = ca.renewed(java.time.Duration.ofDays(10));
+        Map<String, String> aged = new java.util.LinkedHashMap<>(caCert);
+        aged.put("ca.crt", encoded(ending.certificatePem()));
+        replaceData("secure-cluster-ca-cert", aged);
+        // a pod that went away meanwhile is made again, from the pod as rendered now
+        DesiredNode gone = desired.brokers().get(0);
+        client.pods().inNamespace(NS).withName(nodeName(gone)).withGracePeriod(0).delete();
+        java.util.List<Pod> running = client.pods().inNamespace(NS).list().getItems();
+        reconcile.reconcile(kafka());
+
+        Map<String, String> renewedData = data("secure-cluster-ca-cert");
+        X509Certificate renewed = certificate(text(renewedData, "ca.crt"));
+        assertThat(renewed.getPublicKey()).as("renewed for the same key").isEqualTo(ca.certificate().getPublicKey());
+        assertThat(renewed.getNotAfter().getTime() - System.currentTimeMillis()).as("for spec.clusterCa.validityDays (365)")
+                .isGreaterThan(java.time.Duration.ofDays(360).toMillis());
+        assertThat(text(renewedData, "ca.crt")).as("the old certificate stays beside the new").contains(ending.certificatePem().trim());
+        KeyStore trust = open(bytes(renewedData, "ca.p12"), text(renewedData, "ca.password"));
+        assertThat(java.util.Collections.list(trust.aliases())).hasSize(2);
+        assertThat(text(data("secure-cluster-ca"), "ca.key")).isEqualTo(ca.keyPem());
+
+        for (DesiredNode n : desired.nodes()) {
+            X509Certificate now = certificate(text(data(nodeName(n)), "certificate.pem"));
+            assertThat(now.getSerialNumber()).as(nodeName(n) + " issued again").isNotEqualTo(before.get(n).getSerialNumber());
+            assertThat(now.getSubjectX500Principal()).isEqualTo(before.get(n).getSubjectX500Principal());
+            now.verify(renewed.getPublicKey());
+            KeyStore ks = open(bytes(data(nodeName(n)), "keystore.p12"), text(data(nodeName(n)), "keystore.password"));
+            assertThat(ks.getCertificate(ks.aliases().nextElement())).as("the key store holds the same certificate").isEqualTo(now);
+        }
+        assertThat(podSerial(nodeName(gone))).as("the pod made again carries the new serial")
+                .isEqualTo(certificate(text(data(nodeName(gone)), "certificate.pem")).getSerialNumber().toString(16));
+        // the running pods still carry the old serial: each restarts, in the safe order, to serve its new certificate
+        Map<Integer, Pod> rendered = podsAsRenderedNow();
+        assertThat(KafkaClusterReconcile.certificateRestarts(running, rendered, java.util.Set.of()))
+                .containsExactlyElementsOf(running.stream().map(KafkaClusterReconcile::nodeId).sorted().toList());
+
+        X509Certificate exporterNow = exporterCertificate();
+        assertThat(exporterNow.getSerialNumber()).isNotEqualTo(exporterBefore.getSerialNumber());
+        exporterNow.verify(renewed.getPublicKey());
+        io.fabric8.kubernetes.api.model.apps.Deployment exporter = client.apps().deployments().inNamespace(NS)
+                .withName("secure-kafka-exporter").get();
+        assertThat(exporter.getSpec().getTemplate().getMetadata().getAnnotations())
+                .as("a new pod template: the Deployment rolls its pod to read the new certificate")
+                .containsEntry(io.keks.operator.resources.NodeObjects.CERTIFICATE_SERIAL, exporterNow.getSerialNumber().toString(16));
+
+        // renewed once: the next pass changes nothing
+        String renewedPem = text(data("secure-cluster-ca-cert"), "ca.crt");
+        reconcile.reconcile(kafka());
+        assertThat(text(data("secure-cluster-ca-cert"), "ca.crt")).isEqualTo(renewedPem);
+    }
+
+    @Test
+    void aNodeCertificateThatEndsWithinTheRenewalDaysIsIssuedAgainAloneAndAPodWithoutASerialRestartsForIt() throws Exception {
+        reconcile.reconcile(kafka());
+        ClusterCa ca = ClusterCa.load(text(data("secure-cluster-ca-cert"), "ca.crt"), text(data("secure-cluster-ca"), "ca.key"));
+        String caPem = text(data("secure-cluster-ca-cert"), "ca.crt");
+        DesiredNode ending = desired.brokers().get(0);
+        // a Secret as an operator before certificate.pem left it, holding a certificate that ends in five days
+        ClusterCa.ServerCertificate soon = ca.issueServer("secure-kafka", List.of("x"), List.of(), java.time.Duration.ofDays(5),
+                "pw-of-old".toCharArray());
+        replaceData(nodeName(ending), Map.of("keystore.p12", Base64.getEncoder().encodeToString(soon.keyStore()),
+                "keystore.password", encoded("pw-of-old")));
+        Map<DesiredNode, String> others = new java.util.LinkedHashMap<>();
+        desired.nodes().stream().filter(n -> n != ending).forEach(n -> others.put(n, text(data(nodeName(n)), "certificate.pem")));
+        // and its pod made by that operator too: no serial
+        Pod old = client.pods().inNamespace(NS).withName(nodeName(ending)).get();
+        old.getMetadata().getAnnotations().remove(io.keks.operator.resources.NodeObjects.CERTIFICATE_SERIAL);
+        client.pods().inNamespace(NS).resource(old).update();
+        java.util.List<Pod> running = client.pods().inNamespace(NS).list().getItems();
+
+        reconcile.reconcile(kafka());
+        X509Certificate now = certificate(text(data(nodeName(ending)), "certificate.pem"));
+        assertThat(now.getSerialNumber()).isNotEqualTo(soon.certificate().getSerialNumber());
+        assertThat(now.getNotAfter().getTime() - System.currentTimeMillis()).isGreaterThan(java.time.Duration.ofDays(360).toMillis());
+        others.forEach((n, pem) -> assertThat(text(data(nodeName(n)), "certificate.pem")).as(nodeName(n) + " kept").isEqualTo(pem));
+        assertThat(text(data("secure-cluster-ca-cert"), "ca.crt")).as("the CA is not due").isEqualTo(caPem);
+        Map<Integer, Pod> rendered = podsAsRenderedNow();
+        assertThat(KafkaClusterReconcile.certificateRestarts(running, rendered, java.util.Set.of(ending.id())))
+                .as("only the node issued again restarts; its pod had no serial to compare").containsExactly(ending.id());
+        assertThat(KafkaClusterReconcile.certificateRestarts(running, rendered, java.util.Set.of())).isEmpty();
+    }
+
+    /** Each node's pod as the operator renders it now: carrying the serial of the certificate its Secret holds. */
+    Map<Integer, Pod> podsAsRenderedNow() throws Exception {
+        Map<Integer, Pod> rendered = new java.util.TreeMap<>();
+        for (DesiredNode n : desired.nodes()) {
+            rendered.put(n.id(), new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName(nodeName(n))
+                    .addToAnnotations(io.keks.operator.resources.NodeObjects.CERTIFICATE_SERIAL,
+                            certificate(text(data(nodeName(n)), "certificate.pem")).getSerialNumber().toString(16)).endMetadata().build());
+        }
+        return rendered;
+    }
+
+    X509Certificate exporterCertificate() throws Exception {
+        Properties p = new Properties();
+        p.load(new StringReader(text(data("secure-kafka-exporter-certs"), "client.properties")));
+        return certificate(p.getProperty("ssl.keystore.certificate.chain"));
+    }
 }

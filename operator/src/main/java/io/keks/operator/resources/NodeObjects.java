@@ -50,6 +50,11 @@ public final class NodeObjects {
     public static final String READY_CONDITION = "keks.io/kafka-ready";
     /** Annotation: the server.properties the pod was created with (a later change to it tells why it restarts). */
     public static final String STARTED_CONFIG = "keks.io/started-config";
+    /**
+     * Annotation: the serial of the certificate in the node's Secret when the pod was made (hexadecimal).
+     * A pod whose serial differs from its Secret's restarts to serve the renewed certificate.
+     */
+    public static final String CERTIFICATE_SERIAL = "keks.io/certificate-serial";
     /** Annotation: the Kafka version the pod runs. */
     public static final String KAFKA_VERSION = "keks.io/kafka-version";
     static final String RACK_DIR = "/opt/kafka/keks/rack";

@@ -23,20 +23,7 @@ work=$(mktemp -d)
 cleanup() { ./keks down --delete-data >/dev/null 2>&1 || true; rm -rf "$KEKS_HOME" "$work"; }
 trap cleanup EXIT
 
-python3 - "$count" > "$work/topics.yaml" <<'PY'
-import sys
-for i in range(int(sys.argv[1])):
-    print(f"""apiVersion: kafka.strimzi.io/v1beta2
-kind: KafkaTopic
-metadata:
-  name: bench-{i:05d}
-  labels:
-    strimzi.io/cluster: cluster
-spec:
-  partitions: 1
-  replicas: 3
----""")
-PY
+python3 "$root/bench/topics/manifests.py" "$count" > "$work/topics.yaml"
 
 seconds() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.3f}')" "$1" "$2"; }
 keks_apply() {

@@ -13,20 +13,7 @@ other=${2:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-python3 - 10000 > "$work/topics.yaml" <<'PY'
-import sys
-for i in range(int(sys.argv[1])):
-    print(f"""apiVersion: kafka.strimzi.io/v1beta2
-kind: KafkaTopic
-metadata:
-  name: bench-{i:05d}
-  labels:
-    strimzi.io/cluster: cluster
-spec:
-  partitions: 1
-  replicas: 3
----""")
-PY
+python3 "$root/bench/topics/manifests.py" 10000 > "$work/topics.yaml"
 head -n 40 "$work/topics.yaml" | sed 's/bench-/warm-/' > "$work/warm.yaml"
 
 checkouts=("$root")

@@ -368,7 +368,8 @@ public final class LocalCluster {
         }
         boolean adminToIssue = internalTls() && !Files.exists(adminKeyStore(dir));
         // the CA's key is read only when there is something to sign (or no CA yet)
-        if (!toIssue.isEmpty() || adminToIssue || !Files.exists(dir.resolve("ca").resolve("ca.key"))) {
+        if (!toIssue.isEmpty() || adminToIssue || !Files.exists(dir.resolve("ca").resolve("ca.crt"))
+                || !Files.exists(dir.resolve("ca").resolve("ca.key"))) {
             ClusterCa ca = clusterCa(progress).orElseThrow();
             for (DesiredNode node : toIssue) {
                 issueNodeKeyStore(ca, node);
@@ -404,8 +405,8 @@ public final class LocalCluster {
         String pw = addressing.keyStore(node).orElseThrow().password();
         ClusterCa.ServerCertificate issued = ca.issueServer(ServerProperties.nodeCommonName(desired),
                 List.of("localhost", nodeName(node)), List.of(LocalAddressing.HOST), certificateValidity(), pw.toCharArray());
-        // the key store first: if the command stops between the two, the certificate file is the older one,
-        // which can only make keks renew or re-issue sooner
+        // the key store first: if the command stops between the two, the PEM copy is older than the key
+        // store, and nodeCertificate reads the key store instead
         ClusterHome.writePrivate(nodeKeyStore(node), issued.keyStore());
         Files.writeString(nodeCertificateFile(node), issued.certificatePem());
     }

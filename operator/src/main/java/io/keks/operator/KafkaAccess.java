@@ -28,9 +28,9 @@ public interface KafkaAccess {
 
     /**
      * Inside Kubernetes: every broker's replication listener by its pod's DNS name (the network
-     * policy lets the operator's pods in). In a secured cluster that listener asks for a certificate
-     * of the cluster CA: the operator issues itself one as {@code keks-admin} (a super user) from the
-     * CA in the cluster's Secrets, kept in memory only.
+     * policy lets the operator's pods in). With internal TLS (every cluster this operator made, and any
+     * secured one) that listener asks for a certificate of the cluster CA: the operator issues itself
+     * one as {@code keks-admin} (a super user) from the CA in the cluster's Secrets, kept in memory only.
      */
     static KafkaAccess inCluster(KubernetesClient client) {
         OperatorCertificates certificates = new OperatorCertificates(client);
@@ -41,10 +41,17 @@ public interface KafkaAccess {
                     .map(b -> names.host(b) + ":" + ListenerSpec.REPLICATION.port()).collect(Collectors.joining(",")));
             p.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
             p.put(AdminClientConfig.CLIENT_ID_CONFIG, "keks-operator");
-            if (cluster.secured()) {
+            if (cluster.secured() || internalTls(client, names)) {
                 p.putAll(certificates.tls(names));
             }
             return p;
         };
+    }
+
+    /** Whether the cluster's identity says its internal listeners run mutual TLS (every cluster this operator made). */
+    private static boolean internalTls(KubernetesClient client, KafkaNames names) {
+        var identity = client.configMaps().inNamespace(names.namespace()).withName(names.identity()).get();
+        return identity != null && identity.getData() != null
+                && "true".equals(identity.getData().get(io.keks.operator.resources.ClusterObjects.INTERNAL_TLS));
     }
 }

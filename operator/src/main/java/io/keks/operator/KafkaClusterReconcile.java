@@ -114,8 +114,8 @@ public final class KafkaClusterReconcile {
             Manifests last = ManifestParser.parse("last applied " + name, kept.get(APPLIED));
             DesiredCluster lastDesired = io.keks.operator.resources.Rendering.model(last, Map.of()).cluster();
             List<String> refused = new ArrayList<>(ChangeSafety.refusals(lastDesired, desired));
-            if (!pods.isEmpty() && lastDesired.secured() != desired.secured()) {
-                // on Kubernetes the internal listeners run mutual TLS exactly when the cluster is secured
+            if (!pods.isEmpty() && lastDesired.secured() != desired.secured() && !"true".equals(kept.get(ClusterObjects.INTERNAL_TLS))) {
+                // a cluster made before internal TLS was the default runs it exactly when it is secured
                 refused.add("the manifests " + (desired.secured() ? "add" : "remove") + " authentication or authorization, which"
                         + " switches the internal listeners between plaintext and mutual TLS; changing that pod by pod would split"
                         + " the running quorum, and the operator does not stop a whole cluster: give a cluster its security when"
@@ -311,7 +311,8 @@ public final class KafkaClusterReconcile {
                 dirs.put(Integer.parseInt(k.substring("directory-id.".length())), v);
             }
         });
-        return new ClusterIdentity(data.get("cluster-id"), dirs, new TreeSet<>(ids(data.getOrDefault("initial-controllers", ""))));
+        return new ClusterIdentity(data.get("cluster-id"), dirs, new TreeSet<>(ids(data.getOrDefault("initial-controllers", ""))),
+                "true".equals(data.get(ClusterObjects.INTERNAL_TLS)));
     }
 
     /** The resources as applied, for the next reconciliation to compare against (status included: it holds the node ids). */

@@ -177,14 +177,37 @@ class SecuredKafkaTest {
         assertThat(serverProperties(desired.brokers().get(0)).getProperty("super.users")).contains("User:CN=secure-kafka-exporter,O=io.keks");
     }
 
-    @Test
-    void removingSecurityFromARunningClusterIsRefusedAndItRunsAsLastApplied() throws Exception {
-        reconcile.reconcile(kafka());
-        assertThat(client.pods().inNamespace(NS).list().getItems()).isNotEmpty();
+    Kafka withoutSecurity() {
         Kafka open = kafka();
         open.getSpec().getKafka().setAuthorization(null);
         open.getSpec().getKafka().getListeners().forEach(l -> l.setAuth(null));
-        client.resources(Kafka.class).inNamespace(NS).resource(open).update();
+        return open;
+    }
+
+    @Test
+    void securityComesAndGoesOnARunningClusterWhoseInternalListenersRunTlsAnyway() throws Exception {
+        reconcile.reconcile(kafka());
+        assertThat(client.pods().inNamespace(NS).list().getItems()).isNotEmpty();
+        client.resources(Kafka.class).inNamespace(NS).resource(withoutSecurity()).update();
+        KafkaStatuses.Outcome o = reconcile.reconcile(kafka());
+        assertThat(o.condition("Warning")).as("nothing refused").isEmpty();
+        DesiredNode broker = desired.brokers().get(0);
+        // the authorizer goes (the nodes roll for it, in the safe order); the quorum keeps talking TLS
+        assertThat(serverProperties(broker).getProperty("authorizer.class.name")).isNull();
+        assertThat(serverProperties(broker).getProperty("listener.security.protocol.map")).contains("CONTROLPLANE-9090:SSL");
+        assertThat(serverProperties(desired.controllers().get(0)).getProperty("listener.security.protocol.map"))
+                .contains("CONTROLPLANE-9090:SSL", "REPLICATION-9091:SSL");
+    }
+
+    @Test
+    void removingSecurityFromARunningClusterMadeBeforeInternalTlsIsRefusedAndItRunsAsLastApplied() throws Exception {
+        reconcile.reconcile(kafka());
+        assertThat(client.pods().inNamespace(NS).list().getItems()).isNotEmpty();
+        // an identity as an operator from before internal TLS left it: no internal-tls entry
+        ConfigMap identity = client.configMaps().inNamespace(NS).withName("secure-kafka-identity").get();
+        identity.getData().remove("internal-tls");
+        client.configMaps().inNamespace(NS).resource(identity).update();
+        client.resources(Kafka.class).inNamespace(NS).resource(withoutSecurity()).update();
         KafkaStatuses.Outcome o = reconcile.reconcile(kafka());
         assertThat(o.condition("Warning")).hasValueSatisfying(c -> {
             assertThat(c.getReason()).isEqualTo("UnsafeChangeRefused");

@@ -13,10 +13,14 @@ import org.apache.kafka.common.Uuid;
 
 /**
  * What a cluster keeps for life and Kubernetes cannot derive from the manifests: the Kafka cluster
- * id, each node's metadata directory id, and the controllers that formed the quorum (only they are
- * formatted with {@code --initial-controllers}; a later one joins as an observer).
+ * id, each node's metadata directory id, the controllers that formed the quorum (only they are
+ * formatted with {@code --initial-controllers}; a later one joins as an observer), and whether its
+ * internal listeners run mutual TLS whatever the manifests' security. Every cluster made by this
+ * operator does; one made by an earlier one, whose identity has no such entry, keeps plaintext
+ * inside unless it is secured (switching a running quorum's protocol pod by pod would split it).
  */
-public record ClusterIdentity(String clusterId, Map<Integer, String> directoryIds, Set<Integer> initialControllers) {
+public record ClusterIdentity(String clusterId, Map<Integer, String> directoryIds, Set<Integer> initialControllers,
+                              boolean internalTls) {
 
     public ClusterIdentity {
         directoryIds = new TreeMap<>(directoryIds);
@@ -27,7 +31,7 @@ public record ClusterIdentity(String clusterId, Map<Integer, String> directoryId
     public static ClusterIdentity random(DesiredCluster cluster) {
         return new ClusterIdentity(Uuid.randomUuid().toString(),
                 cluster.nodes().stream().collect(Collectors.toMap(DesiredNode::id, n -> Uuid.randomUuid().toString())),
-                controllerIds(cluster));
+                controllerIds(cluster), true);
     }
 
     /**
@@ -37,14 +41,14 @@ public record ClusterIdentity(String clusterId, Map<Integer, String> directoryId
     public static ClusterIdentity derived(DesiredCluster cluster) {
         String base = cluster.namespace() + "/" + cluster.name();
         return new ClusterIdentity(uuid(base), cluster.nodes().stream()
-                .collect(Collectors.toMap(DesiredNode::id, n -> uuid(base + "/" + n.id()))), controllerIds(cluster));
+                .collect(Collectors.toMap(DesiredNode::id, n -> uuid(base + "/" + n.id()))), controllerIds(cluster), true);
     }
 
     /** Nodes new to the cluster get directory ids; the initial controllers never change. */
     public ClusterIdentity withNodes(DesiredCluster cluster) {
         Map<Integer, String> ids = new TreeMap<>(directoryIds);
         cluster.nodes().forEach(n -> ids.computeIfAbsent(n.id(), id -> Uuid.randomUuid().toString()));
-        return new ClusterIdentity(clusterId, ids, initialControllers);
+        return new ClusterIdentity(clusterId, ids, initialControllers, internalTls);
     }
 
     private static Set<Integer> controllerIds(DesiredCluster cluster) {

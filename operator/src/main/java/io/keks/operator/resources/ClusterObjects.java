@@ -40,6 +40,8 @@ import java.util.TreeMap;
 public final class ClusterObjects {
     /** The ClusterRole (installed with the operator) that lets a broker's init container read its node's zone. */
     public static final String NODE_READER_ROLE = "keks-kafka-node-reader";
+    /** Key of the identity ConfigMap: "true" when the internal listeners run mutual TLS whatever the security asked for. */
+    public static final String INTERNAL_TLS = "internal-tls";
     /** Annotation of rendered Secrets: their values are made by the operator and never printed. */
     public static final String VALUES_OMITTED = "keks.io/values";
 
@@ -64,7 +66,7 @@ public final class ClusterObjects {
         }
         out.add(parts.brokersService());
         out.add(parts.bootstrapService());
-        KubernetesAddressing addressing = KubernetesAddressing.of(names, cluster);
+        KubernetesAddressing addressing = KubernetesAddressing.of(names, cluster, identity);
         if (addressing.tls() || addressing.internalTls()) {
             out.add(parts.secret(names.clusterCaCert(), List.of("ca.crt", "ca.p12", "ca.password")));
             out.add(parts.secret(names.clusterCaKey(), List.of("ca.key")));
@@ -89,7 +91,7 @@ public final class ClusterObjects {
                 ? template.getPodDisruptionBudget().getMaxUnavailable() : 1;
         out.add(parts.podDisruptionBudget(maxUnavailable));
         out.add(parts.networkPolicy());
-        out.addAll(ExporterObjects.render(cluster, names, options));
+        out.addAll(ExporterObjects.render(cluster, names, addressing.internalTls(), options));
         return out;
     }
 
@@ -108,6 +110,7 @@ public final class ClusterObjects {
             data.put("cluster-id", id.clusterId());
             id.directoryIds().forEach((node, dir) -> data.put("directory-id." + node, dir));
             data.put("initial-controllers", String.join(",", id.initialControllers().stream().map(String::valueOf).toList()));
+            data.put(INTERNAL_TLS, String.valueOf(id.internalTls()));
             return new ConfigMapBuilder().withMetadata(meta(names.identity())).withData(data).build();
         }
 

@@ -27,7 +27,7 @@ import java.util.stream.Collectors;
  * do, so one PodMonitor finds both.
  */
 public final class ExporterObjects {
-    /** The key of the exporter's Secret in a secured cluster: Kafka client properties for mutual TLS, PEM inline. */
+    /** The key of the exporter's Secret when the internal listeners run mutual TLS: Kafka client properties, PEM inline. */
     public static final String CLIENT_PROPERTIES = "client.properties";
     static final String CONFIG_DIR = "/opt/keks/exporter-config";
 
@@ -43,7 +43,8 @@ public final class ExporterObjects {
         return Map.of("strimzi.io/cluster", names.cluster(), "strimzi.io/kind", "Kafka", "strimzi.io/name", name(names));
     }
 
-    static List<HasMetadata> render(DesiredCluster cluster, KafkaNames names, RenderOptions options) {
+    /** @param internalTls the replication listener runs mutual TLS: the exporter reads its certificate from its Secret */
+    static List<HasMetadata> render(DesiredCluster cluster, KafkaNames names, boolean internalTls, RenderOptions options) {
         if (cluster.exporterSpec().isEmpty()) {
             return List.of();
         }
@@ -68,9 +69,8 @@ public final class ExporterObjects {
         if (spec.groupExcludeRegex() != null) {
             args.addAll(List.of("--group-exclude-regex", spec.groupExcludeRegex()));
         }
-        // in a secured cluster the replication listener asks for a certificate: the exporter's own, from its Secret
-        boolean secured = cluster.secured();
-        if (secured) {
+        // with internal TLS the replication listener asks for a certificate: the exporter's own, from its Secret
+        if (internalTls) {
             args.addAll(List.of("--command-config", CONFIG_DIR + "/" + CLIENT_PROPERTIES));
         }
         var container = new ContainerBuilder().withName("kafka-exporter").withImage(options.operatorImage()).withArgs(args)
@@ -86,7 +86,7 @@ public final class ExporterObjects {
                 // the root file system is read-only; the JVM and Kafka's client libraries still want a /tmp
                 .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
                 .build();
-        if (secured) {
+        if (internalTls) {
             container.getVolumeMounts().add(new io.fabric8.kubernetes.api.model.VolumeMountBuilder().withName("client-config")
                     .withMountPath(CONFIG_DIR).withReadOnly(true).build());
         }
@@ -97,7 +97,7 @@ public final class ExporterObjects {
                 .addNewVolume().withName("tmp").withNewEmptyDir().withMedium("Memory").withSizeLimit(new Quantity("16Mi")).endEmptyDir()
                 .endVolume().endSpec()
                 .endTemplate().endSpec();
-        if (secured) {
+        if (internalTls) {
             // readable by the image's non-root user, which owns nothing in the pod; no other process runs there
             deploymentBuilder.editSpec().editTemplate().editSpec().addNewVolume().withName("client-config").withNewSecret()
                     .withSecretName(names.exporterCerts()).withDefaultMode(0444).endSecret().endVolume().endSpec().endTemplate().endSpec();

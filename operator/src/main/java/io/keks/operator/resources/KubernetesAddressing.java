@@ -14,7 +14,8 @@ import java.util.Optional;
  * (listeners with authentication tls) from the CAs' certificate Secrets.
  *
  * @param tls         a listener uses TLS: brokers have key stores
- * @param internalTls the internal listeners run mutual TLS (a secured cluster): every node has a key store
+ * @param internalTls the internal listeners run mutual TLS (every cluster made by this operator, and any secured
+ *                    one): every node has a key store
  * @param clientsCa   a listener asks clients for a certificate of the clients CA
  */
 public record KubernetesAddressing(KafkaNames names, boolean tls, boolean internalTls, boolean clientsCa) implements NodeAddressing {
@@ -29,9 +30,10 @@ public record KubernetesAddressing(KafkaNames names, boolean tls, boolean intern
     /** Kafka's config provider that reads each file of a directory as a value: the password never sits in a ConfigMap. */
     public static final String PASSWORD = "${dir:" + CERTS_DIR + ":keystore.password}";
 
-    public static KubernetesAddressing of(KafkaNames names, DesiredCluster cluster) {
-        return new KubernetesAddressing(names, cluster.listeners().stream().anyMatch(ListenerSpec::tls), cluster.secured(),
-                cluster.listeners().stream().anyMatch(ListenerSpec::mutualTls));
+    /** Internal mutual TLS when the cluster is secured or its identity says it was made with it. */
+    public static KubernetesAddressing of(KafkaNames names, DesiredCluster cluster, ClusterIdentity identity) {
+        return new KubernetesAddressing(names, cluster.listeners().stream().anyMatch(ListenerSpec::tls),
+                cluster.secured() || identity.internalTls(), cluster.listeners().stream().anyMatch(ListenerSpec::mutualTls));
     }
 
     /** Whether {@code node} has a key store, and so a Secret of its own. */

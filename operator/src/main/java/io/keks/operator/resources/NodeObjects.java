@@ -89,7 +89,7 @@ public final class NodeObjects {
     NodeObjects(DesiredCluster cluster, KafkaNames names, ClusterIdentity identity, RenderOptions options) {
         this.cluster = cluster;
         this.names = names;
-        this.addressing = KubernetesAddressing.of(names, cluster);
+        this.addressing = KubernetesAddressing.of(names, cluster, identity);
         this.identity = identity;
         this.options = options;
     }

@@ -63,10 +63,35 @@ class SeedObjectsTest {
                 .equals("secure-broker-0")).map(o -> ((ConfigMap) o).getData().get("server.properties")).findFirst().orElseThrow()));
         assertThat(broker.getProperty("super.users")).contains("User:CN=secure-kafka-exporter,O=io.keks");
 
-        // the seed is not secured: brokers only have key stores for its TLS listener, and controllers none
+        // the seed is not secured, but a new cluster runs mutual TLS inside: every node has a key store,
+        // controllers too, and the lag exporter a certificate; no clients CA and no authorizer
         assertThat(OBJECTS).extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
-                .contains("Secret/cluster-broker-0").doesNotContain("Secret/cluster-controller-3", "Secret/cluster-clients-ca-cert");
-        assertThat(serverProperties("cluster-controller-3").getProperty("listener.security.protocol.map")).contains("CONTROLPLANE-9090:PLAINTEXT");
+                .contains("Secret/cluster-broker-0", "Secret/cluster-controller-3", "Secret/cluster-kafka-exporter-certs")
+                .doesNotContain("Secret/cluster-clients-ca-cert");
+        Properties controller = serverProperties("cluster-controller-3");
+        assertThat(controller.getProperty("listener.security.protocol.map")).contains("CONTROLPLANE-9090:SSL");
+        assertThat(controller.getProperty("listener.name.controlplane-9090.ssl.client.auth")).isEqualTo("required");
+        assertThat(controller.getProperty("authorizer.class.name")).isNull();
+        assertThat(get(ConfigMap.class, "cluster-kafka-identity").getData()).containsEntry("internal-tls", "true");
+    }
+
+    @Test
+    void aClusterWhoseIdentityPredatesInternalTlsKeepsPlaintextInsideUnlessSecured() throws Exception {
+        var manifests = ManifestFiles.read(List.of(EXAMPLES.resolve("kafka-manifests")));
+        var desired = Rendering.model(manifests, java.util.Map.of()).cluster();
+        ClusterIdentity made = ClusterIdentity.derived(desired);
+        // as an operator from before internal TLS left it: no internal-tls entry in the identity ConfigMap
+        ClusterIdentity old = new ClusterIdentity(made.clusterId(), made.directoryIds(), made.initialControllers(), false);
+        List<HasMetadata> objects = ClusterObjects.render(manifests, desired, old, RenderOptions.defaults());
+        // brokers only have key stores for the seed's TLS listener, controllers none
+        assertThat(objects).extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+                .contains("Secret/cluster-broker-0").doesNotContain("Secret/cluster-controller-3", "Secret/cluster-kafka-exporter-certs");
+        Properties controller = new Properties();
+        controller.load(new StringReader(objects.stream().filter(o -> o instanceof ConfigMap && o.getMetadata().getName()
+                .equals("cluster-controller-3")).map(o -> ((ConfigMap) o).getData().get("server.properties")).findFirst().orElseThrow()));
+        assertThat(controller.getProperty("listener.security.protocol.map")).contains("CONTROLPLANE-9090:PLAINTEXT");
+        assertThat(objects).filteredOn(o -> o instanceof ConfigMap && o.getMetadata().getName().equals("cluster-kafka-identity"))
+                .singleElement().satisfies(o -> assertThat(((ConfigMap) o).getData()).containsEntry("internal-tls", "false"));
     }
 
     @Test

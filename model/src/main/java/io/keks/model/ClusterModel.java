@@ -147,6 +147,10 @@ public final class ClusterModel {
             problems.add(kafka.error("/spec/" + field + "/generateCertificateAuthority", "keks makes and renews its own CAs;"
                     + " a CA of your own is not supported yet, so remove generateCertificateAuthority: false"));
         }
+        if (ca.getCertificateExpirationPolicy() == io.strimzi.api.kafka.model.common.CertificateExpirationPolicy.REPLACE_KEY) {
+            problems.add(kafka.warning("/spec/" + field + "/certificateExpirationPolicy", "replace-key is not supported yet: when the"
+                    + " CA's certificate is due, keks renews it for the same key (renew-certificate)"));
+        }
         int validity = ca.getValidityDays() > 0 ? ca.getValidityDays() : CaSpec.DEFAULTS.validityDays();
         int renewal = ca.getRenewalDays() > 0 ? ca.getRenewalDays() : CaSpec.DEFAULTS.renewalDays();
         if (renewal >= validity) {

@@ -84,6 +84,33 @@ class BadManifestsTest {
     }
 
     @Test
+    void aReplaceKeyPolicyIsRenewedForTheSameKeyWithAWarning() {
+        String text = """
+                apiVersion: kafka.strimzi.io/v1beta2
+                kind: Kafka
+                metadata: {name: c}
+                spec:
+                  clusterCa:
+                    certificateExpirationPolicy: replace-key
+                  kafka:
+                    listeners: [{name: tls, port: 9093, type: internal, tls: true}]
+                ---
+                apiVersion: kafka.strimzi.io/v1beta2
+                kind: KafkaNodePool
+                metadata: {name: both, labels: {strimzi.io/cluster: c}}
+                spec:
+                  replicas: 1
+                  roles: [controller, broker]
+                  storage: {type: ephemeral}
+                """;
+        var result = ClusterModel.build(ManifestParser.parse("policy.yaml", text), ClusterModel.Options.defaults());
+        assertThat(result.warnings()).extracting(Problem::format).containsExactly("warning: policy.yaml:6:"
+                + " spec.clusterCa.certificateExpirationPolicy: replace-key is not supported yet: when the CA's certificate is due,"
+                + " keks renews it for the same key (renew-certificate)");
+        assertThat(result.cluster()).isNotNull();
+    }
+
+    @Test
     void anExternalListenerIsServedInsideTheClusterWithAWarning() {
         String text = """
                 apiVersion: kafka.strimzi.io/v1beta2

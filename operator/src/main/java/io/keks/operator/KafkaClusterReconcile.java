@@ -170,6 +170,7 @@ public final class KafkaClusterReconcile {
             }
         }
         applier.warnings().forEach(w -> statuses.warn("StorageNotExpandable", w));
+        removeUnwantedExporter(desired, names, kafka);
         // a node whose pod is missing (deleted, evicted) gets it back at once, as a StatefulSet's would;
         // a new cluster gets all its pods together (its controllers need each other to form the quorum)
         for (DesiredNode n : desired.nodes()) {
@@ -272,6 +273,32 @@ public final class KafkaClusterReconcile {
     private List<Pod> pods(KafkaNames names) {
         return client.pods().inNamespace(names.namespace()).withLabels(names.podSelector()).list().getItems().stream()
                 .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+    }
+
+    /**
+     * Deletes the lag exporter's Deployment, Service and certificate Secret when the manifests no longer
+     * ask for it (spec.kafkaExporter removed). Only objects this Kafka owns: one of the same name that
+     * someone else made is left alone.
+     */
+    private void removeUnwantedExporter(DesiredCluster desired, KafkaNames names, Kafka kafka) {
+        String ns = names.namespace();
+        String uid = kafka.getMetadata().getUid();
+        String name = io.keks.operator.resources.ExporterObjects.name(names);
+        if (desired.exporterSpec().isPresent()) {
+            return;
+        }
+        List<HasMetadata> gone = new ArrayList<>();
+        gone.add(client.apps().deployments().inNamespace(ns).withName(name).get());
+        gone.add(client.services().inNamespace(ns).withName(name).get());
+        gone.add(client.secrets().inNamespace(ns).withName(names.exporterCerts()).get());
+        for (HasMetadata o : gone) {
+            if (o != null && o.getMetadata().getOwnerReferences() != null
+                    && o.getMetadata().getOwnerReferences().stream().anyMatch(r -> uid != null && uid.equals(r.getUid()))) {
+                LOG.info("Kafka {}/{}: deleting {} {}: spec.kafkaExporter no longer asks for it", ns, names.cluster(), o.getKind(),
+                        o.getMetadata().getName());
+                client.resource(o).delete();
+            }
+        }
     }
 
     /**

@@ -175,6 +175,20 @@ class SecuredKafkaTest {
         assertThat(exporter.getSubjectX500Principal().getName()).isEqualTo("CN=secure-kafka-exporter,O=io.keks");
         exporter.verify(clusterCa.getPublicKey());
         assertThat(serverProperties(desired.brokers().get(0)).getProperty("super.users")).contains("User:CN=secure-kafka-exporter,O=io.keks");
+
+        // without spec.kafkaExporter again, its objects go; a Deployment of the same name someone else made would stay
+        Kafka without = kafka();
+        without.getSpec().setKafkaExporter(null);
+        client.resources(Kafka.class).inNamespace(NS).resource(without).update();
+        reconcile.reconcile(kafka());
+        assertThat(client.apps().deployments().inNamespace(NS).withName("secure-kafka-exporter").get()).isNull();
+        assertThat(client.services().inNamespace(NS).withName("secure-kafka-exporter").get()).isNull();
+        assertThat(client.secrets().inNamespace(NS).withName("secure-kafka-exporter-certs").get()).isNull();
+        assertThat(client.secrets().inNamespace(NS).withName("secure-cluster-ca-cert").get()).isNotNull();
+        client.apps().deployments().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder()
+                .withNewMetadata().withName("secure-kafka-exporter").endMetadata().withNewSpec().endSpec().build()).create();
+        reconcile.reconcile(kafka());
+        assertThat(client.apps().deployments().inNamespace(NS).withName("secure-kafka-exporter").get()).as("not the Kafka's").isNotNull();
     }
 
     Kafka withoutSecurity() {

@@ -34,7 +34,8 @@ public final class ExporterObjects {
     private ExporterObjects() {
     }
 
-    static String name(KafkaNames names) {
+    /** The name of the exporter's Deployment and Service. */
+    public static String name(KafkaNames names) {
         return names.cluster() + "-kafka-exporter";
     }
 

@@ -308,11 +308,22 @@ class SecureClusterTest {
         for (String user : List.of("orders-app", "analytics", "throttled", "payments-app")) {
             secrets.add(LocalUsers.password(c.dir(), user).orElseThrow().reveal());
         }
-        List<Path> logs;
-        try (Stream<Path> files = Files.walk(c.dir())) {
-            logs = files.filter(f -> f.getFileName().toString().endsWith(".log") || f.getFileName().toString().startsWith("server.log")
-                    || f.getFileName().toString().equals("stdout")).filter(Files::isRegularFile).toList();
-        }
+        List<Path> logs = new java.util.ArrayList<>();
+        Files.walkFileTree(c.dir(), new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path f, java.nio.file.attribute.BasicFileAttributes attrs) {
+                String name = f.getFileName().toString();
+                if (attrs.isRegularFile() && (name.endsWith(".log") || name.startsWith("server.log") || name.equals("stdout"))) {
+                    logs.add(f);
+                }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path f, java.io.IOException e) {
+                return java.nio.file.FileVisitResult.CONTINUE; // a checkpoint file the running nodes replaced while the tree was walked
+            }
+        });
         assertThat(logs).as("node and supervisor logs").isNotEmpty();
         for (Path log : logs) {
             String text = Files.readString(log, java.nio.charset.StandardCharsets.ISO_8859_1);

@@ -1128,8 +1128,9 @@ class SeedClusterTest {
         assertThat(r.out()).containsPattern("kafkatopics: 2\\d\\d\\d in all, 2\\d\\d\\d ready").doesNotContain("NOT ready");
         // created means the controller committed them; a broker adds them to the metadata it answers
         // from only after creating their logs, which can take each broker a while on this machine: the
-        // second apply (whose describe goes to any broker) must not meet a broker still catching up
-        await().atMost(Duration.ofSeconds(180)).untilAsserted(() -> {
+        // second apply (whose describe goes to any broker) must not meet a broker still catching up.
+        // Kafka's checkpoint files come and go while the directories are walked: a vanished one means look again
+        await().atMost(Duration.ofSeconds(180)).ignoreExceptionsInstanceOf(java.io.UncheckedIOException.class).untilAsserted(() -> {
             for (int broker = 0; broker < 3; broker++) {
                 try (var dirs = Files.walk(home.resolve("clusters/cluster/nodes/" + broker), 3)) {
                     assertThat(dirs.filter(d -> d.getFileName().toString().matches("bulk-\\d{4}-0"))).as("broker %d's logs", broker).hasSize(2000);

@@ -75,15 +75,10 @@ final class ClusterSecrets {
             rendered.get(names.clusterCaCert()).setData(caCert.getData());
             rendered.get(names.clusterCaKey()).setData(caKey.getData());
             if (caSpec.due(ca.notAfterMillis(), now)) {
-                ClusterCa old = ca;
-                ca = old.renewed(validity);
+                Map<String, String> certData = new LinkedHashMap<>(caCert.getData());
+                ca = renew(ca, caSpec, certData, names, "cluster CA", "spec.clusterCa");
+                rendered.get(names.clusterCaCert()).setData(certData);
                 caRenewed = true;
-                String password = caCert.getData().containsKey("ca.password") ? decode(caCert, "ca.password") : ClusterCa.newPassword();
-                // the old certificate stays beside the new one until the next renewal: clients that kept it go on working
-                set(rendered.get(names.clusterCaCert()), Map.of("ca.crt", bytes(ca.certificatePem() + old.certificatePem()),
-                        "ca.p12", ca.trustStore(password.toCharArray(), List.of(old.certificate())), "ca.password", bytes(password)));
-                LOG.info("Kafka {}/{}: the cluster CA's certificate expired within spec.clusterCa.renewalDays ({}); renewed until {}",
-                        names.namespace(), names.cluster(), caSpec.renewalDays(), Instant.ofEpochMilli(ca.notAfterMillis()));
             }
         } else {
             ca = ClusterCa.create(cluster.name(), validity);
@@ -93,6 +88,7 @@ final class ClusterSecrets {
             set(rendered.get(names.clusterCaKey()), Map.of("ca.key", bytes(ca.keyPem())));
         }
         String commonName = ServerProperties.nodeCommonName(cluster);
+        String principal = ServerProperties.internalPrincipal(cluster);
         Set<Integer> issued = new TreeSet<>();
         for (DesiredNode n : cluster.nodes()) {
             Secret node = rendered.get(names.pod(n));
@@ -103,7 +99,7 @@ final class ClusterSecrets {
             Optional<X509Certificate> current = caExists ? nodeCertificate(had) : Optional.empty();
             X509Certificate serving;
             if (current.isPresent() && !caRenewed && !caSpec.due(current.get().getNotAfter().getTime(), now)
-                    && (!cluster.secured() || commonName.equals(commonName(current.get())))) {
+                    && (!cluster.secured() || principal.equals(current.get().getSubjectX500Principal().getName()))) {
                 Map<String, String> data = new LinkedHashMap<>(had.getData());
                 data.putIfAbsent(NODE_CERTIFICATE, encode(bytes(ClusterCa.pem(current.get()))));
                 node.setData(data);
@@ -143,7 +139,7 @@ final class ClusterSecrets {
             }
             // a new certificate changes the pod template, so the Deployment starts a pod that reads it
             String serial = serving.getSerialNumber().toString(16);
-            objects.stream().filter(o -> o instanceof Deployment d && ExporterObjects.mountsCertificates(d, names))
+            objects.stream().filter(o -> o instanceof Deployment && o.getMetadata().getName().equals(ExporterObjects.name(names)))
                     .forEach(d -> annotate(((Deployment) d).getSpec().getTemplate().getMetadata(), serial));
         }
         rendered.values().forEach(s -> s.getMetadata().getAnnotations().remove(ClusterObjects.VALUES_OMITTED));
@@ -166,16 +162,9 @@ final class ClusterSecrets {
             certData.putAll(hadCert.getData());
             key.setData(hadKey.getData());
             if (cluster.clientsCa().due(clients.notAfterMillis(), System.currentTimeMillis())) {
-                // the same key: user certificates it signed stay valid, and brokers that trust the old
-                // certificate trust what the new one signs, so no broker restarts
-                ClusterCa old = clients;
-                clients = old.renewed(Duration.ofDays(cluster.clientsCa().validityDays()));
-                String password = certData.containsKey("ca.password") ? decode(hadCert, "ca.password") : ClusterCa.newPassword();
-                certData.put("ca.crt", encode(bytes(clients.certificatePem() + old.certificatePem())));
-                certData.put("ca.p12", encode(clients.trustStore(password.toCharArray(), List.of(old.certificate()))));
-                certData.put("ca.password", encode(bytes(password)));
-                LOG.info("Kafka {}/{}: the clients CA's certificate expired within spec.clientsCa.renewalDays ({}); renewed until {}",
-                        names.namespace(), names.cluster(), cluster.clientsCa().renewalDays(), Instant.ofEpochMilli(clients.notAfterMillis()));
+                // user certificates it signed stay valid, and brokers that trust the old certificate trust
+                // what the new one signs, so no broker restarts
+                clients = renew(clients, cluster.clientsCa(), certData, names, "clients CA", "spec.clientsCa");
             }
         } else {
             clients = ClusterCa.createClientsCa(cluster.name(), Duration.ofDays(cluster.clientsCa().validityDays()));
@@ -188,6 +177,24 @@ final class ClusterSecrets {
             certData.put("ca.password", encode(bytes(password)));
         }
         cert.setData(certData);
+    }
+
+    /**
+     * The CA with a new certificate for its key, valid for the spec's validityDays; {@code certData}
+     * (a CA certificate Secret's data) gets it with the old certificate beside it in {@code ca.crt}
+     * and {@code ca.p12} until the next renewal, so clients that kept the old one go on working.
+     */
+    private static ClusterCa renew(ClusterCa old, CaSpec spec, Map<String, String> certData, KafkaNames names, String what,
+                                   String field) {
+        ClusterCa ca = old.renewed(Duration.ofDays(spec.validityDays()));
+        String password = certData.containsKey("ca.password")
+                ? new String(Base64.getDecoder().decode(certData.get("ca.password")), StandardCharsets.UTF_8) : ClusterCa.newPassword();
+        certData.put("ca.crt", encode(bytes(ca.certificatePem() + old.certificatePem())));
+        certData.put("ca.p12", encode(ca.trustStore(password.toCharArray(), List.of(old.certificate()))));
+        certData.put("ca.password", encode(bytes(password)));
+        LOG.info("Kafka {}/{}: the {}'s certificate expired within {}.renewalDays ({}); renewed until {}", names.namespace(),
+                names.cluster(), what, field, spec.renewalDays(), Instant.ofEpochMilli(ca.notAfterMillis()));
+        return ca;
     }
 
     /**
@@ -231,15 +238,6 @@ final class ClusterSecrets {
             return Optional.of(Pem.certificate(pem));
         } catch (java.security.cert.CertificateException e) {
             return Optional.empty();
-        }
-    }
-
-    private static String commonName(X509Certificate cert) {
-        try {
-            return new javax.naming.ldap.LdapName(cert.getSubjectX500Principal().getName()).getRdns().stream()
-                    .filter(r -> r.getType().equalsIgnoreCase("CN")).map(r -> r.getValue().toString()).findFirst().orElse("");
-        } catch (javax.naming.InvalidNameException e) {
-            return "";
         }
     }
 

@@ -281,12 +281,12 @@ public final class KafkaClusterReconcile {
      * someone else made is left alone.
      */
     private void removeUnwantedExporter(DesiredCluster desired, KafkaNames names, Kafka kafka) {
-        String ns = names.namespace();
-        String uid = kafka.getMetadata().getUid();
-        String name = io.keks.operator.resources.ExporterObjects.name(names);
         if (desired.exporterSpec().isPresent()) {
             return;
         }
+        String ns = names.namespace();
+        String uid = kafka.getMetadata().getUid();
+        String name = io.keks.operator.resources.ExporterObjects.name(names);
         List<HasMetadata> gone = new ArrayList<>();
         gone.add(client.apps().deployments().inNamespace(ns).withName(name).get());
         gone.add(client.services().inNamespace(ns).withName(name).get());

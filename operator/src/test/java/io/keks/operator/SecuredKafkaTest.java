@@ -320,6 +320,30 @@ class SecuredKafkaTest {
     }
 
     @Test
+    void aClientsCaThatEndsWithinTheRenewalDaysIsRenewedForItsKeyAndNoNodeRestarts() throws Exception {
+        reconcile.reconcile(kafka());
+        Map<String, String> had = data("secure-clients-ca-cert");
+        ClusterCa clients = ClusterCa.load(text(had, "ca.crt"), text(data("secure-clients-ca"), "ca.key"));
+        ClusterCa ending = clients.renewed(java.time.Duration.ofDays(10));
+        Map<String, String> aged = new java.util.LinkedHashMap<>(had);
+        aged.put("ca.crt", encoded(ending.certificatePem()));
+        replaceData("secure-clients-ca-cert", aged);
+        Map<Integer, Pod> before = podsAsRenderedNow();
+
+        reconcile.reconcile(kafka());
+        Map<String, String> now = data("secure-clients-ca-cert");
+        X509Certificate renewed = certificate(text(now, "ca.crt"));
+        assertThat(renewed.getPublicKey()).isEqualTo(clients.certificate().getPublicKey());
+        assertThat(renewed.getNotAfter().getTime() - System.currentTimeMillis()).isGreaterThan(java.time.Duration.ofDays(360).toMillis());
+        assertThat(text(now, "ca.crt")).contains(ending.certificatePem().trim());
+        assertThat(text(now, "ca.password")).isEqualTo(text(had, "ca.password"));
+        KeyStore trust = open(bytes(now, "ca.p12"), text(now, "ca.password"));
+        assertThat(java.util.Collections.list(trust.aliases())).hasSize(2);
+        assertThat(KafkaClusterReconcile.certificateRestarts(client.pods().inNamespace(NS).list().getItems(), before, java.util.Set.of()))
+                .as("node certificates come from the cluster CA: none is issued again").isEmpty();
+    }
+
+    @Test
     void aNodeCertificateThatEndsWithinTheRenewalDaysIsIssuedAgainAloneAndAPodWithoutASerialRestartsForIt() throws Exception {
         reconcile.reconcile(kafka());
         ClusterCa ca = ClusterCa.load(text(data("secure-cluster-ca-cert"), "ca.crt"), text(data("secure-cluster-ca"), "ca.key"));

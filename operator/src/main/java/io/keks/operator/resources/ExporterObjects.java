@@ -109,12 +109,4 @@ public final class ExporterObjects {
                 .withTargetPort(new IntOrString(MetricsSpec.PORT)).withProtocol("TCP").endPort().endSpec().build();
         return List.of(deployment, service);
     }
-
-    /** Whether {@code deployment} is the exporter's, mounting its client certificate from {@code names.exporterCerts()}. */
-    public static boolean mountsCertificates(io.fabric8.kubernetes.api.model.apps.Deployment deployment, KafkaNames names) {
-        var spec = deployment.getSpec() == null || deployment.getSpec().getTemplate() == null ? null
-                : deployment.getSpec().getTemplate().getSpec();
-        return spec != null && spec.getVolumes() != null && spec.getVolumes().stream()
-                .anyMatch(v -> v.getSecret() != null && names.exporterCerts().equals(v.getSecret().getSecretName()));
-    }
 }

@@ -29,7 +29,7 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
  * node. Pure: takes text, returns documents and problems.
  */
 public final class YamlParser {
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     public record Result(List<YamlDocument> documents, List<Problem> problems) {
     }
@@ -64,10 +64,10 @@ public final class YamlParser {
     }
 
     /** A piece of the text starting at a document marker, and the 0-based line where it starts. */
-    private record Part(String text, int firstLine) {
+    record Part(String text, int firstLine) {
     }
 
-    private record Parsed(Result result, int composed, boolean malformed) {
+    record Parsed(Result result, int composed, boolean malformed) {
     }
 
     /**
@@ -108,6 +108,15 @@ public final class YamlParser {
     }
 
     private static Parsed parsePart(String source, Part part) {
+        BlockYaml.Read fast = BlockYaml.read(source, part.text(), part.firstLine());
+        if (fast != null) {
+            return new Parsed(new Result(fast.documents(), fast.problems()), fast.composed(), false);
+        }
+        return parseWithSnakeYaml(source, part);
+    }
+
+    /** Reads any YAML, for texts {@link BlockYaml} leaves alone; package-visible to compare the two in tests. */
+    static Parsed parseWithSnakeYaml(String source, Part part) {
         LoadSettings settings = LoadSettings.builder()
                 .setLabel(source)
                 .setSchema(new CoreSchema())
@@ -175,7 +184,7 @@ public final class YamlParser {
         return scalar(scalar.getTag(), scalar.getValue());
     }
 
-    private static JsonNode scalar(Tag tag, String value) {
+    static JsonNode scalar(Tag tag, String value) {
         try {
             if (Tag.NULL.equals(tag)) {
                 return NODES.nullNode();

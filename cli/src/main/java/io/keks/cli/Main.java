@@ -1,5 +1,6 @@
 package io.keks.cli;
 
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,8 +10,6 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = {"Apache Kafka in KRaft mode from Strimzi manifests (Kafka, KafkaNodePool, KafkaTopic),",
                 "run on this machine as real Kafka processes."},
-        subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, GetCommand.class, DescribeCommand.class, ApplyCommand.class, DeleteCommand.class, RollCommand.class, RenderCommand.class,
-                ProduceCommand.class, ConsumeCommand.class, CredentialsCommand.class, DashboardCommand.class, SuperviseCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {"  keks up                      start the seed cluster (examples/) and show its status until Ctrl-C",
                 "  keks up -d -f my-kafka/      start the cluster of my-kafka/*.yaml in the background",
@@ -25,6 +24,11 @@ import picocli.CommandLine.Command;
                 "",
                 "State lives in ~/.keks (set KEKS_HOME to use another directory)."})
 public final class Main {
+    /** The subcommands, in the order help lists them. */
+    private static final List<Class<?>> COMMANDS = List.of(UpCommand.class, DownCommand.class, StatusCommand.class, GetCommand.class,
+            DescribeCommand.class, ApplyCommand.class, DeleteCommand.class, RollCommand.class, RenderCommand.class, ProduceCommand.class,
+            ConsumeCommand.class, CredentialsCommand.class, DashboardCommand.class, SuperviseCommand.class, CommandLine.HelpCommand.class);
+
     private Main() {
     }
 
@@ -39,6 +43,12 @@ public final class Main {
     /** Runs one keks command with its output going to {@code out} and {@code err}. */
     public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Main());
+        // picocli reads a command's annotations, options and help texts when it is added: only the command
+        // asked for is, so `keks apply` does not pay for building the other thirteen (help needs them all)
+        String asked = args.length > 0 ? args[0] : "";
+        List<Class<?>> needed = COMMANDS.stream().filter(c -> c.getAnnotation(Command.class).name().equals(asked)
+                && c != CommandLine.HelpCommand.class).toList();
+        (needed.isEmpty() ? COMMANDS : needed).forEach(cli::addSubcommand);
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {

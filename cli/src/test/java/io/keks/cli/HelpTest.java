@@ -22,4 +22,15 @@ class HelpTest {
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).contains("  apply ", "  roll ", "  up ", "Examples:");
     }
+
+    // keks builds only the subcommand it runs: help by name and a mistyped command still know them all
+    @Test
+    void helpByNameAndAMistypedCommandStillKnowEveryCommand() {
+        KeksCli.Result help = KeksCli.run("help", "roll");
+        assertThat(help.exitCode()).as(help.err()).isZero();
+        assertThat(help.out()).startsWith("Usage: keks roll");
+        KeksCli.Result typo = KeksCli.run("aply", "-f", "x.yaml");
+        assertThat(typo.exitCode()).isEqualTo(2);
+        assertThat(typo.err()).contains("'aply'").contains("keks apply");
+    }
 }

@@ -370,7 +370,7 @@ final class BlockYaml {
             return YamlParser.NODES.textNode(v.substring(1, v.length() - 1));
         }
         for (int i = 0; i < v.length(); i++) {
-            if ("-?:,[]{}#&*!|>'\"%@`".indexOf(v.charAt(i)) >= 0 && !(v.charAt(i) == '-' && (i > 0 || v.length() > 1))) {
+            if ("-?:,[]{}#&*!|>'\"%@`".indexOf(v.charAt(i)) >= 0 && !(v.charAt(i) == '-' && (i > 0 || (v.length() > 1 && v.charAt(1) != ' ')))) {
                 throw UNSUPPORTED;
             }
         }

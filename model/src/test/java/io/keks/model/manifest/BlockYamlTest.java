@@ -75,7 +75,7 @@ class BlockYamlTest {
                 "a: {b: 1}\n", "a: [1, [2]]\n", "a: &x 1\nb: *x\n", "a: !!str 1\n", "a: |\n  text\n", "a: >\n  text\n",
                 "a: one\n  two\n", "a:\nb: 1\n", "a:\tb\n", "a: \"x\\ty\"\n", "a: 'it''s'\n", "%YAML 1.2\n---\na: 1\n",
                 "a: 1\n...\n", "--- a: 1\n", "a: 1\n b: 2\n", "- a\nb: 1\n", "a: b: c\n", "? a\n: b\n", "\"a\": 1\n",
-                "a:\n  - b\n c: 1\n", "hello\n", "a: 1 \r\n\rb: 2\n", "a: -\n", "-\n- b\n", "a: \"open\n")) {
+                "a:\n  - b\n c: 1\n", "hello\n", "a: 1 \r\n\rb: 2\n", "a: -\n", "-\n- b\n", "a: \"open\n", "a: [- b]\n", "a: [b, - c]\n")) {
             assertThat(BlockYaml.read("t.yaml", text, 0)).as("%s", text).isNull();
         }
     }
@@ -123,7 +123,7 @@ class BlockYamlTest {
                 "[x-y] # acl", "[1.5,-2]"};
         /** Scalars at or past the subset's edge, written now and then. */
         private static final String[] EDGES = {"a: b", "{a: 1}", "[1]", "&x y", "*y", "!t x", "|", ">", "'it''s'",
-                "\"e\\\"\"", "---", "@x", "`x", "%x", "? x", "a\tb", "", "- x", "-", "x:", "'open", "\"x\" y", "#x", "[a, [b]]", "[a,]", "[a: b]", "{a: b}", "[\"a,b\"]", "[-a]", "[a b]", "[a] x"};
+                "\"e\\\"\"", "---", "@x", "`x", "%x", "? x", "a\tb", "", "- x", "-", "x:", "'open", "\"x\" y", "#x", "[a, [b]]", "[a,]", "[a: b]", "{a: b}", "[\"a,b\"]", "[-a]", "[a b]", "[a] x", "[- a]", "[a, - b]"};
 
         private final Random random;
         private final StringBuilder out = new StringBuilder();

@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,11 +30,17 @@ class LauncherIT {
     }
 
     private Run keks(String... args) throws IOException, InterruptedException {
+        return keks(ROOT, Map.of(), args);
+    }
+
+    /** {@code ./keks ARGS} of the keks in {@code root}, with {@code env} added to this JVM's environment. */
+    private Run keks(Path root, Map<String, String> env, String... args) throws IOException, InterruptedException {
         Path out = home.resolve("stdout");
         Path err = home.resolve("stderr");
-        ProcessBuilder pb = new ProcessBuilder(Stream.concat(Stream.of(ROOT.resolve("keks").toString()), Stream.of(args)).toList())
+        ProcessBuilder pb = new ProcessBuilder(Stream.concat(Stream.of(root.resolve("keks").toString()), Stream.of(args)).toList())
                 .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().put("KEKS_HOME", home.resolve("keks-home").toString());
+        pb.environment().putAll(env);
         int exit = pb.start().waitFor();
         return new Run(exit, Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
     }
@@ -44,6 +52,54 @@ class LauncherIT {
         try (Stream<Path> s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString()).filter(n -> n.contains(suffix)).toList();
         }
+    }
+
+    /**
+     * The README's first command on a machine whose {@code java} on PATH is not the JDK keks chose (on
+     * these machines it is Java 17): the first-use build runs every Java tool on the chosen JDK. The
+     * {@code java} on PATH here fails whenever it is run, so any build step that reaches for it fails
+     * the build. The build runs offline, on the sources of this checkout copied without their targets.
+     */
+    @Test
+    void theFirstUseBuildRunsNoJavaFromPath() throws Exception {
+        Path copy = home.resolve("keks");
+        copySources(ROOT, copy);
+        Path bin = Files.createDirectories(home.resolve("bin"));
+        Path fake = bin.resolve("java");
+        Files.writeString(fake, "#!/bin/sh\necho \"the java on PATH was run, not the JDK keks chose\" >&2\nexit 3\n");
+        assertThat(fake.toFile().setExecutable(true)).isTrue();
+
+        Run run = keks(copy, Map.of("JAVA_HOME", System.getProperty("java.home"),
+                "PATH", bin + java.io.File.pathSeparator + System.getenv("PATH"),
+                "MAVEN_ARGS", "--offline"), "--version");
+        String log = Files.exists(copy.resolve("target/build.log")) ? Files.readString(copy.resolve("target/build.log")) : "(no build log)";
+        assertThat(run.exit()).as(run.stderr() + "\n" + log).isZero();
+        assertThat(run.stdout()).matches("keks .*, bundling Apache Kafka \\d+\\.\\d+\\.\\d+\\n");
+        assertThat(run.stderr()).contains("Building keks with Java " + Runtime.version().feature(), "[8/8] keks cli", "Built keks.");
+        assertThat(log).doesNotContain("the java on PATH was run");
+        assertThat(copy.resolve("crds/target/crds/040-Crd-kafka.yaml")).isNotEmptyFile();
+    }
+
+    /** The checkout's files as a fresh clone has them: no build output, no Git metadata, no npm packages. */
+    private static void copySources(Path from, Path to) throws IOException {
+        Set<String> skipped = Set.of("target", ".git", "node_modules");
+        Files.walkFileTree(from, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult preVisitDirectory(Path dir, java.nio.file.attribute.BasicFileAttributes attrs)
+                    throws IOException {
+                if (!dir.equals(from) && skipped.contains(dir.getFileName().toString())) {
+                    return java.nio.file.FileVisitResult.SKIP_SUBTREE;
+                }
+                Files.createDirectories(to.resolve(from.relativize(dir)));
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs) throws IOException {
+                Files.copy(file, to.resolve(from.relativize(file)), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+        });
     }
 
     @Test

@@ -52,7 +52,10 @@ public final class Main {
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            String message = e instanceof java.nio.file.FileSystemException f
+                    ? FileErrors.describe(f, io.keks.local.ClusterHome.fromEnvironment().root())
+                    : e.getMessage() == null ? e.toString() : e.getMessage();
+            cmd.getErr().println("error: " + message);
             if (System.getenv("KEKS_DEBUG") != null) {
                 e.printStackTrace(cmd.getErr());
             }

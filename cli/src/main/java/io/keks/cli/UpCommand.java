@@ -1,6 +1,7 @@
 package io.keks.cli;
 
 import io.keks.engine.topic.TopicStatus;
+import io.keks.local.ClusterHome;
 import io.keks.local.ClusterStatus;
 import io.keks.local.LocalCluster;
 import io.keks.local.Progress;
@@ -32,10 +33,12 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "up", sortOptions = false,
         description = {"Start a Kafka cluster on this machine from Strimzi manifests and wait until it is ready.",
-                "Each node is its own Kafka JVM listening on 127.0.0.1. A second `up` resumes the same cluster",
-                "with its data. In the foreground it shows live status until Ctrl-C, which stops the cluster."},
+                "Each node is its own Kafka JVM listening on 127.0.0.1. Without -f, `up` brings back the cluster",
+                "KEKS_HOME holds, with its data and the manifests it was last given (the seed's cluster when",
+                "it holds none): it starts what is stopped, takes over nodes left running, and finishes a change",
+                "that was under way. In the foreground it shows live status until Ctrl-C, which stops the cluster."},
         footerHeading = "%nExamples:%n",
-        footer = {"  keks up                                  the seed cluster and test-topic from examples/",
+        footer = {"  keks up                                  the cluster of KEKS_HOME, or the seed's and test-topic from examples/",
                 "  keks up -d                               the same, in the background (stop with keks down)",
                 "  keks up -f examples/dev/                 a one-node development cluster",
                 "  keks up -f examples/seed-3.9/ -f examples/kafka-topics.yaml   the seed exactly, on Kafka 3.9.0",
@@ -46,6 +49,10 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = {"-f", "--filename"}, paramLabel = "FILE|DIR",
             description = "Manifest file or directory (repeatable). Default: examples/kafka-manifests/ and examples/kafka-topics.yaml.")
     List<Path> files = new ArrayList<>();
+
+    @Option(names = "--cluster", paramLabel = "NAME",
+            description = "Without -f: the cluster to bring back, when KEKS_HOME holds several.")
+    String clusterName;
 
     @Option(names = {"-d", "--detach"}, description = "Return once the cluster is ready and leave a supervisor running it.")
     boolean detach;
@@ -69,12 +76,8 @@ final class UpCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         long started = System.nanoTime();
-        List<Path> paths = files.isEmpty()
-                ? List.of(ManifestOptions.installDir().resolve("examples/kafka-manifests"),
-                ManifestOptions.installDir().resolve("examples/kafka-topics.yaml"))
-                : files;
-        Manifests manifests = ManifestOptions.read(paths, err);
-        if (manifests.hasErrors()) {
+        if (clusterName != null && !files.isEmpty()) {
+            err.println("error: --cluster picks a cluster of KEKS_HOME to bring back without -f; with -f the Kafka manifest names the cluster");
             return 2;
         }
         Optional<Long> heap = maxHeap == null ? Optional.of(-1L) : Quantity.jvmBytes(maxHeap);
@@ -86,12 +89,39 @@ final class UpCommand implements Callable<Integer> {
             out.printf("  [%4.1fs] %s%n", (System.nanoTime() - started) / 1e9, m);
             out.flush();
         };
-        Optional<LocalCluster> applied = ManifestOptions.apply(manifests, new LocalCluster.Options(portShift, maxHeap == null ? null : heap.get(),
-                LocalCluster.Options.bundleFromSystem()), progress, err);
-        if (applied.isEmpty()) {
+        LocalCluster.Options options = new LocalCluster.Options(portShift, maxHeap == null ? null : heap.get(),
+                LocalCluster.Options.bundleFromSystem());
+        ClusterHome home = ClusterHome.fromEnvironment();
+        Optional<String> resumed;
+        try {
+            resumed = files.isEmpty() ? clusterToResume(home) : Optional.empty();
+        } catch (IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
             return 2;
         }
-        LocalCluster cluster = applied.get();
+        LocalCluster cluster;
+        if (resumed.isPresent()) {
+            out.println("Bringing back cluster " + resumed.get() + " of " + home.root() + " with the manifests it was last given"
+                    + " (`keks up -f FILE|DIR` gives it others)");
+            cluster = LocalCluster.resume(home, resumed.get(), options, progress);
+            ManifestOptions.print(cluster.warnings(), err);
+        } else {
+            List<Path> paths = files.isEmpty()
+                    ? List.of(ManifestOptions.installDir().resolve("examples/kafka-manifests"),
+                    ManifestOptions.installDir().resolve("examples/kafka-topics.yaml"))
+                    : files;
+            Manifests manifests = ManifestOptions.read(paths, err);
+            if (manifests.hasErrors()) {
+                return 2;
+            }
+            Optional<LocalCluster> applied = ManifestOptions.apply(manifests, options, progress, err);
+            if (applied.isEmpty()) {
+                return 2;
+            }
+            cluster = applied.get();
+        }
+        // nodes that ran before this `up` may be in the middle of a change a stopped supervisor left
+        boolean tookOver = cluster.anyNodeRunning();
         heapNotes(cluster, out);
         if (cluster.highestPort() >= io.keks.local.PortShifts.ephemeralStart()) {
             err.println("warning: ports up to " + cluster.highestPort() + " reach into this machine's ephemeral port range (from "
@@ -114,9 +144,11 @@ final class UpCommand implements Callable<Integer> {
                         + io.keks.local.PortShifts.free() + "` (free now)" : ""));
                 return 1;
             }
-            out.println("Starting Kafka cluster " + cluster.desired().name() + " (Kafka " + cluster.desired().version()
-                    + ", " + count(cluster.desired().controllers().size(), "controller") + ", "
-                    + count(cluster.desired().brokers().size(), "broker") + ") in " + cluster.dir());
+            long running = cluster.desired().nodes().stream().filter(n -> cluster.process(n.id()).isPresent()).count();
+            out.println((tookOver ? "Taking over Kafka cluster " : "Starting Kafka cluster ") + cluster.desired().name() + " (Kafka "
+                    + cluster.desired().version() + ", " + count(cluster.desired().controllers().size(), "controller") + ", "
+                    + count(cluster.desired().brokers().size(), "broker") + ") in " + cluster.dir()
+                    + (tookOver ? ": " + running + " of " + cluster.desired().nodes().size() + " node(s) were running without a supervisor" : ""));
             if (detach) {
                 // start the nodes from here, where the cluster is already open, and let the background
                 // supervisor adopt them: its own JVM start is then off the path to a ready cluster
@@ -173,7 +205,7 @@ final class UpCommand implements Callable<Integer> {
             int usersNotReady = summary(cluster, ClusterStatus.of(cluster, admin, 5000), topics, users, seconds, out);
             // a metadata.version to finalize, or changed manifests given to a cluster that was running:
             // the same change `keks apply` makes (worked out only then, so a plain start stays fast)
-            if (cluster.desired().metadataVersion() != null || supervisor.isPresent()) {
+            if (cluster.desired().metadataVersion() != null || supervisor.isPresent() || tookOver) {
                 ClusterDelta delta = cluster.delta(admin, Set.of());
                 if (!delta.isEmpty()) {
                     out.println();
@@ -189,6 +221,35 @@ final class UpCommand implements Callable<Integer> {
             liveStatus(cluster, admin, out, stopped, stopping);
         }
         return 0;
+    }
+
+    /**
+     * Without -f, the cluster this home holds: the one named by --cluster, the only one, or the only one
+     * with nodes running. Empty when the home holds none (the seed's cluster is then started).
+     */
+    private Optional<String> clusterToResume(ClusterHome home) throws IOException {
+        List<String> names = home.clusterNames();
+        if (clusterName != null) {
+            if (!names.contains(clusterName)) {
+                throw new IllegalArgumentException("no cluster " + clusterName + " in " + home.root()
+                        + (names.isEmpty() ? "" : " (it holds " + String.join(", ", names) + ")") + "; `keks up -f FILE|DIR` starts a new one");
+            }
+            return Optional.of(clusterName);
+        }
+        if (names.size() <= 1) {
+            return names.stream().findFirst();
+        }
+        List<String> running = new ArrayList<>();
+        for (String name : names) {
+            if (LocalCluster.open(home, name).anyNodeRunning()) {
+                running.add(name);
+            }
+        }
+        if (running.size() == 1) {
+            return Optional.of(running.get(0));
+        }
+        throw new IllegalArgumentException(home.root() + " holds the clusters " + String.join(", ", names)
+                + "; say which to bring back with `keks up --cluster NAME`, or give manifests with -f");
     }
 
     private static String count(int n, String what) {

@@ -119,6 +119,23 @@ public final class LocalCluster {
         }
         String name = manifests.kafkas().isEmpty() ? existingName(home, manifests)
                 : manifests.kafkas().get(0).resource().getMetadata().getName();
+        return apply(home, name, manifests, options, progress);
+    }
+
+    /**
+     * The cluster {@code name} of this home prepared again from the manifests it was last given, as
+     * {@link #apply} would with no new ones: for bringing back a cluster that is stopped, or whose
+     * nodes run without a supervisor.
+     */
+    public static LocalCluster resume(ClusterHome home, String name, Options options, Progress progress) throws IOException {
+        if (!Files.exists(home.cluster(name).resolve("state.json"))) {
+            throw new IllegalStateException("no cluster " + name + " in " + home.root() + "; start one with `keks up -f FILE|DIR`");
+        }
+        return apply(home, name, Manifests.empty(), options, progress);
+    }
+
+    private static LocalCluster apply(ClusterHome home, String name, Manifests manifests, Options options, Progress progress)
+            throws IOException {
         Path dir = home.cluster(name);
         Optional<ClusterState> previous = Files.exists(dir.resolve("state.json"))
                 ? Optional.of(ClusterState.read(dir.resolve("state.json"))) : Optional.empty();

@@ -1,0 +1,122 @@
+package io.keks.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * {@code keks up} with no -f in a home that already holds a cluster brings that cluster back, as a
+ * user means it: nodes left running after the supervisor died are taken over, not restarted; a
+ * stopped cluster starts with its data; the seed's manifests are not reached for.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ResumeTest {
+    static Path home;
+    static String dev;
+
+    @BeforeAll
+    static void up() throws IOException {
+        home = Files.createTempDirectory("keks-resume-test");
+        System.setProperty("keks.home", home.toString());
+        dev = SeedClusterTest.EXAMPLES + "/dev";
+        KeksCli.Result r = KeksCli.run("up", "-d", "--port-shift", String.valueOf(io.keks.local.PortShifts.free()), "-f", dev);
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("Kafka cluster dev is ready");
+    }
+
+    @AfterAll
+    static void down() throws IOException {
+        try {
+            KeksCli.run("down", "--cluster", "second", "--delete-data");
+            KeksCli.run("down", "--cluster", "dev", "--delete-data");
+        } finally {
+            SeedClusterTest.killLeftovers(home);
+        }
+    }
+
+    static long supervisorPid(String cluster) throws IOException {
+        return Long.parseLong(Files.readString(home.resolve("clusters/" + cluster + "/supervisor.pid")).trim());
+    }
+
+    @Test
+    @Order(1)
+    void nodesLeftRunningByAKilledSupervisorAreTakenOverNotRestarted() throws Exception {
+        assertThat(KeksCli.runWithInput("before the supervisor died\n", "produce", "dev-topic").exitCode()).isZero();
+        JsonNode before = SeedClusterTest.status();
+        long nodePid = before.path("nodes").get(0).path("pid").asLong();
+        ProcessHandle supervisor = ProcessHandle.of(supervisorPid("dev")).orElseThrow();
+        supervisor.destroyForcibly();
+        supervisor.onExit().join();
+
+        KeksCli.Result r = KeksCli.run("up", "-d");
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("Bringing back cluster dev of " + home, "Taking over Kafka cluster dev",
+                "1 of 1 node(s) were running without a supervisor", "Kafka cluster dev is ready");
+        assertThat(r.out()).doesNotContain("cluster cluster");
+        assertThat(home.resolve("clusters/cluster")).doesNotExist();
+        JsonNode after = SeedClusterTest.status();
+        assertThat(after.path("nodes").get(0).path("pid").asLong()).as("the node kept running").isEqualTo(nodePid);
+        assertThat(after.path("nodes").get(0).path("restarts").asInt()).isZero();
+        assertThat(supervisorPid("dev")).isNotEqualTo(supervisor.pid());
+        assertThat(ProcessHandle.of(supervisorPid("dev"))).isPresent();
+    }
+
+    @Test
+    @Order(2)
+    void aStoppedClusterComesBackWithItsDataAndItsOwnManifests() throws Exception {
+        String clusterId = SeedClusterTest.status().path("clusterId").asText();
+        assertThat(KeksCli.run("down").exitCode()).isZero();
+
+        KeksCli.Result r = KeksCli.run("up", "-d");
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("Bringing back cluster dev", "Starting Kafka cluster dev", "kafkatopic/dev-topic ready");
+        assertThat(SeedClusterTest.status().path("clusterId").asText()).isEqualTo(clusterId);
+        KeksCli.Result read = KeksCli.run("consume", "dev-topic", "--from-beginning", "--max-messages", "1", "--timeout-ms", "60000");
+        assertThat(read.exitCode()).as(read.err()).isZero();
+        assertThat(read.out()).isEqualTo("before the supervisor died\n");
+    }
+
+    @Test
+    @Order(3)
+    void withSeveralStoppedClustersUpAsksWhichAndBringsBackTheOneNamed() throws Exception {
+        assertThat(KeksCli.run("down").exitCode()).isZero();
+        Path second = home.resolve("second.yaml");
+        Files.writeString(second, Files.readString(Path.of(dev, "kafka-dev.yaml"))
+                .replace("name: dev\n", "name: second\n").replace("strimzi.io/cluster: dev\n", "strimzi.io/cluster: second\n"));
+        KeksCli.Result s = KeksCli.run("up", "-d", "--port-shift", String.valueOf(io.keks.local.PortShifts.free()), "-f", second.toString());
+        assertThat(s.exitCode()).as(s.out() + s.err()).isZero();
+        assertThat(KeksCli.run("down", "--cluster", "second").exitCode()).isZero();
+
+        KeksCli.Result which = KeksCli.run("up", "-d");
+        assertThat(which.exitCode()).isEqualTo(2);
+        assertThat(which.err()).contains("holds the clusters dev, second", "keks up --cluster NAME");
+        KeksCli.Result unknown = KeksCli.run("up", "-d", "--cluster", "third");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).contains("no cluster third in " + home, "it holds dev, second");
+        KeksCli.Result both = KeksCli.run("up", "-d", "--cluster", "dev", "-f", dev);
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err()).contains("--cluster picks a cluster of KEKS_HOME to bring back without -f");
+
+        KeksCli.Result r = KeksCli.run("up", "-d", "--cluster", "dev");
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("Bringing back cluster dev", "Kafka cluster dev is ready");
+        JsonNode status = SeedClusterTest.JSON.readTree(KeksCli.run("status", "--cluster", "dev", "-o", "json").out());
+        assertThat(status.path("ready").asBoolean()).isTrue();
+        // with one of the two running, that one is meant
+        KeksCli.Result again = KeksCli.run("up", "-d");
+        assertThat(again.exitCode()).as(again.out() + again.err()).isZero();
+        assertThat(again.out()).contains("Bringing back cluster dev", "Cluster dev is already running");
+        assertThat(Set.copyOf(List.of(home.resolve("clusters").toFile().list()))).containsExactlyInAnyOrder("dev", "second");
+    }
+}

@@ -1,11 +1,11 @@
 package io.keks.operator;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.keks.engine.NodePoolStatuses;
 import io.keks.engine.ObservedCluster;
 import io.keks.model.DesiredCluster;
 import io.keks.model.DesiredNode;
 import io.keks.model.ListenerSpec;
-import io.keks.model.Role;
 import io.keks.operator.resources.ClusterIdentity;
 import io.keks.operator.resources.KafkaNames;
 import io.strimzi.api.kafka.model.common.Condition;
@@ -18,7 +18,6 @@ import io.strimzi.api.kafka.model.kafka.listener.ListenerAddress;
 import io.strimzi.api.kafka.model.kafka.listener.ListenerStatus;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePoolStatus;
-import io.strimzi.api.kafka.model.nodepool.ProcessRoles;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -128,17 +127,8 @@ final class KafkaStatuses {
             UsedNodePoolStatus u = new UsedNodePoolStatus();
             u.setName(pool);
             used.add(u);
-            List<DesiredNode> nodes = cluster.nodes().stream().filter(n -> n.pool().equals(pool)).toList();
-            KafkaNodePoolStatus ps = new KafkaNodePoolStatus();
-            ps.setObservedGeneration(Optional.ofNullable(p.getMetadata().getGeneration()).orElse(0L));
-            ps.setNodeIds(nodes.stream().map(DesiredNode::id).toList());
-            ps.setReplicas(nodes.size());
-            ps.setClusterId(identity.clusterId());
-            ps.setRoles(nodes.isEmpty() ? List.of() : nodes.get(0).roles().stream().sorted()
-                    .map(r -> r == Role.BROKER ? ProcessRoles.BROKER : ProcessRoles.CONTROLLER).toList());
-            ps.setLabelSelector("strimzi.io/cluster=" + cluster.name() + ",strimzi.io/name=" + cluster.name()
-                    + "-kafka,strimzi.io/kind=Kafka,strimzi.io/pool-name=" + pool);
-            poolStatuses.put(pool, ps);
+            poolStatuses.put(pool, NodePoolStatuses.of(cluster, pool, identity.clusterId(),
+                    Optional.ofNullable(p.getMetadata().getGeneration()).orElse(0L)));
         }
         s.setKafkaNodePools(used);
         return new Outcome(s, poolStatuses, requeue);

@@ -11,12 +11,11 @@ import io.keks.model.DesiredCluster;
 import io.keks.model.DesiredUser;
 import io.keks.model.SecretValue;
 import io.keks.model.manifest.ManifestException;
-import io.strimzi.api.kafka.model.common.Condition;
-import io.strimzi.api.kafka.model.common.ConditionBuilder;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.user.KafkaUser;
 import io.strimzi.api.kafka.model.user.KafkaUserScramSha512ClientAuthentication;
+import io.keks.engine.user.KafkaUserStatuses;
 import io.strimzi.api.kafka.model.user.KafkaUserStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -191,20 +190,8 @@ final class KafkaUserReconcile {
     }
 
     private static KafkaUserStatus status(KafkaUser user, DesiredUser u, String reason, String message) {
-        KafkaUserStatus s = new KafkaUserStatus();
-        s.setObservedGeneration(user.getMetadata().getGeneration());
-        if (u != null) {
-            s.setUsername(u.username());
-            if (u.authentication() != null) {
-                s.setSecret(user.getMetadata().getName());
-            }
-        }
-        Condition ready = reason == null
-                ? new ConditionBuilder().withType("Ready").withStatus("True").withLastTransitionTime(java.time.Instant.now().toString()).build()
-                : new ConditionBuilder().withType("Ready").withStatus("False").withReason(reason).withMessage(message)
-                        .withLastTransitionTime(java.time.Instant.now().toString()).build();
-        s.setConditions(List.of(ready));
-        return s;
+        return KafkaUserStatuses.of(user, u == null ? null : u.username(), u == null ? null : u.authentication(), reason, message,
+                java.time.Instant.now());
     }
 
     private static String decoded(Secret s, String key) {

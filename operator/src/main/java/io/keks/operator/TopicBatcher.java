@@ -6,6 +6,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.keks.engine.AdminTimeouts;
 import io.keks.engine.topic.ConfigTurns;
 import io.keks.engine.topic.TopicReconciler;
+import io.keks.engine.topic.KafkaTopicStatuses;
 import io.keks.engine.topic.TopicStatus;
 import io.keks.model.DesiredCluster;
 import io.keks.model.DesiredTopic;
@@ -16,12 +17,10 @@ import io.keks.model.manifest.Sourced;
 import io.keks.model.manifest.YamlDocument;
 import io.keks.operator.resources.Rendering;
 import io.strimzi.api.kafka.model.common.Condition;
-import io.strimzi.api.kafka.model.common.ConditionBuilder;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import io.strimzi.api.kafka.model.topic.KafkaTopicStatus;
-import io.strimzi.api.kafka.model.topic.ReplicasChangeState;
 import io.strimzi.api.kafka.model.topic.ReplicasChangeStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -203,7 +202,7 @@ public final class TopicBatcher implements AutoCloseable {
             }
             Condition c = conditions.get(t);
             TopicStatus outcome = outcomes.get(t);
-            KafkaTopicStatus status = status(t, outcome, c);
+            KafkaTopicStatus status = KafkaTopicStatuses.status(t, outcome, c);
             if (!sameStatus(status, t.getStatus())) {
                 try {
                     writeStatus(ns, t.getMetadata().getName(), status);
@@ -305,7 +304,7 @@ public final class TopicBatcher implements AutoCloseable {
                     if (wanted.get(i).resourceName().equals(t.getMetadata().getName())) {
                         TopicStatus s = result.get(i);
                         outcomes.put(t, s);
-                        conditions.put(t, conditionFor(t, s));
+                        conditions.put(t, KafkaTopicStatuses.conditionFor(t, s, Instant.now()));
                     }
                 }
             }
@@ -341,42 +340,16 @@ public final class TopicBatcher implements AutoCloseable {
                 .toList();
     }
 
+    private static Condition condition(KafkaTopic t, String type, String status, String reason, String message) {
+        return KafkaTopicStatuses.condition(t, type, status, reason, message, Instant.now());
+    }
+
     private static String topicName(KafkaTopic t) {
         return t.getSpec() != null && t.getSpec().getTopicName() != null ? t.getSpec().getTopicName() : t.getMetadata().getName();
     }
 
     static String clusterOf(KafkaTopic t) {
         return Optional.ofNullable(t.getMetadata().getLabels()).map(l -> l.get("strimzi.io/cluster")).orElse(null);
-    }
-
-    private static Condition conditionFor(KafkaTopic t, TopicStatus s) {
-        if (TopicStatus.PAUSED.equals(s.reason())) {
-            return condition(t, "ReconciliationPaused", "True", null, null);
-        }
-        if (TopicStatus.UNMANAGED.equals(s.reason())) {
-            return condition(t, "Ready", "True", s.reason(), s.message());
-        }
-        return s.ready() ? condition(t, "Ready", "True", null, null) : condition(t, "Ready", "False", s.reason(), s.message());
-    }
-
-    private static KafkaTopicStatus status(KafkaTopic topic, TopicStatus s, Condition condition) {
-        KafkaTopicStatus status = new KafkaTopicStatus();
-        status.setObservedGeneration(Optional.ofNullable(topic.getMetadata().getGeneration()).orElse(0L));
-        status.setConditions(List.of(condition));
-        status.setTopicName(topicName(topic));
-        if (s != null && s.topicId() != null) {
-            status.setTopicId(s.topicId());
-        } else if (topic.getStatus() != null) {
-            status.setTopicId(topic.getStatus().getTopicId());
-        }
-        if (s != null && s.replicasChange() != null) {
-            ReplicasChangeStatus change = new ReplicasChangeStatus();
-            change.setTargetReplicas(s.replicasChange().targetReplicas());
-            change.setState(ReplicasChangeState.ONGOING);
-            change.setMessage(s.replicasChange().message());
-            status.setReplicasChange(change);
-        }
-        return status;
     }
 
     /**
@@ -404,15 +377,6 @@ public final class TopicBatcher implements AutoCloseable {
                 && Objects.equals(x.getMessage(), y.getMessage())
                 && Objects.equals(Optional.ofNullable(a.getReplicasChange()).map(ReplicasChangeStatus::getMessage),
                 Optional.ofNullable(b.getReplicasChange()).map(ReplicasChangeStatus::getMessage));
-    }
-
-    /** A condition keeps its last transition time while it stays the same. */
-    private static Condition condition(KafkaTopic t, String type, String status, String reason, String message) {
-        String since = Optional.ofNullable(t.getStatus()).map(KafkaTopicStatus::getConditions).orElse(List.of()).stream()
-                .filter(c -> type.equals(c.getType()) && status.equals(c.getStatus()) && Objects.equals(reason, c.getReason()))
-                .map(Condition::getLastTransitionTime).filter(Objects::nonNull).findFirst().orElse(Instant.now().toString());
-        return new ConditionBuilder().withType(type).withStatus(status).withReason(reason).withMessage(message)
-                .withLastTransitionTime(since).build();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.keks.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keks.engine.topic.TopicStatus;
 import io.keks.local.ClusterStatus;
 import io.keks.local.LocalCluster;
@@ -12,14 +13,19 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "get", description = {"List resources of the cluster with the columns `kubectl get` shows for them.",
-        "Kinds: kafka, kafkanodepools, kafkatopics, kafkausers (singular, plural and kt/knp/ku short names work too)."},
+        "Kinds: kafka, kafkanodepools, kafkatopics, kafkausers (singular, plural and kt/knp/ku short names work too).",
+        "With -o json or -o yaml, the resources as the Kubernetes API serves them: the manifests last applied,",
+        "each with the status the keks operator would write (several in a List with items)."},
         footerHeading = "%nExamples:%n",
-        footer = {"  keks get kafka", "  keks get kafkanodepools", "  keks get kafkatopics", "  keks get kafkausers"})
+        footer = {"  keks get kafka", "  keks get kafkanodepools", "  keks get kafkatopics", "  keks get kafkausers",
+                "  keks get kafkatopic test-topic -o yaml      one KafkaTopic with its status",
+                "  keks get kt -o json | jq -r '.items[] | select(.status.conditions[0].status != \"True\") | .metadata.name'"})
 final class GetCommand implements Callable<Integer> {
     /** How KafkaTopic may be named on the command line, as kubectl accepts it. */
     static final List<String> TOPIC_KINDS = List.of("kafkatopic", "kafkatopics", "kt");
@@ -28,6 +34,12 @@ final class GetCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "KIND", description = "kafka | kafkanodepools | kafkatopics | kafkausers")
     String kind;
+
+    @Parameters(index = "1", paramLabel = "NAME", arity = "0..1", description = "Only the resource of this name.")
+    String name;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "json or yaml: the resources as the API serves them.")
+    String output;
 
     @Mixin
     ClusterOption cluster;
@@ -38,29 +50,80 @@ final class GetCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        LocalCluster c = cluster.open();
-        switch (kind.toLowerCase()) {
-            case "kafka", "kafkas", "k" -> StatusPrinter.kafka(out, ClusterStatus.of(c, 3000));
-            case "kafkanodepool", "kafkanodepools", "knp" -> {
-                List<List<String>> rows = new ArrayList<>();
-                for (Map.Entry<String, List<Integer>> e : c.desired().poolIds().entrySet()) {
-                    var nodes = c.desired().nodes().stream().filter(n -> n.pool().equals(e.getKey())).toList();
-                    String roles = nodes.isEmpty() ? "" : nodes.get(0).processRoles();
-                    rows.add(List.of(e.getKey(), String.valueOf(e.getValue().size()), "[" + roles + "]",
-                            e.getValue().toString()));
-                }
-                StatusPrinter.table(out, List.of("NAME", "DESIRED REPLICAS", "ROLES", "NODEIDS"), rows);
-            }
-            case "kafkatopic", "kafkatopics", "kt" -> topics(c, out);
-            case "kafkauser", "kafkausers", "ku" -> users(c, out);
+        if (output != null && !output.equals("json") && !output.equals("yaml")) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "unknown output format \"" + output + "\"; use -o json or -o yaml (or no -o for a table)");
+        }
+        String k = kind.toLowerCase(java.util.Locale.ROOT);
+        String singular = switch (k) {
+            case "kafka", "kafkas", "k" -> "kafka";
+            case "kafkanodepool", "kafkanodepools", "knp" -> "kafkanodepool";
+            case "kafkatopic", "kafkatopics", "kt" -> "kafkatopic";
+            case "kafkauser", "kafkausers", "ku" -> "kafkauser";
             default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "unknown kind \"" + kind + "\"; use kafka, kafkanodepools, kafkatopics or kafkausers");
+        };
+        LocalCluster c = cluster.open();
+        if (output != null) {
+            List<ObjectNode> items = switch (singular) {
+                case "kafka" -> ResourceOutput.kafkas(c, ClusterStatus.of(c, 3000));
+                case "kafkanodepool" -> ResourceOutput.nodePools(c);
+                case "kafkatopic" -> ResourceOutput.topics(c);
+                default -> ResourceOutput.users(c);
+            };
+            if (name != null) {
+                items = items.stream().filter(i -> name.equals(i.path("metadata").path("name").asText())).toList();
+                requireFound(singular, items.isEmpty(), c);
+            }
+            out.print(ResourceOutput.format(items, name != null, output));
+            out.flush();
+            return 0;
+        }
+        List<List<String>> rows = switch (singular) {
+            case "kafka" -> {
+                requireFound(singular, name != null && !name.equals(c.desired().name()), c);
+                StatusPrinter.kafka(out, ClusterStatus.of(c, 3000));
+                yield null;
+            }
+            case "kafkanodepool" -> pools(c);
+            case "kafkatopic" -> topics(c);
+            default -> users(c);
+        };
+        if (rows != null) {
+            if (name != null) {
+                rows = rows.stream().filter(r -> r.get(0).equals(name)).toList();
+                requireFound(singular, rows.isEmpty(), c);
+            }
+            StatusPrinter.table(out, HEADERS.get(singular), rows);
         }
         return 0;
     }
 
+    private static final Map<String, List<String>> HEADERS = Map.of(
+            "kafkanodepool", List.of("NAME", "DESIRED REPLICAS", "ROLES", "NODEIDS"),
+            "kafkatopic", List.of("NAME", "CLUSTER", "PARTITIONS", "REPLICATION FACTOR", "READY"),
+            "kafkauser", List.of("NAME", "CLUSTER", "AUTHENTICATION", "AUTHORIZATION", "READY"));
+
+    /** As kubectl says of a name it does not know; the Kafka's own name is its cluster's. */
+    private void requireFound(String singular, boolean missing, LocalCluster c) {
+        if (missing) {
+            throw new IllegalArgumentException(singular + " \"" + name + "\" not found in cluster " + c.desired().name()
+                    + "; `keks get " + singular + "s` lists them");
+        }
+    }
+
+    private static List<List<String>> pools(LocalCluster c) {
+        List<List<String>> rows = new ArrayList<>();
+        for (Map.Entry<String, List<Integer>> e : c.desired().poolIds().entrySet()) {
+            var nodes = c.desired().nodes().stream().filter(n -> n.pool().equals(e.getKey())).toList();
+            String roles = nodes.isEmpty() ? "" : nodes.get(0).processRoles();
+            rows.add(List.of(e.getKey(), String.valueOf(e.getValue().size()), "[" + roles + "]", e.getValue().toString()));
+        }
+        return rows;
+    }
+
     /** The columns of `kubectl get kafkauser`: READY as the last reconciliation left it (blank before the first). */
-    private static void users(LocalCluster c, PrintWriter out) {
+    private static List<List<String>> users(LocalCluster c) {
         var statuses = io.keks.local.LocalUsers.statuses(c.dir());
         List<List<String>> rows = new ArrayList<>();
         for (io.keks.model.DesiredUser u : c.desired().users()) {
@@ -68,14 +131,14 @@ final class GetCommand implements Callable<Integer> {
             rows.add(List.of(u.name(), c.desired().name(), u.authentication() == null ? "" : u.authentication(),
                     u.acls().isEmpty() ? "" : "simple", s == null ? "" : s.ready() ? "True" : "False"));
         }
-        StatusPrinter.table(out, List.of("NAME", "CLUSTER", "AUTHENTICATION", "AUTHORIZATION", "READY"), rows);
+        return rows;
     }
 
     /**
      * The columns of `kubectl get kafkatopic`: the spec's partitions and replicas, and READY as the
      * last reconciliation left it (blank for a topic not reconciled yet or paused).
      */
-    private static void topics(LocalCluster c, PrintWriter out) {
+    private static List<List<String>> topics(LocalCluster c) {
         Map<String, TopicStatus> statuses = TopicStatuses.read(c.dir()).byResource();
         List<List<String>> rows = new ArrayList<>();
         for (DesiredTopic t : c.desired().topics()) {
@@ -85,6 +148,6 @@ final class GetCommand implements Callable<Integer> {
                     t.partitions().isPresent() ? String.valueOf(t.partitions().getAsInt()) : "",
                     t.replicas().isPresent() ? String.valueOf(t.replicas().getAsInt()) : "", ready));
         }
-        StatusPrinter.table(out, List.of("NAME", "CLUSTER", "PARTITIONS", "REPLICATION FACTOR", "READY"), rows);
+        return rows;
     }
 }

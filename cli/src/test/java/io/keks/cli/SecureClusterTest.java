@@ -1,5 +1,7 @@
 package io.keks.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -139,6 +141,27 @@ class SecureClusterTest {
         KeksCli.Result anonymous = KeksCli.runWithInput("x\n", "produce", "orders");
         assertThat(anonymous.exitCode()).isNotZero();
         assertThat(anonymous.err()).contains("asks clients to log in (scram-sha-512); name a KafkaUser with --user NAME");
+    }
+
+    @Test
+    @Order(1)
+    void getKafkaUsersWithOutputShowsEachUsersStatusAsTheOperatorWritesIt() throws Exception {
+        KeksCli.Result r = run("get", "kafkausers", "-o", "json");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode items = SeedClusterTest.JSON.readTree(r.out()).path("items");
+        assertThat(items.findValuesAsText("name")).contains("orders-app", "throttled");
+        CrdSchemas schemas = new CrdSchemas();
+        for (JsonNode user : items) {
+            String name = user.path("metadata").path("name").asText();
+            assertThat(user.path("kind").asText()).isEqualTo("KafkaUser");
+            // as Strimzi names them: a SCRAM user by its name, a TLS user by its certificate's subject
+            boolean tls = user.path("spec").path("authentication").path("type").asText().equals("tls");
+            assertThat(user.path("status").path("username").asText()).as(name).isEqualTo(tls ? "CN=" + name : name);
+            assertThat(user.path("status").path("conditions").get(0).path("status").asText()).as(name).isEqualTo("True");
+            assertThat(schemas.undeclared(user)).as(name).isEmpty();
+        }
+        KeksCli.Result one = run("get", "ku", "orders-app", "-o", "json");
+        assertThat(SeedClusterTest.JSON.readTree(one.out()).path("status").path("secret").asText()).isEqualTo("orders-app");
     }
 
     @Test

@@ -137,6 +137,61 @@ class SeedClusterTest {
     }
 
     @Test
+    @Order(2)
+    void getWithOutputPrintsTheResourcesAsTheApiServesThemWithTheirStatus() throws Exception {
+        CrdSchemas schemas = new CrdSchemas();
+        JsonNode status = status();
+        KeksCli.Result k = KeksCli.run("get", "kafka", "-o", "json");
+        assertThat(k.exitCode()).as(k.err()).isZero();
+        JsonNode kafkas = JSON.readTree(k.out());
+        assertThat(kafkas.path("kind").asText()).isEqualTo("List");
+        assertThat(kafkas.path("items")).hasSize(1);
+        JsonNode kafka = kafkas.path("items").get(0);
+        assertThat(kafka.path("kind").asText()).isEqualTo("Kafka");
+        assertThat(kafka.path("spec").path("kafka").path("config").path("min.insync.replicas").asInt()).isEqualTo(2);
+        assertThat(kafka.path("status").path("clusterId").asText()).isEqualTo(status.path("clusterId").asText());
+        assertThat(kafka.path("status").path("kafkaMetadataState").asText()).isEqualTo("KRaft");
+        assertThat(kafka.path("status").path("conditions").get(0).path("type").asText()).isEqualTo("Ready");
+        assertThat(kafka.path("status").path("conditions").get(0).path("status").asText()).isEqualTo("True");
+        assertThat(kafka.path("status").path("listeners").findValuesAsText("bootstrapServers"))
+                .containsExactly(status.path("listeners").get(0).path("bootstrap").asText(),
+                        status.path("listeners").get(1).path("bootstrap").asText());
+        assertThat(kafka.path("status").path("kafkaNodePools").findValuesAsText("name")).containsExactlyInAnyOrder("broker", "controller");
+        assertThat(schemas.undeclared(kafka)).isEmpty();
+
+        KeksCli.Result p = KeksCli.run("get", "knp", "broker", "-o", "yaml");
+        assertThat(p.exitCode()).as(p.err()).isZero();
+        JsonNode pool = ResourceOutput.YAML.readTree(p.out());
+        assertThat(pool.path("kind").asText()).isEqualTo("KafkaNodePool");
+        assertThat(pool.path("status").path("nodeIds").toString()).isEqualTo("[0,1,2]");
+        assertThat(pool.path("status").path("roles").toString()).isEqualTo("[\"broker\"]");
+        assertThat(pool.path("status").path("replicas").asInt()).isEqualTo(3);
+        assertThat(schemas.undeclared(pool)).isEmpty();
+
+        KeksCli.Result t = KeksCli.run("get", "kafkatopic", "test-topic", "-o", "yaml");
+        assertThat(t.exitCode()).as(t.err()).isZero();
+        JsonNode topic = ResourceOutput.YAML.readTree(t.out());
+        String topicId;
+        try (Admin admin = cluster().admin()) {
+            topicId = admin.describeTopics(List.of("test-topic")).allTopicNames().get(30, TimeUnit.SECONDS).get("test-topic")
+                    .topicId().toString();
+        }
+        assertThat(topic.path("status").path("topicName").asText()).isEqualTo("test-topic");
+        assertThat(topic.path("status").path("topicId").asText()).isEqualTo(topicId);
+        assertThat(topic.path("status").path("conditions").get(0).path("status").asText()).isEqualTo("True");
+        assertThat(schemas.undeclared(topic)).isEmpty();
+
+        KeksCli.Result table = KeksCli.run("get", "kt", "test-topic");
+        assertThat(table.out()).startsWith("NAME ").contains("test-topic").hasLineCount(2);
+        KeksCli.Result missing = KeksCli.run("get", "kt", "no-such-topic", "-o", "json");
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.err()).contains("kafkatopic \"no-such-topic\" not found in cluster cluster");
+        KeksCli.Result format = KeksCli.run("get", "kt", "-o", "wide");
+        assertThat(format.exitCode()).isEqualTo(2);
+        assertThat(format.err()).contains("use -o json or -o yaml");
+    }
+
+    @Test
     @Order(3)
     void produceAndConsumeThroughTheCliWithAcksAll() throws IOException {
         KeksCli.Result p = KeksCli.runWithInput("alpha\nbravo\ncharlie\n", "produce", "test-topic");

@@ -746,6 +746,11 @@ public final class LocalCluster {
         return new LocalCluster(home, st, desired, warnings, libDir, metricsAgent);
     }
 
+    /** The manifests this cluster was last given, read again from where they are stored. */
+    public Manifests storedManifests() {
+        return StoredManifests.read(dir);
+    }
+
     public DesiredCluster desired() {
         return desired;
     }

@@ -191,6 +191,15 @@ public final class LocalUsers {
         return inKafka;
     }
 
+    /** When the last reconciliation wrote its statuses (now, when none did). */
+    public static java.time.Instant statusesWritten(Path clusterDir) {
+        try {
+            return Files.getLastModifiedTime(clusterDir.resolve("users").resolve("status.json")).toInstant();
+        } catch (IOException e) {
+            return java.time.Instant.now();
+        }
+    }
+
     /** The statuses of the last reconciliation, by user name. */
     public static Map<String, UserStatus> statuses(Path clusterDir) {
         Path f = clusterDir.resolve("users").resolve("status.json");

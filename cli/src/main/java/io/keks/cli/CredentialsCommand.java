@@ -18,11 +18,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "credentials", description = {"Print Kafka client properties that log in as a KafkaUser: bootstrap.servers,",
-        "security.protocol, and sasl.mechanism with sasl.jaas.config for a SCRAM user, or the key store with its",
-        "certificate for a TLS user (and the trust store of a TLS listener). Any Kafka client can use them as",
-        "they are. No password is printed: the properties read it from the user's file (readable by its owner",
-        "only) through Kafka's FileConfigProvider."},
+@Command(name = "credentials", description = {"Print Kafka client properties that log in as a KafkaUser.",
+        "They hold bootstrap.servers, security.protocol, and sasl.mechanism with sasl.jaas.config for a SCRAM",
+        "user, or the key store with its certificate for a TLS user (and the trust store of a TLS listener).",
+        "Any Kafka client can use them as they are. No password is printed: the properties read it from the",
+        "user's file (readable by its owner only) through Kafka's FileConfigProvider."},
         footerHeading = "%nExamples:%n",
         footer = {"  keks credentials orders-app > orders-app.properties",
                 "  kafka-console-producer.sh --bootstrap-server 127.0.0.1:9092 --topic orders \\",

@@ -18,9 +18,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "dashboard", description = {"Show where the cluster's dashboard is: a local web page with the cluster at a glance",
-        "(brokers online, active controller, under-replicated, offline and under-min-ISR partitions, per-node",
-        "throughput, log size and heap, consumer lag per group) on live charts. The cluster's supervisor",
+@Command(name = "dashboard", description = {"Show where the cluster's dashboard is: a local web page with the cluster at a glance.",
+        "It shows brokers online, the active controller, under-replicated, offline and under-min-ISR partitions,",
+        "per-node throughput, log size and heap, and consumer lag per group, on live charts. The cluster's supervisor",
         "serves it while the cluster runs (`keks up`); it looks at the nodes only while the page is open."},
         footerHeading = "%nExamples:%n",
         footer = {"  keks dashboard               print the URL and check that the page answers",

@@ -8,11 +8,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "delete", description = {"Delete a KafkaTopic, as `kubectl delete kafkatopic` does with the keks operator:",
-        "its Kafka topic and records are deleted too, unless the KafkaTopic is annotated strimzi.io/managed: \"false\"",
-        "(apply it with that annotation first to keep the topic) or another KafkaTopic names the same topic.",
-        "Or delete a KafkaUser: its SCRAM credential, ACLs and quotas leave Kafka, and its password or",
-        "certificate files are removed."},
+@Command(name = "delete", description = {"Delete a KafkaTopic or a KafkaUser, and what it made in Kafka.",
+        "A KafkaTopic goes as `kubectl delete kafkatopic` takes it with the keks operator: its Kafka topic and",
+        "records are deleted too, unless the KafkaTopic is annotated strimzi.io/managed: \"false\" (apply it with",
+        "that annotation first to keep the topic) or another KafkaTopic names the same topic. A KafkaUser's",
+        "SCRAM credential, ACLs and quotas leave Kafka, and its password or certificate files are removed."},
         footerHeading = "%nExamples:%n",
         footer = {"  keks delete kafkatopic orders", "  keks delete kt orders-copy", "  keks delete kafkauser analytics"})
 final class DeleteCommand implements Callable<Integer> {

@@ -16,8 +16,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "down", description = {"Stop the cluster: brokers first, then controllers. Data is kept, so `keks up`",
-        "resumes the same cluster, unless --delete-data is given."},
+@Command(name = "down", description = {"Stop the cluster, brokers first, then controllers, keeping its data.",
+        "`keks up` brings the same cluster back; --delete-data removes it for good."},
         footerHeading = "%nExamples:%n",
         footer = {"  keks down                 stop; keep topics and records", "  keks down --delete-data   stop and remove the cluster for good"})
 final class DownCommand implements Callable<Integer> {

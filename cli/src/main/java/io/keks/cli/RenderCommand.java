@@ -17,10 +17,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "render", sortOptions = false,
-        description = {"Print every Kubernetes object the keks operator makes for these manifests, from the code the",
-                "operator runs: a dry run to review, diff or commit. Secrets are listed with their keys but no values",
-                "(the operator makes them); the cluster id and directory ids are derived from the Kafka's namespace and",
-                "name, so the same manifests always render the same objects. Nothing is started or stored."},
+        description = {"Print every Kubernetes object the keks operator makes for these manifests.",
+                "They come from the code the operator runs: a dry run to review, diff or commit. Secrets are listed",
+                "with their keys but no values (the operator makes them); the cluster id and directory ids are derived",
+                "from the Kafka's namespace and name, so the same manifests always render the same objects. Nothing is",
+                "started or stored."},
         footerHeading = "%nExamples:%n",
         footer = {"  keks render -f examples/kafka-manifests/",
                 "  keks render -f my-kafka/ -o json > objects.json",

@@ -11,8 +11,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "status", description = {"Show whether the cluster is ready and what each node is doing:",
-        "a table like `kubectl get kafka` and one like `kubectl get pods`."},
+@Command(name = "status", description = {"Show whether the cluster is ready and what each node is doing.",
+        "A table like `kubectl get kafka` and one like `kubectl get pods`; -o json for scripts."},
         footerHeading = "%nExamples:%n",
         footer = {"  keks status", "  keks status -o json | jq .ready"})
 final class StatusCommand implements Callable<Integer> {

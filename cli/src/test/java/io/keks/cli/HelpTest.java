@@ -23,6 +23,20 @@ class HelpTest {
         assertThat(r.out()).contains("  apply ", "  roll ", "  up ", "Examples:");
     }
 
+    /** keks --help lists each command by its description's first line: each must be a whole sentence on one line. */
+    @Test
+    void theCommandListShowsOneWholeSentencePerCommand() {
+        KeksCli.Result r = KeksCli.run("--help");
+        java.util.List<String> lines = r.out().lines().toList();
+        java.util.List<String> commands = lines.subList(lines.indexOf("Commands:") + 1, lines.size()).stream()
+                .takeWhile(l -> !l.isBlank()).toList();
+        assertThat(commands).hasSizeGreaterThanOrEqualTo(14).allSatisfy(line -> {
+            assertThat(line).as("one command per line, its name first").matches("  [a-z]+ +\\S.*");
+            assertThat(line).as("a whole sentence").endsWith(".");
+            assertThat(line.length()).isLessThanOrEqualTo(110);
+        });
+    }
+
     // keks builds only the subcommand it runs: help by name and a mistyped command still know them all
     @Test
     void helpByNameAndAMistypedCommandStillKnowEveryCommand() {

@@ -49,13 +49,20 @@ final class ProduceCommand implements Callable<Integer> {
              BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
-                producer.send(new ProducerRecord<>(topic, line), (md, e) -> {
-                    if (e != null) {
-                        failed.incrementAndGet();
-                        firstError.compareAndSet(null, e);
-                    }
-                });
                 sent++;
+                try {
+                    producer.send(new ProducerRecord<>(topic, line), (md, e) -> {
+                        if (e != null) {
+                            failed.incrementAndGet();
+                            firstError.compareAndSet(null, e);
+                        }
+                    });
+                } catch (org.apache.kafka.common.KafkaException e) {
+                    // a producer Kafka already refused (its producer id, say) throws at once; nothing more would be sent
+                    failed.incrementAndGet();
+                    firstError.compareAndSet(null, e);
+                    break;
+                }
             }
             producer.flush();
         }

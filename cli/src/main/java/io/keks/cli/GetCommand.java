@@ -32,14 +32,31 @@ final class GetCommand implements Callable<Integer> {
     /** How KafkaUser may be named on the command line, as kubectl accepts it. */
     static final List<String> USER_KINDS = List.of("kafkauser", "kafkausers", "ku");
 
-    @Parameters(index = "0", paramLabel = "KIND", description = "kafka | kafkanodepools | kafkatopics | kafkausers")
+    /** What the shell completes KIND with. */
+    static final class Kinds implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return List.of("kafka", "kafkanodepools", "kafkatopics", "kafkausers").iterator();
+        }
+    }
+
+    @Parameters(index = "0", paramLabel = "KIND", completionCandidates = Kinds.class,
+            description = "kafka | kafkanodepools | kafkatopics | kafkausers")
     String kind;
 
     @Parameters(index = "1", paramLabel = "NAME", arity = "0..1", description = "Only the resource of this name.")
     String name;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "json or yaml: the resources as the API serves them.")
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", completionCandidates = Formats.class,
+            description = "json or yaml: the resources as the API serves them.")
     String output;
+
+    static final class Formats implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return List.of("json", "yaml").iterator();
+        }
+    }
 
     @Mixin
     ClusterOption cluster;

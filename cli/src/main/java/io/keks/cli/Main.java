@@ -21,13 +21,15 @@ import picocli.CommandLine.Command;
                 "  keks roll cluster-broker-1   restart a node safely",
                 "  keks render -f my-kafka/     the Kubernetes objects the keks operator makes for my-kafka/",
                 "  keks down                    stop the cluster, keeping its data",
+                "  source <(keks completion bash)   complete keks' commands and options in this shell",
                 "",
                 "State lives in ~/.keks (set KEKS_HOME to use another directory)."})
 public final class Main {
     /** The subcommands, in the order help lists them. */
     private static final List<Class<?>> COMMANDS = List.of(UpCommand.class, DownCommand.class, StatusCommand.class, GetCommand.class,
             DescribeCommand.class, ApplyCommand.class, DeleteCommand.class, RollCommand.class, RenderCommand.class, ProduceCommand.class,
-            ConsumeCommand.class, CredentialsCommand.class, DashboardCommand.class, SuperviseCommand.class, CommandLine.HelpCommand.class);
+            ConsumeCommand.class, CredentialsCommand.class, DashboardCommand.class, CompletionCommand.class, SuperviseCommand.class,
+            CommandLine.HelpCommand.class);
 
     private Main() {
     }
@@ -38,6 +40,13 @@ public final class Main {
 
     public static int run(String... args) {
         return run(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+    }
+
+    /** The keks command with every subcommand, as help and shell completion need it. */
+    static CommandLine withEveryCommand() {
+        CommandLine cli = new CommandLine(new Main());
+        COMMANDS.forEach(cli::addSubcommand);
+        return cli;
     }
 
     /** Runs one keks command with its output going to {@code out} and {@code err}. */

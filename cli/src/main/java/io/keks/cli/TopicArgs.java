@@ -6,7 +6,16 @@ import picocli.CommandLine.Parameters;
 
 /** The KIND NAME of a command that acts on one KafkaTopic, with the kind checked the same way for each. */
 final class TopicArgs {
-    @Parameters(index = "0", paramLabel = "KIND", description = "kafkatopic (or kt); delete also takes kafkauser (or ku)")
+    /** What the shell completes KIND with. */
+    static final class Kinds implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return java.util.List.of("kafkatopic", "kafkauser").iterator();
+        }
+    }
+
+    @Parameters(index = "0", paramLabel = "KIND", completionCandidates = Kinds.class,
+            description = "kafkatopic (or kt); delete also takes kafkauser (or ku)")
     String kind;
 
     @Parameters(index = "1", paramLabel = "NAME", description = "The resource's metadata.name.")

@@ -1,7 +1,5 @@
 package io.keks.cli;
 
-import static org.assertj.core.api.Assumptions.assumeThat;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -69,19 +67,7 @@ final class HeadlessChromium {
     }
 
     private static String binary() {
-        for (String name : List.of("chromium", "chromium-browser", "google-chrome")) {
-            for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-                Path p = Path.of(dir, name);
-                if (!dir.isEmpty() && Files.isExecutable(p)) {
-                    return p.toString();
-                }
-            }
-        }
-        if ("true".equals(System.getenv("CI"))) {
-            throw new AssertionError("chromium is not installed; CI must have it (see .ci/run)");
-        }
-        assumeThat(false).as("chromium is not installed: apt-get install chromium to run this test").isTrue();
-        return null;
+        return Tools.require("apt-get install chromium", "chromium", "chromium-browser", "google-chrome");
     }
 
     private static String run(Path profile, String... args) throws IOException, InterruptedException {

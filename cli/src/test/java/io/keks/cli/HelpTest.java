@@ -9,7 +9,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Every command a user sees answers --help with its usage and examples, and needs no cluster for it. */
 class HelpTest {
     @ParameterizedTest
-    @ValueSource(strings = {"up", "down", "status", "get", "describe", "apply", "delete", "roll", "produce", "consume", "dashboard", "credentials"})
+    @ValueSource(strings = {"up", "down", "status", "get", "describe", "apply", "delete", "roll", "produce", "consume", "dashboard", "credentials", "completion"})
     void everyCommandTeachesItselfWithHelp(String command) {
         KeksCli.Result r = KeksCli.run(command, "--help");
         assertThat(r.exitCode()).as(r.err()).isZero();

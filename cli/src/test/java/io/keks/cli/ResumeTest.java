@@ -1,11 +1,13 @@
 package io.keks.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -118,5 +120,41 @@ class ResumeTest {
         assertThat(again.exitCode()).as(again.out() + again.err()).isZero();
         assertThat(again.out()).contains("Bringing back cluster dev", "Cluster dev is already running");
         assertThat(Set.copyOf(List.of(home.resolve("clusters").toFile().list()))).containsExactlyInAnyOrder("dev", "second");
+    }
+
+    /** Without spec.kafka.metricsConfig (the dev cluster has none), the page's cards and counts come from the Admin API. */
+    @Test
+    @Order(4)
+    void theDashboardShowsTheClusterFromTheAdminApiWithoutMetrics() throws Exception {
+        JsonNode status = SeedClusterTest.JSON.readTree(KeksCli.run("status", "--cluster", "dev", "-o", "json").out());
+        String url = status.path("dashboard").asText();
+        assertThat(status.path("nodes").get(0).path("metricsUrl").isNull()).as("the dev cluster exports no metrics").isTrue();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode g = SeedClusterTest.JSON.readTree(SeedClusterTest.get(url + "api/glance"));
+            assertThat(g.path("metrics").asBoolean()).isFalse();
+            assertThat(g.path("admin").asBoolean()).isTrue();
+            assertThat(g.path("headline").path("activeController").asInt(-1)).isZero();
+            assertThat(g.path("headline").path("brokersOnline").asInt()).isEqualTo(1);
+            for (String count : List.of("underReplicated", "offlinePartitions", "underMinIsr")) {
+                assertThat(g.path("headline").path(count).isNumber()).as(count).isTrue();
+                assertThat(g.path("headline").path(count).asDouble()).as(count).isZero();
+            }
+            JsonNode node = g.path("nodes").get(0);
+            assertThat(node.path("partitions").asInt()).isGreaterThanOrEqualTo(3);
+            assertThat(node.path("leaders").asInt()).isEqualTo(node.path("partitions").asInt());
+            assertThat(node.path("logBytes").asDouble()).as("a record was produced").isPositive();
+        });
+        Path artifacts = Path.of("target", "dashboard-dev");
+        Files.createDirectories(artifacts);
+        String dom = HeadlessChromium.dumpDom(url, artifacts.resolve("profile-dom"), d -> d.contains("data-node=\"0\""));
+        Files.writeString(artifacts.resolve("dashboard.html"), dom);
+        String cards = dom.substring(dom.indexOf("<section id=\"cards\""), dom.indexOf("</section>", dom.indexOf("<section id=\"cards\"")));
+        assertThat(cards).doesNotContain("n/a").contains("dev-dual-role-0 (0)", "1 / 1");
+        String row = dom.substring(dom.indexOf("data-node=\"0\""), dom.indexOf("</tr>", dom.indexOf("data-node=\"0\"")));
+        List<String> cells = java.util.regex.Pattern.compile("<td[^>]*>([^<]*)</td>").matcher(row).results().map(m -> m.group(1)).toList();
+        // name, roles, state, bytes in, bytes out, messages in (these three need metrics), partitions, leaders, log size, heap
+        assertThat(cells).hasSize(10);
+        assertThat(cells.subList(6, 9)).as(row).noneMatch(c -> c.equals("n/a") || c.isEmpty());
+        assertThat(dom).contains("Kafka metrics are off, so throughput and heap are not charted");
     }
 }

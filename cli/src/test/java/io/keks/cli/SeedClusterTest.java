@@ -192,6 +192,37 @@ class SeedClusterTest {
     }
 
     @Test
+    @Order(2)
+    void theAdminApiTellsPartitionsUnderMinIsrWithNoMetricsAsKafkaCountsThem() throws Exception {
+        try (Admin admin = cluster().admin()) {
+            io.keks.engine.ClusterHealth health = new io.keks.engine.ClusterHealth(admin, 30_000);
+            io.keks.engine.ClusterHealth.Look before = health.look();
+            assertThat(before.activeController()).hasValue(status().path("activeController").asInt());
+            assertThat(before.brokersServing()).isEqualTo(3);
+            assertThat(before.underReplicated()).isZero();
+            assertThat(before.offline()).isZero();
+            assertThat(before.underMinIsr()).isZero();
+            assertThat(before.brokers()).containsOnlyKeys(0, 1, 2);
+            // a topic made by hand whose min.insync.replicas its 3 replicas can never reach
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("strict-by-hand", 4, (short) 3)
+                    .configs(Map.of("min.insync.replicas", "4")))).all().get(30, TimeUnit.SECONDS);
+            try {
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    io.keks.engine.ClusterHealth.Look after = health.look();
+                    assertThat(after.underMinIsr()).isEqualTo(4);
+                    assertThat(after.underReplicated()).isZero();
+                    assertThat(after.partitions()).isEqualTo(before.partitions() + 4);
+                    int replicas = after.brokers().values().stream().mapToInt(io.keks.engine.ClusterHealth.BrokerLoad::replicas).sum();
+                    assertThat(replicas).isEqualTo(before.brokers().values().stream()
+                            .mapToInt(io.keks.engine.ClusterHealth.BrokerLoad::replicas).sum() + 12);
+                });
+            } finally {
+                admin.deleteTopics(List.of("strict-by-hand")).all().get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
     @Order(3)
     void produceAndConsumeThroughTheCliWithAcksAll() throws IOException {
         KeksCli.Result p = KeksCli.runWithInput("alpha\nbravo\ncharlie\n", "produce", "test-topic");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.keks.engine.change.ClusterChanger;
 import io.keks.engine.change.ClusterDelta;
 import io.keks.engine.metrics.ExporterServer;
+import io.keks.local.dashboard.AdminLooks;
 import io.keks.local.dashboard.DashboardSampler;
 import io.keks.local.dashboard.DashboardServer;
 import io.keks.local.dashboard.Glance;
@@ -156,13 +157,16 @@ public final class Supervisor {
 
     /** Watches the nodes until {@link #requestStop()}; returns without stopping them. */
     public void superviseUntilStopped() throws InterruptedException {
-        DashboardServer dashboard = startDashboard();
+        // the dashboard's looks through the Admin API follow the cluster as it is now (a scale changes its brokers)
+        AdminLooks adminLooks = new AdminLooks(() -> cluster.admin());
+        DashboardServer dashboard = startDashboard(adminLooks);
         try (Exporter exporter = Exporter.start(cluster, progress)) {
             watch();
         } finally {
             if (dashboard != null) {
                 dashboard.close();
             }
+            adminLooks.close();
         }
     }
 
@@ -171,7 +175,7 @@ public final class Supervisor {
      * the nodes the supervisor follows now, so a scale shows on the page; a port that is taken costs
      * the dashboard, never the cluster.
      */
-    private DashboardServer startDashboard() {
+    private DashboardServer startDashboard(AdminLooks adminLooks) {
         Duration interval = intervalFromEnvironment("KEKS_DASHBOARD_INTERVAL_SECONDS", 5);
         LocalCluster first = cluster;
         DashboardSampler sampler = new DashboardSampler(first.desired().name(), () -> {
@@ -179,7 +183,7 @@ public final class Supervisor {
             return c.desired().nodes().stream().map(n -> new Glance.Target(n.id(), c.nodeName(n),
                     n.roles().stream().sorted().map(io.keks.model.Role::kafkaName).toList(), c.process(n.id()).isPresent(),
                     c.metricsUrl(n.id()))).toList();
-        }, () -> cluster.exporterUrl(), first.dir(), interval);
+        }, () -> cluster.exporterUrl(), adminLooks, first.dir(), interval);
         try {
             return new DashboardServer(new java.net.InetSocketAddress(LocalAddressing.HOST, first.addressing().dashboardPort()),
                     sampler, interval);

@@ -13,19 +13,15 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
-import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.config.TopicConfig;
 
 /**
  * Restarts nodes one batch at a time (see {@link RollOrder}) so that Kafka stays available: before
@@ -365,19 +361,6 @@ public final class Roller {
 
     /** min.insync.replicas of each topic, as Kafka resolves it (topic, broker or cluster default). */
     private Map<String, Integer> minIsr(Set<String> topics) throws Exception {
-        if (topics.isEmpty()) {
-            return Map.of();
-        }
-        Set<ConfigResource> resources = new TreeSet<>(java.util.Comparator.comparing(ConfigResource::name));
-        topics.forEach(t -> resources.add(new ConfigResource(ConfigResource.Type.TOPIC, t)));
-        Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get(CALL_TIMEOUT_MS * 2, TimeUnit.MILLISECONDS);
-        Map<String, Integer> min = new HashMap<>();
-        configs.forEach((r, c) -> {
-            var e = c.get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG);
-            if (e != null && e.value() != null) {
-                min.put(r.name(), Integer.parseInt(e.value()));
-            }
-        });
-        return min;
+        return io.keks.engine.MinInSyncReplicas.of(admin, topics, CALL_TIMEOUT_MS * 2);
     }
 }

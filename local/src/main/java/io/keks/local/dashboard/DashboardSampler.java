@@ -3,6 +3,7 @@ package io.keks.local.dashboard;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.keks.engine.ClusterHealth;
 import io.keks.engine.metrics.PrometheusText;
 import io.keks.engine.metrics.PrometheusText.Sample;
 import io.keks.local.dashboard.Glance.NodeLook;
@@ -39,6 +40,7 @@ public final class DashboardSampler {
     private final String clusterName;
     private final Supplier<List<Target>> targets;
     private final Supplier<Optional<String>> exporterUrl;
+    private final Supplier<Optional<ClusterHealth.Look>> health;
     private final Path dataDir;
     private final Duration interval;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
@@ -47,13 +49,15 @@ public final class DashboardSampler {
     /**
      * @param targets     the nodes as they are now, asked at each look (a scale changes them)
      * @param exporterUrl the consumer-lag exporter's endpoint, when one runs
+     * @param health      a look through the Admin API, empty when no broker answers
      * @param dataDir     a directory on the file system that holds the nodes' data
      */
     public DashboardSampler(String clusterName, Supplier<List<Target>> targets, Supplier<Optional<String>> exporterUrl,
-                            Path dataDir, Duration interval) {
+                            Supplier<Optional<ClusterHealth.Look>> health, Path dataDir, Duration interval) {
         this.clusterName = clusterName;
         this.targets = targets;
         this.exporterUrl = exporterUrl;
+        this.health = health;
         this.dataDir = dataDir;
         this.interval = interval;
     }
@@ -67,11 +71,13 @@ public final class DashboardSampler {
                 .toList();
         CompletableFuture<Optional<List<Sample>>> lag = exporterUrl.get().map(this::scrape)
                 .orElse(CompletableFuture.completedFuture(Optional.empty()));
+        CompletableFuture<Optional<ClusterHealth.Look>> admin = CompletableFuture.supplyAsync(health);
         List<NodeLook> nodes = new ArrayList<>();
         for (int i = 0; i < ts.size(); i++) {
             nodes.add(NodeLook.of(ts.get(i), scrapes.get(i).join()));
         }
-        Glance g = new Glance(System.currentTimeMillis(), nodes, lag.join().map(Glance::lagByGroup).orElse(Map.of()), diskUsed());
+        Glance g = new Glance(System.currentTimeMillis(), nodes, lag.join().map(Glance::lagByGroup).orElse(Map.of()), diskUsed(),
+                admin.join().orElse(null));
         synchronized (history) {
             history.addLast(g);
             while (history.size() > KEPT) {
@@ -115,6 +121,7 @@ public final class DashboardSampler {
         out.put("intervalSeconds", interval.toSeconds());
         out.put("metrics", targets.get().stream().anyMatch(t -> t.metricsUrl().isPresent()));
         out.put("lagExporter", exporterUrl.get().isPresent());
+        out.put("admin", !looks.isEmpty() && looks.get(looks.size() - 1).health() != null);
         if (looks.isEmpty()) {
             return out;
         }
@@ -147,11 +154,15 @@ public final class DashboardSampler {
             putNumber(o, "bytesInPerSec", rate(before, prev, last, n, NodeLook::bytesIn));
             putNumber(o, "bytesOutPerSec", rate(before, prev, last, n, NodeLook::bytesOut));
             putNumber(o, "messagesInPerSec", rate(before, prev, last, n, NodeLook::messagesIn));
-            putNumber(o, "logBytes", n.logBytes());
+            // a broker's partitions, leaders and log size from the Admin API when it answered, else from its metrics
+            ClusterHealth.BrokerLoad load = last.health() == null || !n.target().isBroker() ? null
+                    : last.health().brokers().get(n.target().id());
+            putNumber(o, "logBytes", load != null && load.logBytes() >= 0 ? Double.valueOf(load.logBytes())
+                    : last.health() != null ? null : n.logBytes());
             putNumber(o, "heapUsed", n.heapUsed());
             putNumber(o, "heapMax", n.heapMax());
-            putNumber(o, "partitions", n.partitions());
-            putNumber(o, "leaders", n.leaders());
+            putNumber(o, "partitions", load != null ? Double.valueOf(load.replicas()) : last.health() != null ? null : n.partitions());
+            putNumber(o, "leaders", load != null ? Double.valueOf(load.leaders()) : last.health() != null ? null : n.leaders());
         }
         ArrayNode groups = out.putArray("groups");
         last.lagByGroup().forEach((group, lag) -> groups.addObject().put("group", group).put("lag", lag));

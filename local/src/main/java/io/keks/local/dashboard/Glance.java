@@ -1,5 +1,6 @@
 package io.keks.local.dashboard;
 
+import io.keks.engine.ClusterHealth;
 import io.keks.engine.metrics.PrometheusText;
 import io.keks.engine.metrics.PrometheusText.Sample;
 import java.util.List;
@@ -14,8 +15,10 @@ import java.util.function.Function;
  *
  * @param lagByGroup         consumer lag summed per group; empty when no exporter runs
  * @param diskUsedFraction   how full the file system holding the nodes' data is (0..1)
+ * @param health             what the Admin API said of the partitions and brokers; null when no broker answered
  */
-public record Glance(long at, List<NodeLook> nodes, Map<String, Double> lagByGroup, Double diskUsedFraction) {
+public record Glance(long at, List<NodeLook> nodes, Map<String, Double> lagByGroup, Double diskUsedFraction,
+                     ClusterHealth.Look health) {
 
     /** A node the dashboard shows, as the supervisor knows it. */
     public record Target(int id, String name, List<String> roles, boolean running, Optional<String> metricsUrl) {
@@ -65,14 +68,20 @@ public record Glance(long at, List<NodeLook> nodes, Map<String, Double> lagByGro
         }
     }
 
-    /** The cluster at a glance: what the page's cards show. Null where no scrape tells. */
+    /** The cluster at a glance: what the page's cards show. Null where neither the Admin API nor a scrape tells. */
     public record Headline(int brokersOnline, int brokers, Integer activeController, Double underReplicated,
                            Double offlinePartitions, Double underMinIsr) {
     }
 
+    /** From the Admin API when it answered, which needs no metrics; otherwise from the nodes' metrics. */
     public Headline headline() {
-        Optional<NodeLook> active = nodes.stream().filter(n -> n.activeController() != null && n.activeController() == 1).findFirst();
         int brokers = (int) nodes.stream().filter(n -> n.target().isBroker()).count();
+        if (health != null) {
+            return new Headline(health.brokersServing(), brokers,
+                    health.activeController().isPresent() ? health.activeController().getAsInt() : null,
+                    (double) health.underReplicated(), (double) health.offline(), (double) health.underMinIsr());
+        }
+        Optional<NodeLook> active = nodes.stream().filter(n -> n.activeController() != null && n.activeController() == 1).findFirst();
         // Kafka's own count of registered, unfenced brokers when the active controller tells it;
         // otherwise the broker processes that run
         int online = active.map(NodeLook::activeBrokers).filter(Objects::nonNull).map(Double::intValue)

@@ -38,8 +38,8 @@ function renderCards(g) {
   const h = g.headline;
   card('card-brokers', h.brokersOnline + ' / ' + h.brokers, h.brokersOnline < h.brokers);
   const active = g.nodes.find(n => n.id === h.activeController);
-  card('card-controller', active ? active.name + ' (' + active.id + ')' : (g.metrics ? 'none' : 'n/a'),
-      g.metrics ? !active : undefined);
+  const known = g.admin || g.metrics;
+  card('card-controller', active ? active.name + ' (' + active.id + ')' : (known ? 'none' : 'n/a'), known ? !active : undefined);
   countCard('card-urp', h.underReplicated);
   countCard('card-offline', h.offlinePartitions);
   countCard('card-minisr', h.underMinIsr);
@@ -155,7 +155,7 @@ function renderCharts(g) {
 
 function renderNotice(g) {
   const missing = [];
-  if (!g.metrics) missing.push('Kafka metrics are off: name a metrics ConfigMap in spec.kafka.metricsConfig');
+  if (!g.metrics) missing.push('Kafka metrics are off, so throughput and heap are not charted: name a metrics ConfigMap in spec.kafka.metricsConfig');
   if (!g.lagExporter) missing.push('consumer lag is off: add spec.kafkaExporter');
   const el = document.getElementById('notice');
   el.hidden = missing.length === 0;

@@ -1,0 +1,133 @@
+package io.keks.engine;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.LogDirDescription;
+import org.apache.kafka.clients.admin.ReplicaInfo;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartitionInfo;
+
+/**
+ * The health of a running cluster's partitions as the Admin API tells it, with no metrics needed:
+ * the active controller, brokers serving, partitions under-replicated, offline (no leader) and under
+ * min.insync.replicas, and per broker its replicas, leaders and log bytes. One instance is kept
+ * between looks: each topic's min.insync.replicas is read when the topic is first seen, again for a
+ * topic whose ISR shrank, and for all topics every {@link #CONFIG_REFRESH_MS}, so that a look at
+ * thousands of topics does not read every topic's configs.
+ */
+public final class ClusterHealth {
+    static final long CONFIG_REFRESH_MS = 5 * 60_000;
+
+    /** What one look saw. */
+    public record Look(OptionalInt activeController, int brokersServing, int partitions, int underReplicated, int offline,
+                       int underMinIsr, Map<Integer, BrokerLoad> brokers) {
+    }
+
+    /** @param logBytes the size of the replicas in the broker's log directories; -1 when it did not say */
+    public record BrokerLoad(int replicas, int leaders, long logBytes) {
+    }
+
+    /** Partition counts of a set of topics against each topic's min.insync.replicas (1 when not known). */
+    public record Counts(int partitions, int underReplicated, int offline, int underMinIsr,
+                         Map<Integer, Integer> replicas, Map<Integer, Integer> leaders) {
+        public static Counts of(Collection<TopicDescription> topics, Map<String, Integer> minIsr) {
+            int partitions = 0;
+            int under = 0;
+            int offline = 0;
+            int underMin = 0;
+            Map<Integer, Integer> replicas = new TreeMap<>();
+            Map<Integer, Integer> leaders = new TreeMap<>();
+            for (TopicDescription t : topics) {
+                int min = minIsr.getOrDefault(t.name(), 1);
+                for (TopicPartitionInfo p : t.partitions()) {
+                    partitions++;
+                    p.replicas().forEach(r -> replicas.merge(r.id(), 1, Integer::sum));
+                    boolean led = p.leader() != null && !p.leader().isEmpty() && p.leader().id() >= 0;
+                    if (led) {
+                        leaders.merge(p.leader().id(), 1, Integer::sum);
+                    } else {
+                        offline++;
+                    }
+                    if (p.isr().size() < p.replicas().size()) {
+                        under++;
+                    }
+                    if (p.isr().size() < min) {
+                        underMin++;
+                    }
+                }
+            }
+            return new Counts(partitions, under, offline, underMin, replicas, leaders);
+        }
+    }
+
+    private final Admin admin;
+    private final long timeoutMs;
+    private final ClusterObserver observer;
+    private final Map<String, Integer> minIsr = new HashMap<>();
+    private long configsReadAt;
+
+    public ClusterHealth(Admin admin, long timeoutMs) {
+        this.admin = admin;
+        this.timeoutMs = timeoutMs;
+        this.observer = new ClusterObserver(admin, timeoutMs);
+    }
+
+    public Look look() throws Exception {
+        ObservedCluster o = observer.observe();
+        Set<String> names = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get(timeoutMs, TimeUnit.MILLISECONDS);
+        Map<String, TopicDescription> topics = names.isEmpty() ? Map.of()
+                : admin.describeTopics(names).allTopicNames().get(timeoutMs, TimeUnit.MILLISECONDS);
+        long now = System.currentTimeMillis();
+        Set<String> toRead = new HashSet<>();
+        if (now - configsReadAt > CONFIG_REFRESH_MS) {
+            toRead.addAll(topics.keySet());
+            configsReadAt = now;
+        } else {
+            for (TopicDescription t : topics.values()) {
+                boolean shrunk = t.partitions().stream().anyMatch(p -> p.isr().size() < p.replicas().size());
+                if (shrunk || !minIsr.containsKey(t.name())) {
+                    toRead.add(t.name());
+                }
+            }
+        }
+        minIsr.keySet().retainAll(topics.keySet());
+        minIsr.putAll(MinInSyncReplicas.of(admin, toRead, timeoutMs));
+        Counts counts = Counts.of(topics.values(), minIsr);
+
+        Set<Integer> serving = new HashSet<>(o.brokers());
+        serving.removeAll(o.fencedBrokers());
+        Map<Integer, Long> logBytes = logBytes(o.brokers());
+        Map<Integer, BrokerLoad> brokers = new TreeMap<>();
+        for (int id : o.brokers()) {
+            brokers.put(id, new BrokerLoad(counts.replicas().getOrDefault(id, 0), counts.leaders().getOrDefault(id, 0),
+                    logBytes.getOrDefault(id, -1L)));
+        }
+        return new Look(o.quorumLeader(), serving.size(), counts.partitions(), counts.underReplicated(), counts.offline(),
+                counts.underMinIsr(), brokers);
+    }
+
+    /** The bytes of every replica in each broker's log directories; a broker that does not answer is left out. */
+    private Map<Integer, Long> logBytes(Set<Integer> brokers) {
+        Map<Integer, Long> out = new HashMap<>();
+        if (brokers.isEmpty()) {
+            return out;
+        }
+        admin.describeLogDirs(brokers).descriptions().forEach((id, future) -> {
+            try {
+                Map<String, LogDirDescription> dirs = future.get(timeoutMs, TimeUnit.MILLISECONDS);
+                out.put(id, dirs.values().stream().flatMap(d -> d.replicaInfos().values().stream()).mapToLong(ReplicaInfo::size).sum());
+            } catch (Exception e) {
+                // that broker's size stays unknown this look
+            }
+        });
+        return out;
+    }
+}

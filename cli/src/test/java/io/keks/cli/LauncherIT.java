@@ -30,17 +30,22 @@ class LauncherIT {
     }
 
     private Run keks(String... args) throws IOException, InterruptedException {
-        return keks(ROOT, Map.of(), args);
+        return keks(ROOT, env -> { }, args);
     }
 
-    /** {@code ./keks ARGS} of the keks in {@code root}, with {@code env} added to this JVM's environment. */
-    private Run keks(Path root, Map<String, String> env, String... args) throws IOException, InterruptedException {
+    private Run keks(Path root, Map<String, String> added, String... args) throws IOException, InterruptedException {
+        return keks(root, env -> env.putAll(added), args);
+    }
+
+    /** {@code ./keks ARGS} of the keks in {@code root}, in this JVM's environment with KEKS_HOME set, then {@code edit}ed. */
+    private Run keks(Path root, java.util.function.Consumer<Map<String, String>> edit, String... args)
+            throws IOException, InterruptedException {
         Path out = home.resolve("stdout");
         Path err = home.resolve("stderr");
         ProcessBuilder pb = new ProcessBuilder(Stream.concat(Stream.of(root.resolve("keks").toString()), Stream.of(args)).toList())
                 .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().put("KEKS_HOME", home.resolve("keks-home").toString());
-        pb.environment().putAll(env);
+        edit.accept(pb.environment());
         int exit = pb.start().waitFor();
         return new Run(exit, Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
     }
@@ -100,6 +105,37 @@ class LauncherIT {
                 return java.nio.file.FileVisitResult.CONTINUE;
             }
         });
+    }
+
+    /**
+     * A home keks cannot write (here one under a regular file, which no user can write, root included):
+     * the start-up cache is skipped, commands that need no home run, and `up` says which directory and
+     * which variable, instead of Java's bare path.
+     */
+    @Test
+    void aHomeThatCannotBeWrittenIsNamedWithTheVariableThatMovesIt() throws Exception {
+        Path file = Files.writeString(home.resolve("a-file"), "");
+        java.util.function.Consumer<Map<String, String>> env = e -> {
+            e.remove("KEKS_HOME");
+            e.put("HOME", file.resolve("home").toString());
+        };
+        Run version = keks(ROOT, env, "--version");
+        assertThat(version.exit()).as(version.stderr()).isZero();
+        assertThat(version.stderr()).isEmpty();
+        Run up = keks(ROOT, env, "up");
+        assertThat(up.exit()).isEqualTo(1);
+        assertThat(up.stderr()).contains("error: cannot use " + file.resolve("home"), "not a directory",
+                "keks keeps its clusters and caches in " + file.resolve("home/.keks"), "set KEKS_HOME to a directory you can write");
+        assertThat(up.stderr()).doesNotContain("Exception");
+    }
+
+    @Test
+    void theLauncherAndTheCiScriptPassShellcheck() throws Exception {
+        String shellcheck = Tools.require("apt-get install shellcheck", "shellcheck");
+        Process p = new ProcessBuilder(shellcheck, "--severity=warning", "keks", ".ci/run").directory(ROOT.toFile())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
     }
 
     @Test

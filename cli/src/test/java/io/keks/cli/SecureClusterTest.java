@@ -144,7 +144,7 @@ class SecureClusterTest {
     }
 
     @Test
-    @Order(1)
+    @Order(2)
     void getKafkaUsersWithOutputShowsEachUsersStatusAsTheOperatorWritesIt() throws Exception {
         KeksCli.Result r = run("get", "kafkausers", "-o", "json");
         assertThat(r.exitCode()).as(r.err()).isZero();
@@ -165,7 +165,7 @@ class SecureClusterTest {
     }
 
     @Test
-    @Order(2)
+    @Order(3)
     void aScramUserProducesWhereItsAclsAllowAndGetsTopicAuthorizationFailedElsewhere() throws Exception {
         for (String listener : List.of("scram", "scramtls")) {
             Properties creds = credentials("orders-app", "--listener", listener);
@@ -198,7 +198,7 @@ class SecureClusterTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void aTlsUserProducesWhereItsAclsAllowAndGetsTopicAuthorizationFailedElsewhere() throws Exception {
         Properties creds = credentials("payments-app");
         assertThat(creds.getProperty("security.protocol")).isEqualTo("SSL");
@@ -228,7 +228,7 @@ class SecureClusterTest {
     }
 
     @Test
-    @Order(3)
+    @Order(5)
     void aCertificateTheOperatorIssuesItselfFromTheClusterCaIsASuperUserOnTheInternalListener() throws Exception {
         // the keks operator reaches a secured cluster this way: a keks-admin certificate of the cluster CA, given to
         // the Admin client as PEM in its properties (no key store file), on the replication listener
@@ -252,7 +252,7 @@ class SecureClusterTest {
     }
 
     @Test
-    @Order(4)
+    @Order(6)
     void aProducerQuotaThrottlesItsUserAndNotTheOthers() throws Exception {
         assertThat(throttleMs("throttled")).isPositive();
         assertThat(throttleMs("orders-app")).isZero();
@@ -276,7 +276,7 @@ class SecureClusterTest {
     }
 
     @Test
-    @Order(5)
+    @Order(7)
     void aChangedPasswordInTheUsersSecretRotatesTheCredential() throws Exception {
         Path changed = Files.createTempDirectory(home, "rotated").resolve("kafka-users.yaml");
         Files.writeString(changed, Files.readString(Path.of(SECURE, "kafka-users.yaml")).replace(GIVEN, ROTATED));
@@ -301,7 +301,7 @@ class SecureClusterTest {
     }
 
     @Test
-    @Order(6)
+    @Order(8)
     void aClientsCaAndTlsUserCertificateDueForRenewalAreRenewedOnApplyAndTheUserStillLogsIn() throws Exception {
         LocalCluster before = cluster();
         String oldCert = Files.readString(LocalUsers.certificateFile(before.dir(), "payments-app"));
@@ -323,7 +323,7 @@ class SecureClusterTest {
     }
 
     @Test
-    @Order(7)
+    @Order(9)
     void noPasswordShowsInAnyCommandOutputOrLogFile() throws Exception {
         LocalCluster c = cluster();
         Set<String> secrets = new TreeSet<>(List.of(GIVEN, ROTATED,
@@ -382,7 +382,7 @@ class SecureClusterTest {
     }
 
     @Test
-    @Order(8)
+    @Order(10)
     void deletingAKafkaUserTakesItsCredentialAclsAndQuotasOutOfKafka() throws Exception {
         LocalCluster c = cluster();
         KeksCli.Result r = run("delete", "kafkauser", "throttled");

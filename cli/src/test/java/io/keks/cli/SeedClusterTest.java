@@ -118,7 +118,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(2)
+    @Order(4)
     void testTopicHasTwelvePartitionsOfThreeReplicasOnThreeRacksWithMinIsrTwo() throws Exception {
         try (Admin admin = cluster().admin()) {
             Map<Integer, String> rackOf = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).stream()
@@ -137,7 +137,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(2)
+    @Order(3)
     void getWithOutputPrintsTheResourcesAsTheApiServesThemWithTheirStatus() throws Exception {
         CrdSchemas schemas = new CrdSchemas();
         JsonNode status = status();
@@ -223,7 +223,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(3)
+    @Order(5)
     void produceAndConsumeThroughTheCliWithAcksAll() throws IOException {
         KeksCli.Result p = KeksCli.runWithInput("alpha\nbravo\ncharlie\n", "produce", "test-topic");
         assertThat(p.exitCode()).as(p.err()).isZero();
@@ -236,7 +236,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(4)
+    @Order(6)
     void aGroupConsumerCommitsExactlyTheRecordsItPrinted() throws IOException {
         KeksCli.runWithInput("g1\ng2\ng3\n", "produce", "group-topic");
         KeksCli.Result first = KeksCli.run("consume", "group-topic", "--group", "audit", "--from-beginning", "--max-messages", "1");
@@ -248,7 +248,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(5)
+    @Order(7)
     void aBrokerKilledWithSigkillIsRestartedAndNoAcknowledgedRecordIsLost() throws Exception {
         LoadProducer load = new LoadProducer(cluster().clientProperties(null), "test-topic", "kill");
         load.awaitAcked(200);
@@ -268,7 +268,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(6)
+    @Order(8)
     void applyGrowsPartitionsAndChangesConfigButRefusesToShrink() throws Exception {
         Path dir = Files.createTempDirectory(home, "topics");
         Path grow = dir.resolve("orders.yaml");
@@ -301,7 +301,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(7)
+    @Order(9)
     void aBadManifestIsRefusedWithItsLineAndTheClusterIsUntouched() throws Exception {
         Path bad = Files.createTempDirectory(home, "bad").resolve("bad.yaml");
         Files.writeString(bad, topic("orders", 6, "retention.ms: 7200000").replace("replicas: 3", "replicas: three"));
@@ -316,7 +316,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(8)
+    @Order(10)
     void theClientPropertiesFilesLetAnyKafkaClientUseEachListener() throws Exception {
         Path dir = home.resolve("clusters/cluster");
         Properties tls = new Properties();
@@ -353,7 +353,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(9)
+    @Order(11)
     void everyNodeServesPrometheusMetricsWithTheRulesOfTheKafkaMetricsConfigMap() throws Exception {
         String records = java.util.stream.IntStream.range(0, 25).mapToObj(i -> "m" + i + "\n").collect(Collectors.joining());
         KeksCli.Result produce = KeksCli.runWithInput(records, "produce", "metrics-topic");
@@ -407,7 +407,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(10)
+    @Order(12)
     void theConsumerLagExporterReportsTheExactLagOfAGroupThatStoppedConsuming() throws Exception {
         String records = java.util.stream.IntStream.range(0, 30).mapToObj(i -> "lag" + i + "\n").collect(Collectors.joining());
         assertThat(KeksCli.runWithInput(records, "produce", "lag-topic").exitCode()).isZero();
@@ -446,7 +446,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(11)
+    @Order(13)
     void everyAlertAndDashboardQueriesSeriesThatARealScrapeOfTheNodesAndTheExporterReturns() throws Exception {
         Set<String> scraped = new HashSet<>();
         JsonNode s = status();
@@ -481,7 +481,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(12)
+    @Order(14)
     void theDashboardPageShowsSixNodesAndLiveThroughputInAHeadlessBrowser() throws Exception {
         String url = status().path("dashboard").asText();
         // 9080 plus the shift, except where browsers refuse the port (10080, for the shift of 1000)
@@ -555,7 +555,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(13)
+    @Order(15)
     void aDynamicConfigChangesLiveWithoutRestartsUnderLoad() throws Exception {
         Map<Integer, Long> pids = nodePids();
         LoadProducer load = new LoadProducer(cluster().clientProperties(null), "test-topic", "live");
@@ -595,7 +595,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(14)
+    @Order(16)
     void aValueKafkaRefusesChangesNothing() throws Exception {
         Map<Integer, Long> pids = nodePids();
         Path manifests = seedWithConfig("log.retention.ms: 3600000", "log.cleaner.threads: 0");
@@ -611,7 +611,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(15)
+    @Order(17)
     void aReadOnlyChangeRollsEveryNodeOnceInTheSafeOrderWithoutLosingARecord() throws Exception {
         JsonNode before = status();
         int active = before.path("activeController").asInt();
@@ -656,7 +656,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(16)
+    @Order(18)
     void renewingTheClusterCaRestartsEachBrokerOntoANewCertificateWithoutLosingARecord() throws Exception {
         LocalCluster c = cluster();
         Path caDir = c.dir().resolve("ca");
@@ -718,7 +718,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(17)
+    @Order(19)
     void aRollHandedOverWithNoWaitShowsInStatusUntilItIsDone() throws Exception {
         Map<Integer, Long> pids = nodePids();
         KeksCli.Result r = KeksCli.run("roll", "cluster-broker-1", "--no-wait");
@@ -751,7 +751,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(18)
+    @Order(20)
     void aWaitThatRunsOutStopsTheRollAndStatusSaysWhy() throws Exception {
         KeksCli.Result r = KeksCli.run("roll", "cluster-broker-2", "cluster-broker-1", "--timeout", "1");
         assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(1);
@@ -822,7 +822,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(19)
+    @Order(21)
     void brokersScaleFromThreeToFourAndBackWithTheLeavingBrokerDrainedFirst() throws Exception {
         // producing all along: the broker joining, the roll by rack and the drain
         LoadProducer throughout = new LoadProducer(cluster().clientProperties(null), "test-topic", "scaling");
@@ -927,7 +927,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(20)
+    @Order(22)
     void unsafeChangesAreRefusedWithTheirReasonAndChangeNothing() throws Exception {
         Path dir = Files.createTempDirectory(home, "refuse");
         // a topic made by a Kafka client, which no KafkaTopic describes: only Kafka knows its replicas
@@ -1043,7 +1043,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(21)
+    @Order(23)
     void everyTopicStatusReasonShowsOnARealCluster() throws Exception {
         Path dir = Files.createTempDirectory(home, "reasons");
         // two KafkaTopics for one Kafka topic: the older (orders, applied in an earlier test) keeps it
@@ -1108,7 +1108,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(21)
+    @Order(24)
     void aKafkaTopicAppliedForATopicKafkaAlreadyHasAdoptsItWithoutRecreatingIt() throws Exception {
         // keks creates a first-applied KafkaTopic's topic without describing it first: one that Kafka already has
         // must then be described and reconciled like any other
@@ -1149,7 +1149,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(22)
+    @Order(25)
     void theReplicationFactorGoesFromOneToThreeToTwoByReassignmentWhileProducing() throws Exception {
         Path file = Files.createTempDirectory(home, "rf").resolve("rf.yaml");
         Files.writeString(file, kafkaTopic("rf-topic", null, 6, 1, "min.insync.replicas: 1", null));
@@ -1201,7 +1201,7 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(23)
+    @Order(26)
     void twoThousandKafkaTopicsInOneApplyAndASecondApplyWritesNothing() throws Exception {
         Path file = Files.createTempDirectory(home, "bulk").resolve("bulk.yaml");
         StringBuilder all = new StringBuilder();
@@ -1263,13 +1263,13 @@ class SeedClusterTest {
     }
 
     @Test
-    @Order(24)
+    @Order(27)
     void downThenUpKeepsTheData() throws Exception {
         KeksCli.Result d = KeksCli.run("down");
         assertThat(d.exitCode()).as(d.err()).isZero();
         JsonNode stopped = status();
         assertThat(stopped.path("ready").asBoolean()).isFalse();
-        assertThat(stopped.path("nodes")).allSatisfy(n -> assertThat(n.path("state").asText()).isEqualTo("Stopped"));
+        assertThat(stopped.path("nodes")).hasSize(6).allSatisfy(n -> assertThat(n.path("state").asText()).isEqualTo("Stopped"));
 
         KeksCli.Result u = KeksCli.run("up", "-d", "-f", EXAMPLES + "/kafka-manifests", "-f", EXAMPLES + "/kafka-topics.yaml");
         assertThat(u.exitCode()).as(u.out() + u.err()).isZero();

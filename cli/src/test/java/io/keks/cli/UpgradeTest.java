@@ -67,7 +67,7 @@ class UpgradeTest {
     @Order(1)
     void everyNodeRollsOntoTheNewVersionInTheSafeOrderThenMetadataVersionIsFinalized() throws Exception {
         JsonNode before = SeedClusterTest.status();
-        assertThat(before.path("nodes")).allSatisfy(n -> assertThat(n.path("kafkaVersion").asText()).isEqualTo(FROM));
+        assertThat(before.path("nodes")).hasSize(6).allSatisfy(n -> assertThat(n.path("kafkaVersion").asText()).isEqualTo(FROM));
         assertThat(metadataLevel()).as("4.3-IV0, what 4.3.1 formats by default").isEqualTo(30);
         int active = before.path("activeController").asInt();
         LoadProducer load = new LoadProducer(SeedClusterTest.cluster().clientProperties(null), "test-topic", "upgrade");
@@ -84,7 +84,7 @@ class UpgradeTest {
         JsonNode after = SeedClusterTest.status();
         assertThat(after.path("ready").asBoolean()).isTrue();
         assertThat(after.path("kafkaVersion").asText()).isEqualTo("4.4.0");
-        assertThat(after.path("nodes")).allSatisfy(n -> assertThat(n.path("kafkaVersion").asText()).isEqualTo("4.4.0"));
+        assertThat(after.path("nodes")).hasSize(6).allSatisfy(n -> assertThat(n.path("kafkaVersion").asText()).isEqualTo("4.4.0"));
         for (JsonNode n : after.path("nodes")) {
             String command = ProcessHandle.of(n.path("pid").asLong()).orElseThrow().info().commandLine().orElse("");
             assertThat(command).as(n.path("name").asText()).contains("kafka/4.4.0").doesNotContain(FROM);

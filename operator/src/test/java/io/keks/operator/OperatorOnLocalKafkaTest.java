@@ -168,7 +168,7 @@ class OperatorOnLocalKafkaTest {
         assertThat(pool("controller").getStatus().getNodeIds()).containsExactly(3, 4, 5);
         assertThat(ready.pools().get("broker").getRoles()).extracting(r -> r.toValue()).containsExactly("broker");
         // readiness means Kafka's view: every pod's gate is set
-        assertThat(pods()).allSatisfy(p -> assertThat(p.getStatus().getConditions()).anySatisfy(c -> {
+        assertThat(pods()).hasSize(6).allSatisfy(p -> assertThat(p.getStatus().getConditions()).anySatisfy(c -> {
             assertThat(c.getType()).isEqualTo("keks.io/kafka-ready");
             assertThat(c.getStatus()).isEqualTo("True");
         }));
@@ -181,7 +181,7 @@ class OperatorOnLocalKafkaTest {
         Secret ca = client.secrets().inNamespace(NS).withName("cluster-cluster-ca-cert").get();
         assertThat(new String(Base64.getDecoder().decode(ca.getData().get("ca.crt")))).startsWith("-----BEGIN CERTIFICATE-----");
         assertThat(client.secrets().inNamespace(NS).withName("cluster-broker-0").get().getData()).containsKeys("keystore.p12", "keystore.password");
-        assertThat(pods()).allSatisfy(p -> assertThat(p.getMetadata().getOwnerReferences()).singleElement()
+        assertThat(pods()).hasSize(6).allSatisfy(p -> assertThat(p.getMetadata().getOwnerReferences()).singleElement()
                 .satisfies(o -> assertThat(o.getUid()).isEqualTo(k.getMetadata().getUid())));
 
         // in sync: another pass changes nothing
@@ -208,7 +208,7 @@ class OperatorOnLocalKafkaTest {
         expected.add("cluster-controller-" + active);
         expected.addAll(List.of("cluster-broker-0", "cluster-broker-1", "cluster-broker-2"));
         assertThat(order).containsExactlyElementsOf(expected);
-        assertThat(podUids()).allSatisfy((pod, uid) -> assertThat(uid).isNotEqualTo(uids.get(pod)));
+        assertThat(podUids()).hasSize(6).allSatisfy((pod, uid) -> assertThat(uid).isNotEqualTo(uids.get(pod)));
         try (Admin admin = kubelet.cluster().admin()) {
             for (int b : List.of(0, 1, 2)) {
                 ConfigResource r = new ConfigResource(ConfigResource.Type.BROKER, String.valueOf(b));

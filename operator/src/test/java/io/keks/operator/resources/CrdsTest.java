@@ -49,7 +49,7 @@ class CrdsTest {
         for (CustomResourceDefinition c : crds()) {
             assertThat(c.getSpec().getGroup()).isEqualTo("kafka.strimzi.io");
             assertThat(c.getSpec().getVersions()).extracting(CustomResourceDefinitionVersion::getName).containsExactly("v1", "v1beta2");
-            assertThat(c.getSpec().getVersions()).allSatisfy(v -> assertThat(v.getServed()).isTrue());
+            assertThat(c.getSpec().getVersions()).hasSize(2).allSatisfy(v -> assertThat(v.getServed()).isTrue());
             assertThat(c.getSpec().getVersions()).filteredOn(CustomResourceDefinitionVersion::getStorage)
                     .extracting(CustomResourceDefinitionVersion::getName).containsExactly("v1");
             assertThat(c.getSpec().getVersions()).allSatisfy(v -> assertThat(v.getSubresources().getStatus()).isNotNull());

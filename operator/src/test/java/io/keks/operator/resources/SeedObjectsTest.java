@@ -44,7 +44,7 @@ class SeedObjectsTest {
                         "secure-broker-0", "secure-controller-1")
                 .doesNotContain("secure-kafka-exporter-certs");
         // values are made by the operator, never printed by a dry run
-        assertThat(secured).filteredOn(o -> o.getKind().equals("Secret"))
+        assertThat(secured).filteredOn(o -> o.getKind().equals("Secret")).isNotEmpty()
                 .allSatisfy(o -> assertThat(((io.fabric8.kubernetes.api.model.Secret) o).getData().values()).containsOnly(""));
         // with the lag exporter, it gets a certificate of its own (a super user) from its Secret
         var manifests = ManifestFiles.read(List.of(EXAMPLES.resolve("secure")));
@@ -104,7 +104,7 @@ class SeedObjectsTest {
                 "PersistentVolumeClaim/data-0-cluster-broker-0", "PersistentVolumeClaim/data-0-cluster-controller-5",
                 "PodDisruptionBudget/cluster-kafka", "NetworkPolicy/cluster-network-policy-kafka",
                 "ClusterRoleBinding/keks-kafka-cluster-kafka-init");
-        assertThat(OBJECTS).filteredOn(o -> !o.getKind().equals("ClusterRoleBinding"))
+        assertThat(OBJECTS).filteredOn(o -> !o.getKind().equals("ClusterRoleBinding")).isNotEmpty()
                 .allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).isEqualTo("kafka"));
         Pod broker = get(Pod.class, "cluster-broker-0");
         assertThat(broker.getMetadata().getLabels()).containsEntry("strimzi.io/cluster", "cluster")

@@ -157,4 +157,32 @@ class ResumeTest {
         assertThat(cells.subList(6, 9)).as(row).noneMatch(c -> c.equals("n/a") || c.isEmpty());
         assertThat(dom).contains("Kafka metrics are off, so throughput and heap are not charted");
     }
+
+    /**
+     * The local side of the change gate's one policy when Kafka does not answer (the operator's is in
+     * KafkaNotAnsweringTest): the node runs but is frozen, so a change only Kafka can check is refused.
+     */
+    @Test
+    @Order(5)
+    void aChangeOnlyKafkaCanCheckIsRefusedWhileTheNodeRunsButDoesNotAnswer() throws Exception {
+        long pid = SeedClusterTest.JSON.readTree(KeksCli.run("status", "--cluster", "dev", "-o", "json").out())
+                .path("nodes").get(0).path("pid").asLong();
+        Path changed = home.resolve("dev-without-min-isr.yaml");
+        Files.writeString(changed, Files.readString(Path.of(dev, "kafka-dev.yaml")).replace("      min.insync.replicas: 1\n", ""));
+        assertThat(Files.readString(changed)).doesNotContain("min.insync.replicas");
+        signal("STOP", pid);
+        try {
+            KeksCli.Result r = KeksCli.run("apply", "-f", changed.toString());
+            assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(2);
+            assertThat(r.err()).contains("refused, nothing was changed", "sets another cluster-wide min.insync.replicas",
+                    "Kafka did not answer");
+        } finally {
+            signal("CONT", pid);
+        }
+        assertThat(Files.readString(home.resolve("clusters/dev/manifests/Kafka-dev.yaml"))).contains("min.insync.replicas");
+    }
+
+    private static void signal(String name, long pid) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-" + name, String.valueOf(pid)).inheritIO().start().waitFor()).isZero();
+    }
 }

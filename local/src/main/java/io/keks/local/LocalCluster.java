@@ -18,8 +18,7 @@ import io.keks.model.NodeAddressing;
 import io.keks.model.ServerProperties;
 import io.keks.engine.config.ConfigModes;
 import io.keks.engine.config.DynamicConfigApplier;
-import io.keks.engine.config.DynamicConfigPlan;
-import io.keks.engine.change.ChangeSafety;
+import io.keks.engine.change.ChangeGate;
 import io.keks.engine.change.ClusterDelta;
 import io.keks.engine.change.ClusterImage;
 import io.keks.engine.change.UnsafeChangeException;
@@ -216,51 +215,30 @@ public final class LocalCluster {
         return formatted;
     }
 
-    /**
-     * Refuses, before anything is written, a change that would put the cluster at risk: the checks
-     * on the manifests always, those on Kafka's topics and metadata.version while the cluster runs.
-     */
+    /** Refuses, before anything is written, a change the engine's {@link ChangeGate} does not allow. */
     private static void refuseUnsafe(LocalCluster running, DesiredCluster wanted, Path wantedLibDir) throws IOException {
-        List<String> refused = new ArrayList<>(ChangeSafety.refusals(running.desired(), wanted));
-        boolean up = running.anyNodeRunning();
-        if (up && !running.internalTls() && wanted.secured()) {
-            refused.add("the manifests ask for authentication or authorization, which needs mutual TLS on the internal"
-                    + " listeners, and this cluster, made by an earlier keks, runs them plaintext; switching node by node would"
-                    + " split the quorum: `keks down`, then `keks up` with these manifests");
-        }
-        Set<Integer> wantedIds = wanted.nodes().stream().map(DesiredNode::id).collect(Collectors.toSet());
-        List<Integer> leaving = running.state().formatted().keySet().stream().filter(id -> !wantedIds.contains(id)).toList();
-        if (!up && !leaving.isEmpty()) {
-            refused.add("the node pools would remove nodes " + leaving + " while the cluster is stopped; their replicas"
-                    + " can only be moved to the other brokers while it runs: `keks up` first, then apply this again");
-        }
-        boolean versionChange = !running.desired().version().equals(wanted.version())
-                || !java.util.Objects.equals(running.desired().metadataVersion(), wanted.metadataVersion());
-        OptionalInt finalized = OptionalInt.empty();
-        // what the running topics allow depends on the cluster part alone: a change of topics only needs no Admin check
-        if (refused.isEmpty() && up && !running.desired().sameClusterAs(wanted)) {
-            try (Admin admin = running.admin()) {
-                refused.addAll(ChangeSafety.refusals(admin, wanted, 30_000));
-                if (versionChange) {
-                    finalized = ClusterObserver.finalizedMetadataLevel(admin, 30_000);
-                }
-            } catch (IOException | RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IOException("cannot check the change against the running cluster (" + e.getMessage()
-                        + "); nothing was changed. Is the cluster ready? `keks status` shows it", e);
-            }
-        }
-        if (versionChange) {
-            KafkaVersion formattedBy = running.state().formatted().values().stream().map(v -> KafkaVersion.parse(v).orElseThrow())
-                    .max(KafkaVersion::compareTo).orElse(wanted.version());
-            refused.addAll(ChangeSafety.versionRefusals(running.desired().version(), formattedBy, wanted, finalized,
-                    KafkaMetadataVersions.load(running.libDir, running.desired().version().toString()),
-                    KafkaMetadataVersions.load(wantedLibDir, wanted.version().toString())));
+        KafkaVersion formattedBy = running.state().formatted().values().stream().map(v -> KafkaVersion.parse(v).orElseThrow())
+                .max(KafkaVersion::compareTo).orElse(wanted.version());
+        ChangeGate.Facts facts = new ChangeGate.Facts(running.desired(), wanted, running.anyNodeRunning(),
+                running.state().formatted().keySet(), running.state().internalTls(), formattedBy,
+                v -> metadataLevels(v.equals(running.desired().version()) ? running.libDir : wantedLibDir, v));
+        List<String> refused;
+        try {
+            refused = ChangeGate.refusals(facts, running::admin);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
         if (!refused.isEmpty()) {
             new RefusedChange(System.currentTimeMillis(), refused).write(running.dir());
             throw new UnsafeChangeException(refused);
+        }
+    }
+
+    private static io.keks.engine.change.MetadataVersions metadataLevels(Path libDir, KafkaVersion version) {
+        try {
+            return KafkaMetadataVersions.load(libDir, version.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

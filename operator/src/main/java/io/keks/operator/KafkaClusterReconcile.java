@@ -9,7 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.keks.engine.ClusterObserver;
 import io.keks.engine.ObservedCluster;
-import io.keks.engine.change.ChangeSafety;
+import io.keks.engine.change.ChangeGate;
 import io.keks.engine.change.ClusterChanger;
 import io.keks.engine.change.ClusterDelta;
 import io.keks.engine.change.ClusterImage;
@@ -113,23 +113,13 @@ public final class KafkaClusterReconcile {
         if (kept.containsKey(APPLIED)) {
             Manifests last = ManifestParser.parse("last applied " + name, kept.get(APPLIED));
             DesiredCluster lastDesired = io.keks.operator.resources.Rendering.model(last, Map.of()).cluster();
-            List<String> refused = new ArrayList<>(ChangeSafety.refusals(lastDesired, desired));
-            if (!pods.isEmpty() && lastDesired.secured() != desired.secured() && !"true".equals(kept.get(ClusterObjects.INTERNAL_TLS))) {
-                // a cluster made before internal TLS was the default runs it exactly when it is secured
-                refused.add("the manifests " + (desired.secured() ? "add" : "remove") + " authentication or authorization, which"
-                        + " switches the internal listeners between plaintext and mutual TLS; changing that pod by pod would split"
-                        + " the running quorum, and the operator does not stop a whole cluster: give a cluster its security when"
-                        + " it is created");
-            }
-            if (refused.isEmpty() && !pods.isEmpty()) {
-                refused.addAll(adminRefusals(desired));
-            }
-            if (!lastDesired.version().equals(desired.version())
-                    || !java.util.Objects.equals(lastDesired.metadataVersion(), desired.metadataVersion())) {
-                KafkaVersion formattedBy = KafkaVersion.parse(kept.getOrDefault(FORMATTED_BY, "")).orElse(lastDesired.version());
-                refused.addAll(ChangeSafety.versionRefusals(lastDesired.version(), formattedBy, desired, finalizedLevel(desired),
-                        BundledMetadataVersions.of(lastDesired.version()), BundledMetadataVersions.of(desired.version())));
-            }
+            Set<Integer> existing = new TreeSet<>(ids(kept.getOrDefault(NODES, "")));
+            pods.forEach(p -> existing.add(nodeId(p)));
+            DesiredCluster wanted = desired;
+            ChangeGate.Facts facts = new ChangeGate.Facts(lastDesired, wanted, !pods.isEmpty(), existing,
+                    "true".equals(kept.get(ClusterObjects.INTERNAL_TLS)),
+                    KafkaVersion.parse(kept.getOrDefault(FORMATTED_BY, "")).orElse(lastDesired.version()), BundledMetadataVersions::of);
+            List<String> refused = ChangeGate.refusals(facts, () -> access.admin(wanted));
             if (!refused.isEmpty()) {
                 statuses.warn("UnsafeChangeRefused", "the change was not made, the cluster runs as last applied: "
                         + String.join("; ", refused));
@@ -251,23 +241,6 @@ public final class KafkaClusterReconcile {
         identityObject.getData().put(MANAGED_CONFIG, String.join(",", r.managed(managed)));
         new ObjectApplier(client).apply(identityObject);
         return r.changes();
-    }
-
-    private OptionalInt finalizedLevel(DesiredCluster desired) {
-        try (var admin = access.admin(desired)) {
-            return ClusterObserver.finalizedMetadataLevel(admin, 10_000);
-        } catch (Exception e) {
-            return OptionalInt.empty();
-        }
-    }
-
-    private List<String> adminRefusals(DesiredCluster desired) {
-        try (var admin = access.admin(desired)) {
-            return ChangeSafety.refusals(admin, desired, 10_000);
-        } catch (Exception e) {
-            // Kafka not answering: the checks on the manifests alone hold; the engine's gates guard the rest
-            return List.of();
-        }
     }
 
     private List<Pod> pods(KafkaNames names) {

@@ -88,7 +88,7 @@ final class ResourceOutput {
         List<ObjectNode> items = new ArrayList<>();
         for (Sourced<KafkaNodePool> p : c.storedManifests().nodePools()) {
             String name = p.resource().getMetadata().getName();
-            items.add(withStatus(c, p, NodePoolStatuses.of(c.desired(), name, c.state().clusterId(),
+            items.add(withStatus(c, p, NodePoolStatuses.of(c.desired(), name, c.state().memory().clusterId(),
                     generation(p.resource().getMetadata().getGeneration()))));
         }
         return items;

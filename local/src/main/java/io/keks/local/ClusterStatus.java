@@ -108,7 +108,7 @@ public record ClusterStatus(String name, String namespace, String clusterId, boo
                 "the change applied at " + java.time.Instant.ofEpochMilli(r.at()) + " was refused and not made; the cluster"
                         + " runs as before: " + String.join("; ", r.reasons()))));
         cluster.warnings().forEach(w -> conditions.add(new Condition("Warning", "True", "ManifestWarning", w.format())));
-        return new ClusterStatus(cluster.desired().name(), cluster.desired().namespace(), cluster.state().clusterId(), ready,
+        return new ClusterStatus(cluster.desired().name(), cluster.desired().namespace(), cluster.state().memory().clusterId(), ready,
                 "KRaft", cluster.desired().version().toString(), cluster.bootstrap(first), listeners,
                 observed.flatMap(o -> o.quorumLeader().isPresent() ? Optional.of(o.quorumLeader().getAsInt()) : Optional.empty()).orElse(null),
                 nodes, conditions, cluster.exporterUrl().orElse(null),

@@ -1,5 +1,6 @@
 package io.keks.local;
 
+import io.keks.engine.ClusterMemory;
 import io.keks.engine.ClusterObserver;
 import io.keks.engine.ObservedCluster;
 import io.keks.engine.security.ClusterCa;
@@ -53,7 +54,6 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.SslConfigs;
 
 /**
@@ -158,24 +158,17 @@ public final class LocalCluster {
         if (previous.isPresent()) {
             refuseUnsafe(open(home, name, stored), desired, libDir);
         }
-        ClusterState st = previous.orElseGet(() -> new ClusterState(name, desired.namespace(), Uuid.randomUuid().toString(),
+        ClusterState st = previous.orElseGet(() -> new ClusterState(name, desired.namespace(),
                 options.portShift() == null ? 0 : options.portShift(), desired.version().toString(), Map.of(),
-                Set.of(), Map.of(), Map.of(), System.currentTimeMillis(), Set.of(), Map.of(), true));
+                System.currentTimeMillis(), Map.of(), ClusterMemory.newCluster(desired)));
         if (options.portShift() != null && options.portShift() != st.portShift()) {
             throw new IllegalStateException("cluster " + name + " was created with --port-shift " + st.portShift()
                     + "; ports cannot change on an existing cluster (keks down --delete-data starts over)");
         }
-        Map<Integer, String> dirIds = new HashMap<>(st.directoryIds());
-        for (DesiredNode n : desired.nodes()) {
-            dirIds.computeIfAbsent(n.id(), id -> Uuid.randomUuid().toString());
-        }
         Map<Integer, String> pools = new TreeMap<>(st.nodePools());
         desired.nodes().forEach(n -> pools.put(n.id(), n.pool()));
-        st = st.withDirectoryIds(dirIds).withPoolIds(desired.poolIds()).withNodePools(pools)
+        st = st.withMemory(st.memory().withNodes(desired)).withPoolIds(desired.poolIds()).withNodePools(pools)
                 .withKafkaVersion(desired.version().toString());
-        if (st.initialControllers().isEmpty()) {
-            st = st.withInitialControllers(desired.controllers().stream().map(DesiredNode::id).collect(Collectors.toSet()));
-        }
         Files.createDirectories(dir);
         st.write(dir.resolve("state.json"));
         Files.writeString(dir.resolve("max-heap"), maxHeap + "\n");
@@ -217,10 +210,9 @@ public final class LocalCluster {
 
     /** Refuses, before anything is written, a change the engine's {@link ChangeGate} does not allow. */
     private static void refuseUnsafe(LocalCluster running, DesiredCluster wanted, Path wantedLibDir) throws IOException {
-        KafkaVersion formattedBy = running.state().formatted().values().stream().map(v -> KafkaVersion.parse(v).orElseThrow())
-                .max(KafkaVersion::compareTo).orElse(wanted.version());
+        ClusterMemory memory = running.state().memory();
         ChangeGate.Facts facts = new ChangeGate.Facts(running.desired(), wanted, running.anyNodeRunning(),
-                running.state().formatted().keySet(), running.state().internalTls(), formattedBy,
+                memory.formatted().keySet(), memory.internalTls(), memory.formattedBy(wanted.version()),
                 v -> metadataLevels(v.equals(running.desired().version()) ? running.libDir : wantedLibDir, v));
         List<String> refused;
         try {
@@ -324,7 +316,7 @@ public final class LocalCluster {
      * every cluster made since keks does it (see {@link ClusterState#internalTls()}).
      */
     public boolean internalTls() {
-        return desired.secured() || state.internalTls();
+        return state.memory().internalTls(desired);
     }
 
     private Optional<String> storePassword() throws IOException {
@@ -693,33 +685,23 @@ public final class LocalCluster {
 
     /** Formats the storage of nodes that have never been formatted, in this JVM. */
     private LocalCluster formatNew(Progress progress) throws IOException {
-        List<DesiredNode> todo = desired.nodes().stream().filter(n -> !state.formatted().containsKey(n.id())).toList();
+        ClusterMemory memory = state.memory();
+        List<DesiredNode> todo = desired.nodes().stream().filter(n -> !memory.formatted().containsKey(n.id())).toList();
         if (todo.isEmpty()) {
             return this;
         }
         progress.step("formatting storage of " + todo.size() + " node(s)");
-        String initial = desired.controllers().stream().filter(c -> state.initialControllers().contains(c.id()))
-                .map(c -> c.id() + "@" + LocalAddressing.HOST + ":" + addressing.port(c, ListenerSpec.CONTROLPLANE)
-                        + ":" + state.directoryIds().get(c.id()))
-                .collect(Collectors.joining(","));
-        Map<Integer, String> formatted = new LinkedHashMap<>(state.formatted());
+        Map<Integer, String> formatted = new LinkedHashMap<>(memory.formatted());
         try (StorageFormatter formatter = new StorageFormatter(libDir)) {
             for (DesiredNode node : todo) {
-                List<String> args = new ArrayList<>();
-                if (node.isController() && state.initialControllers().contains(node.id())) {
-                    args.addAll(List.of("--initial-controllers", initial));
-                } else {
-                    args.add("--no-initial-controllers");
-                }
-                if (desired.metadataVersion() != null) {
-                    args.addAll(List.of("--release-version", desired.metadataVersion()));
-                }
+                List<String> args = new ArrayList<>(memory.formatArgs(desired, node,
+                        c -> LocalAddressing.HOST + ":" + addressing.port(c, ListenerSpec.CONTROLPLANE)));
                 args.add("--ignore-formatted");
-                formatter.format(processes.configFile(node.id()), state.clusterId(), args);
+                formatter.format(processes.configFile(node.id()), memory.clusterId(), args);
                 formatted.put(node.id(), desired.version().toString());
             }
         }
-        ClusterState st = state.withFormatted(formatted);
+        ClusterState st = state.withMemory(memory.withFormatted(formatted));
         st.write(dir.resolve("state.json"));
         return new LocalCluster(home, st, desired, warnings, libDir, metricsAgent);
     }
@@ -777,7 +759,7 @@ public final class LocalCluster {
 
     /** Whether a node of this cluster runs: a desired one, or one the pools dropped that still has storage. */
     public boolean anyNodeRunning() {
-        return Stream.concat(desired.nodes().stream().map(DesiredNode::id), state.formatted().keySet().stream())
+        return Stream.concat(desired.nodes().stream().map(DesiredNode::id), state.memory().formatted().keySet().stream())
                 .anyMatch(id -> processes.find(id).isPresent());
     }
 
@@ -851,13 +833,9 @@ public final class LocalCluster {
     public void deleteNode(int id) throws IOException {
         Path stateFile = dir.resolve("state.json");
         ClusterState st = ClusterState.read(stateFile);
-        Map<Integer, String> formatted = new TreeMap<>(st.formatted());
-        formatted.remove(id);
-        Map<Integer, String> dirIds = new TreeMap<>(st.directoryIds());
-        dirIds.remove(id);
         Map<Integer, String> pools = new TreeMap<>(st.nodePools());
         pools.remove(id);
-        st.withFormatted(formatted).withDirectoryIds(dirIds).withNodePools(pools).write(stateFile);
+        st.withMemory(st.memory().without(id)).withNodePools(pools).write(stateFile);
         Path nodeDir = addressing.nodeDir(id);
         if (Files.exists(nodeDir)) {
             try (var files = Files.walk(nodeDir)) {
@@ -1030,11 +1008,12 @@ public final class LocalCluster {
     public DynamicConfigApplier.Result applyDynamicConfig(Admin admin) throws Exception {
         ConfigModes modes = configModes();
         int broker = desired.brokers().get(0).id();
-        DynamicConfigApplier.Result r = new DynamicConfigApplier(admin, 30_000).apply(desired.config(), state.managedConfig(),
+        Set<String> before = state.memory().managedConfig();
+        DynamicConfigApplier.Result r = new DynamicConfigApplier(admin, 30_000).apply(desired.config(), before,
                 readProperties(processes.runningConfigFile(broker)), desired.brokers().stream().map(DesiredNode::id).toList(), modes);
-        Set<String> managed = r.managed(state.managedConfig());
-        if (!managed.equals(state.managedConfig())) {
-            state.withManagedConfig(managed).write(dir.resolve("state.json"));
+        Set<String> managed = r.managed(before);
+        if (!managed.equals(before)) {
+            state.withMemory(state.memory().withManagedConfig(managed)).write(dir.resolve("state.json"));
         }
         return r;
     }
@@ -1045,7 +1024,7 @@ public final class LocalCluster {
      */
     public ClusterImage image(Admin admin) throws Exception {
         Map<Integer, ClusterImage.Node> nodes = new TreeMap<>();
-        for (Map.Entry<Integer, String> f : state.formatted().entrySet()) {
+        for (Map.Entry<Integer, String> f : state.memory().formatted().entrySet()) {
             int id = f.getKey();
             Map<String, String> running = readProperties(processes.runningConfigFile(id));
             Optional<DesiredNode> d = desired.nodes().stream().filter(n -> n.id() == id).findFirst();

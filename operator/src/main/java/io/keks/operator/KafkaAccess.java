@@ -52,6 +52,6 @@ public interface KafkaAccess {
     private static boolean internalTls(KubernetesClient client, KafkaNames names) {
         var identity = client.configMaps().inNamespace(names.namespace()).withName(names.identity()).get();
         return identity != null && identity.getData() != null
-                && "true".equals(identity.getData().get(io.keks.operator.resources.ClusterObjects.INTERNAL_TLS));
+                && "true".equals(identity.getData().get(io.keks.operator.resources.IdentityData.INTERNAL_TLS));
     }
 }

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.keks.engine.ClusterMemory;
 import io.keks.engine.ClusterObserver;
 import io.keks.engine.ObservedCluster;
 import io.keks.engine.change.ChangeGate;
@@ -19,11 +20,10 @@ import io.keks.engine.roll.Roller;
 import io.keks.model.ClusterModel;
 import io.keks.model.DesiredCluster;
 import io.keks.model.DesiredNode;
-import io.keks.model.KafkaVersion;
 import io.keks.model.manifest.ManifestException;
 import io.keks.model.manifest.ManifestParser;
 import io.keks.model.manifest.Manifests;
-import io.keks.operator.resources.ClusterIdentity;
+import io.keks.operator.resources.IdentityData;
 import io.keks.operator.resources.ClusterObjects;
 import io.keks.operator.resources.KafkaNames;
 import io.keks.operator.resources.RenderOptions;
@@ -31,7 +31,6 @@ import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,7 +38,6 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,11 +50,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class KafkaClusterReconcile {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaClusterReconcile.class);
-    /** Identity ConfigMap keys: the Kafka and pools as last applied, the nodes that have had pods, live config keks owns. */
-    static final String APPLIED = "applied";
-    static final String NODES = "nodes";
-    static final String MANAGED_CONFIG = "managed-config";
-    static final String FORMATTED_BY = "formatted-by";
 
     /**
      * @param render  images, and the owner reference set per cluster
@@ -107,18 +100,19 @@ public final class KafkaClusterReconcile {
         boolean reverted = false;
         ConfigMap identityMap = client.configMaps().inNamespace(ns).withName(names.identity()).get();
         Map<String, String> kept = identityMap == null || identityMap.getData() == null ? Map.of() : identityMap.getData();
+        ClusterMemory memory = identityMap == null ? ClusterMemory.newCluster(desired) : IdentityData.read(kept);
         List<Pod> pods = pods(names);
+        // the nodes that exist: those that have had a pod, and those with one now
+        Set<Integer> existing = new TreeSet<>(memory.formatted().keySet());
+        pods.forEach(p -> existing.add(nodeId(p)));
 
         // a change keks refuses is reverted: the cluster goes on as last applied, with a warning saying why
-        if (kept.containsKey(APPLIED)) {
-            Manifests last = ManifestParser.parse("last applied " + name, kept.get(APPLIED));
+        if (kept.containsKey(IdentityData.APPLIED)) {
+            Manifests last = ManifestParser.parse("last applied " + name, kept.get(IdentityData.APPLIED));
             DesiredCluster lastDesired = io.keks.operator.resources.Rendering.model(last, Map.of()).cluster();
-            Set<Integer> existing = new TreeSet<>(ids(kept.getOrDefault(NODES, "")));
-            pods.forEach(p -> existing.add(nodeId(p)));
             DesiredCluster wanted = desired;
-            ChangeGate.Facts facts = new ChangeGate.Facts(lastDesired, wanted, !pods.isEmpty(), existing,
-                    "true".equals(kept.get(ClusterObjects.INTERNAL_TLS)),
-                    KafkaVersion.parse(kept.getOrDefault(FORMATTED_BY, "")).orElse(lastDesired.version()), BundledMetadataVersions::of);
+            ChangeGate.Facts facts = new ChangeGate.Facts(lastDesired, wanted, !pods.isEmpty(), existing, memory.internalTls(),
+                    memory.formattedBy(lastDesired.version()), BundledMetadataVersions::of);
             List<String> refused = ChangeGate.refusals(facts, () -> access.admin(wanted));
             if (!refused.isEmpty()) {
                 statuses.warn("UnsafeChangeRefused", "the change was not made, the cluster runs as last applied: "
@@ -128,27 +122,18 @@ public final class KafkaClusterReconcile {
                 reverted = true;
             }
         }
-        ClusterIdentity identity = identityMap == null ? ClusterIdentity.random(desired) : identity(kept).withNodes(desired);
+        // with no pod at all (a new cluster) every desired node gets one now; a node is remembered with the Kafka that formats it
+        if (pods.isEmpty()) {
+            desired.nodes().forEach(n -> existing.add(n.id()));
+        }
+        memory = memory.withNodes(desired).withFormatted(formattedNow(memory, existing, desired));
         RenderOptions render = new RenderOptions(settings.render().operatorImage(), settings.render().kafkaImageRepository(),
                 Optional.of(owner(kafka)));
-        List<HasMetadata> objects = ClusterObjects.render(manifests, desired, identity, render);
+        List<HasMetadata> objects = ClusterObjects.render(manifests, desired, memory, render);
         Set<Integer> reissued = ClusterSecrets.fill(client, desired, objects);
-        // the nodes that have had a pod; with no pod at all (a new cluster) every desired node gets one now
-        Set<Integer> known = new TreeSet<>(ids(kept.getOrDefault(NODES, "")));
-        pods.forEach(p -> known.add(nodeId(p)));
-        if (pods.isEmpty()) {
-            desired.nodes().forEach(n -> known.add(n.id()));
-        }
         ConfigMap identityObject = (ConfigMap) objects.stream().filter(o -> o instanceof ConfigMap
                 && o.getMetadata().getName().equals(names.identity())).findFirst().orElseThrow();
-        identityObject.getData().put(APPLIED, reverted ? kept.get(APPLIED) : applied(kafka, pools));
-        identityObject.getData().put(NODES, known.stream().map(String::valueOf).collect(Collectors.joining(",")));
-        identityObject.getData().put(MANAGED_CONFIG, kept.getOrDefault(MANAGED_CONFIG, ""));
-        // the newest Kafka that formatted a node's storage: a downgrade may not go below it
-        KafkaVersion formatted = KafkaVersion.parse(kept.getOrDefault(FORMATTED_BY, "")).orElse(desired.version());
-        boolean formatsNow = pods.isEmpty() || desired.nodes().stream().anyMatch(n -> !known.contains(n.id()));
-        identityObject.getData().put(FORMATTED_BY, (formatsNow && desired.version().compareTo(formatted) > 0
-                ? desired.version() : formatted).toString());
+        identityObject.getData().put(IdentityData.APPLIED, reverted ? kept.get(IdentityData.APPLIED) : applied(kafka, pools));
 
         ObjectApplier applier = new ObjectApplier(client);
         Map<Integer, Pod> desiredPods = new TreeMap<>();
@@ -164,26 +149,33 @@ public final class KafkaClusterReconcile {
         // a node whose pod is missing (deleted, evicted) gets it back at once, as a StatefulSet's would;
         // a new cluster gets all its pods together (its controllers need each other to form the quorum)
         for (DesiredNode n : desired.nodes()) {
-            if (known.contains(n.id()) && pods.stream().noneMatch(p -> nodeId(p) == n.id())) {
+            if (existing.contains(n.id()) && pods.stream().noneMatch(p -> nodeId(p) == n.id())) {
                 LOG.info("Kafka {}/{}: creating pod {}", ns, name, names.pod(n));
                 client.pods().inNamespace(ns).resource(desiredPods.get(n.id())).create();
             }
         }
         if (pods.isEmpty()) {
-            return statuses.notReady(desired, identity, "Creating", "creating the pods of a new cluster", settings.requeue());
+            return statuses.notReady(desired, memory, "Creating", "creating the pods of a new cluster", settings.requeue());
         }
         try (var admin = access.admin(desired)) {
             ObservedCluster observed;
             try {
                 observed = new ClusterObserver(admin, 5000).observe();
             } catch (Exception e) {
-                return statuses.notReady(desired, identity, "KafkaNotAnswering", "waiting for Kafka to answer: "
+                return statuses.notReady(desired, memory, "KafkaNotAnswering", "waiting for Kafka to answer: "
                         + rootMessage(e), settings.requeue());
             }
             // which configs change live, as a serving broker says: read once, for the live changes and the delta
             ConfigModes modes = PodImage.configModes(admin, observed.brokers().stream().filter(observed::brokerServing).findFirst()
                     .orElse(desired.brokers().get(0).id()), desired.version().toString());
-            List<String> configChanges = applyLiveConfig(admin, desired, identityObject, pods, observed, modes);
+            Set<String> before = memory.managedConfig();
+            Optional<DynamicConfigApplier.Result> live = applyLiveConfig(admin, desired, before, pods, observed, modes);
+            List<String> configChanges = live.map(DynamicConfigApplier.Result::changes).orElse(List.of());
+            Set<String> managed = live.map(r -> r.managed(before)).orElse(before);
+            if (!managed.equals(before)) {
+                memory = memory.withManagedConfig(managed);
+                keep(identityObject, memory, applier);
+            }
             OptionalInt finalized = ClusterObserver.finalizedMetadataLevel(admin, 10_000);
             ClusterImage image = PodImage.of(pods(names), finalized);
             var levels = BundledMetadataVersions.of(desired.version());
@@ -199,10 +191,13 @@ public final class KafkaClusterReconcile {
                 Roller.Listener log = message -> LOG.info("Kafka {}/{}: {}", ns, name, message);
                 new ClusterChanger(admin, new KubernetesRuntime(client, names, desiredPods),
                         new ClusterChanger.Options(settings.roll(), settings.drainThrottleBytes()), log).apply(desired, delta);
-                // the pods as they are now, for their identity ConfigMap's record of nodes
-                identityObject.getData().put(NODES, pods(names).stream().map(p -> String.valueOf(nodeId(p))).sorted()
-                        .collect(Collectors.joining(",")));
-                applier.apply(identityObject);
+                // the pods as they are now: nodes that left are forgotten, nodes that joined remembered
+                Set<Integer> now = new TreeSet<>();
+                pods(names).forEach(p -> now.add(nodeId(p)));
+                Map<Integer, String> formatted = new TreeMap<>(formattedNow(memory, now, desired));
+                formatted.keySet().retainAll(now);
+                memory = memory.withFormatted(formatted);
+                keep(identityObject, memory, applier);
                 observed = new ClusterObserver(admin, 5000).observe();
                 if (delta.metadataLevel().isPresent()) {
                     finalized = ClusterObserver.finalizedMetadataLevel(admin, 10_000);
@@ -210,37 +205,49 @@ public final class KafkaClusterReconcile {
             }
             new PodReadiness(client, names).update(desired, observed);
             finalized.ifPresent(l -> statuses.metadataVersion(levels.name(l)));
-            return statuses.observed(desired, identity, observed, pods(names), configChanges, settings.requeue());
+            return statuses.observed(desired, memory, observed, pods(names), configChanges, settings.requeue());
         } catch (Roller.RollFailed e) {
-            return statuses.notReady(desired, identity, "RollFailed", e.getMessage(), settings.requeue());
+            return statuses.notReady(desired, memory, "RollFailed", e.getMessage(), settings.requeue());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return statuses.notReady(desired, identity, "Interrupted", "the operator is stopping", settings.requeue());
+            return statuses.notReady(desired, memory, "Interrupted", "the operator is stopping", settings.requeue());
         } catch (Exception e) {
             LOG.warn("Kafka {}/{}: reconciliation failed", ns, name, e);
-            return statuses.notReady(desired, identity, "ReconcileFailed", rootMessage(e), settings.requeue());
+            return statuses.notReady(desired, memory, "ReconcileFailed", rootMessage(e), settings.requeue());
         }
     }
 
-    /** spec.kafka.config entries Kafka changes live, through the engine's DynamicConfigApplier; the keys keks owns are remembered. */
-    private List<String> applyLiveConfig(org.apache.kafka.clients.admin.Admin admin, DesiredCluster desired, ConfigMap identityObject,
-                                         List<Pod> pods, ObservedCluster observed, ConfigModes modes) throws Exception {
+    /** The memory's formatted nodes and each of {@code nodes} new to it, formatted by the desired Kafka. */
+    private static Map<Integer, String> formattedNow(ClusterMemory memory, Set<Integer> nodes, DesiredCluster desired) {
+        Map<Integer, String> formatted = new TreeMap<>(memory.formatted());
+        nodes.forEach(id -> formatted.putIfAbsent(id, desired.version().toString()));
+        return formatted;
+    }
+
+    /** The identity ConfigMap with {@code memory}, its last applied resources kept. */
+    private static void keep(ConfigMap identityObject, ClusterMemory memory, ObjectApplier applier) {
+        Map<String, String> data = new java.util.LinkedHashMap<>(IdentityData.of(memory));
+        data.put(IdentityData.APPLIED, identityObject.getData().get(IdentityData.APPLIED));
+        identityObject.setData(data);
+        applier.apply(identityObject);
+    }
+
+    /** spec.kafka.config entries Kafka changes live, through the engine's DynamicConfigApplier. */
+    private Optional<DynamicConfigApplier.Result> applyLiveConfig(org.apache.kafka.clients.admin.Admin admin, DesiredCluster desired,
+                                                        Set<String> managed, List<Pod> pods, ObservedCluster observed,
+                                                        ConfigModes modes) throws Exception {
         List<Integer> brokers = desired.brokers().stream().map(DesiredNode::id).filter(observed::brokerServing).toList();
         Optional<Pod> broker = pods.stream().filter(p -> brokers.contains(nodeId(p))).findFirst();
         if (broker.isEmpty()) {
-            return List.of();
+            return Optional.empty();
         }
-        Set<String> managed = new TreeSet<>(Arrays.stream(identityObject.getData().get(MANAGED_CONFIG).split(","))
-                .filter(s -> !s.isBlank()).toList());
         Map<String, String> running = PodImage.properties(broker.get().getMetadata().getAnnotations()
                 .getOrDefault(io.keks.operator.resources.NodeObjects.STARTED_CONFIG, ""));
         DynamicConfigApplier.Result r = new DynamicConfigApplier(admin, 30_000).apply(desired.config(), managed, running, brokers, modes);
         if (r.refused().isPresent()) {
             throw new IllegalStateException("Kafka refused spec.kafka.config, nothing was changed: " + r.refused().get());
         }
-        identityObject.getData().put(MANAGED_CONFIG, String.join(",", r.managed(managed)));
-        new ObjectApplier(client).apply(identityObject);
-        return r.changes();
+        return Optional.of(r);
     }
 
     private List<Pod> pods(KafkaNames names) {
@@ -298,21 +305,6 @@ public final class KafkaClusterReconcile {
     static int nodeId(Pod p) {
         String name = p.getMetadata().getName();
         return Integer.parseInt(name.substring(name.lastIndexOf('-') + 1));
-    }
-
-    private static List<Integer> ids(String csv) {
-        return Arrays.stream(csv.split(",")).filter(s -> !s.isBlank()).map(String::trim).map(Integer::valueOf).toList();
-    }
-
-    static ClusterIdentity identity(Map<String, String> data) {
-        Map<Integer, String> dirs = new TreeMap<>();
-        data.forEach((k, v) -> {
-            if (k.startsWith("directory-id.")) {
-                dirs.put(Integer.parseInt(k.substring("directory-id.".length())), v);
-            }
-        });
-        return new ClusterIdentity(data.get("cluster-id"), dirs, new TreeSet<>(ids(data.getOrDefault("initial-controllers", ""))),
-                "true".equals(data.get(ClusterObjects.INTERNAL_TLS)));
     }
 
     /** The resources as applied, for the next reconciliation to compare against (status included: it holds the node ids). */

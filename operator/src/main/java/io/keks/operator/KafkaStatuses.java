@@ -6,7 +6,7 @@ import io.keks.engine.ObservedCluster;
 import io.keks.model.DesiredCluster;
 import io.keks.model.DesiredNode;
 import io.keks.model.ListenerSpec;
-import io.keks.operator.resources.ClusterIdentity;
+import io.keks.engine.ClusterMemory;
 import io.keks.operator.resources.KafkaNames;
 import io.strimzi.api.kafka.model.common.Condition;
 import io.strimzi.api.kafka.model.common.ConditionBuilder;
@@ -77,11 +77,11 @@ final class KafkaStatuses {
     }
 
     /** Not ready yet, or stopped by an error: the reason says which; the cluster's own fields are filled in. */
-    Outcome notReady(DesiredCluster cluster, ClusterIdentity identity, String reason, String message, Duration requeue) {
+    Outcome notReady(DesiredCluster cluster, ClusterMemory identity, String reason, String message, Duration requeue) {
         return withCluster(cluster, identity, condition("Ready", "False", reason, message), requeue);
     }
 
-    Outcome observed(DesiredCluster cluster, ClusterIdentity identity, ObservedCluster observed, List<Pod> pods,
+    Outcome observed(DesiredCluster cluster, ClusterMemory identity, ObservedCluster observed, List<Pod> pods,
                      List<String> configChanges, Duration requeue) {
         List<String> missing = new ArrayList<>();
         KafkaNames names = KafkaNames.of(cluster);
@@ -101,7 +101,7 @@ final class KafkaStatuses {
         return withCluster(cluster, identity, ready, missing.isEmpty() ? Duration.ofMinutes(2) : requeue);
     }
 
-    private Outcome withCluster(DesiredCluster cluster, ClusterIdentity identity, Condition ready, Duration requeue) {
+    private Outcome withCluster(DesiredCluster cluster, ClusterMemory identity, Condition ready, Duration requeue) {
         KafkaStatus s = base();
         s.setConditions(conditions(ready));
         s.setClusterId(identity.clusterId());

@@ -30,7 +30,7 @@ class KafkaNotAnsweringTest {
 
     String applied() {
         ConfigMap identity = client.configMaps().inNamespace(NS).withName("cluster-kafka-identity").get();
-        return identity.getData().get(KafkaClusterReconcile.APPLIED);
+        return identity.getData().get(io.keks.operator.resources.IdentityData.APPLIED);
     }
 
     /** One pass, with the statuses written as KafkaReconciler writes them (a pool's status holds its node ids). */

@@ -1,5 +1,7 @@
 package io.keks.operator.resources;
 
+import io.keks.engine.ClusterMemory;
+
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -40,15 +42,13 @@ import java.util.TreeMap;
 public final class ClusterObjects {
     /** The ClusterRole (installed with the operator) that lets a broker's init container read its node's zone. */
     public static final String NODE_READER_ROLE = "keks-kafka-node-reader";
-    /** Key of the identity ConfigMap: "true" when the internal listeners run mutual TLS whatever the security asked for. */
-    public static final String INTERNAL_TLS = "internal-tls";
     /** Annotation of rendered Secrets: their values are made by the operator and never printed. */
     public static final String VALUES_OMITTED = "keks.io/values";
 
     private ClusterObjects() {
     }
 
-    public static List<HasMetadata> render(Manifests manifests, DesiredCluster cluster, ClusterIdentity identity,
+    public static List<HasMetadata> render(Manifests manifests, DesiredCluster cluster, ClusterMemory memory,
                                            RenderOptions options) {
         KafkaNames names = KafkaNames.of(cluster);
         Kafka kafka = manifests.kafkas().stream().map(Sourced::resource)
@@ -56,17 +56,17 @@ public final class ClusterObjects {
         Map<String, KafkaNodePool> pools = new TreeMap<>();
         manifests.nodePools().forEach(p -> pools.put(p.resource().getMetadata().getName(), p.resource()));
         ClusterObjects.Parts parts = new ClusterObjects.Parts(cluster, names, options);
-        NodeObjects nodes = new NodeObjects(cluster, names, identity, options);
+        NodeObjects nodes = new NodeObjects(cluster, names, memory, options);
 
         List<HasMetadata> out = new ArrayList<>();
-        out.add(parts.identity(identity));
+        out.add(parts.identity(memory));
         out.add(new ServiceAccountBuilder().withMetadata(parts.meta(names.serviceAccount())).build());
         if (cluster.rackTopologyKey() != null) {
             out.add(parts.nodeReaderBinding());
         }
         out.add(parts.brokersService());
         out.add(parts.bootstrapService());
-        KubernetesAddressing addressing = KubernetesAddressing.of(names, cluster, identity);
+        KubernetesAddressing addressing = KubernetesAddressing.of(names, cluster, memory);
         if (addressing.tls() || addressing.internalTls()) {
             out.add(parts.secret(names.clusterCaCert(), List.of("ca.crt", "ca.p12", "ca.password")));
             out.add(parts.secret(names.clusterCaKey(), List.of("ca.key")));
@@ -105,13 +105,8 @@ public final class ClusterObjects {
             return m.build();
         }
 
-        HasMetadata identity(ClusterIdentity id) {
-            Map<String, String> data = new LinkedHashMap<>();
-            data.put("cluster-id", id.clusterId());
-            id.directoryIds().forEach((node, dir) -> data.put("directory-id." + node, dir));
-            data.put("initial-controllers", String.join(",", id.initialControllers().stream().map(String::valueOf).toList()));
-            data.put(INTERNAL_TLS, String.valueOf(id.internalTls()));
-            return new ConfigMapBuilder().withMetadata(meta(names.identity())).withData(data).build();
+        HasMetadata identity(ClusterMemory memory) {
+            return new ConfigMapBuilder().withMetadata(meta(names.identity())).withData(new LinkedHashMap<>(IdentityData.of(memory))).build();
         }
 
         /** Lets the service account of the Kafka pods read the nodes' labels (cluster-scoped, so not owned). */

@@ -31,9 +31,9 @@ public record KubernetesAddressing(KafkaNames names, boolean tls, boolean intern
     public static final String PASSWORD = "${dir:" + CERTS_DIR + ":keystore.password}";
 
     /** Internal mutual TLS when the cluster is secured or its identity says it was made with it. */
-    public static KubernetesAddressing of(KafkaNames names, DesiredCluster cluster, ClusterIdentity identity) {
+    public static KubernetesAddressing of(KafkaNames names, DesiredCluster cluster, io.keks.engine.ClusterMemory memory) {
         return new KubernetesAddressing(names, cluster.listeners().stream().anyMatch(ListenerSpec::tls),
-                cluster.secured() || identity.internalTls(), cluster.listeners().stream().anyMatch(ListenerSpec::mutualTls));
+                memory.internalTls(cluster), cluster.listeners().stream().anyMatch(ListenerSpec::mutualTls));
     }
 
     /** Whether {@code node} has a key store, and so a Secret of its own. */

@@ -1,5 +1,7 @@
 package io.keks.operator.resources;
 
+import io.keks.engine.ClusterMemory;
+
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
@@ -38,7 +40,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * A Kafka node's own objects: the ConfigMap with its server.properties and how to format its
@@ -83,14 +84,14 @@ public final class NodeObjects {
     private final DesiredCluster cluster;
     private final KafkaNames names;
     private final KubernetesAddressing addressing;
-    private final ClusterIdentity identity;
+    private final ClusterMemory memory;
     private final RenderOptions options;
 
-    NodeObjects(DesiredCluster cluster, KafkaNames names, ClusterIdentity identity, RenderOptions options) {
+    NodeObjects(DesiredCluster cluster, KafkaNames names, ClusterMemory memory, RenderOptions options) {
         this.cluster = cluster;
         this.names = names;
-        this.addressing = KubernetesAddressing.of(names, cluster, identity);
-        this.identity = identity;
+        this.addressing = KubernetesAddressing.of(names, cluster, memory);
+        this.memory = memory;
         this.options = options;
     }
 
@@ -108,7 +109,7 @@ public final class NodeObjects {
     public ConfigMap configMap(DesiredNode node) {
         Map<String, String> data = new LinkedHashMap<>();
         data.put("server.properties", serverPropertiesText(node));
-        data.put("cluster-id", identity.clusterId());
+        data.put("cluster-id", memory.clusterId());
         data.put("format-args", formatArgs(node));
         data.put("metadata-log-dir", ServerProperties.logDir(KubernetesAddressing.volumeDir(node.metadataVolume().id()), node));
         return new ConfigMapBuilder().withMetadata(meta(names.pod(node), node, true)).withData(data).build();
@@ -121,20 +122,7 @@ public final class NodeObjects {
 
     /** How kafka-storage formats the node: the initial controllers form the quorum, every other node joins it. */
     private String formatArgs(DesiredNode node) {
-        List<String> args = new ArrayList<>();
-        if (node.isController() && identity.initialControllers().contains(node.id())) {
-            args.add("--initial-controllers");
-            args.add(cluster.controllers().stream().filter(c -> identity.initialControllers().contains(c.id()))
-                    .map(c -> c.id() + "@" + names.host(c) + ":" + ListenerSpec.CONTROLPLANE.port() + ":" + identity.directoryIds().get(c.id()))
-                    .collect(Collectors.joining(",")));
-        } else {
-            args.add("--no-initial-controllers");
-        }
-        if (cluster.metadataVersion() != null) {
-            args.add("--release-version");
-            args.add(cluster.metadataVersion());
-        }
-        return String.join(" ", args);
+        return String.join(" ", memory.formatArgs(cluster, node, c -> names.host(c) + ":" + ListenerSpec.CONTROLPLANE.port()));
     }
 
     /** A claim per persistent-claim volume; owned by the Kafka resource only when deleteClaim asks for it. */

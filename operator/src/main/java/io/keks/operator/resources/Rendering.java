@@ -28,7 +28,7 @@ public final class Rendering {
     /** A dry run: a new cluster's objects, with an identity derived from its name so that the output is stable. */
     public static Result render(Manifests manifests, RenderOptions options) {
         ClusterModel.Result model = model(manifests, Map.of());
-        return new Result(ClusterObjects.render(manifests, model.cluster(), ClusterIdentity.derived(model.cluster()), options),
+        return new Result(ClusterObjects.render(manifests, model.cluster(), io.keks.engine.ClusterMemory.derived(model.cluster()), options),
                 model.warnings());
     }
 }

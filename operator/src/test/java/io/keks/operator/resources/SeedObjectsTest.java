@@ -79,9 +79,12 @@ class SeedObjectsTest {
     void aClusterWhoseIdentityPredatesInternalTlsKeepsPlaintextInsideUnlessSecured() throws Exception {
         var manifests = ManifestFiles.read(List.of(EXAMPLES.resolve("kafka-manifests")));
         var desired = Rendering.model(manifests, java.util.Map.of()).cluster();
-        ClusterIdentity made = ClusterIdentity.derived(desired);
+        io.keks.engine.ClusterMemory made = io.keks.engine.ClusterMemory.derived(desired);
         // as an operator from before internal TLS left it: no internal-tls entry in the identity ConfigMap
-        ClusterIdentity old = new ClusterIdentity(made.clusterId(), made.directoryIds(), made.initialControllers(), false);
+        io.keks.engine.ClusterMemory old = IdentityData.read(IdentityData.of(made).entrySet().stream()
+                .filter(e -> !e.getKey().equals(IdentityData.INTERNAL_TLS))
+                .collect(java.util.stream.Collectors.toMap(java.util.Map.Entry::getKey, java.util.Map.Entry::getValue)));
+        assertThat(old.internalTls()).isFalse();
         List<HasMetadata> objects = ClusterObjects.render(manifests, desired, old, RenderOptions.defaults());
         // brokers only have key stores for the seed's TLS listener, controllers none
         assertThat(objects).extracting(o -> o.getKind() + "/" + o.getMetadata().getName())

@@ -59,8 +59,8 @@ public final class ChangeGate {
             refused.add("the manifests " + (f.wanted().secured() ? "add" : "remove") + " authentication or authorization, which"
                     + " switches the internal listeners between plaintext and mutual TLS; this cluster, made by an earlier keks,"
                     + " runs them plaintext unless it is secured, and changing that node by node would split the running quorum:"
-                    + " stop the whole cluster and start it with these manifests (locally `keks down`, then `keks up`; on"
-                    + " Kubernetes give a cluster its security when it is created)");
+                    + " locally `keks down`, then `keks up` with these manifests; on Kubernetes give a cluster its security"
+                    + " when it is created");
         }
         Set<Integer> wantedIds = f.wanted().nodes().stream().map(DesiredNode::id).collect(Collectors.toSet());
         List<Integer> leaving = f.existingNodes().stream().filter(id -> !wantedIds.contains(id)).sorted().toList();

@@ -118,21 +118,10 @@ final class ApplyCommand implements Callable<Integer> {
                     + String.join(", ", keys)));
         }
         out.flush();
-        // certificates that expire within spec.clusterCa.renewalDays are renewed, and the nodes roll to serve them
-        Set<Integer> renewed = Set.of();
-        java.util.Optional<String> due = cluster.certificatesDue();
-        if (configFailures == 0 && due.isPresent() && RollFollower.refusal(cluster).isEmpty()) {
-            out.println(due.get() + ", within spec.clusterCa.renewalDays (" + cluster.desired().clusterCa().renewalDays()
-                    + "): renewing the certificates");
-            renewed = cluster.renewCertificates(m -> {
-                out.println(m);
-                out.flush();
-            });
-        }
-        if (configFailures == 0 && (!delta.isEmpty() || !renewed.isEmpty())) {
-            out.println("Changing the nodes: " + (delta.isEmpty() ? "restart " + renewed.size() + " node(s) for their renewed"
-                    + " certificates" : delta.summary(false)));
-            failures += RollFollower.request(cluster, Set.of(), renewed, roll, drainThrottleMib * 1024 * 1024, out, err);
+        // certificates renewed by the apply (within spec.clusterCa.renewalDays) are in the delta: their nodes restart to serve them
+        if (configFailures == 0 && !delta.isEmpty()) {
+            out.println("Changing the nodes: " + delta.summary(false));
+            failures += RollFollower.request(cluster, Set.of(), roll, drainThrottleMib * 1024 * 1024, out, err);
         }
         return failures == 0 ? 0 : 1;
     }

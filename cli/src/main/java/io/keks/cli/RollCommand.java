@@ -74,11 +74,12 @@ final class RollCommand implements Callable<Integer> {
                 err.println("error: " + refused.get());
                 return 1;
             }
-            Set<Integer> renewed = c.renewCertificates(m -> {
-                out.println(m);
+            c.reconcileCertificates(true, m -> {
+                out.println("  " + m);
                 out.flush();
             });
-            return RollFollower.request(c, Set.of(), renewed, roll, 0, out, err);
+            // the nodes restart to serve their new certificates: the change of nodes sees they started with others
+            return RollFollower.request(c, Set.of(), roll, 0, out, err);
         }
         if (ids.isEmpty()) {
             c.desired().nodes().forEach(d -> ids.add(d.id()));

@@ -15,12 +15,6 @@ final class RollFollower {
     private RollFollower() {
     }
 
-    /** Exit code: 0 when the roll finished (or was handed over with noWait), 1 when it stopped or cannot run. */
-    static int request(LocalCluster cluster, Set<Integer> manual, RollOptions options, long drainThrottleBytes,
-                       PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
-        return request(cluster, manual, Set.of(), options, drainThrottleBytes, out, err);
-    }
-
     /** Why no roll can be asked for now (no supervisor to do it, or another change under way), if so. */
     static java.util.Optional<String> refusal(LocalCluster cluster) {
         if (SuperviseCommand.running(cluster.dir()).isEmpty()) {
@@ -37,8 +31,8 @@ final class RollFollower {
         return java.util.Optional.empty();
     }
 
-    /** @param renewed nodes whose certificates were renewed: they restart for that reason */
-    static int request(LocalCluster cluster, Set<Integer> manual, Set<Integer> renewed, RollOptions options, long drainThrottleBytes,
+    /** Asks the supervisor for the change of nodes, restarting {@code manual} nodes in any case, and follows it unless told not to. */
+    static int request(LocalCluster cluster, Set<Integer> manual, RollOptions options, long drainThrottleBytes,
                        PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
         java.util.Optional<String> refused = refusal(cluster);
         if (refused.isPresent()) {
@@ -46,7 +40,7 @@ final class RollFollower {
             err.flush();
             return 1;
         }
-        RollRequest request = RollRequest.of(manual, options.byRack, options.timeoutSeconds, drainThrottleBytes).withRenewed(renewed);
+        RollRequest request = RollRequest.of(manual, options.byRack, options.timeoutSeconds, drainThrottleBytes);
         request.write(cluster.dir());
         if (options.noWait) {
             out.println("The supervisor makes the change in the background; `keks status` shows the progress.");

@@ -275,8 +275,34 @@ class SecureClusterTest {
         }
     }
 
+    /**
+     * A TLS user's certificate is issued again when the clients CA's certificate is renewed after it,
+     * though the user's own is not due (Strimzi's user operator does the same); on Kubernetes too
+     * (KafkaUserReconcileTest).
+     */
     @Test
     @Order(7)
+    void aTlsUserIsIssuedAgainWhenTheClientsCaIsRenewedAfterItsCertificate() throws Exception {
+        LocalCluster c = cluster();
+        Path caCert = c.dir().resolve("ca").resolve("clients-ca.crt");
+        String userCert = Files.readString(LocalUsers.certificateFile(c.dir(), "payments-app"));
+        // as if made long ago: the clients CA's certificate (same key) ends in ten days, within the renewal days
+        io.keks.engine.security.ClusterCa ca = c.clientsCa();
+        Files.writeString(caCert, ca.renewed(java.time.Duration.ofDays(10)).certificatePem());
+        assertThat(io.keks.engine.security.Pem.certificate(userCert).getNotAfter().getTime() - System.currentTimeMillis())
+                .as("the user's own is not due").isGreaterThan(java.time.Duration.ofDays(300).toMillis());
+
+        KeksCli.Result apply = run("apply", "-f", SECURE);
+        assertThat(apply.exitCode()).as(apply.out() + apply.err()).isZero();
+        assertThat(apply.out()).contains("renewed the clients CA's certificate", "kafkauser/payments-app ready");
+        assertThat(Files.readString(LocalUsers.certificateFile(c.dir(), "payments-app"))).as("issued again").isNotEqualTo(userCert);
+        try (KafkaProducer<String, String> producer = producer(credentials("payments-app"))) {
+            producer.send(new ProducerRecord<>("payments", "after the clients CA's renewal")).get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    @Order(8)
     void aChangedPasswordInTheUsersSecretRotatesTheCredential() throws Exception {
         Path changed = Files.createTempDirectory(home, "rotated").resolve("kafka-users.yaml");
         Files.writeString(changed, Files.readString(Path.of(SECURE, "kafka-users.yaml")).replace(GIVEN, ROTATED));
@@ -301,7 +327,7 @@ class SecureClusterTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void aClientsCaAndTlsUserCertificateDueForRenewalAreRenewedOnApplyAndTheUserStillLogsIn() throws Exception {
         LocalCluster before = cluster();
         String oldCert = Files.readString(LocalUsers.certificateFile(before.dir(), "payments-app"));
@@ -323,7 +349,7 @@ class SecureClusterTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void noPasswordShowsInAnyCommandOutputOrLogFile() throws Exception {
         LocalCluster c = cluster();
         Set<String> secrets = new TreeSet<>(List.of(GIVEN, ROTATED,
@@ -382,7 +408,7 @@ class SecureClusterTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void deletingAKafkaUserTakesItsCredentialAclsAndQuotasOutOfKafka() throws Exception {
         LocalCluster c = cluster();
         KeksCli.Result r = run("delete", "kafkauser", "throttled");

@@ -2,6 +2,8 @@ package io.keks.local;
 
 import io.keks.engine.ClusterMemory;
 import io.keks.engine.ClusterObserver;
+import io.keks.engine.security.CertificatePlan;
+import io.keks.engine.security.ClusterCertificates;
 import io.keks.engine.ObservedCluster;
 import io.keks.engine.security.ClusterCa;
 import io.keks.engine.topic.TopicReconciler;
@@ -176,10 +178,11 @@ public final class LocalCluster {
         RefusedChange.clear(dir);
         LocalCluster cluster = new LocalCluster(home, st, desired, model.warnings(), libDir, metricsAgent);
         cluster.writeNodeFiles();
-        // the CA and key stores (EC keys, but still about 0.3 s) are made while storage is formatted
+        // the CA and key stores (EC keys, but still about 0.3 s) are made while storage is formatted; certificates
+        // renewed while nodes run are served from their next start, which the change of nodes sees is due
         CompletableFuture<Void> stores = CompletableFuture.runAsync(() -> {
             try {
-                cluster.writeKeyStores(progress);
+                cluster.reconcileCertificates(false, progress);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -192,14 +195,6 @@ public final class LocalCluster {
                 throw io.getCause();
             }
             throw e;
-        }
-        if (!formatted.anyNodeRunning()) {
-            // a stopped cluster whose certificates are about to expire gets new ones before its nodes start: no roll needed
-            Optional<String> due = formatted.certificatesDue();
-            if (due.isPresent()) {
-                progress.step(due.get() + ", within spec.clusterCa.renewalDays: renewing before the nodes start");
-                formatted.renewCertificates(progress);
-            }
         }
         formatted.writeClientFiles();
         Set<String> before = stored.topics().stream().map(t -> t.resource().getMetadata().getName()).collect(Collectors.toSet());
@@ -340,214 +335,47 @@ public final class LocalCluster {
         return Optional.of(password);
     }
 
-    /** The cluster CA, when a listener uses TLS, and a key store for each broker that has none. */
-    private void writeKeyStores(Progress progress) throws IOException {
-        if (!hasClusterCa()) {
-            return;
-        }
-        List<DesiredNode> toIssue = new ArrayList<>();
-        for (DesiredNode node : nodesWithCertificates()) {
-            // a broker's certificate from before internal TLS names the broker, not the super user every node is
-            if (!Files.exists(nodeKeyStore(node)) || (internalTls() && !nodeCertificate(node).orElseThrow()
-                    .getSubjectX500Principal().getName().equals(ServerProperties.internalPrincipal(desired)))) {
-                toIssue.add(node);
-            }
-        }
-        boolean adminToIssue = internalTls() && !Files.exists(adminKeyStore(dir));
-        // the CA's key is read only when there is something to sign (or no CA yet)
-        if (!toIssue.isEmpty() || adminToIssue || !Files.exists(dir.resolve("ca").resolve("ca.crt"))
-                || !Files.exists(dir.resolve("ca").resolve("ca.key"))) {
-            ClusterCa ca = clusterCa(progress).orElseThrow();
-            for (DesiredNode node : toIssue) {
-                issueNodeKeyStore(ca, node);
-            }
-            if (adminToIssue) {
-                issueAdminKeyStore(ca);
-            }
-        }
-        if (desired.needsClientsCa()) {
-            clientsCa(progress);
-        }
-    }
-
-    /** Brokers serve TLS listeners; with internal TLS, every node proves who it is on the internal listeners too. */
-    private List<DesiredNode> nodesWithCertificates() {
-        return internalTls() ? desired.nodes() : desired.brokers();
-    }
-
-    private Path nodeKeyStore(DesiredNode node) {
-        return addressing.nodeDir(node.id()).resolve("keystore.p12");
-    }
-
-    private Duration certificateValidity() {
-        return Duration.ofDays(desired.clusterCa().validityDays());
-    }
-
-    /** The node's certificate apart from its key store: public, and read without a password or decryption. */
-    private Path nodeCertificateFile(DesiredNode node) {
-        return addressing.nodeDir(node.id()).resolve("certificate.pem");
-    }
-
-    private void issueNodeKeyStore(ClusterCa ca, DesiredNode node) throws IOException {
-        String pw = addressing.keyStore(node).orElseThrow().password();
-        ClusterCa.ServerCertificate issued = ca.issueServer(ServerProperties.nodeCommonName(desired),
-                List.of("localhost", nodeName(node)), List.of(LocalAddressing.HOST), certificateValidity(), pw.toCharArray());
-        // the key store first: if the command stops between the two, the PEM copy is older than the key
-        // store, and nodeCertificate reads the key store instead
-        ClusterHome.writePrivate(nodeKeyStore(node), issued.keyStore());
-        Files.writeString(nodeCertificateFile(node), issued.certificatePem());
+    /** Where this cluster's CAs and certificates are kept; only a cluster with stores (a store password) has one. */
+    FileCertificateStore certificateStore() throws IOException {
+        return new FileCertificateStore(dir, addressing, this::nodeName, storePassword().orElseThrow(() -> new IllegalStateException(
+                "cluster " + desired.name() + " has no TLS listener and no authentication, so it keeps no certificates")), internalTls());
     }
 
     /**
-     * The certificate the node serves. Read from its PEM copy: opening the PKCS12 key store (a key
-     * derivation and a signature check per store) cost every apply about 0.2 s for six nodes. A node
-     * made before the copy existed, or whose key store was replaced after it, gets it from its key
-     * store, once.
+     * The certificates step of the engine: the CAs and certificates that are missing or due are made,
+     * and the cluster CA renewed now with {@code renewClusterCa} ({@code keks roll --renew-ca}).
      */
-    private Optional<java.security.cert.X509Certificate> nodeCertificate(DesiredNode node) throws IOException {
-        Path pem = nodeCertificateFile(node);
-        Path store = nodeKeyStore(node);
-        if (Files.exists(pem) && (!Files.exists(store)
-                || Files.getLastModifiedTime(pem).compareTo(Files.getLastModifiedTime(store)) >= 0)) {
-            try {
-                return Optional.of(io.keks.engine.security.Pem.certificate(Files.readString(pem)));
-            } catch (java.security.cert.CertificateException e) {
-                throw new IOException("cannot read the certificate " + pem + ": " + e.getMessage()
-                        + "; delete it and keks reads the node's key store again", e);
+    public CertificatePlan reconcileCertificates(boolean renewClusterCa, Progress progress) throws IOException {
+        if (storePassword().isEmpty()) {
+            if (renewClusterCa) {
+                throw new IllegalStateException("cluster " + desired.name() + " has no CA: it has no TLS listener and no"
+                        + " authentication, so there is no certificate to renew");
+            }
+            return new CertificatePlan(CertificatePlan.CaAction.NONE, CertificatePlan.CaAction.NONE, Map.of(), Map.of());
+        }
+        return ClusterCertificates.reconcile(desired, internalTls(), renewClusterCa, certificateStore(), progress::step);
+    }
+
+    /** The clients CA, to sign KafkaUsers' certificates with (made by {@link #reconcileCertificates} when needed). */
+    public ClusterCa clientsCa() throws IOException {
+        return certificateStore().clientsCa();
+    }
+
+    /** The serial of the certificate each node serves now, for the change of nodes to compare with what it started with. */
+    private Map<Integer, String> certificateSerials() throws IOException {
+        Map<Integer, String> serials = new TreeMap<>();
+        if (storePassword().isPresent()) {
+            FileCertificateStore store = certificateStore();
+            for (DesiredNode n : CertificatePlan.nodesWithCertificates(desired, internalTls())) {
+                store.nodeCertificate(n).ifPresent(c -> serials.put(n.id(), c.getSerialNumber().toString(16)));
             }
         }
-        Optional<java.security.cert.X509Certificate> fromStore = keyStoreCertificate(nodeKeyStore(node),
-                addressing.keyStore(node).orElseThrow().password());
-        if (fromStore.isPresent()) {
-            Files.writeString(pem, ClusterCa.pem(fromStore.get()));
-        }
-        return fromStore;
-    }
-
-    private void issueAdminKeyStore(ClusterCa ca) throws IOException {
-        ClusterHome.writePrivate(adminKeyStore(dir), ca.issueKeyStore(ServerProperties.KEKS_COMMON_NAME,
-                List.of(), List.of(), certificateValidity(), storePassword().orElseThrow().toCharArray()));
-    }
-
-    /**
-     * Whether the cluster CA's certificate, or a node's, expires within spec.clusterCa.renewalDays:
-     * then {@link #renewCertificates} is due. Empty when the cluster has no CA.
-     */
-    public Optional<String> certificatesDue() throws IOException {
-        Path cert = dir.resolve("ca").resolve("ca.crt");
-        if (!Files.exists(cert)) {
-            return Optional.empty();
-        }
-        long now = System.currentTimeMillis();
-        long caNotAfter;
-        try {
-            caNotAfter = io.keks.engine.security.Pem.certificate(Files.readString(cert)).getNotAfter().getTime();
-        } catch (java.security.cert.CertificateException e) {
-            throw new IOException("cannot read the cluster CA's certificate " + cert + ": " + e.getMessage(), e);
-        }
-        if (desired.clusterCa().due(caNotAfter, now)) {
-            return Optional.of("the cluster CA's certificate expires " + java.time.Instant.ofEpochMilli(caNotAfter));
-        }
-        for (DesiredNode node : nodesWithCertificates()) {
-            Optional<Long> notAfter = nodeCertificate(node).map(c -> c.getNotAfter().getTime());
-            if (notAfter.isPresent() && desired.clusterCa().due(notAfter.get(), now)) {
-                return Optional.of("the certificate of " + nodeName(node) + " expires " + java.time.Instant.ofEpochMilli(notAfter.get()));
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static Optional<java.security.cert.X509Certificate> keyStoreCertificate(Path store, String password) throws IOException {
-        if (!Files.exists(store)) {
-            return Optional.empty();
-        }
-        try (var in = Files.newInputStream(store)) {
-            java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
-            ks.load(in, password.toCharArray());
-            var alias = ks.aliases().nextElement();
-            return Optional.of((java.security.cert.X509Certificate) ks.getCertificate(alias));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IOException("cannot read the key store " + store + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Renews the cluster CA's certificate (same key, so everything it signed stays trusted, and every
-     * client's trust store keeps working) and issues every node and keks a new certificate valid for
-     * spec.clusterCa.validityDays. Returns the nodes that must restart to serve theirs.
-     */
-    public Set<Integer> renewCertificates(Progress progress) throws IOException {
-        ClusterCa old = clusterCa(progress).orElseThrow(() -> new IllegalStateException("cluster " + desired.name()
-                + " has no CA: it has no TLS listener and no authentication, so there is no certificate to renew"));
-        ClusterCa ca = old.renewed(certificateValidity());
-        Path caDir = dir.resolve("ca");
-        // the old certificate stays trusted beside the new one: nodes not yet restarted still serve what it signed
-        Files.writeString(caDir.resolve("ca.crt"), ca.certificatePem() + old.certificatePem());
-        ClusterHome.writePrivate(caDir.resolve("truststore.p12"), ca.trustStore(storePassword().orElseThrow().toCharArray(),
-                List.of(old.certificate())));
-        progress.step("renewed the cluster CA's certificate; valid until " + java.time.Instant.ofEpochMilli(ca.notAfterMillis()));
-        Set<Integer> renewed = new java.util.TreeSet<>();
-        for (DesiredNode node : nodesWithCertificates()) {
-            issueNodeKeyStore(ca, node);
-            renewed.add(node.id());
-        }
-        if (internalTls()) {
-            issueAdminKeyStore(ca);
-        }
-        progress.step("issued new certificates for " + renewed.size() + " node(s); each restarts to serve its own");
-        return renewed;
-    }
-
-    /**
-     * The clients CA, made on first use: it signs the certificates of KafkaUsers with authentication
-     * tls, and the listeners with authentication tls trust it alone.
-     */
-    public ClusterCa clientsCa(Progress progress) throws IOException {
-        ClusterCa ca = loadOrCreateCa("clients-ca", "clients-truststore.p12", () -> ClusterCa.createClientsCa(desired.name(),
-                Duration.ofDays(desired.clientsCa().validityDays())), "creating the clients CA for the mutual-TLS users", progress);
-        if (!desired.clientsCa().due(ca.notAfterMillis(), System.currentTimeMillis())) {
-            return ca;
-        }
-        // a new certificate for the same key: user certificates it signed stay valid, and brokers that
-        // trust the old one trust what the new one signs, so no broker needs a restart
-        ClusterCa renewed = ca.renewed(Duration.ofDays(desired.clientsCa().validityDays()));
-        Path caDir = dir.resolve("ca");
-        Files.writeString(caDir.resolve("clients-ca.crt"), renewed.certificatePem());
-        ClusterHome.writePrivate(caDir.resolve("clients-truststore.p12"), renewed.trustStore(
-                storePassword().orElseThrow().toCharArray(), List.of(ca.certificate())));
-        progress.step("renewed the clients CA's certificate; valid until " + java.time.Instant.ofEpochMilli(renewed.notAfterMillis()));
-        return renewed;
-    }
-
-    /**
-     * The CA whose certificate and key are {@code ca/<name>.crt} and {@code ca/<name>.key} (the key and
-     * its trust store {@code ca/<trustStore>} readable by their owner only), made when there is none.
-     */
-    private ClusterCa loadOrCreateCa(String name, String trustStore, java.util.function.Supplier<ClusterCa> create, String making,
-                                     Progress progress) throws IOException {
-        Path caDir = dir.resolve("ca");
-        Path cert = caDir.resolve(name + ".crt");
-        Path key = caDir.resolve(name + ".key");
-        if (Files.exists(cert) && Files.exists(key)) {
-            return ClusterCa.load(Files.readString(cert), Files.readString(key));
-        }
-        progress.step(making + " (" + caDir + ")");
-        ClusterCa ca = create.get();
-        ClusterHome.writePrivate(key, ca.keyPem().getBytes(StandardCharsets.UTF_8));
-        Files.writeString(cert, ca.certificatePem());
-        String pw = storePassword().orElseThrow();
-        ClusterHome.writePrivate(caDir.resolve(trustStore), ca.trustStore(pw.toCharArray()));
-        return ca;
+        return serials;
     }
 
     /** The key and trust stores' password as a properties file (key {@code password}), readable by its owner only. */
     public static Path storePasswordProperties(Path dir) {
         return dir.resolve("ca").resolve("store-password.properties");
-    }
-
-    /** keks' own certificate, a super user of a secured cluster. */
-    private static Path adminKeyStore(Path dir) {
-        return dir.resolve("ca").resolve("keks-admin.p12");
     }
 
     private static Path metricsRulesFile(Path dir) {
@@ -668,19 +496,6 @@ public final class LocalCluster {
     /** The client properties file of a listener ({@code null}: the first listener) of the cluster in {@code dir}. */
     public static Path clientFile(Path dir, String listenerName) {
         return listenerName == null ? dir.resolve("client.properties") : dir.resolve("clients").resolve(listenerName + ".properties");
-    }
-
-    /** A TLS listener or internal TLS: the cluster has a CA. */
-    private boolean hasClusterCa() {
-        return desired.listeners().stream().anyMatch(ListenerSpec::tls) || internalTls();
-    }
-
-    private Optional<ClusterCa> clusterCa(Progress progress) throws IOException {
-        if (!hasClusterCa()) {
-            return Optional.empty();
-        }
-        return Optional.of(loadOrCreateCa("ca", "truststore.p12", () -> ClusterCa.create(desired.name(), certificateValidity()),
-                "creating the cluster CA for the TLS listeners and the nodes' certificates", progress));
     }
 
     /** Formats the storage of nodes that have never been formatted, in this JVM. */
@@ -965,7 +780,7 @@ public final class LocalCluster {
         p.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, dir.resolve("ca").resolve("truststore.p12").toString());
         p.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, pw);
         p.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PKCS12");
-        p.put(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, adminKeyStore(dir).toString());
+        p.put(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, FileCertificateStore.adminKeyStore(dir).toString());
         p.put(SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, pw);
         return p;
     }
@@ -1031,10 +846,35 @@ public final class LocalCluster {
             String version = runningVersion(id).orElse(f.getValue());
             nodes.put(id, new ClusterImage.Node(id, d.map(DesiredNode::pool).orElse(state.nodePools().getOrDefault(id, "node")),
                     d.map(DesiredNode::roles).orElseGet(() -> roles(running.get("process.roles"))),
-                    d.map(DesiredNode::rack).orElse(running.get("broker.rack")), running, version));
+                    d.map(DesiredNode::rack).orElse(running.get("broker.rack")), running, version, runningCertificate(id)));
         }
         OptionalInt level = admin == null ? OptionalInt.empty() : ClusterObserver.finalizedMetadataLevel(admin, 30_000);
         return new ClusterImage(nodes, level);
+    }
+
+    /**
+     * The serial of the certificate node {@code id} last started with; null when it has none. A node an
+     * earlier keks started has no copy: it serves what its certificate file held at its start.
+     */
+    private String runningCertificate(int id) throws IOException {
+        Path recorded = processes.runningCertificateFile(id);
+        if (Files.exists(recorded)) {
+            return serial(recorded);
+        }
+        Path current = FileCertificateStore.nodeCertificateFile(addressing.nodeDir(id));
+        Optional<java.time.Instant> started = process(id).flatMap(p -> p.info().startInstant());
+        if (!Files.exists(current) || started.isEmpty()) {
+            return null;
+        }
+        return Files.getLastModifiedTime(current).toInstant().isAfter(started.get()) ? "issued after it started" : serial(current);
+    }
+
+    private static String serial(Path pem) throws IOException {
+        try {
+            return io.keks.engine.security.Pem.certificate(Files.readString(pem)).getSerialNumber().toString(16);
+        } catch (java.security.cert.CertificateException e) {
+            throw new IOException("cannot read the certificate " + pem + ": " + e.getMessage(), e);
+        }
     }
 
     private static Set<Role> roles(String processRoles) {
@@ -1052,18 +892,13 @@ public final class LocalCluster {
      * restarts with their reasons ({@code manual} nodes restart in any case), metadata.version.
      */
     public ClusterDelta delta(Admin admin, Set<Integer> manual) throws Exception {
-        return delta(admin, manual, Set.of());
-    }
-
-    /** @param renewed nodes whose certificates were renewed since they started */
-    public ClusterDelta delta(Admin admin, Set<Integer> manual, Set<Integer> renewed) throws Exception {
         Map<Integer, Map<String, String>> wanted = new TreeMap<>();
         for (DesiredNode n : desired.nodes()) {
             wanted.put(n.id(), readProperties(processes.configFile(n.id())));
         }
         OptionalInt level = desired.metadataVersion() == null ? OptionalInt.empty()
                 : KafkaMetadataVersions.load(libDir, desired.version().toString()).level(desired.metadataVersion());
-        return ClusterDelta.of(desired, wanted, image(admin), configModes(), manual, renewed, level);
+        return ClusterDelta.of(desired, wanted, image(admin), configModes(), manual, certificateSerials(), level);
     }
 
     private ConfigModes configModes;

@@ -2,6 +2,9 @@ package io.keks.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.keks.engine.security.ClusterCa;
+import io.keks.engine.user.CredentialStore;
+import io.keks.engine.user.UserCredentials;
 import io.keks.engine.user.UserReconciler;
 import io.keks.model.DesiredUser;
 import io.keks.model.SecretValue;
@@ -61,13 +64,8 @@ public final class LocalUsers {
     static Map<String, String> saslProperties(String user, String password) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("sasl.mechanism", "SCRAM-SHA-512");
-        p.put("sasl.jaas.config", jaas(user, password));
+        p.put("sasl.jaas.config", UserCredentials.scramJaasConfig(user, password));
         return p;
-    }
-
-    static String jaas(String user, String password) {
-        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
-                + "\" password=\"" + password.replace("\\", "\\\\").replace("\"", "\\\"") + "\";";
     }
 
     public record UserStatus(String name, String username, String authentication, boolean ready, String reason, String message,
@@ -84,24 +82,15 @@ public final class LocalUsers {
      */
     public static Reconciled reconcile(LocalCluster cluster) throws IOException, InterruptedException {
         List<DesiredUser> users = cluster.desired().users();
-        Map<String, SecretValue> passwords = new HashMap<>();
-        Set<String> changed = new HashSet<>();
-        for (DesiredUser u : users) {
-            if (DesiredUser.TLS.equals(u.authentication()) && certificateDue(cluster, u.name())) {
-                issueCertificate(cluster, u);
-            }
-            if (!DesiredUser.SCRAM.equals(u.authentication())) {
-                continue;
-            }
-            Optional<SecretValue> stored = password(cluster.dir(), u.name());
-            SecretValue want = u.givenPassword() != null ? u.givenPassword()
-                    : stored.orElseGet(() -> new SecretValue(io.keks.engine.user.Passwords.generate()));
-            if (stored.isEmpty() || !stored.get().reveal().equals(want.reveal())) {
-                writePassword(cluster, u, want.reveal(), "its SCRAM-SHA-512 password");
-                changed.add(u.name());
-            }
-            passwords.put(u.name(), want);
-        }
+        // a credential the last reconciliation did not get into Kafka is written again
+        Set<String> lastFailed = new HashSet<>();
+        statuses(cluster.dir()).values().stream().filter(s -> !s.ready()).forEach(s -> lastFailed.add(s.name()));
+        // (only TLS users need the clients CA; a cluster with users always keeps certificates, being secured)
+        UserCredentials credentials = UserCredentials.settle(users, cluster.desired(), new UserFiles(cluster),
+                users.stream().anyMatch(u -> DesiredUser.TLS.equals(u.authentication())) ? cluster.certificateStore() : null,
+                lastFailed, m -> { });
+        Map<String, SecretValue> passwords = credentials.passwords();
+        Set<String> changed = credentials.changed();
         UserReconciler.Result result;
         try (Admin admin = cluster.admin()) {
             result = new UserReconciler(admin, 30_000).reconcile(users, passwords, changed);
@@ -123,33 +112,13 @@ public final class LocalUsers {
         return clusterDir.resolve("users").resolve(user + ".crt");
     }
 
+    /** The clients CA certificate a TLS user's was issued under, as the ca.crt of Strimzi's user Secret. */
+    public static Path issuerFile(Path clusterDir, String user) {
+        return clusterDir.resolve("users").resolve(user + "-ca.crt");
+    }
+
     public static Path keyFile(Path clusterDir, String user) {
         return clusterDir.resolve("users").resolve(user + ".key");
-    }
-
-    /** A TLS user needs a certificate when it has none, or its own expires within spec.clientsCa.renewalDays. */
-    private static boolean certificateDue(LocalCluster cluster, String user) throws IOException {
-        Path crt = certificateFile(cluster.dir(), user);
-        if (!Files.exists(keyStoreFile(cluster.dir(), user)) || !Files.exists(crt)) {
-            return true;
-        }
-        try (var in = Files.newInputStream(crt)) {
-            var cert = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
-            return cluster.desired().clientsCa().due(cert.getNotAfter().getTime(), System.currentTimeMillis());
-        } catch (java.security.GeneralSecurityException e) {
-            return true;
-        }
-    }
-
-    /** Issues a TLS user a certificate from the clients CA: key store, PEM certificate and key, and the key store's password. */
-    private static void issueCertificate(LocalCluster cluster, DesiredUser u) throws IOException {
-        String pw = io.keks.engine.user.Passwords.generate();
-        var cert = cluster.clientsCa(m -> { }).issueUser(u.name(), java.time.Duration.ofDays(cluster.desired().clientsCa().validityDays()),
-                pw.toCharArray());
-        ClusterHome.writePrivate(keyStoreFile(cluster.dir(), u.name()), cert.keyStore());
-        ClusterHome.writePrivate(keyFile(cluster.dir(), u.name()), cert.keyPem().getBytes(StandardCharsets.UTF_8));
-        Files.writeString(certificateFile(cluster.dir(), u.name()), cert.certificatePem());
-        writePassword(cluster, u, pw, "the password of its key store " + u.name() + ".p12");
     }
 
     private static void writePassword(LocalCluster cluster, DesiredUser u, String password, String what) throws IOException {
@@ -183,6 +152,7 @@ public final class LocalUsers {
         Files.deleteIfExists(keyStoreFile(cluster.dir(), name));
         Files.deleteIfExists(keyFile(cluster.dir(), name));
         Files.deleteIfExists(certificateFile(cluster.dir(), name));
+        Files.deleteIfExists(issuerFile(cluster.dir(), name));
         Map<String, UserStatus> left = statuses(cluster.dir());
         left.remove(name);
         Files.createDirectories(cluster.dir().resolve("users"));
@@ -221,5 +191,43 @@ public final class LocalUsers {
     /** How many ACL bindings (one per operation of each rule) a user's rules make. */
     private static int bindings(DesiredUser u) {
         return u.acls().stream().mapToInt(a -> a.operations().size()).sum();
+    }
+
+    /** The users' credentials in their files, for the engine's {@link UserCredentials}. */
+    private record UserFiles(LocalCluster cluster) implements CredentialStore {
+        @Override
+        public Optional<SecretValue> password(String user) throws IOException {
+            return LocalUsers.password(cluster.dir(), user);
+        }
+
+        @Override
+        public void savePassword(DesiredUser user, SecretValue password) throws IOException {
+            writePassword(cluster, user, password.reveal(), "its SCRAM-SHA-512 password");
+        }
+
+        @Override
+        public Optional<Issued> certificate(String user) throws IOException {
+            Path crt = certificateFile(cluster.dir(), user);
+            if (!Files.exists(keyStoreFile(cluster.dir(), user)) || !Files.exists(crt)) {
+                return Optional.empty();
+            }
+            Path issuer = issuerFile(cluster.dir(), user);
+            try {
+                return Optional.of(new Issued(io.keks.engine.security.Pem.certificate(Files.readString(crt)),
+                        Files.exists(issuer) ? Files.readString(issuer) : null));
+            } catch (java.security.cert.CertificateException e) {
+                return Optional.empty();
+            }
+        }
+
+        @Override
+        public void saveCertificate(DesiredUser user, ClusterCa.UserCertificate cert, String keyStorePassword, ClusterCa clientsCa)
+                throws IOException {
+            ClusterHome.writePrivate(keyStoreFile(cluster.dir(), user.name()), cert.keyStore());
+            ClusterHome.writePrivate(keyFile(cluster.dir(), user.name()), cert.keyPem().getBytes(StandardCharsets.UTF_8));
+            Files.writeString(certificateFile(cluster.dir(), user.name()), cert.certificatePem());
+            Files.writeString(issuerFile(cluster.dir(), user.name()), clientsCa.certificatePem());
+            writePassword(cluster, user, keyStorePassword, "the password of its key store " + user.name() + ".p12");
+        }
     }
 }

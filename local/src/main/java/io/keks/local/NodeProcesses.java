@@ -58,6 +58,11 @@ final class NodeProcesses {
         return addressing.nodeDir(id).resolve("running.version");
     }
 
+    /** A copy of the certificate the node last started with (none when it has no certificate). */
+    Path runningCertificateFile(int id) {
+        return addressing.nodeDir(id).resolve("running-certificate.pem");
+    }
+
     Path logFile(int id) {
         return addressing.nodeDir(id).resolve("kafka.log");
     }
@@ -143,6 +148,12 @@ final class NodeProcesses {
         // what it starts with: a later apply compares against it to tell whether the node needs a restart
         ClusterHome.writePrivate(runningConfigFile(node.id()), Files.readAllBytes(configFile(node.id())));
         Files.writeString(runningVersionFile(node.id()), version + "\n");
+        Path certificate = FileCertificateStore.nodeCertificateFile(addressing.nodeDir(node.id()));
+        if (Files.exists(certificate)) {
+            Files.copy(certificate, runningCertificateFile(node.id()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } else {
+            Files.deleteIfExists(runningCertificateFile(node.id()));
+        }
         Process p = pb.start();
         Files.writeString(pidFile(node.id()), p.pid() + "\n");
         return p.toHandle();

@@ -17,26 +17,20 @@ import java.util.UUID;
  * @param byRack          restart the brokers of one rack together when every partition spans racks
  * @param timeoutSeconds  bound of each wait of the roll (and of a drain without progress)
  * @param drainThrottleBytes replication throttle while brokers that leave are drained, bytes per second
- * @param renewed         node ids whose certificates were renewed, to restart for that reason
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RollRequest(String id, long requestedAt, Set<Integer> manual, boolean byRack, int timeoutSeconds,
-                          long drainThrottleBytes, Set<Integer> renewed) {
+                          long drainThrottleBytes) {
     public static final long DEFAULT_THROTTLE = 50L * 1024 * 1024;
 
     public RollRequest {
         manual = manual == null ? new TreeSet<>() : new TreeSet<>(manual);
-        renewed = renewed == null ? new TreeSet<>() : new TreeSet<>(renewed);
         drainThrottleBytes = drainThrottleBytes <= 0 ? DEFAULT_THROTTLE : drainThrottleBytes;
     }
 
     public static RollRequest of(Set<Integer> manual, boolean byRack, int timeoutSeconds, long drainThrottleBytes) {
         return new RollRequest(UUID.randomUUID().toString(), System.currentTimeMillis(), manual, byRack, timeoutSeconds,
-                drainThrottleBytes, Set.of());
-    }
-
-    public RollRequest withRenewed(Set<Integer> ids) {
-        return new RollRequest(id, requestedAt, manual, byRack, timeoutSeconds, drainThrottleBytes, ids);
+                drainThrottleBytes);
     }
 
     public static Path file(Path clusterDir) {

@@ -284,7 +284,7 @@ public final class Supervisor {
         try {
             LocalCluster c = LocalCluster.open(cluster.home(), cluster.desired().name());
             try (Admin admin = c.admin()) {
-                ClusterDelta delta = c.delta(admin, request.manual(), request.renewed());
+                ClusterDelta delta = c.delta(admin, request.manual());
                 delta.joining().forEach(n -> joining.add(n.id()));
                 // held before the watch loop sees the new desired nodes, or it would take them for crashed ones
                 held.addAll(joining);

@@ -14,6 +14,7 @@ import io.keks.engine.change.ChangeGate;
 import io.keks.engine.change.ClusterChanger;
 import io.keks.engine.change.ClusterDelta;
 import io.keks.engine.change.ClusterImage;
+import io.keks.engine.security.ClusterCertificates;
 import io.keks.engine.config.ConfigModes;
 import io.keks.engine.config.DynamicConfigApplier;
 import io.keks.engine.roll.Roller;
@@ -130,7 +131,15 @@ public final class KafkaClusterReconcile {
         RenderOptions render = new RenderOptions(settings.render().operatorImage(), settings.render().kafkaImageRepository(),
                 Optional.of(owner(kafka)));
         List<HasMetadata> objects = ClusterObjects.render(manifests, desired, memory, render);
-        Set<Integer> reissued = ClusterSecrets.fill(client, desired, objects);
+        SecretCertificateStore certificates = new SecretCertificateStore(client, desired, objects);
+        Map<Integer, String> servedBefore = certificates.nodeSerials();
+        try {
+            ClusterCertificates.reconcile(desired, memory.internalTls(desired), false, certificates,
+                    line -> LOG.info("Kafka {}/{}: {}", ns, name, line));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        certificates.annotate(objects);
         ConfigMap identityObject = (ConfigMap) objects.stream().filter(o -> o instanceof ConfigMap
                 && o.getMetadata().getName().equals(names.identity())).findFirst().orElseThrow();
         identityObject.getData().put(IdentityData.APPLIED, reverted ? kept.get(IdentityData.APPLIED) : applied(kafka, pools));
@@ -177,14 +186,14 @@ public final class KafkaClusterReconcile {
                 keep(identityObject, memory, applier);
             }
             OptionalInt finalized = ClusterObserver.finalizedMetadataLevel(admin, 10_000);
-            ClusterImage image = PodImage.of(pods(names), finalized);
+            ClusterImage image = PodImage.of(pods(names), finalized, servedBefore);
             var levels = BundledMetadataVersions.of(desired.version());
             Map<Integer, Map<String, String>> wanted = new TreeMap<>();
             for (DesiredNode n : desired.nodes()) {
                 objects.stream().filter(o -> o instanceof ConfigMap && o.getMetadata().getName().equals(names.pod(n))).findFirst()
                         .ifPresent(c -> wanted.put(n.id(), PodImage.properties(((ConfigMap) c).getData().get("server.properties"))));
             }
-            ClusterDelta delta = ClusterDelta.of(desired, wanted, image, modes, Set.of(), certificateRestarts(pods, desiredPods, reissued),
+            ClusterDelta delta = ClusterDelta.of(desired, wanted, image, modes, Set.of(), certificates.nodeSerials(),
                     desired.metadataVersion() == null ? OptionalInt.empty() : levels.level(desired.metadataVersion()));
             if (!delta.isEmpty()) {
                 LOG.info("Kafka {}/{}: {}", ns, name, delta.summary(false));
@@ -279,27 +288,6 @@ public final class KafkaClusterReconcile {
                 client.resource(o).delete();
             }
         }
-    }
-
-    /**
-     * The nodes that restart to serve a certificate other than the one they started with: their pod's
-     * certificate serial differs from the one their Secret holds now, or, for a pod made before pods
-     * carried the serial, their certificate was issued again in this pass.
-     */
-    static Set<Integer> certificateRestarts(List<Pod> running, Map<Integer, Pod> desiredPods, Set<Integer> reissued) {
-        Set<Integer> restarts = new TreeSet<>();
-        for (Pod p : running) {
-            int id = nodeId(p);
-            Pod wanted = desiredPods.get(id);
-            String want = wanted == null || wanted.getMetadata().getAnnotations() == null ? null
-                    : wanted.getMetadata().getAnnotations().get(io.keks.operator.resources.NodeObjects.CERTIFICATE_SERIAL);
-            String has = p.getMetadata().getAnnotations() == null ? null
-                    : p.getMetadata().getAnnotations().get(io.keks.operator.resources.NodeObjects.CERTIFICATE_SERIAL);
-            if (want != null && (has == null ? reissued.contains(id) : !has.equals(want))) {
-                restarts.add(id);
-            }
-        }
-        return restarts;
     }
 
     static int nodeId(Pod p) {

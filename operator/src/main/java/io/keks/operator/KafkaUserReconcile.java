@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.keks.engine.security.ClusterCa;
+import io.keks.engine.user.CredentialStore;
+import io.keks.engine.user.UserCredentials;
 import io.keks.engine.user.UserReconciler;
 import io.keks.model.ClusterModel;
 import io.keks.model.DesiredCluster;
@@ -34,6 +36,7 @@ import org.apache.kafka.clients.admin.Admin;
  * password or certificate: a reconciliation never rotates one by accident.
  */
 final class KafkaUserReconcile {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(KafkaUserReconcile.class);
     static final String CLUSTER_LABEL = "strimzi.io/cluster";
 
     private final KubernetesClient client;
@@ -69,47 +72,27 @@ final class KafkaUserReconcile {
         DesiredUser u = desired.users().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
 
         Secret had = client.secrets().inNamespace(ns).withName(name).get();
-        Map<String, String> data = new LinkedHashMap<>();
-        Map<String, SecretValue> passwords = new LinkedHashMap<>();
-        boolean newPassword = false;
-        if (DesiredUser.SCRAM.equals(u.authentication())) {
-            String kept = decoded(had, "password");
-            String password = u.givenPassword() != null ? u.givenPassword().reveal() : kept != null ? kept : io.keks.engine.user.Passwords.generate();
-            newPassword = !password.equals(kept);
-            passwords.put(name, new SecretValue(password));
-            data.put("password", encode(password));
-            data.put("sasl.jaas.config", encode("org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
-                    + name + "\" password=\"" + password + "\";"));
-        } else if (DesiredUser.TLS.equals(u.authentication())) {
-            ClusterCa ca = clientsCa(kafka, desired);
-            String caPem = ca.certificatePem();
-            // issued again when the clients CA's certificate changed (renewed) or the user's own ends within spec.clientsCa.renewalDays
-            if (had != null && had.getData() != null && had.getData().containsKey("user.p12") && caPem.equals(decoded(had, "ca.crt"))
-                    && !userCertificateDue(decoded(had, "user.crt"), desired)) {
-                data.putAll(had.getData());
-            } else {
-                String pw = io.keks.engine.user.Passwords.generate();
-                ClusterCa.UserCertificate cert = ca.issueUser(name, Duration.ofDays(desired.clientsCa().validityDays()), pw.toCharArray());
-                data.put("ca.crt", encode(caPem));
-                data.put("user.crt", encode(cert.certificatePem()));
-                data.put("user.key", encode(cert.keyPem()));
-                data.put("user.p12", Base64.getEncoder().encodeToString(cert.keyStore()));
-                data.put("user.password", encode(pw));
-            }
+        UserSecret secret = new UserSecret(had, u);
+        // a credential the last reconciliation did not get into Kafka is written again
+        boolean lastFailed = user.getStatus() == null || user.getStatus().getConditions() == null
+                || user.getStatus().getConditions().stream().noneMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
+        UserCredentials credentials;
+        try {
+            credentials = UserCredentials.settle(List.of(u), desired, secret, new ClientsCaSecrets(client, kafka),
+                    lastFailed ? Set.of(name) : Set.of(), line -> LOG.info("KafkaUser {}/{}: {}", ns, name, line));
+        } catch (java.io.IOException e) {
+            return status(user, u, "KafkaError", "cannot settle the credential: " + e.getMessage());
         }
-        if (!data.isEmpty()) {
+        if (!secret.data().isEmpty()) {
             new ObjectApplier(client).apply(new SecretBuilder().withNewMetadata().withName(name).withNamespace(ns)
                     .withLabels(Map.of(CLUSTER_LABEL, cluster, "strimzi.io/kind", "KafkaUser", "app.kubernetes.io/managed-by", "keks"))
                     .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion(user.getApiVersion()).withKind(user.getKind())
                             .withName(name).withUid(user.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(false).build())
-                    .endMetadata().withType("Opaque").withData(data).build());
+                    .endMetadata().withType("Opaque").withData(secret.data()).build());
         }
-        // a credential the last reconciliation did not get into Kafka is written again
-        boolean lastFailed = user.getStatus() == null || user.getStatus().getConditions() == null
-                || user.getStatus().getConditions().stream().noneMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
         try (Admin admin = access.admin(desired)) {
-            UserReconciler.Result r = new UserReconciler(admin, 30_000).reconcile(List.of(u), passwords,
-                    newPassword || lastFailed ? Set.of(name) : Set.of());
+            UserReconciler.Result r = new UserReconciler(admin, 30_000).reconcile(List.of(u), credentials.passwords(),
+                    credentials.changed());
             UserReconciler.UserStatus s = r.statuses().get(0);
             return s.ready() ? status(user, u, null, null) : status(user, u, s.reason(), s.message());
         } catch (InterruptedException e) {
@@ -152,43 +135,6 @@ final class KafkaUserReconcile {
                 .withName(scram.getPassword().getValueFrom().getSecretKeyRef().getName()).get());
     }
 
-    private static boolean userCertificateDue(String userPem, DesiredCluster desired) {
-        if (userPem == null) {
-            return true;
-        }
-        try {
-            return desired.clientsCa().due(io.keks.engine.security.Pem.certificate(userPem).getNotAfter().getTime(), System.currentTimeMillis());
-        } catch (java.security.cert.CertificateException e) {
-            return true;
-        }
-    }
-
-    /**
-     * The clients CA, from the Secrets Strimzi names {@code <cluster>-clients-ca-cert} (certificate)
-     * and {@code <cluster>-clients-ca} (key), made and stored, owned by the Kafka, when they do not exist.
-     */
-    private ClusterCa clientsCa(Kafka kafka, DesiredCluster desired) {
-        String ns = kafka.getMetadata().getNamespace();
-        String certName = kafka.getMetadata().getName() + "-clients-ca-cert";
-        String keyName = kafka.getMetadata().getName() + "-clients-ca";
-        Secret cert = client.secrets().inNamespace(ns).withName(certName).get();
-        Secret key = client.secrets().inNamespace(ns).withName(keyName).get();
-        if (decoded(cert, "ca.crt") != null && decoded(key, "ca.key") != null) {
-            return ClusterCa.load(decoded(cert, "ca.crt"), decoded(key, "ca.key"));
-        }
-        ClusterCa ca = ClusterCa.createClientsCa(desired.name(), Duration.ofDays(desired.clientsCa().validityDays()));
-        var owner = new OwnerReferenceBuilder().withApiVersion(kafka.getApiVersion()).withKind(kafka.getKind())
-                .withName(kafka.getMetadata().getName()).withUid(kafka.getMetadata().getUid()).withController(false)
-                .withBlockOwnerDeletion(false).build();
-        Map<String, String> labels = Map.of(CLUSTER_LABEL, desired.name(), "app.kubernetes.io/managed-by", "keks");
-        ObjectApplier applier = new ObjectApplier(client);
-        applier.apply(new SecretBuilder().withNewMetadata().withName(keyName).withNamespace(ns).withLabels(labels)
-                .withOwnerReferences(owner).endMetadata().withType("Opaque").withData(Map.of("ca.key", encode(ca.keyPem()))).build());
-        applier.apply(new SecretBuilder().withNewMetadata().withName(certName).withNamespace(ns).withLabels(labels)
-                .withOwnerReferences(owner).endMetadata().withType("Opaque").withData(Map.of("ca.crt", encode(ca.certificatePem()))).build());
-        return ca;
-    }
-
     private static KafkaUserStatus status(KafkaUser user, DesiredUser u, String reason, String message) {
         return KafkaUserStatuses.of(user, u == null ? null : u.username(), u == null ? null : u.authentication(), reason, message,
                 java.time.Instant.now());
@@ -205,4 +151,63 @@ final class KafkaUserReconcile {
         return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
     }
 
+
+    /**
+     * A KafkaUser's credential as its Secret holds it, with the keys Strimzi's user operator writes: for a
+     * SCRAM user password and sasl.jaas.config, for a TLS user ca.crt, user.crt, user.key, user.p12 and
+     * user.password. Keys of another authentication than the user's are dropped.
+     */
+    private static final class UserSecret implements CredentialStore {
+        private static final List<String> SCRAM_KEYS = List.of("password", "sasl.jaas.config");
+        private static final List<String> TLS_KEYS = List.of("ca.crt", "user.crt", "user.key", "user.p12", "user.password");
+        private final Map<String, String> data = new LinkedHashMap<>();
+
+        UserSecret(Secret had, DesiredUser u) {
+            List<String> keys = DesiredUser.SCRAM.equals(u.authentication()) ? SCRAM_KEYS
+                    : DesiredUser.TLS.equals(u.authentication()) ? TLS_KEYS : List.of();
+            if (had != null && had.getData() != null) {
+                keys.stream().filter(had.getData()::containsKey).forEach(k -> data.put(k, had.getData().get(k)));
+            }
+        }
+
+        Map<String, String> data() {
+            return data;
+        }
+
+        @Override
+        public Optional<SecretValue> password(String user) {
+            return Optional.ofNullable(value("password")).map(SecretValue::new);
+        }
+
+        @Override
+        public void savePassword(DesiredUser user, SecretValue password) {
+            data.put("password", encode(password.reveal()));
+            data.put("sasl.jaas.config", encode(UserCredentials.scramJaasConfig(user.name(), password.reveal())));
+        }
+
+        @Override
+        public Optional<Issued> certificate(String user) {
+            if (!data.containsKey("user.p12") || value("user.crt") == null) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(new Issued(io.keks.engine.security.Pem.certificate(value("user.crt")), value("ca.crt")));
+            } catch (java.security.cert.CertificateException e) {
+                return Optional.empty();
+            }
+        }
+
+        @Override
+        public void saveCertificate(DesiredUser user, ClusterCa.UserCertificate cert, String keyStorePassword, ClusterCa clientsCa) {
+            data.put("ca.crt", encode(clientsCa.certificatePem()));
+            data.put("user.crt", encode(cert.certificatePem()));
+            data.put("user.key", encode(cert.keyPem()));
+            data.put("user.p12", Base64.getEncoder().encodeToString(cert.keyStore()));
+            data.put("user.password", encode(keyStorePassword));
+        }
+
+        private String value(String key) {
+            return data.containsKey(key) ? new String(Base64.getDecoder().decode(data.get(key)), StandardCharsets.UTF_8) : null;
+        }
+    }
 }

@@ -25,7 +25,11 @@ final class PodImage {
     private PodImage() {
     }
 
-    static ClusterImage of(List<Pod> pods, OptionalInt finalizedMetadataLevel) {
+    /**
+     * @param servedBefore per node, the serial of the certificate its Secret held before this reconciliation:
+     *                     what a pod from before pods carried their serial started with
+     */
+    static ClusterImage of(List<Pod> pods, OptionalInt finalizedMetadataLevel, Map<Integer, String> servedBefore) {
         Map<Integer, ClusterImage.Node> nodes = new TreeMap<>();
         for (Pod p : pods) {
             Map<String, String> labels = p.getMetadata().getLabels();
@@ -41,7 +45,8 @@ final class PodImage {
             Map<String, String> annotations = p.getMetadata().getAnnotations() == null ? Map.of() : p.getMetadata().getAnnotations();
             nodes.put(id, new ClusterImage.Node(id, labels.get("strimzi.io/pool-name"), roles, null,
                     properties(annotations.getOrDefault(NodeObjects.STARTED_CONFIG, "")),
-                    annotations.getOrDefault(NodeObjects.KAFKA_VERSION, "")));
+                    annotations.getOrDefault(NodeObjects.KAFKA_VERSION, ""),
+                    annotations.getOrDefault(NodeObjects.CERTIFICATE_SERIAL, servedBefore.get(id))));
         }
         return new ClusterImage(nodes, finalizedMetadataLevel);
     }

@@ -145,6 +145,20 @@ class KafkaUserReconcileTest {
         assertThat(renewed.getSerialNumber()).isNotIn(cert.getSerialNumber(), io.keks.engine.security.Pem.certificate(ending.certificatePem()).getSerialNumber());
         assertThat(renewed.getNotAfter().getTime() - System.currentTimeMillis()).isGreaterThan(java.time.Duration.ofDays(300).toMillis());
         renewed.verify(ca.getPublicKey());
+
+        // the clients CA's certificate ends within its renewal days: it is renewed (same key), and the user's
+        // certificate, though not due, is issued again after it, as Strimzi's user operator does
+        Secret caSecret = client.secrets().inNamespace(NS).withName("cluster-clients-ca-cert").get();
+        caSecret.getData().put("ca.crt", Base64.getEncoder().encodeToString(clients.renewed(java.time.Duration.ofDays(10))
+                .certificatePem().getBytes(StandardCharsets.UTF_8)));
+        client.secrets().inNamespace(NS).resource(caSecret).update();
+        reconcile.reconcile(client.resources(KafkaUser.class).inNamespace(NS).withName("payments-app").get());
+        X509Certificate caNow = io.keks.engine.security.Pem.certificate(text(secret("cluster-clients-ca-cert"), "ca.crt"));
+        assertThat(caNow.getNotAfter().getTime() - System.currentTimeMillis()).isGreaterThan(java.time.Duration.ofDays(300).toMillis());
+        X509Certificate again = io.keks.engine.security.Pem.certificate(text(secret("payments-app"), "user.crt"));
+        assertThat(again.getSerialNumber()).isNotEqualTo(renewed.getSerialNumber());
+        again.verify(caNow.getPublicKey());
+        assertThat(text(secret("payments-app"), "ca.crt")).isEqualTo(io.keks.engine.security.ClusterCa.pem(caNow));
     }
 
     @Test

@@ -300,8 +300,7 @@ class SecuredKafkaTest {
         assertThat(podSerial(nodeName(gone))).as("the pod made again carries the new serial")
                 .isEqualTo(certificate(text(data(nodeName(gone)), "certificate.pem")).getSerialNumber().toString(16));
         // the running pods still carry the old serial: each restarts, in the safe order, to serve its new certificate
-        Map<Integer, Pod> rendered = podsAsRenderedNow();
-        assertThat(KafkaClusterReconcile.certificateRestarts(running, rendered, java.util.Set.of()))
+        assertThat(certificateRestarts(running, Map.of()))
                 .containsExactlyElementsOf(running.stream().map(KafkaClusterReconcile::nodeId).sorted().toList());
 
         X509Certificate exporterNow = exporterCertificate();
@@ -328,8 +327,6 @@ class SecuredKafkaTest {
         Map<String, String> aged = new java.util.LinkedHashMap<>(had);
         aged.put("ca.crt", encoded(ending.certificatePem()));
         replaceData("secure-clients-ca-cert", aged);
-        Map<Integer, Pod> before = podsAsRenderedNow();
-
         reconcile.reconcile(kafka());
         Map<String, String> now = data("secure-clients-ca-cert");
         X509Certificate renewed = certificate(text(now, "ca.crt"));
@@ -339,7 +336,7 @@ class SecuredKafkaTest {
         assertThat(text(now, "ca.password")).isEqualTo(text(had, "ca.password"));
         KeyStore trust = open(bytes(now, "ca.p12"), text(now, "ca.password"));
         assertThat(java.util.Collections.list(trust.aliases())).hasSize(2);
-        assertThat(KafkaClusterReconcile.certificateRestarts(client.pods().inNamespace(NS).list().getItems(), before, java.util.Set.of()))
+        assertThat(certificateRestarts(client.pods().inNamespace(NS).list().getItems(), Map.of()))
                 .as("node certificates come from the cluster CA: none is issued again").isEmpty();
     }
 
@@ -368,21 +365,31 @@ class SecuredKafkaTest {
         assertThat(now.getNotAfter().getTime() - System.currentTimeMillis()).isGreaterThan(java.time.Duration.ofDays(360).toMillis());
         others.forEach((n, pem) -> assertThat(text(data(nodeName(n)), "certificate.pem")).as(nodeName(n) + " kept").isEqualTo(pem));
         assertThat(text(data("secure-cluster-ca-cert"), "ca.crt")).as("the CA is not due").isEqualTo(caPem);
-        Map<Integer, Pod> rendered = podsAsRenderedNow();
-        assertThat(KafkaClusterReconcile.certificateRestarts(running, rendered, java.util.Set.of(ending.id())))
+        // a pod without a serial started with what its Secret held before this pass
+        String servedBefore = soon.certificate().getSerialNumber().toString(16);
+        assertThat(certificateRestarts(running, Map.of(ending.id(), servedBefore)))
                 .as("only the node issued again restarts; its pod had no serial to compare").containsExactly(ending.id());
-        assertThat(KafkaClusterReconcile.certificateRestarts(running, rendered, java.util.Set.of())).isEmpty();
+        assertThat(certificateRestarts(running, Map.of())).isEmpty();
     }
 
-    /** Each node's pod as the operator renders it now: carrying the serial of the certificate its Secret holds. */
-    Map<Integer, Pod> podsAsRenderedNow() throws Exception {
-        Map<Integer, Pod> rendered = new java.util.TreeMap<>();
+    /**
+     * The nodes the engine's change of nodes restarts for their certificates: the certificate each pod
+     * started with (its serial, or {@code servedBefore} for a pod without one) against what its Secret holds now.
+     */
+    java.util.Set<Integer> certificateRestarts(java.util.List<Pod> running, Map<Integer, String> servedBefore) throws Exception {
+        io.keks.engine.change.ClusterImage image = PodImage.of(running, java.util.OptionalInt.empty(), servedBefore);
+        Map<Integer, String> now = new java.util.TreeMap<>();
+        Map<Integer, Map<String, String>> config = new java.util.TreeMap<>();
         for (DesiredNode n : desired.nodes()) {
-            rendered.put(n.id(), new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName(nodeName(n))
-                    .addToAnnotations(io.keks.operator.resources.NodeObjects.CERTIFICATE_SERIAL,
-                            certificate(text(data(nodeName(n)), "certificate.pem")).getSerialNumber().toString(16)).endMetadata().build());
+            now.put(n.id(), certificate(text(data(nodeName(n)), "certificate.pem")).getSerialNumber().toString(16));
+            config.put(n.id(), image.nodes().containsKey(n.id()) ? image.nodes().get(n.id()).runningConfig() : Map.of());
         }
-        return rendered;
+        io.keks.engine.change.ClusterDelta delta = io.keks.engine.change.ClusterDelta.of(desired, config, image,
+                io.keks.engine.config.ConfigModes.fromUpdateModes(desired.version().toString(), Map.of()), java.util.Set.of(), now,
+                java.util.OptionalInt.empty());
+        return delta.restarts().entrySet().stream()
+                .filter(e -> e.getValue().contains(io.keks.engine.roll.RestartReason.CERTIFICATE_RENEWAL))
+                .map(Map.Entry::getKey).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
     }
 
     X509Certificate exporterCertificate() throws Exception {

@@ -44,12 +44,16 @@ public record ClusterDelta(List<DesiredNode> joining, List<ClusterImage.Node> le
      */
     public static ClusterDelta of(DesiredCluster desired, Map<Integer, Map<String, String>> desiredConfig, ClusterImage image,
                                   ConfigModes modes, Set<Integer> manual, OptionalInt desiredMetadataLevel) {
-        return of(desired, desiredConfig, image, modes, manual, Set.of(), desiredMetadataLevel);
+        return of(desired, desiredConfig, image, modes, manual, Map.of(), desiredMetadataLevel);
     }
 
-    /** @param renewed node ids whose certificates were renewed: they restart to serve the new ones */
+    /**
+     * @param certificates per node id, the serial of the certificate it is to serve now: a node that
+     *                     started with another one restarts to serve it
+     */
     public static ClusterDelta of(DesiredCluster desired, Map<Integer, Map<String, String>> desiredConfig, ClusterImage image,
-                                  ConfigModes modes, Set<Integer> manual, Set<Integer> renewed, OptionalInt desiredMetadataLevel) {
+                                  ConfigModes modes, Set<Integer> manual, Map<Integer, String> certificates,
+                                  OptionalInt desiredMetadataLevel) {
         List<DesiredNode> joining = new ArrayList<>();
         Map<Integer, Set<RestartReason>> restarts = new TreeMap<>();
         Map<Integer, Set<String>> keys = new TreeMap<>();
@@ -72,7 +76,8 @@ public record ClusterDelta(List<DesiredNode> joining, List<ClusterImage.Node> le
             if (manual.contains(n.id())) {
                 why.add(RestartReason.MANUAL);
             }
-            if (renewed.contains(n.id())) {
+            String serving = certificates.get(n.id());
+            if (had.certificate() != null && serving != null && !serving.equals(had.certificate())) {
                 why.add(RestartReason.CERTIFICATE_RENEWAL);
             }
             if (!why.isEmpty()) {

@@ -23,12 +23,18 @@ public record ClusterImage(Map<Integer, Node> nodes, OptionalInt finalizedMetada
      *
      * @param runningConfig the server.properties it last started with
      * @param kafkaVersion  the Kafka version it last started with
+     * @param certificate   the serial of the certificate it last started with; null when it has none or
+     *                      the runtime cannot tell
      */
     public record Node(int id, String pool, Set<Role> roles, String rack, Map<String, String> runningConfig,
-                       String kafkaVersion) {
+                       String kafkaVersion, String certificate) {
         public Node {
             roles = Set.copyOf(roles);
             runningConfig = Map.copyOf(runningConfig);
+        }
+
+        public Node(int id, String pool, Set<Role> roles, String rack, Map<String, String> runningConfig, String kafkaVersion) {
+            this(id, pool, roles, rack, runningConfig, kafkaVersion, null);
         }
 
         public boolean isBroker() {

@@ -117,4 +117,19 @@ class ClusterDeltaTest {
         assertThat(d.restarts().get(1)).containsExactly(RestartReason.VERSION_CHANGE, RestartReason.MANUAL);
         assertThat(d.restarts().get(0)).containsExactly(RestartReason.VERSION_CHANGE);
     }
+
+    @Test
+    void aNodeThatStartedWithAnotherCertificateThanItServesNowRestartsForIt() {
+        Map<Integer, ClusterImage.Node> nodes = new java.util.TreeMap<>();
+        for (DesiredNode n : SEED) {
+            // node 0 started with certificate a1, node 1 with a2, node 2 cannot tell, the controllers have none
+            String started = n.id() == 0 ? "a1" : n.id() == 1 ? "a2" : null;
+            nodes.put(n.id(), new ClusterImage.Node(n.id(), n.pool(), n.roles(), null, config(), "4.4.0", started));
+        }
+        Map<Integer, String> servedNow = Map.of(0, "b1", 1, "a2", 2, "b3");
+        ClusterDelta d = ClusterDelta.of(cluster("4.4.0", null, SEED), everyNode(SEED, config()), new ClusterImage(nodes, OptionalInt.of(33)),
+                MODES, Set.of(), servedNow, OptionalInt.empty());
+        assertThat(d.restarts()).containsOnlyKeys(0);
+        assertThat(d.restarts().get(0)).containsExactly(RestartReason.CERTIFICATE_RENEWAL);
+    }
 }

@@ -1,0 +1,261 @@
+package io.keks.engine.reconcile;
+
+import io.keks.engine.ClusterMemory;
+import io.keks.engine.ObservedCluster;
+import io.keks.engine.change.ChangeGate;
+import io.keks.engine.change.ClusterDelta;
+import io.keks.engine.config.ConfigModes;
+import io.keks.engine.config.DynamicConfigApplier;
+import io.keks.engine.security.CertificatePlan;
+import io.keks.engine.security.CertificateStore;
+import io.keks.engine.security.ClusterCertificates;
+import io.keks.engine.topic.TopicReconciler;
+import io.keks.engine.user.UserReconciler;
+import io.keks.model.DesiredCluster;
+import io.keks.model.DesiredNode;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.apache.kafka.clients.admin.Admin;
+
+/**
+ * One reconciliation of a Kafka cluster, the same on every runtime. Its steps, in order:
+ * <ol>
+ *   <li><b>read what exists</b>: the runtime's facts, gathered first;</li>
+ *   <li><b>refuse unsafe changes</b>: the {@link ChangeGate}; a refused change is not made, and the cluster goes
+ *       on as last applied ({@link Mode#KEEP}) or the pass ends there;</li>
+ *   <li><b>remember the cluster</b>: the manifests applied and its {@link ClusterMemory};</li>
+ *   <li><b>certificates</b>: what {@link ClusterCertificates} says is missing or due;</li>
+ *   <li><b>write node definitions</b>;</li>
+ *   <li><b>create missing nodes</b>: new nodes' storage, and with {@link Mode#UP} or {@link Mode#KEEP} the nodes
+ *       that do not run; a new cluster's nodes all start together;</li>
+ *   <li><b>wait for Kafka</b>: until ready with {@link Mode#UP}, one look otherwise;</li>
+ *   <li><b>live config</b>, and beside it <b>topics</b>, then <b>users</b> (where the runtime reconciles them in the
+ *       same pass);</li>
+ *   <li><b>change of nodes</b>: the {@link ClusterDelta} between the nodes as they started and as desired now,
+ *       carried out in the safe order; skipped when Kafka refused the live config;</li>
+ *   <li><b>report</b>: the {@link Outcome}.</li>
+ * </ol>
+ */
+public final class Reconciliation {
+    private static final long CONFIG_TIMEOUT_MS = 30_000;
+
+    /** How a caller's pass treats a refused change and nodes that do not run. */
+    public enum Mode {
+        /** {@code keks apply}: a refused change ends the pass; stopped nodes stay stopped, the change is theirs at their next start. */
+        APPLY(false, false, false),
+        /** {@code keks up}: a refused change ends the pass; every node is started, and the pass waits until the cluster is ready. */
+        UP(false, true, true),
+        /** The operator: the cluster is kept as last applied when a change is refused; missing nodes are made, and Kafka looked at once. */
+        KEEP(true, true, false);
+
+        private final boolean keepsLastApplied;
+        private final boolean startsNodes;
+        private final boolean waitsUntilReady;
+
+        Mode(boolean keepsLastApplied, boolean startsNodes, boolean waitsUntilReady) {
+            this.keepsLastApplied = keepsLastApplied;
+            this.startsNodes = startsNodes;
+            this.waitsUntilReady = waitsUntilReady;
+        }
+    }
+
+    /** Hears of each step's result as it is known, for progress and for the lines a person reads. */
+    public interface Listener {
+        void step(String line);
+
+        default void liveConfig(DynamicConfigApplier.Result result) {
+        }
+
+        default void topics(TopicReconciler.Result result) {
+        }
+
+        default void users(UserReconciler.Result result) {
+        }
+
+        /** The change of nodes, before it is carried out (also when it is empty). */
+        default void changeOfNodes(DesiredCluster applied, ClusterDelta delta) {
+        }
+    }
+
+    /** Where the pass ended. */
+    public enum Ending {
+        /** Every step ran. */
+        DONE,
+        /** The change was refused and not made ({@link Outcome#refused} says why). */
+        REFUSED,
+        /** Nothing runs: the manifests are kept for the next start. */
+        STORED,
+        /** A new cluster's nodes are being made; Kafka is looked at on the next pass. */
+        CREATING,
+        /** Nodes run but Kafka does not answer. */
+        NOT_ANSWERING,
+        /** Kafka refused the live config: nothing of it changed, and the change of nodes waits. */
+        CONFIG_REFUSED
+    }
+
+    /**
+     * What the pass did.
+     *
+     * @param applied  the cluster the pass brought the nodes to (the last applied one when a change was refused)
+     * @param refused  why the change was refused; empty when it was not
+     * @param message  what to say of an ending other than DONE
+     * @param delta    the change of nodes, when the pass got that far
+     */
+    public record Outcome(Ending ending, DesiredCluster applied, ClusterMemory memory, List<String> refused, String message,
+                          Optional<ObservedCluster> observed, Optional<DynamicConfigApplier.Result> liveConfig,
+                          Optional<TopicReconciler.Result> topics, Optional<UserReconciler.Result> users, Optional<ClusterDelta> delta) {
+        static Outcome ended(Ending ending, DesiredCluster applied, ClusterMemory memory, List<String> refused, String message) {
+            return new Outcome(ending, applied, memory, refused, message, Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.empty(), Optional.empty());
+        }
+    }
+
+    private Reconciliation() {
+    }
+
+    /** @param renewClusterCa renew the cluster CA now even when it is not due ({@code keks roll --renew-ca}) */
+    public static Outcome run(ClusterRuntime runtime, Mode mode, boolean renewClusterCa, Listener listener) throws Exception {
+        ClusterRuntime.Facts facts = runtime.facts();
+        List<String> refused = refuseUnsafeChanges(runtime, facts);
+        if (!refused.isEmpty()) {
+            runtime.refused(refused);
+            if (!mode.keepsLastApplied) {
+                return Outcome.ended(Ending.REFUSED, facts.last().orElseThrow(), facts.memory(), refused, "the change was refused");
+            }
+        }
+        DesiredCluster applied = refused.isEmpty() ? facts.wanted() : facts.last().orElseThrow();
+        ClusterMemory memory = facts.memory().withNodes(applied);
+        runtime.remember(applied, memory, !refused.isEmpty());
+        Optional<CertificateStore> certificates = runtime.certificates(applied, memory);
+        if (certificates.isPresent()) {
+            ClusterCertificates.reconcile(applied, memory.internalTls(applied), renewClusterCa, certificates.get(), listener::step);
+        }
+        runtime.writeNodeDefinitions(applied, memory);
+        ClusterRuntime.Created created = runtime.createMissingNodes(applied, memory, mode.startsNodes);
+        memory = created.memory();
+        runtime.remember(applied, memory, !refused.isEmpty());
+        if (created.newCluster() && !mode.waitsUntilReady && mode.startsNodes) {
+            return Outcome.ended(Ending.CREATING, applied, memory, refused, "creating the nodes of a new cluster");
+        }
+        if (!facts.running() && !mode.startsNodes) {
+            return Outcome.ended(Ending.STORED, applied, memory, refused, "no node runs: the manifests are kept for the next start");
+        }
+        try (Admin admin = runtime.admin()) {
+            Optional<ObservedCluster> observed = runtime.observe(applied, admin, mode.waitsUntilReady);
+            if (observed.isEmpty()) {
+                return Outcome.ended(Ending.NOT_ANSWERING, applied, memory, refused, "Kafka does not answer");
+            }
+            return afterKafkaAnswers(runtime, mode, facts, applied, memory, refused, observed.get(), admin, certificates, listener);
+        }
+    }
+
+    /** Refuse unsafe changes: what the gate says of the change from the last applied cluster to the wanted one. */
+    private static List<String> refuseUnsafeChanges(ClusterRuntime runtime, ClusterRuntime.Facts facts) {
+        if (facts.last().isEmpty()) {
+            return List.of();
+        }
+        ClusterMemory m = facts.memory();
+        DesiredCluster last = facts.last().get();
+        return ChangeGate.refusals(new ChangeGate.Facts(last, facts.wanted(), facts.running(), m.formatted().keySet(), m.internalTls(),
+                m.formattedBy(last.version()), runtime::metadataVersions), runtime::admin);
+    }
+
+    private static Outcome afterKafkaAnswers(ClusterRuntime runtime, Mode mode, ClusterRuntime.Facts facts, DesiredCluster applied,
+                                             ClusterMemory memory, List<String> refused, ObservedCluster observed, Admin admin,
+                                             Optional<CertificateStore> certificates, Listener listener) throws Exception {
+        // the live config and the topics are independent (a topic's defaults that Kafka applies at creation cannot
+        // change live), so both go to Kafka at once
+        CompletableFuture<Optional<TopicReconciler.Result>> topics = CompletableFuture.supplyAsync(() -> {
+            try {
+                return runtime.reconcileTopics(applied);
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        });
+        ConfigModes modes;
+        Optional<DynamicConfigApplier.Result> live;
+        try {
+            modes = runtime.configModes(admin, observed);
+            live = liveConfig(runtime, applied, memory, observed, modes, admin);
+        } finally {
+            topics.exceptionally(e -> Optional.empty()).join();
+        }
+        live.ifPresent(listener::liveConfig);
+        Optional<TopicReconciler.Result> topicResult = joined(topics);
+        topicResult.ifPresent(listener::topics);
+        if (live.isPresent() && !live.get().managed(memory.managedConfig()).equals(memory.managedConfig())) {
+            memory = memory.withManagedConfig(live.get().managed(memory.managedConfig()));
+            runtime.remember(applied, memory, !refused.isEmpty());
+        }
+        Optional<UserReconciler.Result> users = runtime.reconcileUsers(applied);
+        users.ifPresent(listener::users);
+        if (live.isPresent() && live.get().refused().isPresent()) {
+            return new Outcome(Ending.CONFIG_REFUSED, applied, memory, refused, "Kafka refused spec.kafka.config, nothing was changed: "
+                    + live.get().refused().get(), Optional.of(observed), live, topicResult, users, Optional.empty());
+        }
+        // nodes this pass started all at once from a stopped cluster run what is desired: only a metadata.version can be due
+        if (!facts.running() && mode.startsNodes && applied.metadataVersion() == null) {
+            return new Outcome(Ending.DONE, applied, memory, refused, "", Optional.of(observed), live, topicResult, users,
+                    Optional.empty());
+        }
+        ChangeOfNodes change = changeOfNodes(runtime, applied, memory, modes, certificates, admin, listener);
+        if (!change.delta().isEmpty()) {
+            runtime.remember(applied, change.memory(), !refused.isEmpty());
+        }
+        return new Outcome(Ending.DONE, applied, change.memory(), refused, "", Optional.of(observed), live, topicResult, users,
+                Optional.of(change.delta()));
+    }
+
+    /** What the change of nodes did, and the memory as the nodes are after it. */
+    public record ChangeOfNodes(ClusterDelta delta, ClusterMemory memory) {
+    }
+
+    /**
+     * The change of nodes: the {@link ClusterDelta} between the nodes as they last started and as desired
+     * now (configuration, version, certificate, manual restarts, nodes joining and leaving,
+     * metadata.version), carried out by the runtime. A step of every pass, and all of what a local cluster's
+     * supervisor runs when a change is handed to it.
+     */
+    public static ChangeOfNodes changeOfNodes(ClusterRuntime runtime, DesiredCluster applied, ClusterMemory memory, ConfigModes modes,
+                                              Optional<CertificateStore> certificates, Admin admin, Listener listener) throws Exception {
+        ClusterDelta delta = ClusterDelta.of(applied, runtime.desiredConfigs(applied), runtime.image(admin), modes,
+                runtime.manualRestarts(), certificateSerials(applied, memory, certificates), runtime.metadataLevel(applied));
+        listener.changeOfNodes(applied, delta);
+        return new ChangeOfNodes(delta, delta.isEmpty() ? memory : runtime.changeNodes(applied, memory, delta, admin));
+    }
+
+    /** Live config: the entries of spec.kafka.config Kafka changes live, on the brokers that serve; empty when none does. */
+    private static Optional<DynamicConfigApplier.Result> liveConfig(ClusterRuntime runtime, DesiredCluster applied, ClusterMemory memory,
+                                                                    ObservedCluster observed, ConfigModes modes, Admin admin) throws Exception {
+        List<Integer> brokers = applied.brokers().stream().map(DesiredNode::id).filter(observed::brokerServing).toList();
+        if (brokers.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new DynamicConfigApplier(admin, CONFIG_TIMEOUT_MS).apply(applied.config(), memory.managedConfig(),
+                runtime.runningConfig(applied, observed), brokers, modes));
+    }
+
+    /** The serial of the certificate each node serves now, for the change of nodes to compare with what it started with. */
+    private static Map<Integer, String> certificateSerials(DesiredCluster applied, ClusterMemory memory,
+                                                           Optional<CertificateStore> store) throws Exception {
+        Map<Integer, String> serials = new TreeMap<>();
+        if (store.isPresent()) {
+            for (DesiredNode n : CertificatePlan.nodesWithCertificates(applied, memory.internalTls(applied))) {
+                store.get().nodeCertificate(n).ifPresent(c -> serials.put(n.id(), c.getSerialNumber().toString(16)));
+            }
+        }
+        return serials;
+    }
+
+    private static <T> T joined(CompletableFuture<T> f) throws Exception {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+}

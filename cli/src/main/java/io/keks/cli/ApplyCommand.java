@@ -1,20 +1,22 @@
 package io.keks.cli;
 
+import io.keks.engine.change.ClusterDelta;
+import io.keks.engine.change.UnsafeChangeException;
+import io.keks.engine.config.DynamicConfigApplier;
+import io.keks.engine.reconcile.Reconciliation;
+import io.keks.engine.topic.TopicReconciler;
+import io.keks.engine.user.UserReconciler;
+import io.keks.local.ClusterHome;
 import io.keks.local.LocalCluster;
+import io.keks.local.LocalClusterRuntime;
+import io.keks.model.DesiredCluster;
 import io.keks.model.manifest.Manifests;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import io.keks.engine.change.ClusterDelta;
-import io.keks.engine.config.DynamicConfigApplier;
-import io.keks.model.DesiredNode;
 import java.util.Set;
-import org.apache.kafka.clients.admin.Admin;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -64,84 +66,75 @@ final class ApplyCommand implements Callable<Integer> {
         if (manifests.hasErrors()) {
             return 2;
         }
-        var applied = ManifestOptions.apply(manifests, LocalCluster.Options.defaults(), m -> out.println("  " + m), err);
-        if (applied.isEmpty()) {
+        long throttle = drainThrottleMib * 1024 * 1024;
+        int[] failures = new int[1];
+        LocalClusterRuntime runtime = LocalClusterRuntime.of(ClusterHome.fromEnvironment(), manifests, LocalCluster.Options.defaults(),
+                        m -> out.println("  " + m))
+                .withTopics(new LocalClusterRuntime.Topics(throttle, Duration.ofSeconds(roll.timeoutSeconds), line -> {
+                    out.println(line);
+                    out.flush();
+                }))
+                .changing((cluster, delta, admin) -> failures[0] += RollFollower.request(cluster, Set.of(), roll, throttle, out, err));
+        Reconciliation.Outcome o = ManifestOptions.run(runtime, Reconciliation.Mode.APPLY, manifests, new Lines(out, runtime, failures), err);
+        if (o == null) {
             return 2;
         }
-        LocalCluster cluster = applied.get();
-        if (!cluster.anyNodeRunning()) {
-            out.println("Stored. Cluster " + cluster.desired().name() + " is not running; `keks up` starts it with these manifests.");
-            return 0;
-        }
-        int failures = 0;
-        int configFailures;
-        ClusterDelta delta;
-        try (Admin admin = cluster.admin()) {
-            // the live config and the topics are independent (a topic's defaults that Kafka applies at creation,
-            // num.partitions and default.replication.factor, cannot change live), so both go to Kafka at once;
-            // each prints its own lines whole as it goes
-            CompletableFuture<Integer> config = CompletableFuture.supplyAsync(() -> {
-                try {
-                    int f = applyClusterConfig(cluster, admin, out);
-                    out.flush();
-                    return f;
-                } catch (Exception e) {
-                    throw new CompletionException(e);
-                }
-            });
-            if (!cluster.desired().topics().isEmpty()) {
-                io.keks.engine.topic.TopicReconciler.Result topics;
-                try {
-                    topics = cluster.reconcileTopics(drainThrottleMib * 1024 * 1024, Duration.ofSeconds(roll.timeoutSeconds),
-                            progress -> {
-                                out.println(progress);
-                                out.flush();
-                            });
-                } finally {
-                    config.exceptionally(e -> 1).join(); // the Admin client it uses is closed below
-                }
-                // what Kafka did with the topics is shown even when the config check then reports a failure
-                failures += TopicLines.print(topics.statuses(), topics.writeCalls(), out);
-                configFailures = joined(config);
-            } else {
-                configFailures = joined(config);
+        return switch (o.ending()) {
+            case REFUSED -> throw new UnsafeChangeException(o.refused());
+            case STORED -> {
+                out.println("Stored. Cluster " + o.applied().name() + " is not running; `keks up` starts it with these manifests.");
+                yield 0;
             }
-            failures += configFailures;
-            if (!cluster.desired().users().isEmpty()) {
-                failures += UserLines.print(io.keks.local.LocalUsers.reconcile(cluster), out);
+            case NOT_ANSWERING -> {
+                err.println("error: the nodes of cluster " + o.applied().name() + " run but Kafka does not answer; the manifests are"
+                        + " stored, and the rest of the change is made by the next apply once `keks status` shows the cluster ready");
+                yield 1;
             }
-            delta = cluster.delta(admin, Set.of());
-        }
-        if (!delta.restartKeys().isEmpty()) {
-            out.println("These nodes need a restart for changes Kafka cannot make live:");
-            delta.restartKeys().forEach((id, keys) -> out.println("  " + cluster.nodeName(cluster.desired().node(id)) + ": "
-                    + String.join(", ", keys)));
-        }
-        out.flush();
-        // certificates renewed by the apply (within spec.clusterCa.renewalDays) are in the delta: their nodes restart to serve them
-        if (configFailures == 0 && !delta.isEmpty()) {
-            out.println("Changing the nodes: " + delta.summary(false));
-            failures += RollFollower.request(cluster, Set.of(), roll, drainThrottleMib * 1024 * 1024, out, err);
-        }
-        return failures == 0 ? 0 : 1;
+            case CONFIG_REFUSED -> 1;
+            default -> failures[0] == 0 ? 0 : 1;
+        };
     }
 
-    private static int joined(CompletableFuture<Integer> f) throws Exception {
-        try {
-            return f.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
+    /** What a person reads of an apply: live config, topics, users, and the change of nodes before it starts. */
+    private record Lines(PrintWriter out, LocalClusterRuntime runtime, int[] failures) implements Reconciliation.Listener {
+        @Override
+        public void step(String line) {
+            out.println("  " + line);
+            out.flush();
         }
-    }
 
-    /** Applies spec.kafka.config live where Kafka's config definitions for the running version allow. */
-    private static int applyClusterConfig(LocalCluster cluster, Admin admin, PrintWriter out) throws Exception {
-        DynamicConfigApplier.Result r = cluster.applyDynamicConfig(admin);
-        if (r.refused().isPresent()) {
-            out.println("config change refused by Kafka, nothing changed: " + r.refused().get());
-            return 1;
+        @Override
+        public void liveConfig(DynamicConfigApplier.Result r) {
+            if (r.refused().isPresent()) {
+                out.println("config change refused by Kafka, nothing changed: " + r.refused().get());
+                failures[0]++;
+            }
+            r.changes().forEach(c -> out.println("config " + c));
+            out.flush();
         }
-        r.changes().forEach(c -> out.println("config " + c));
-        return 0;
+
+        @Override
+        public void topics(TopicReconciler.Result topics) {
+            failures[0] += TopicLines.print(topics.statuses(), topics.writeCalls(), out);
+        }
+
+        @Override
+        public void users(UserReconciler.Result result) {
+            runtime.users().ifPresent(u -> failures[0] += UserLines.print(u, out));
+        }
+
+        @Override
+        public void changeOfNodes(DesiredCluster applied, ClusterDelta delta) {
+            if (!delta.restartKeys().isEmpty()) {
+                out.println("These nodes need a restart for changes Kafka cannot make live:");
+                delta.restartKeys().forEach((id, keys) -> out.println("  " + runtime.cluster().nodeName(applied.node(id)) + ": "
+                        + String.join(", ", keys)));
+            }
+            // certificates renewed by the apply (within spec.clusterCa.renewalDays) are in the delta: their nodes restart to serve them
+            if (!delta.isEmpty()) {
+                out.println("Changing the nodes: " + delta.summary(false));
+            }
+            out.flush();
+        }
     }
 }

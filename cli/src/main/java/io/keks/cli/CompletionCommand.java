@@ -1,14 +1,15 @@
 package io.keks.cli;
 
 import java.io.PrintWriter;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.AutoComplete;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 @Command(name = "completion", description = {"Print a script that completes keks' commands, options and kinds in bash or zsh.",
         "Load it in the shell, as `kubectl completion` and `helm completion` are loaded. It completes `keks`",
@@ -20,7 +21,7 @@ import picocli.CommandLine.Spec;
 final class CompletionCommand implements Callable<Integer> {
     static final class Shells implements Iterable<String> {
         @Override
-        public java.util.Iterator<String> iterator() {
+        public Iterator<String> iterator() {
             return List.of("bash", "zsh").iterator();
         }
     }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -61,7 +62,7 @@ final class CredentialsCommand implements Callable<Integer> {
             return 1;
         }
         String kind = tls ? "tls" : "scram-sha-512";
-        java.util.function.Predicate<ListenerSpec> fits = tls ? ListenerSpec::mutualTls : ListenerSpec::scram;
+        Predicate<ListenerSpec> fits = tls ? ListenerSpec::mutualTls : ListenerSpec::scram;
         ListenerSpec l = listener != null ? c.listener(listener)
                 : c.desired().listeners().stream().filter(fits).findFirst().orElse(null);
         if (l == null || !fits.test(l)) {

@@ -1,6 +1,7 @@
 package io.keks.cli;
 
 import io.keks.local.LocalCluster;
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -80,7 +81,7 @@ final class DashboardCommand implements Callable<Integer> {
 
     private static String opener() {
         for (String name : List.of("xdg-open", "open")) {
-            for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
                 if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
                     return Path.of(dir, name).toString();
                 }

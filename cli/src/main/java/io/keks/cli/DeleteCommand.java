@@ -1,6 +1,7 @@
 package io.keks.cli;
 
 import io.keks.local.LocalCluster;
+import io.keks.local.LocalUsers;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,7 +32,7 @@ final class DeleteCommand implements Callable<Integer> {
         if (GetCommand.USER_KINDS.contains(topic.kind.toLowerCase())) {
             LocalCluster c = cluster.open();
             try {
-                out.println("kafkauser/" + topic.name + " deleted; " + io.keks.local.LocalUsers.delete(c, topic.name));
+                out.println("kafkauser/" + topic.name + " deleted; " + LocalUsers.delete(c, topic.name));
             } catch (IllegalArgumentException e) {
                 spec.commandLine().getErr().println("error: " + e.getMessage());
                 return 1;

@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,7 +42,7 @@ final class DownCommand implements Callable<Integer> {
             supervisor.get().destroy();
             try {
                 supervisor.get().onExit().get(180, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
+            } catch (TimeoutException e) {
                 out.println("the supervisor did not stop within 180 s; stopping the nodes directly");
                 supervisor.get().destroyForcibly();
             }

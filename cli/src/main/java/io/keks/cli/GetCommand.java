@@ -4,17 +4,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keks.engine.topic.TopicStatus;
 import io.keks.local.ClusterStatus;
 import io.keks.local.LocalCluster;
+import io.keks.local.LocalUsers;
 import io.keks.local.TopicStatuses;
 import io.keks.model.DesiredTopic;
+import io.keks.model.DesiredUser;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -35,7 +39,7 @@ final class GetCommand implements Callable<Integer> {
     /** What the shell completes KIND with. */
     static final class Kinds implements Iterable<String> {
         @Override
-        public java.util.Iterator<String> iterator() {
+        public Iterator<String> iterator() {
             return List.of("kafka", "kafkanodepools", "kafkatopics", "kafkausers").iterator();
         }
     }
@@ -53,7 +57,7 @@ final class GetCommand implements Callable<Integer> {
 
     static final class Formats implements Iterable<String> {
         @Override
-        public java.util.Iterator<String> iterator() {
+        public Iterator<String> iterator() {
             return List.of("json", "yaml").iterator();
         }
     }
@@ -71,7 +75,7 @@ final class GetCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "unknown output format \"" + output + "\"; use -o json or -o yaml (or no -o for a table)");
         }
-        String k = kind.toLowerCase(java.util.Locale.ROOT);
+        String k = kind.toLowerCase(Locale.ROOT);
         String singular = switch (k) {
             case "kafka", "kafkas", "k" -> "kafka";
             case "kafkanodepool", "kafkanodepools", "knp" -> "kafkanodepool";
@@ -141,9 +145,9 @@ final class GetCommand implements Callable<Integer> {
 
     /** The columns of `kubectl get kafkauser`: READY as the last reconciliation left it (blank before the first). */
     private static List<List<String>> users(LocalCluster c) {
-        var statuses = io.keks.local.LocalUsers.statuses(c.dir());
+        var statuses = LocalUsers.statuses(c.dir());
         List<List<String>> rows = new ArrayList<>();
-        for (io.keks.model.DesiredUser u : c.desired().users()) {
+        for (DesiredUser u : c.desired().users()) {
             var s = statuses.get(u.name());
             rows.add(List.of(u.name(), c.desired().name(), u.authentication() == null ? "" : u.authentication(),
                     u.acls().isEmpty() ? "" : "simple", s == null ? "" : s.ready() ? "True" : "False"));

@@ -1,8 +1,13 @@
 package io.keks.cli;
 
+import io.keks.engine.change.UnsafeChangeException;
+import io.keks.local.ClusterHome;
+import io.keks.model.KafkaVersion;
+import java.io.PrintWriter;
+import java.nio.file.FileSystemException;
 import java.util.List;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The keks command. */
 // inherited by every subcommand: --help and --version everywhere, and help as wide as its descriptions
@@ -39,7 +44,7 @@ public final class Main {
     }
 
     public static int run(String... args) {
-        return run(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+        return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
     }
 
     /** The keks command with every subcommand, as help and shell completion need it. */
@@ -50,7 +55,7 @@ public final class Main {
     }
 
     /** Runs one keks command with its output going to {@code out} and {@code err}. */
-    public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Main());
         // picocli reads a command's annotations, options and help texts when it is added: only the command
         // asked for is, so `keks apply` does not pay for building the other thirteen (help needs them all)
@@ -61,15 +66,15 @@ public final class Main {
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            String message = e instanceof java.nio.file.FileSystemException f
-                    ? FileErrors.describe(f, io.keks.local.ClusterHome.fromEnvironment().root())
+            String message = e instanceof FileSystemException f
+                    ? FileErrors.describe(f, ClusterHome.fromEnvironment().root())
                     : e.getMessage() == null ? e.toString() : e.getMessage();
             cmd.getErr().println("error: " + message);
             if (System.getenv("KEKS_DEBUG") != null) {
                 e.printStackTrace(cmd.getErr());
             }
             // a change keks refuses is wrong input, like a bad manifest: nothing was touched
-            return e instanceof io.keks.engine.change.UnsafeChangeException ? 2 : 1;
+            return e instanceof UnsafeChangeException ? 2 : 1;
         });
         return cli.execute(args);
     }
@@ -79,7 +84,7 @@ public final class Main {
         public String[] getVersion() {
             String v = Main.class.getPackage().getImplementationVersion();
             return new String[] {"keks " + (v == null ? "(development build)" : v) + ", bundling Apache Kafka "
-                    + io.keks.model.KafkaVersion.BUNDLED};
+                    + KafkaVersion.BUNDLED};
         }
     }
 }

@@ -1,12 +1,17 @@
 package io.keks.cli;
 
 import io.keks.engine.ManifestFiles;
+import io.keks.engine.reconcile.Reconciliation;
+import io.keks.local.LocalClusterRuntime;
+import io.keks.model.manifest.ManifestException;
 import io.keks.model.manifest.Manifests;
 import io.keks.model.manifest.Problem;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /** Reads the manifests named by -f, printing warnings and errors the way compilers do. */
 final class ManifestOptions {
@@ -25,21 +30,21 @@ final class ManifestOptions {
     }
 
     /**
-     * Applies the manifests to the local cluster, printing the problems the model finds beyond those
-     * already printed when the files were read. Empty when they are refused.
+     * Runs the engine's pass over a local cluster, printing the problems the model finds beyond those
+     * already printed when the files were read, and its warnings. Null when the manifests are refused
+     * as invalid (exit code 2).
      */
-    static java.util.Optional<io.keks.local.LocalCluster> apply(Manifests manifests, io.keks.local.LocalCluster.Options options,
-                                                                io.keks.local.Progress progress, PrintWriter err)
-            throws java.io.IOException {
-        java.util.Set<Problem> shown = new java.util.HashSet<>(manifests.problems());
+    static Reconciliation.Outcome run(LocalClusterRuntime runtime,
+                                                                Reconciliation.Mode mode, Manifests read,
+                                                                Reconciliation.Listener listener, PrintWriter err)
+            throws Exception {
+        Set<Problem> shown = new HashSet<>(read.problems());
+        runtime.warning(w -> print(w.stream().filter(p -> !shown.contains(p)).toList(), err));
         try {
-            io.keks.local.LocalCluster cluster = io.keks.local.LocalCluster.apply(io.keks.local.ClusterHome.fromEnvironment(),
-                    manifests, options, progress);
-            print(cluster.warnings().stream().filter(p -> !shown.contains(p)).toList(), err);
-            return java.util.Optional.of(cluster);
-        } catch (io.keks.model.manifest.ManifestException e) {
+            return Reconciliation.run(runtime, mode, false, listener);
+        } catch (ManifestException e) {
             print(e.problems().stream().filter(p -> !shown.contains(p)).toList(), err);
-            return java.util.Optional.empty();
+            return null;
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,7 +58,7 @@ final class ProduceCommand implements Callable<Integer> {
                             firstError.compareAndSet(null, e);
                         }
                     });
-                } catch (org.apache.kafka.common.KafkaException e) {
+                } catch (KafkaException e) {
                     // a producer Kafka already refused (its producer id, say) throws at once; nothing more would be sent
                     failed.incrementAndGet();
                     firstError.compareAndSet(null, e);

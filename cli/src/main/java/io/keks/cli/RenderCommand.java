@@ -1,7 +1,9 @@
 package io.keks.cli;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesListBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.keks.model.manifest.ManifestException;
 import io.keks.model.manifest.Manifests;
 import io.keks.operator.resources.RenderOptions;
 import io.keks.operator.resources.Rendering;
@@ -58,13 +60,13 @@ final class RenderCommand implements Callable<Integer> {
         Rendering.Result r;
         try {
             r = Rendering.render(manifests, new RenderOptions(operatorImage, kafkaRepository, Optional.empty()));
-        } catch (io.keks.model.manifest.ManifestException e) {
+        } catch (ManifestException e) {
             ManifestOptions.print(e.problems(), err);
             return 2;
         }
         ManifestOptions.print(r.warnings(), err);
         if (output.equals("json")) {
-            out.println(Serialization.asJson(new io.fabric8.kubernetes.api.model.KubernetesListBuilder()
+            out.println(Serialization.asJson(new KubernetesListBuilder()
                     .withItems(new ArrayList<HasMetadata>(r.objects())).build()));
         } else {
             for (HasMetadata o : r.objects()) {

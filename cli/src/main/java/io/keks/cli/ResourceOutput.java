@@ -27,6 +27,7 @@ import io.strimzi.api.kafka.model.kafka.listener.ListenerStatus;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import io.strimzi.api.kafka.model.user.KafkaUser;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,7 +51,7 @@ final class ResourceOutput {
     }
 
     /** What kubectl prints for one resource asked for by name, or a List of them. */
-    static String format(List<ObjectNode> items, boolean single, String output) throws java.io.IOException {
+    static String format(List<ObjectNode> items, boolean single, String output) throws IOException {
         JsonNode doc;
         if (single) {
             doc = items.get(0);

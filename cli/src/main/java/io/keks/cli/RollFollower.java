@@ -6,6 +6,7 @@ import io.keks.local.RollRequest;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -16,25 +17,25 @@ final class RollFollower {
     }
 
     /** Why no roll can be asked for now (no supervisor to do it, or another change under way), if so. */
-    static java.util.Optional<String> refusal(LocalCluster cluster) {
+    static Optional<String> refusal(LocalCluster cluster) {
         if (SuperviseCommand.running(cluster.dir()).isEmpty()) {
-            return java.util.Optional.of("no supervisor runs cluster " + cluster.desired().name() + ", and the supervisor does the"
+            return Optional.of("no supervisor runs cluster " + cluster.desired().name() + ", and the supervisor does the"
                     + " restarts; `keks up -d` starts one, then run this again");
         }
         var underWay = RollRecord.read(cluster.dir()).filter(r -> !r.finished());
         if (underWay.isPresent()) {
             var events = underWay.get().events();
-            return java.util.Optional.of("a change is already under way" + (events.isEmpty() ? "" : " ("
+            return Optional.of("a change is already under way" + (events.isEmpty() ? "" : " ("
                     + events.get(events.size() - 1).message() + ")") + "; one change runs at a time: `keks status` shows it;"
                     + " run this again once it is done");
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     /** Asks the supervisor for the change of nodes, restarting {@code manual} nodes in any case, and follows it unless told not to. */
     static int request(LocalCluster cluster, Set<Integer> manual, RollOptions options, long drainThrottleBytes,
                        PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
-        java.util.Optional<String> refused = refusal(cluster);
+        Optional<String> refused = refusal(cluster);
         if (refused.isPresent()) {
             err.println("error: " + refused.get());
             err.flush();

@@ -1,5 +1,7 @@
 package io.keks.cli;
 
+import java.util.Iterator;
+import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -9,8 +11,8 @@ final class TopicArgs {
     /** What the shell completes KIND with. */
     static final class Kinds implements Iterable<String> {
         @Override
-        public java.util.Iterator<String> iterator() {
-            return java.util.List.of("kafkatopic", "kafkauser").iterator();
+        public Iterator<String> iterator() {
+            return List.of("kafkatopic", "kafkauser").iterator();
         }
     }
 

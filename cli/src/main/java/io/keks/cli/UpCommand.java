@@ -1,13 +1,19 @@
 package io.keks.cli;
 
+import io.keks.engine.change.ClusterDelta;
+import io.keks.engine.change.UnsafeChangeException;
+import io.keks.engine.reconcile.Reconciliation;
+import io.keks.engine.topic.TopicReconciler;
 import io.keks.engine.topic.TopicStatus;
 import io.keks.local.ClusterHome;
 import io.keks.local.ClusterStatus;
 import io.keks.local.LocalCluster;
+import io.keks.local.LocalClusterRuntime;
+import io.keks.local.LocalUsers;
+import io.keks.local.PortShifts;
 import io.keks.local.Progress;
-import io.keks.local.Readiness;
 import io.keks.local.Supervisor;
-import io.keks.engine.change.ClusterDelta;
+import io.keks.model.DesiredCluster;
 import io.keks.model.DesiredNode;
 import io.keks.model.ListenerSpec;
 import io.keks.model.Quantity;
@@ -17,6 +23,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -25,6 +32,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -99,50 +107,121 @@ final class UpCommand implements Callable<Integer> {
             err.println("error: " + e.getMessage());
             return 2;
         }
-        LocalCluster cluster;
+        Manifests manifests = Manifests.empty();
+        LocalClusterRuntime runtime;
         if (resumed.isPresent()) {
             out.println("Bringing back cluster " + resumed.get() + " of " + home.root() + " with the manifests it was last given"
                     + " (`keks up -f FILE|DIR` gives it others)");
-            cluster = LocalCluster.resume(home, resumed.get(), options, progress);
-            ManifestOptions.print(cluster.warnings(), err);
+            runtime = LocalClusterRuntime.resume(home, resumed.get(), options, progress);
         } else {
             List<Path> paths = files.isEmpty()
                     ? List.of(ManifestOptions.installDir().resolve("examples/kafka-manifests"),
                     ManifestOptions.installDir().resolve("examples/kafka-topics.yaml"))
                     : files;
-            Manifests manifests = ManifestOptions.read(paths, err);
+            manifests = ManifestOptions.read(paths, err);
             if (manifests.hasErrors()) {
                 return 2;
             }
-            Optional<LocalCluster> applied = ManifestOptions.apply(manifests, options, progress, err);
-            if (applied.isEmpty()) {
-                return 2;
-            }
-            cluster = applied.get();
+            runtime = LocalClusterRuntime.of(home, manifests, options, progress);
         }
-        // nodes that ran before this `up` may be in the middle of a change a stopped supervisor left
-        boolean tookOver = cluster.anyNodeRunning();
-        heapNotes(cluster, out);
-        if (cluster.highestPort() >= io.keks.local.PortShifts.ephemeralStart()) {
-            err.println("warning: ports up to " + cluster.highestPort() + " reach into this machine's ephemeral port range (from "
-                    + io.keks.local.PortShifts.ephemeralStart() + "): a client may be connected to itself while a node starts."
-                    + " Prefer a --port-shift that keeps ports below it");
+        Start start = new Start(out, progress);
+        boolean[] rollFailed = new boolean[1];
+        runtime.starting(start, Duration.ofSeconds(timeoutSeconds))
+                .withTopics(new LocalClusterRuntime.Topics(50L * 1024 * 1024, Duration.ofSeconds(timeoutSeconds), line -> {
+                    out.println(line);
+                    out.flush();
+                }))
+                .changing((cluster, delta, admin) -> {
+                    // the supervisor makes the change: the one just started in the background must be up first
+                    start.awaitSupervisor(cluster);
+                    rollFailed[0] = RollFollower.request(cluster, Set.of(), RollOptions.waiting(timeoutSeconds), 0, out, err) != 0;
+                });
+        Reconciliation.Listener listener = new Reconciliation.Listener() {
+            @Override
+            public void step(String line) {
+                progress.step(line);
+            }
+
+            @Override
+            public void changeOfNodes(DesiredCluster applied, ClusterDelta delta) {
+                // changed manifests given to a cluster that was running, or a metadata.version to finalize: what `keks apply` does
+                if (!delta.isEmpty()) {
+                    out.println();
+                    out.println("Changing the nodes: " + delta.summary(false));
+                }
+            }
+        };
+        Reconciliation.Outcome o = ManifestOptions.run(runtime, Reconciliation.Mode.UP, manifests, listener, err);
+        if (o == null) {
+            return 2;
+        }
+        if (o.ending() == Reconciliation.Ending.REFUSED) {
+            throw new UnsafeChangeException(o.refused());
+        }
+        if (o.ending() != Reconciliation.Ending.DONE) {
+            err.println("error: " + o.message());
+            return 1;
+        }
+        LocalCluster cluster = runtime.cluster();
+        start.awaitSupervisor(cluster);
+        try (Admin admin = cluster.admin()) {
+            List<TopicStatus> topics = o.topics().map(TopicReconciler.Result::statuses).orElse(List.of());
+            LocalUsers.Reconciled users = runtime.users()
+                    .orElse(new LocalUsers.Reconciled(List.of(), 0, null));
+            double seconds = (System.nanoTime() - started) / 1e9;
+            int usersNotReady = summary(cluster, ClusterStatus.of(cluster, admin, 5000), topics, users, seconds, out);
+            if (rollFailed[0]) {
+                return 1;
+            }
+            if (detach || start.supervisorWasRunning) {
+                return usersNotReady == 0 && topics.stream().allMatch(t -> t.ready() || TopicStatus.PAUSED.equals(t.reason())) ? 0 : 1;
+            }
+            liveStatus(cluster, admin, out, start.stopped, start.stopping);
+        }
+        return 0;
+    }
+
+    /**
+     * keks up's way of starting the nodes that do not run, for the engine's "create missing nodes" step:
+     * through the supervisor it starts (in the background with -d, in this process otherwise), unless one
+     * already runs the cluster.
+     */
+    private final class Start implements LocalClusterRuntime.NodeStarter {
+        private final PrintWriter out;
+        private final Progress progress;
+        final CountDownLatch stopped = new CountDownLatch(1);
+        final AtomicBoolean stopping = new AtomicBoolean();
+        boolean supervisorWasRunning;
+        private Process spawned;
+
+        Start(PrintWriter out, Progress progress) {
+            this.out = out;
+            this.progress = progress;
         }
 
-        Optional<ProcessHandle> supervisor = SuperviseCommand.running(cluster.dir());
-        CountDownLatch stopped = new CountDownLatch(1);
-        Process spawned = null;
-        java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
-        if (supervisor.isPresent()) {
-            out.println("Cluster " + cluster.desired().name() + " is already running (supervisor pid " + supervisor.get().pid() + ")");
-        } else {
+        @Override
+        public void start(LocalCluster cluster) throws IOException, InterruptedException {
+            PrintWriter err = spec.commandLine().getErr();
+            // nodes that ran before this `up` may be in the middle of a change a stopped supervisor left
+            boolean tookOver = cluster.anyNodeRunning();
+            heapNotes(cluster, out);
+            if (cluster.highestPort() >= PortShifts.ephemeralStart()) {
+                err.println("warning: ports up to " + cluster.highestPort() + " reach into this machine's ephemeral port range (from "
+                        + PortShifts.ephemeralStart() + "): a client may be connected to itself while a node starts."
+                        + " Prefer a --port-shift that keeps ports below it");
+            }
+            Optional<ProcessHandle> supervisor = SuperviseCommand.running(cluster.dir());
+            if (supervisor.isPresent()) {
+                supervisorWasRunning = true;
+                out.println("Cluster " + cluster.desired().name() + " is already running (supervisor pid " + supervisor.get().pid() + ")");
+                return;
+            }
             List<String> busy = cluster.busyPorts();
             if (!busy.isEmpty()) {
-                err.println("error: ports in use: " + String.join(", ", busy) + ". Stop what uses them"
+                throw new IllegalStateException("ports in use: " + String.join(", ", busy) + ". Stop what uses them"
                         + (cluster.state().portShift() == 0 && !cluster.anyNodeRunning()
                         ? ", or start this new cluster on other ports: `keks down --delete-data`, then `keks up --port-shift "
-                        + io.keks.local.PortShifts.free() + "` (free now)" : ""));
-                return 1;
+                        + PortShifts.free() + "` (free now)" : ""));
             }
             long running = cluster.desired().nodes().stream().filter(n -> cluster.process(n.id()).isPresent()).count();
             out.println((tookOver ? "Taking over Kafka cluster " : "Starting Kafka cluster ") + cluster.desired().name() + " (Kafka "
@@ -155,72 +234,47 @@ final class UpCommand implements Callable<Integer> {
                 new Supervisor(cluster, progress).startMissing();
                 // its start overlaps the nodes'; that it came up is checked once the cluster is ready
                 spawned = SuperviseCommand.spawn(cluster);
-            } else {
-                Supervisor sup = new Supervisor(cluster, progress);
-                Files.writeString(Supervisor.pidFile(cluster.dir()), ProcessHandle.current().pid() + "\n");
-                sup.startMissing();
-                Thread watcher = Thread.ofPlatform().name("keks-supervisor").daemon().start(() -> {
-                    try {
-                        sup.superviseUntilStopped();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    stopping.set(true);
-                    out.println();
-                    out.println("Stopping cluster " + cluster.desired().name() + " (brokers first)");
-                    sup.requestStop();
-                    try {
-                        watcher.join(5000);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    sup.cluster().stopAll(Duration.ofSeconds(60), progress);
-                    try {
-                        Files.deleteIfExists(Supervisor.pidFile(cluster.dir()));
-                    } catch (IOException ignored) {
-                        // the pid is checked for liveness anyway
-                    }
-                    out.println("Stopped. Data kept in " + cluster.dir() + "; `keks up` resumes it.");
-                    out.flush();
-                    stopped.countDown();
-                }));
+                return;
             }
-        }
-        Readiness.await(cluster, Duration.ofSeconds(timeoutSeconds), progress);
-        if (spawned != null) {
-            SuperviseCommand.awaitStarted(cluster, spawned);
-        }
-        try (Admin admin = cluster.admin()) {
-            var reconciled = cluster.reconcileTopics(50L * 1024 * 1024, Duration.ofSeconds(timeoutSeconds),
-                    line -> {
-                        out.println(line);
-                        out.flush();
-                    });
-            List<TopicStatus> topics = reconciled.statuses();
-            io.keks.local.LocalUsers.Reconciled users = cluster.desired().users().isEmpty()
-                    ? new io.keks.local.LocalUsers.Reconciled(List.of(), 0) : io.keks.local.LocalUsers.reconcile(cluster);
-            double seconds = (System.nanoTime() - started) / 1e9;
-            int usersNotReady = summary(cluster, ClusterStatus.of(cluster, admin, 5000), topics, users, seconds, out);
-            // a metadata.version to finalize, or changed manifests given to a cluster that was running:
-            // the same change `keks apply` makes (worked out only then, so a plain start stays fast)
-            if (cluster.desired().metadataVersion() != null || supervisor.isPresent() || tookOver) {
-                ClusterDelta delta = cluster.delta(admin, Set.of());
-                if (!delta.isEmpty()) {
-                    out.println();
-                    out.println("Changing the nodes: " + delta.summary(false));
-                    if (RollFollower.request(cluster, Set.of(), RollOptions.waiting(timeoutSeconds), 0, out, err) != 0) {
-                        return 1;
-                    }
+            Supervisor sup = new Supervisor(cluster, progress);
+            Files.writeString(Supervisor.pidFile(cluster.dir()), ProcessHandle.current().pid() + "\n");
+            sup.startMissing();
+            Thread watcher = Thread.ofPlatform().name("keks-supervisor").daemon().start(() -> {
+                try {
+                    sup.superviseUntilStopped();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
-            }
-            if (detach || supervisor.isPresent()) {
-                return usersNotReady == 0 && topics.stream().allMatch(t -> t.ready() || TopicStatus.PAUSED.equals(t.reason())) ? 0 : 1;
-            }
-            liveStatus(cluster, admin, out, stopped, stopping);
+            });
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stopping.set(true);
+                out.println();
+                out.println("Stopping cluster " + cluster.desired().name() + " (brokers first)");
+                sup.requestStop();
+                try {
+                    watcher.join(5000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                sup.cluster().stopAll(Duration.ofSeconds(60), progress);
+                try {
+                    Files.deleteIfExists(Supervisor.pidFile(cluster.dir()));
+                } catch (IOException ignored) {
+                    // the pid is checked for liveness anyway
+                }
+                out.println("Stopped. Data kept in " + cluster.dir() + "; `keks up` resumes it.");
+                out.flush();
+                stopped.countDown();
+            }));
         }
-        return 0;
+
+        /** That the background supervisor this start spawned came up (it is checked once, when first needed). */
+        void awaitSupervisor(LocalCluster cluster) throws IOException, InterruptedException {
+            if (spawned != null) {
+                SuperviseCommand.awaitStarted(cluster, spawned);
+                spawned = null;
+            }
+        }
     }
 
     /**
@@ -268,7 +322,7 @@ final class UpCommand implements Callable<Integer> {
 
     /** Prints what is ready and how to use it; returns how many KafkaUsers are not ready. */
     private static int summary(LocalCluster cluster, ClusterStatus s, List<TopicStatus> topics,
-                               io.keks.local.LocalUsers.Reconciled users, double seconds, PrintWriter out) {
+                               LocalUsers.Reconciled users, double seconds, PrintWriter out) {
         out.println();
         out.printf("Kafka cluster %s is ready in %.1f s (Kafka %s, KRaft, cluster id %s)%n", s.name(), seconds,
                 s.kafkaVersion(), s.clusterId());
@@ -307,7 +361,7 @@ final class UpCommand implements Callable<Integer> {
 
     /** Prints a line whenever a node changes state, until Ctrl-C stops the cluster. */
     private static void liveStatus(LocalCluster cluster, Admin admin, PrintWriter out, CountDownLatch stopped,
-                                   java.util.concurrent.atomic.AtomicBoolean stopping) throws InterruptedException {
+                                   AtomicBoolean stopping) throws InterruptedException {
         out.println("Watching the cluster; Ctrl-C stops it.");
         out.flush();
         String last = "";
@@ -316,7 +370,7 @@ final class UpCommand implements Callable<Integer> {
             StringBuilder line = new StringBuilder(s.ready() ? "ready" : "NOT ready");
             s.nodes().forEach(n -> line.append(", ").append(n.name()).append(' ').append(n.state()));
             if (!line.toString().equals(last) && !stopping.get()) {
-                out.println(java.time.LocalTime.now().withNano(0) + "  " + line);
+                out.println(LocalTime.now().withNano(0) + "  " + line);
                 out.flush();
                 last = line.toString();
             }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -84,7 +85,7 @@ public record ClusterMemory(String clusterId, Map<Integer, String> directoryIds,
     /** The newest Kafka version that formatted a node's storage: a downgrade may not go below it. */
     public KafkaVersion formattedBy(KafkaVersion whenNone) {
         // (a node an earlier operator recorded without its version counts for none)
-        return formatted.values().stream().map(KafkaVersion::parse).flatMap(java.util.Optional::stream)
+        return formatted.values().stream().map(KafkaVersion::parse).flatMap(Optional::stream)
                 .max(KafkaVersion::compareTo).orElse(whenNone);
     }
 

@@ -2,6 +2,7 @@ package io.keks.engine;
 
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -20,7 +21,7 @@ public final class MinInSyncReplicas {
         if (topics.isEmpty()) {
             return Map.of();
         }
-        java.util.List<ConfigResource> resources = topics.stream().sorted().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+        List<ConfigResource> resources = topics.stream().sorted().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
         Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get(timeoutMs, TimeUnit.MILLISECONDS);
         Map<String, Integer> out = new HashMap<>();
         configs.forEach((r, c) -> {

@@ -2,14 +2,16 @@ package io.keks.local;
 
 import io.keks.engine.ObservedCluster;
 import io.keks.engine.change.ClusterImage;
-import java.util.Set;
-import java.util.stream.Collectors;
 import io.keks.model.DesiredNode;
 import io.keks.model.ListenerSpec;
+import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
@@ -46,7 +48,7 @@ public record ClusterStatus(String name, String namespace, String clusterId, boo
         }
         try (Admin admin = cluster.admin()) {
             return of(cluster, admin, timeoutMs);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return of(cluster, Optional.empty());
         }
     }
@@ -105,7 +107,7 @@ public record ClusterStatus(String name, String namespace, String clusterId, boo
         List<Condition> conditions = new ArrayList<>(List.of(condition));
         roll.ifPresent(r -> conditions.addAll(rollConditions(r)));
         RefusedChange.read(cluster.dir()).ifPresent(r -> conditions.add(new Condition("Warning", "True", "UnsafeChangeRefused",
-                "the change applied at " + java.time.Instant.ofEpochMilli(r.at()) + " was refused and not made; the cluster"
+                "the change applied at " + Instant.ofEpochMilli(r.at()) + " was refused and not made; the cluster"
                         + " runs as before: " + String.join("; ", r.reasons()))));
         cluster.warnings().forEach(w -> conditions.add(new Condition("Warning", "True", "ManifestWarning", w.format())));
         return new ClusterStatus(cluster.desired().name(), cluster.desired().namespace(), cluster.state().memory().clusterId(), ready,
@@ -128,7 +130,7 @@ public record ClusterStatus(String name, String namespace, String clusterId, boo
         }
         if (r.phase().equals("Failed")) {
             return List.of(new Condition("Warning", "True", "RollFailed", "the roll started "
-                    + java.time.Instant.ofEpochMilli(r.startedAt()) + " stopped after " + r.restarted().size() + " of " + r.total()
+                    + Instant.ofEpochMilli(r.startedAt()) + " stopped after " + r.restarted().size() + " of " + r.total()
                     + " nodes: " + r.failure() + "; `keks roll` tries again"));
         }
         return List.of();

@@ -1,56 +1,58 @@
 package io.keks.local;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.keks.engine.AdminTimeouts;
 import io.keks.engine.ClusterMemory;
 import io.keks.engine.ClusterObserver;
-import io.keks.engine.security.CertificatePlan;
-import io.keks.engine.security.ClusterCertificates;
 import io.keks.engine.ObservedCluster;
+import io.keks.engine.change.ClusterImage;
+import io.keks.engine.change.UnsafeChangeException;
+import io.keks.engine.config.ConfigModes;
+import io.keks.engine.reconcile.Reconciliation;
+import io.keks.engine.security.CertificatePlan;
 import io.keks.engine.security.ClusterCa;
+import io.keks.engine.security.ClusterCertificates;
+import io.keks.engine.security.Pem;
 import io.keks.engine.topic.TopicReconciler;
 import io.keks.engine.topic.TopicStatus;
-import io.keks.model.DesiredTopic;
 import io.keks.model.ClusterModel;
 import io.keks.model.DesiredCluster;
 import io.keks.model.DesiredNode;
+import io.keks.model.DesiredTopic;
 import io.keks.model.DesiredUser;
 import io.keks.model.ExporterSpec;
-import io.keks.model.MetricsSpec;
-import io.keks.model.KafkaVersion;
 import io.keks.model.ListenerSpec;
+import io.keks.model.MetricsSpec;
 import io.keks.model.NodeAddressing;
-import io.keks.model.ServerProperties;
-import io.keks.engine.config.ConfigModes;
-import io.keks.engine.config.DynamicConfigApplier;
-import io.keks.engine.change.ChangeGate;
-import io.keks.engine.change.ClusterDelta;
-import io.keks.engine.change.ClusterImage;
-import io.keks.engine.change.UnsafeChangeException;
 import io.keks.model.Role;
-import java.util.EnumSet;
-import java.util.OptionalInt;
-import io.keks.model.manifest.ManifestException;
+import io.keks.model.ServerProperties;
 import io.keks.model.manifest.Manifests;
 import io.keks.model.manifest.Problem;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.cert.CertificateException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -70,14 +72,14 @@ public final class LocalCluster {
     private final DesiredCluster desired;
     private final List<Problem> warnings;
     private final LocalAddressing addressing;
-    private final Path libDir;
+    final Path libDir;
     private final Path metricsAgent;
     private final NodeProcesses processes;
     /**
      * The KafkaTopics (metadata.name) that the apply which made this object gave keks for the first time:
      * their topics are created without being described first. Empty for a cluster opened.
      */
-    private Set<String> firstApplied = Set.of();
+    Set<String> firstApplied = Set.of();
 
     /**
      * Options of {@code up} and {@code apply}.
@@ -96,6 +98,33 @@ public final class LocalCluster {
         }
     }
 
+    /**
+     * Validates {@code manifests}, stores them and prepares every node (configuration, certificates,
+     * storage formatted once): the engine's pass in its PREPARE mode, which ends before Kafka is asked
+     * anything but whether the change is safe. A refused change throws {@link UnsafeChangeException}.
+     */
+    public static LocalCluster apply(ClusterHome home, Manifests manifests, Options options, Progress progress) throws IOException {
+        LocalClusterRuntime runtime = LocalClusterRuntime.of(home, manifests, options, progress);
+        Reconciliation.Outcome o;
+        try {
+            o = Reconciliation.run(runtime, Reconciliation.Mode.PREPARE, false, progress::step);
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        if (o.ending() == Reconciliation.Ending.REFUSED) {
+            throw new UnsafeChangeException(o.refused());
+        }
+        return runtime.cluster();
+    }
+
+    /** A cluster prepared by {@link LocalClusterRuntime}: its state, the manifests applied, and where its Kafka lives. */
+    static LocalCluster of(ClusterHome home, ClusterState state, DesiredCluster desired, List<Problem> warnings, Path libDir,
+                           Path metricsAgent) throws IOException {
+        return new LocalCluster(home, state, desired, warnings, libDir, metricsAgent);
+    }
+
     /** @param metricsAgent the JMX exporter agent jar; null when the manifests ask for no metrics */
     private LocalCluster(ClusterHome home, ClusterState state, DesiredCluster desired, List<Problem> warnings,
                          Path libDir, Path metricsAgent) throws IOException {
@@ -112,120 +141,12 @@ public final class LocalCluster {
                 desired.metricsSpec().map(m -> new NodeProcesses.MetricsAgent(metricsAgent, metricsRulesFile(dir))));
     }
 
-    /** Validates {@code manifests}, stores them and prepares every node (config, certificates, storage). */
-    public static LocalCluster apply(ClusterHome home, Manifests manifests, Options options, Progress progress)
-            throws IOException {
-        if (manifests.hasErrors()) {
-            throw new ManifestException(manifests.problems());
-        }
-        String name = manifests.kafkas().isEmpty() ? existingName(home, manifests)
-                : manifests.kafkas().get(0).resource().getMetadata().getName();
-        return apply(home, name, manifests, options, progress);
-    }
-
-    /**
-     * The cluster {@code name} of this home prepared again from the manifests it was last given, as
-     * {@link #apply} would with no new ones: for bringing back a cluster that is stopped, or whose
-     * nodes run without a supervisor.
-     */
-    public static LocalCluster resume(ClusterHome home, String name, Options options, Progress progress) throws IOException {
-        if (!Files.exists(home.cluster(name).resolve("state.json"))) {
-            throw new IllegalStateException("no cluster " + name + " in " + home.root() + "; start one with `keks up -f FILE|DIR`");
-        }
-        return apply(home, name, Manifests.empty(), options, progress);
-    }
-
-    private static LocalCluster apply(ClusterHome home, String name, Manifests manifests, Options options, Progress progress)
-            throws IOException {
-        Path dir = home.cluster(name);
-        Optional<ClusterState> previous = Files.exists(dir.resolve("state.json"))
-                ? Optional.of(ClusterState.read(dir.resolve("state.json"))) : Optional.empty();
-        for (String other : home.clusterNames()) {
-            if (!other.equals(name) && open(home, other).anyNodeRunning()) {
-                throw new IllegalStateException("cluster " + other + " is running in " + home.root()
-                        + "; stop it with `keks down` or use another KEKS_HOME for " + name);
-            }
-        }
-        // the stored manifests are read once (10,000 KafkaTopics take seconds to parse): merged with these, and as the running cluster
-        Manifests stored = previous.isPresent() ? StoredManifests.read(dir) : Manifests.empty();
-        Manifests combined = previous.isPresent() ? mergeWithStored(stored, manifests) : manifests;
-        Map<String, List<Integer>> currentIds = previous.map(ClusterState::poolIds).orElse(Map.of());
-        long maxHeap = options.maxHeapBytes() != null ? options.maxHeapBytes() : maxHeapOf(dir);
-        ClusterModel.Result model = ClusterModel.build(combined, new ClusterModel.Options(currentIds, maxHeap));
-        DesiredCluster desired = model.cluster();
-        KafkaDistributions distributions = new KafkaDistributions(options.kafkaBundle(), home.kafkaCache(), progress::step);
-        Path libDir = distributions.libDir(desired.version());
-        requireMetricsRules(desired);
-        Path metricsAgent = desired.metricsSpec().isPresent() ? distributions.metricsAgent() : null;
-        if (previous.isPresent()) {
-            refuseUnsafe(open(home, name, stored), desired, libDir);
-        }
-        ClusterState st = previous.orElseGet(() -> new ClusterState(name, desired.namespace(),
-                options.portShift() == null ? 0 : options.portShift(), desired.version().toString(), Map.of(),
-                System.currentTimeMillis(), Map.of(), ClusterMemory.newCluster(desired)));
-        if (options.portShift() != null && options.portShift() != st.portShift()) {
-            throw new IllegalStateException("cluster " + name + " was created with --port-shift " + st.portShift()
-                    + "; ports cannot change on an existing cluster (keks down --delete-data starts over)");
-        }
-        Map<Integer, String> pools = new TreeMap<>(st.nodePools());
-        desired.nodes().forEach(n -> pools.put(n.id(), n.pool()));
-        st = st.withMemory(st.memory().withNodes(desired)).withPoolIds(desired.poolIds()).withNodePools(pools)
-                .withKafkaVersion(desired.version().toString());
-        Files.createDirectories(dir);
-        st.write(dir.resolve("state.json"));
-        Files.writeString(dir.resolve("max-heap"), maxHeap + "\n");
-        StoredManifests.store(dir, manifests, combined.topics());
-        RefusedChange.clear(dir);
-        LocalCluster cluster = new LocalCluster(home, st, desired, model.warnings(), libDir, metricsAgent);
-        cluster.writeNodeFiles();
-        // the CA and key stores (EC keys, but still about 0.3 s) are made while storage is formatted; certificates
-        // renewed while nodes run are served from their next start, which the change of nodes sees is due
-        CompletableFuture<Void> stores = CompletableFuture.runAsync(() -> {
-            try {
-                cluster.reconcileCertificates(false, progress);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        LocalCluster formatted = cluster.formatNew(progress);
+    static long maxHeapOf(Path dir) {
         try {
-            stores.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof UncheckedIOException io) {
-                throw io.getCause();
-            }
-            throw e;
-        }
-        formatted.writeClientFiles();
-        Set<String> before = stored.topics().stream().map(t -> t.resource().getMetadata().getName()).collect(Collectors.toSet());
-        formatted.firstApplied = manifests.topics().stream().map(t -> t.resource().getMetadata().getName())
-                .filter(n -> !before.contains(n)).collect(Collectors.toUnmodifiableSet());
-        return formatted;
-    }
-
-    /** Refuses, before anything is written, a change the engine's {@link ChangeGate} does not allow. */
-    private static void refuseUnsafe(LocalCluster running, DesiredCluster wanted, Path wantedLibDir) throws IOException {
-        ClusterMemory memory = running.state().memory();
-        ChangeGate.Facts facts = new ChangeGate.Facts(running.desired(), wanted, running.anyNodeRunning(),
-                memory.formatted().keySet(), memory.internalTls(), memory.formattedBy(wanted.version()),
-                v -> metadataLevels(v.equals(running.desired().version()) ? running.libDir : wantedLibDir, v));
-        List<String> refused;
-        try {
-            refused = ChangeGate.refusals(facts, running::admin);
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
-        if (!refused.isEmpty()) {
-            new RefusedChange(System.currentTimeMillis(), refused).write(running.dir());
-            throw new UnsafeChangeException(refused);
-        }
-    }
-
-    private static io.keks.engine.change.MetadataVersions metadataLevels(Path libDir, KafkaVersion version) {
-        try {
-            return KafkaMetadataVersions.load(libDir, version.toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            Path f = dir.resolve("max-heap");
+            return Files.exists(f) ? Long.parseLong(Files.readString(f).trim()) : ClusterModel.Options.defaults().maxHeapBytes();
+        } catch (IOException | NumberFormatException e) {
+            return ClusterModel.Options.defaults().maxHeapBytes();
         }
     }
 
@@ -235,7 +156,7 @@ public final class LocalCluster {
     }
 
     /** The cluster as last applied, from its stored manifests when already read ({@code stored}), else read here. */
-    private static LocalCluster open(ClusterHome home, String name, Manifests stored) throws IOException {
+    static LocalCluster open(ClusterHome home, String name, Manifests stored) throws IOException {
         Path dir = home.cluster(name);
         if (!Files.exists(dir.resolve("state.json"))) {
             throw new IllegalStateException("no cluster " + name + " in " + home.root() + "; start one with `keks up`");
@@ -249,63 +170,6 @@ public final class LocalCluster {
                 model.cluster().metricsSpec().isPresent() ? distributions.metricsAgent() : null);
     }
 
-    private static String existingName(ClusterHome home, Manifests manifests) throws IOException {
-        return home.onlyCluster().orElseThrow(() -> new ManifestException(List.of(Problem.error("manifests", 0, "",
-                "no Kafka resource in these manifests and no single cluster in " + home.root()
-                        + " to apply them to; include the Kafka manifest"))));
-    }
-
-    private static Manifests mergeWithStored(Manifests stored, Manifests incoming) {
-        stampCreation(incoming, stored);
-        Set<String> replaced = new java.util.HashSet<>();
-        incoming.kafkas().forEach(s -> replaced.add("Kafka/" + s.resource().getMetadata().getName()));
-        incoming.nodePools().forEach(s -> replaced.add("KafkaNodePool/" + s.resource().getMetadata().getName()));
-        incoming.topics().forEach(s -> replaced.add("KafkaTopic/" + s.resource().getMetadata().getName()));
-        incoming.configMaps().forEach(s -> replaced.add("ConfigMap/" + s.resource().getMetadata().getName()));
-        incoming.users().forEach(s -> replaced.add("KafkaUser/" + s.resource().getMetadata().getName()));
-        incoming.secrets().forEach(s -> replaced.add("Secret/" + s.resource().getMetadata().getName()));
-        Manifests kept = Manifests.empty();
-        stored.users().stream().filter(s -> !replaced.contains("KafkaUser/" + s.resource().getMetadata().getName())).forEach(kept.users()::add);
-        stored.secrets().stream().filter(s -> !replaced.contains("Secret/" + s.resource().getMetadata().getName())).forEach(kept.secrets()::add);
-        stored.kafkas().stream().filter(s -> !replaced.contains("Kafka/" + s.resource().getMetadata().getName())).forEach(kept.kafkas()::add);
-        stored.nodePools().stream().filter(s -> !replaced.contains("KafkaNodePool/" + s.resource().getMetadata().getName())).forEach(kept.nodePools()::add);
-        stored.topics().stream().filter(s -> !replaced.contains("KafkaTopic/" + s.resource().getMetadata().getName())).forEach(kept.topics()::add);
-        stored.configMaps().stream().filter(s -> !replaced.contains("ConfigMap/" + s.resource().getMetadata().getName())).forEach(kept.configMaps()::add);
-        return incoming.plus(kept);
-    }
-
-    /**
-     * Gives each incoming KafkaTopic the creation time Kubernetes would: the stored one's when it was
-     * applied before, else now. Of two KafkaTopics for one Kafka topic, the older manages it.
-     */
-    private static void stampCreation(Manifests incoming, Manifests stored) {
-        Map<String, String> createdBefore = new HashMap<>();
-        stored.topics().forEach(s -> {
-            String at = s.resource().getMetadata().getCreationTimestamp();
-            if (at != null) {
-                createdBefore.put(s.resource().getMetadata().getName(), at);
-            }
-        });
-        String now = java.time.Instant.now().toString();
-        for (var s : incoming.topics()) {
-            var meta = s.resource().getMetadata();
-            String at = createdBefore.getOrDefault(meta.getName(), meta.getCreationTimestamp() != null ? meta.getCreationTimestamp() : now);
-            meta.setCreationTimestamp(at);
-            if (s.document().tree().path("metadata") instanceof com.fasterxml.jackson.databind.node.ObjectNode m) {
-                m.put("creationTimestamp", at);
-            }
-        }
-    }
-
-    private static long maxHeapOf(Path dir) {
-        try {
-            Path f = dir.resolve("max-heap");
-            return Files.exists(f) ? Long.parseLong(Files.readString(f).trim()) : ClusterModel.Options.defaults().maxHeapBytes();
-        } catch (IOException | NumberFormatException e) {
-            return ClusterModel.Options.defaults().maxHeapBytes();
-        }
-    }
-
     /**
      * Whether the internal listeners run mutual TLS: always in a secured cluster, and by default in
      * every cluster made since keks does it (see {@link ClusterState#internalTls()}).
@@ -314,7 +178,7 @@ public final class LocalCluster {
         return state.memory().internalTls(desired);
     }
 
-    private Optional<String> storePassword() throws IOException {
+    Optional<String> storePassword() throws IOException {
         return keyStorePassword(dir, desired, internalTls());
     }
 
@@ -361,24 +225,12 @@ public final class LocalCluster {
         return certificateStore().clientsCa();
     }
 
-    /** The serial of the certificate each node serves now, for the change of nodes to compare with what it started with. */
-    private Map<Integer, String> certificateSerials() throws IOException {
-        Map<Integer, String> serials = new TreeMap<>();
-        if (storePassword().isPresent()) {
-            FileCertificateStore store = certificateStore();
-            for (DesiredNode n : CertificatePlan.nodesWithCertificates(desired, internalTls())) {
-                store.nodeCertificate(n).ifPresent(c -> serials.put(n.id(), c.getSerialNumber().toString(16)));
-            }
-        }
-        return serials;
-    }
-
     /** The key and trust stores' password as a properties file (key {@code password}), readable by its owner only. */
     public static Path storePasswordProperties(Path dir) {
         return dir.resolve("ca").resolve("store-password.properties");
     }
 
-    private static Path metricsRulesFile(Path dir) {
+    static Path metricsRulesFile(Path dir) {
         return dir.resolve("conf").resolve("metrics-rules.yml");
     }
 
@@ -405,7 +257,7 @@ public final class LocalCluster {
     public Optional<ExporterSpec> appliedExporterSpec() {
         try {
             Path f = exporterFile(dir);
-            return Files.exists(f) ? Optional.of(new com.fasterxml.jackson.databind.ObjectMapper().readValue(f.toFile(), ExporterSpec.class))
+            return Files.exists(f) ? Optional.of(new ObjectMapper().readValue(f.toFile(), ExporterSpec.class))
                     : Optional.empty();
         } catch (IOException e) {
             return desired.exporterSpec();
@@ -420,21 +272,8 @@ public final class LocalCluster {
         }
         Files.createDirectories(f.getParent());
         Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
-        new com.fasterxml.jackson.databind.ObjectMapper().writeValue(tmp.toFile(), desired.exporterSpec().get());
-        Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    /** What metricsConfig needs locally, checked before anything of an apply is stored: its rules. */
-    private static void requireMetricsRules(DesiredCluster desired) {
-        if (desired.metricsSpec().isEmpty()) {
-            return;
-        }
-        MetricsSpec m = desired.metricsSpec().get();
-        if (m.rules() == null) {
-            throw new ManifestException(List.of(Problem.error("manifests", 0, "spec.kafka.metricsConfig", "ConfigMap "
-                    + m.configMap() + " is not in the manifests given; apply it with the Kafka (a v1 ConfigMap with key "
-                    + m.key() + "; examples/kafka-manifests/kafka-metrics.yaml holds keks' default rules), or remove metricsConfig")));
-        }
+        new ObjectMapper().writeValue(tmp.toFile(), desired.exporterSpec().get());
+        Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private void writeMetricsRules() throws IOException {
@@ -448,10 +287,10 @@ public final class LocalCluster {
         Files.createDirectories(rules.getParent());
         Path tmp = rules.resolveSibling(rules.getFileName() + ".tmp");
         Files.writeString(tmp, m.rules(), StandardCharsets.UTF_8);
-        Files.move(tmp, rules, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, rules, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private void writeNodeFiles() throws IOException {
+    void writeNodeFiles() throws IOException {
         writeMetricsRules();
         writeExporterSpec();
         for (DesiredNode node : desired.nodes()) {
@@ -467,7 +306,7 @@ public final class LocalCluster {
      * {@code client.properties}: any Kafka client can use them as they are, and {@code keks produce}
      * and {@code consume} read them instead of the manifests.
      */
-    private void writeClientFiles() throws IOException {
+    void writeClientFiles() throws IOException {
         for (ListenerSpec l : desired.listeners()) {
             if (l.authentication() != null) {
                 // a client of this listener logs in as a KafkaUser: `keks credentials USER` gives its properties
@@ -499,7 +338,7 @@ public final class LocalCluster {
     }
 
     /** Formats the storage of nodes that have never been formatted, in this JVM. */
-    private LocalCluster formatNew(Progress progress) throws IOException {
+    LocalCluster formatNew(Progress progress) throws IOException {
         ClusterMemory memory = state.memory();
         List<DesiredNode> todo = desired.nodes().stream().filter(n -> !memory.formatted().containsKey(n.id())).toList();
         if (todo.isEmpty()) {
@@ -654,7 +493,7 @@ public final class LocalCluster {
         Path nodeDir = addressing.nodeDir(id);
         if (Files.exists(nodeDir)) {
             try (var files = Files.walk(nodeDir)) {
-                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
                     Files.delete(f);
                 }
             }
@@ -787,12 +626,12 @@ public final class LocalCluster {
 
     /** An Admin client for keks' own calls, on the first listener (the internal one in a secured cluster). The caller closes it. */
     public Admin admin() throws IOException {
-        return Admin.create(io.keks.engine.AdminTimeouts.quick(adminConnection()));
+        return Admin.create(AdminTimeouts.quick(adminConnection()));
     }
 
     /** An Admin client for batched work over many topics, whose single calls may take Kafka a while. */
     public Admin topicAdmin() throws IOException {
-        return Admin.create(io.keks.engine.AdminTimeouts.bulk(adminConnection()));
+        return Admin.create(AdminTimeouts.bulk(adminConnection()));
     }
 
     private Properties adminConnection() throws IOException {
@@ -815,22 +654,18 @@ public final class LocalCluster {
         return new ClusterObserver(admin, timeoutMs).observe();
     }
 
-    /**
-     * Makes the live part of spec.kafka.config take effect, as Kafka's config definitions for the
-     * running version allow, and removes live overrides keks set earlier that the manifest dropped.
-     * Remembers the keys it now manages in state.json.
-     */
-    public DynamicConfigApplier.Result applyDynamicConfig(Admin admin) throws Exception {
-        ConfigModes modes = configModes();
-        int broker = desired.brokers().get(0).id();
-        Set<String> before = state.memory().managedConfig();
-        DynamicConfigApplier.Result r = new DynamicConfigApplier(admin, 30_000).apply(desired.config(), before,
-                readProperties(processes.runningConfigFile(broker)), desired.brokers().stream().map(DesiredNode::id).toList(), modes);
-        Set<String> managed = r.managed(before);
-        if (!managed.equals(before)) {
-            state.withMemory(state.memory().withManagedConfig(managed)).write(dir.resolve("state.json"));
+    /** The configuration broker {@code id} last started with (what live changes are compared against). */
+    Map<String, String> runningConfig(int id) throws IOException {
+        return readProperties(processes.runningConfigFile(id));
+    }
+
+    /** Each desired node's configuration as it would start now. */
+    Map<Integer, Map<String, String>> desiredConfigs() throws IOException {
+        Map<Integer, Map<String, String>> wanted = new TreeMap<>();
+        for (DesiredNode n : desired.nodes()) {
+            wanted.put(n.id(), readProperties(processes.configFile(n.id())));
         }
-        return r;
+        return wanted;
     }
 
     /**
@@ -862,7 +697,7 @@ public final class LocalCluster {
             return serial(recorded);
         }
         Path current = FileCertificateStore.nodeCertificateFile(addressing.nodeDir(id));
-        Optional<java.time.Instant> started = process(id).flatMap(p -> p.info().startInstant());
+        Optional<Instant> started = process(id).flatMap(p -> p.info().startInstant());
         if (!Files.exists(current) || started.isEmpty()) {
             return null;
         }
@@ -871,8 +706,8 @@ public final class LocalCluster {
 
     private static String serial(Path pem) throws IOException {
         try {
-            return io.keks.engine.security.Pem.certificate(Files.readString(pem)).getSerialNumber().toString(16);
-        } catch (java.security.cert.CertificateException e) {
+            return Pem.certificate(Files.readString(pem)).getSerialNumber().toString(16);
+        } catch (CertificateException e) {
             throw new IOException("cannot read the certificate " + pem + ": " + e.getMessage(), e);
         }
     }
@@ -887,23 +722,9 @@ public final class LocalCluster {
         return roles;
     }
 
-    /**
-     * What the nodes must go through to match the manifests: new nodes, nodes to drain and remove,
-     * restarts with their reasons ({@code manual} nodes restart in any case), metadata.version.
-     */
-    public ClusterDelta delta(Admin admin, Set<Integer> manual) throws Exception {
-        Map<Integer, Map<String, String>> wanted = new TreeMap<>();
-        for (DesiredNode n : desired.nodes()) {
-            wanted.put(n.id(), readProperties(processes.configFile(n.id())));
-        }
-        OptionalInt level = desired.metadataVersion() == null ? OptionalInt.empty()
-                : KafkaMetadataVersions.load(libDir, desired.version().toString()).level(desired.metadataVersion());
-        return ClusterDelta.of(desired, wanted, image(admin), configModes(), manual, certificateSerials(), level);
-    }
-
     private ConfigModes configModes;
 
-    private synchronized ConfigModes configModes() throws IOException {
+    synchronized ConfigModes configModes() throws IOException {
         if (configModes == null) {
             configModes = KafkaConfigModes.load(libDir, desired.version().toString());
         }
@@ -964,20 +785,20 @@ public final class LocalCluster {
      * @param throttleBytesPerSecond the replication rate a replication factor change may use per broker
      */
     public TopicReconciler.Result reconcileTopics(long throttleBytesPerSecond, Duration timeout,
-                                                  java.util.function.Consumer<String> progress) throws InterruptedException, IOException {
+                                                  Consumer<String> progress) throws InterruptedException, IOException {
         try (Admin admin = topicAdmin()) {
-            return reconcileTopics(new TopicReconciler(admin, io.keks.engine.AdminTimeouts.BULK_CALL_MS, throttleBytesPerSecond),
+            return reconcileTopics(new TopicReconciler(admin, AdminTimeouts.BULK_CALL_MS, throttleBytesPerSecond),
                     timeout, progress);
         }
     }
 
     private TopicReconciler.Result reconcileTopics(TopicReconciler reconciler, Duration timeout,
-                                                   java.util.function.Consumer<String> progress) throws InterruptedException, IOException {
+                                                   Consumer<String> progress) throws InterruptedException, IOException {
         TopicReconciler.Result r = reconciler.reconcile(desired.topics(), t -> true, t -> !firstApplied.contains(t.resourceName()));
         int writes = r.writeCalls();
         String last = "";
         long lastChange = System.nanoTime();
-        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch never = new CountDownLatch(1);
         while (r.changing()) {
             TopicStatuses.write(dir, r.statuses());
             String now = r.statuses().stream().filter(t -> t.replicasChange() != null)
@@ -993,7 +814,7 @@ public final class LocalCluster {
                         + " in Kafka and the next `keks apply` looks at it again");
                 break;
             }
-            never.await(500, java.util.concurrent.TimeUnit.MILLISECONDS);
+            never.await(500, TimeUnit.MILLISECONDS);
             r = reconciler.reconcile(desired.topics());
             writes += r.writeCalls();
         }

@@ -3,6 +3,7 @@ package io.keks.local;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.keks.engine.security.ClusterCa;
+import io.keks.engine.security.Pem;
 import io.keks.engine.user.CredentialStore;
 import io.keks.engine.user.UserCredentials;
 import io.keks.engine.user.UserReconciler;
@@ -10,9 +11,12 @@ import io.keks.model.DesiredUser;
 import io.keks.model.SecretValue;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -72,8 +76,11 @@ public final class LocalUsers {
                              int acls, boolean quotas) {
     }
 
-    /** @param writes Admin calls that changed something in Kafka; 0 when every user was in sync */
-    public record Reconciled(List<UserStatus> users, int writes) {
+    /**
+     * @param writes Admin calls that changed something in Kafka; 0 when every user was in sync
+     * @param result what the engine's UserReconciler said
+     */
+    public record Reconciled(List<UserStatus> users, int writes, UserReconciler.Result result) {
     }
 
     /**
@@ -104,7 +111,7 @@ public final class LocalUsers {
         }
         Files.createDirectories(cluster.dir().resolve("users"));
         JSON.writeValue(cluster.dir().resolve("users").resolve("status.json").toFile(), out);
-        return new Reconciled(out, result.writes());
+        return new Reconciled(out, result.writes(), result);
     }
 
     /** Where a TLS user's certificate and key are also kept as PEM, as Strimzi's user Secret has them (user.crt, user.key). */
@@ -124,7 +131,7 @@ public final class LocalUsers {
     private static void writePassword(LocalCluster cluster, DesiredUser u, String password, String what) throws IOException {
         Properties p = new Properties();
         p.setProperty("password", password);
-        java.io.StringWriter text = new java.io.StringWriter();
+        StringWriter text = new StringWriter();
         p.store(text, "KafkaUser " + u.name() + ": " + what + " (keks credentials " + u.name() + ")");
         ClusterHome.writePrivate(passwordFile(cluster.dir(), u.name()), text.toString().getBytes(StandardCharsets.UTF_8));
     }
@@ -162,11 +169,11 @@ public final class LocalUsers {
     }
 
     /** When the last reconciliation wrote its statuses (now, when none did). */
-    public static java.time.Instant statusesWritten(Path clusterDir) {
+    public static Instant statusesWritten(Path clusterDir) {
         try {
             return Files.getLastModifiedTime(clusterDir.resolve("users").resolve("status.json")).toInstant();
         } catch (IOException e) {
-            return java.time.Instant.now();
+            return Instant.now();
         }
     }
 
@@ -213,9 +220,9 @@ public final class LocalUsers {
             }
             Path issuer = issuerFile(cluster.dir(), user);
             try {
-                return Optional.of(new Issued(io.keks.engine.security.Pem.certificate(Files.readString(crt)),
+                return Optional.of(new Issued(Pem.certificate(Files.readString(crt)),
                         Files.exists(issuer) ? Files.readString(issuer) : null));
-            } catch (java.security.cert.CertificateException e) {
+            } catch (CertificateException e) {
                 return Optional.empty();
             }
         }

@@ -2,6 +2,7 @@ package io.keks.local;
 
 import io.keks.model.DesiredNode;
 import io.keks.model.KafkaVersion;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -144,13 +145,13 @@ final class NodeProcesses {
         cmd.add(configFile(node.id()).toString());
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(node.id()).toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         // what it starts with: a later apply compares against it to tell whether the node needs a restart
         ClusterHome.writePrivate(runningConfigFile(node.id()), Files.readAllBytes(configFile(node.id())));
         Files.writeString(runningVersionFile(node.id()), version + "\n");
         Path certificate = FileCertificateStore.nodeCertificateFile(addressing.nodeDir(node.id()));
         if (Files.exists(certificate)) {
-            Files.copy(certificate, runningCertificateFile(node.id()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(certificate, runningCertificateFile(node.id()), StandardCopyOption.REPLACE_EXISTING);
         } else {
             Files.deleteIfExists(runningCertificateFile(node.id()));
         }

@@ -2,34 +2,43 @@ package io.keks.local;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.keks.engine.ClusterMemory;
 import io.keks.engine.change.ClusterChanger;
 import io.keks.engine.change.ClusterDelta;
 import io.keks.engine.metrics.ExporterServer;
+import io.keks.engine.reconcile.Reconciliation;
+import io.keks.engine.roll.NodeRuntime;
+import io.keks.engine.roll.RestartReason;
+import io.keks.engine.roll.Roller;
 import io.keks.local.dashboard.AdminLooks;
 import io.keks.local.dashboard.DashboardSampler;
 import io.keks.local.dashboard.DashboardServer;
 import io.keks.local.dashboard.Glance;
-import io.keks.model.ExporterSpec;
-import io.keks.engine.roll.NodeRuntime;
-import io.keks.engine.roll.RestartReason;
-import io.keks.engine.roll.Roller;
+import io.keks.model.DesiredCluster;
 import io.keks.model.DesiredNode;
-import java.util.List;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import org.apache.kafka.clients.admin.Admin;
+import io.keks.model.ExporterSpec;
+import io.keks.model.ListenerSpec;
+import io.keks.model.Role;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
 
 /**
  * Keeps every node of a local cluster running: starts the ones that are not, and restarts a node
@@ -127,7 +136,7 @@ public final class Supervisor {
     private void awaitControllersListening(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (DesiredNode c : cluster.desired().controllers()) {
-            int port = cluster.addressing().port(c, io.keks.model.ListenerSpec.CONTROLPLANE);
+            int port = cluster.addressing().port(c, ListenerSpec.CONTROLPLANE);
             while (!accepts(port) && System.nanoTime() < deadline && cluster.process(c.id()).isPresent()) {
                 stop.await(50, TimeUnit.MILLISECONDS);
             }
@@ -135,8 +144,8 @@ public final class Supervisor {
     }
 
     private static boolean accepts(int port) {
-        try (java.net.Socket s = new java.net.Socket()) {
-            s.connect(new java.net.InetSocketAddress(LocalAddressing.HOST, port), 200);
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(LocalAddressing.HOST, port), 200);
             return true;
         } catch (IOException e) {
             return false;
@@ -181,11 +190,11 @@ public final class Supervisor {
         DashboardSampler sampler = new DashboardSampler(first.desired().name(), () -> {
             LocalCluster c = cluster;
             return c.desired().nodes().stream().map(n -> new Glance.Target(n.id(), c.nodeName(n),
-                    n.roles().stream().sorted().map(io.keks.model.Role::kafkaName).toList(), c.process(n.id()).isPresent(),
+                    n.roles().stream().sorted().map(Role::kafkaName).toList(), c.process(n.id()).isPresent(),
                     c.metricsUrl(n.id()))).toList();
         }, () -> cluster.exporterUrl(), adminLooks, first.dir(), interval);
         try {
-            return new DashboardServer(new java.net.InetSocketAddress(LocalAddressing.HOST, first.addressing().dashboardPort()),
+            return new DashboardServer(new InetSocketAddress(LocalAddressing.HOST, first.addressing().dashboardPort()),
                     sampler, interval);
         } catch (IOException e) {
             progress.step("dashboard not started: port " + first.addressing().dashboardPort() + " (" + e.getMessage() + ")");
@@ -223,7 +232,7 @@ public final class Supervisor {
             try {
                 admin = cluster.admin();
                 ExporterSpec first = cluster.desired().exporterSpec().get();
-                ExporterServer server = new ExporterServer(new java.net.InetSocketAddress(LocalAddressing.HOST,
+                ExporterServer server = new ExporterServer(new InetSocketAddress(LocalAddressing.HOST,
                         cluster.addressing().exporterPort()), admin, () -> cluster.appliedExporterSpec().orElse(first),
                         exporterInterval(), progress::step);
                 return new Exporter(server, admin);
@@ -280,28 +289,39 @@ public final class Supervisor {
      */
     private void roll(RollRequest request) {
         RollLog log = new RollLog(cluster.dir(), request.id(), progress);
-        Set<Integer> joining = new java.util.TreeSet<>();
+        Set<Integer> joining = new TreeSet<>();
         try {
             LocalCluster c = LocalCluster.open(cluster.home(), cluster.desired().name());
-            try (Admin admin = c.admin()) {
-                ClusterDelta delta = c.delta(admin, request.manual());
-                delta.joining().forEach(n -> joining.add(n.id()));
-                // held before the watch loop sees the new desired nodes, or it would take them for crashed ones
-                held.addAll(joining);
-                cluster = c;
-                if (delta.isEmpty()) {
-                    log.finish(null, "nothing to change");
-                    return;
+            Roller.Options roll = Roller.Options.defaults().withByRack(request.byRack())
+                    .withNodeTimeout(Duration.ofSeconds(request.timeoutSeconds()));
+            LocalClusterRuntime runtime = LocalClusterRuntime.over(c, request.manual(), (applied, delta, admin) ->
+                    new ClusterChanger(admin, new LocalRuntime(applied), new ClusterChanger.Options(roll, request.drainThrottleBytes()), log)
+                            .apply(applied.desired(), delta));
+            Reconciliation.Listener listener = new Reconciliation.Listener() {
+                @Override
+                public void step(String line) {
+                    log.step(line);
                 }
-                Map<String, List<String>> why = new TreeMap<>();
-                delta.restarts().forEach((id, rs) -> why.put(c.nodeName(c.desired().node(id)), rs.stream().map(Enum::name).toList()));
-                log.plan(why);
-                log.step("change: " + delta.summary(false));
-                Roller.Options roll = Roller.Options.defaults().withByRack(request.byRack())
-                        .withNodeTimeout(Duration.ofSeconds(request.timeoutSeconds()));
-                new ClusterChanger(admin, new LocalRuntime(c), new ClusterChanger.Options(roll, request.drainThrottleBytes()), log)
-                        .apply(c.desired(), delta);
-                log.finish(null, "done: " + delta.summary(true));
+
+                @Override
+                public void changeOfNodes(DesiredCluster applied, ClusterDelta delta) {
+                    delta.joining().forEach(n -> joining.add(n.id()));
+                    // held before the watch loop sees the new desired nodes, or it would take them for crashed ones
+                    held.addAll(joining);
+                    cluster = c;
+                    if (!delta.isEmpty()) {
+                        Map<String, List<String>> why = new TreeMap<>();
+                        delta.restarts().forEach((id, rs) -> why.put(c.nodeName(c.desired().node(id)), rs.stream().map(Enum::name).toList()));
+                        log.plan(why);
+                        log.step("change: " + delta.summary(false));
+                    }
+                }
+            };
+            try (Admin admin = c.admin()) {
+                ClusterMemory memory = c.state().memory();
+                Reconciliation.ChangeOfNodes done = Reconciliation.changeOfNodes(runtime, c.desired(), memory,
+                        runtime.configModes(admin, null), runtime.certificates(c.desired(), memory), admin, listener);
+                log.finish(null, done.delta().isEmpty() ? "nothing to change" : "done: " + done.delta().summary(true));
             }
         } catch (Roller.RollFailed e) {
             log.finish(e.getMessage(), "stopped: " + e.getMessage());
@@ -435,7 +455,7 @@ public final class Supervisor {
         boolean looping = starts.size() >= CRASH_LOOP_RESTARTS
                 && now - starts.peekFirst() < CRASH_LOOP_WINDOW.toMillis();
         NodeRecord old = records.getOrDefault(n.id(), new NodeRecord(0, "Running", now, null));
-        String exit = "exited at " + java.time.Instant.ofEpochMilli(now) + "; see " + cluster.logFile(n.id());
+        String exit = "exited at " + Instant.ofEpochMilli(now) + "; see " + cluster.logFile(n.id());
         if (looping) {
             long backoff = Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(6, starts.size()));
             notBefore.put(n.id(), now + backoff);

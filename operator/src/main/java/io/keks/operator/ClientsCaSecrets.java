@@ -10,6 +10,7 @@ import io.keks.engine.security.ClusterCa;
 import io.keks.engine.security.Pem;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.Map;
@@ -41,7 +42,7 @@ final class ClientsCaSecrets implements ClientsCaStore {
         }
         try {
             return Optional.of(Pem.certificate(cert));
-        } catch (java.security.cert.CertificateException e) {
+        } catch (CertificateException e) {
             return Optional.empty();
         }
     }

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.keks.engine.AdminTimeouts;
 import io.keks.model.DesiredCluster;
 import io.keks.model.ListenerSpec;
+import io.keks.operator.resources.IdentityData;
 import io.keks.operator.resources.KafkaNames;
 import java.util.Properties;
 import java.util.stream.Collectors;
@@ -52,6 +53,6 @@ public interface KafkaAccess {
     private static boolean internalTls(KubernetesClient client, KafkaNames names) {
         var identity = client.configMaps().inNamespace(names.namespace()).withName(names.identity()).get();
         return identity != null && identity.getData() != null
-                && "true".equals(identity.getData().get(io.keks.operator.resources.IdentityData.INTERNAL_TLS));
+                && "true".equals(identity.getData().get(IdentityData.INTERNAL_TLS));
     }
 }

@@ -1,12 +1,13 @@
 package io.keks.operator;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.keks.engine.ClusterMemory;
 import io.keks.engine.NodePoolStatuses;
 import io.keks.engine.ObservedCluster;
 import io.keks.model.DesiredCluster;
 import io.keks.model.DesiredNode;
 import io.keks.model.ListenerSpec;
-import io.keks.engine.ClusterMemory;
 import io.keks.operator.resources.KafkaNames;
 import io.strimzi.api.kafka.model.common.Condition;
 import io.strimzi.api.kafka.model.common.ConditionBuilder;
@@ -41,7 +42,7 @@ final class KafkaStatuses {
     }
 
     /** Writes the node pools' statuses; the Kafka's own status is written by the caller (the SDK patches it). */
-    static void writePools(io.fabric8.kubernetes.client.KubernetesClient client, String namespace, Outcome outcome) {
+    static void writePools(KubernetesClient client, String namespace, Outcome outcome) {
         outcome.pools().forEach((pool, status) -> {
             KafkaNodePool p = client.resources(KafkaNodePool.class).inNamespace(namespace).withName(pool).get();
             if (p != null && !status.equals(p.getStatus())) {

@@ -5,7 +5,9 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.keks.engine.security.ClusterCa;
+import io.keks.engine.security.Pem;
 import io.keks.engine.user.CredentialStore;
+import io.keks.engine.user.KafkaUserStatuses;
 import io.keks.engine.user.UserCredentials;
 import io.keks.engine.user.UserReconciler;
 import io.keks.model.ClusterModel;
@@ -17,10 +19,12 @@ import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.user.KafkaUser;
 import io.strimzi.api.kafka.model.user.KafkaUserScramSha512ClientAuthentication;
-import io.keks.engine.user.KafkaUserStatuses;
 import io.strimzi.api.kafka.model.user.KafkaUserStatus;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,7 +84,7 @@ final class KafkaUserReconcile {
         try {
             credentials = UserCredentials.settle(List.of(u), desired, secret, new ClientsCaSecrets(client, kafka),
                     lastFailed ? Set.of(name) : Set.of(), line -> LOG.info("KafkaUser {}/{}: {}", ns, name, line));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return status(user, u, "KafkaError", "cannot settle the credential: " + e.getMessage());
         }
         if (!secret.data().isEmpty()) {
@@ -137,7 +141,7 @@ final class KafkaUserReconcile {
 
     private static KafkaUserStatus status(KafkaUser user, DesiredUser u, String reason, String message) {
         return KafkaUserStatuses.of(user, u == null ? null : u.username(), u == null ? null : u.authentication(), reason, message,
-                java.time.Instant.now());
+                Instant.now());
     }
 
     private static String decoded(Secret s, String key) {
@@ -191,8 +195,8 @@ final class KafkaUserReconcile {
                 return Optional.empty();
             }
             try {
-                return Optional.of(new Issued(io.keks.engine.security.Pem.certificate(value("user.crt")), value("ca.crt")));
-            } catch (java.security.cert.CertificateException e) {
+                return Optional.of(new Issued(Pem.certificate(value("user.crt")), value("ca.crt")));
+            } catch (CertificateException e) {
                 return Optional.empty();
             }
         }

@@ -20,8 +20,10 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
@@ -199,7 +201,7 @@ final class SecretCertificateStore implements CertificateStore {
         try {
             ca.clientTlsProperties(cert).store(out, "Kafka client properties of the consumer-lag exporter, written by the keks operator");
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
         rendered.get(names.exporterCerts()).setData(new LinkedHashMap<>(Map.of(ExporterObjects.CLIENT_PROPERTIES, encode(bytes(out.toString())))));
     }
@@ -241,7 +243,7 @@ final class SecretCertificateStore implements CertificateStore {
     private static Optional<X509Certificate> certificate(String pem) {
         try {
             return Optional.of(Pem.certificate(pem));
-        } catch (java.security.cert.CertificateException e) {
+        } catch (CertificateException e) {
             return Optional.empty();
         }
     }

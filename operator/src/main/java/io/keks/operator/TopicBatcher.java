@@ -1,12 +1,15 @@
 package io.keks.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.keks.engine.AdminTimeouts;
 import io.keks.engine.topic.ConfigTurns;
-import io.keks.engine.topic.TopicReconciler;
 import io.keks.engine.topic.KafkaTopicStatuses;
+import io.keks.engine.topic.TopicReconciler;
 import io.keks.engine.topic.TopicStatus;
 import io.keks.model.DesiredCluster;
 import io.keks.model.DesiredTopic;
@@ -245,7 +248,7 @@ public final class TopicBatcher implements AutoCloseable {
             return;
         }
         List<Sourced<KafkaTopic>> sourced = topics.stream().map(t -> new Sourced<>(t, new YamlDocument(CustomResources.source(t), 0, 0,
-                io.fabric8.kubernetes.client.utils.Serialization.jsonMapper().createObjectNode(), Map.of()))).toList();
+                Serialization.jsonMapper().createObjectNode(), Map.of()))).toList();
         TopicModel.Checked checked = TopicModel.check(sourced, desired);
         Map<String, List<Problem>> problems = checked.problems().stream().filter(Problem::isError)
                 .collect(Collectors.groupingBy(Problem::source));
@@ -330,7 +333,7 @@ public final class TopicBatcher implements AutoCloseable {
         List<Sourced<KafkaTopic>> rest = cache.list(ns).filter(t -> cluster.equals(clusterOf(t)) && !mine.contains(t.getMetadata().getName())
                         && t.getMetadata().getDeletionTimestamp() == null)
                 .map(t -> new Sourced<>(t, new YamlDocument(CustomResources.source(t), 0, 0,
-                        io.fabric8.kubernetes.client.utils.Serialization.jsonMapper().createObjectNode(), Map.of()))).toList();
+                        Serialization.jsonMapper().createObjectNode(), Map.of()))).toList();
         Set<String> wantedNames = live.stream().map(TopicBatcher::topicName).collect(Collectors.toSet());
         List<Sourced<KafkaTopic>> sameTopic = rest.stream().filter(s -> wantedNames.contains(topicName(s.resource()))).toList();
         return sameTopic.isEmpty() ? List.of() : TopicModel.check(sameTopic, desired).topics().stream()
@@ -357,11 +360,11 @@ public final class TopicBatcher implements AutoCloseable {
      * finished replicasChange gone, and no resourceVersion needed as an update would.
      */
     private void writeStatus(String ns, String name, KafkaTopicStatus status) {
-        var mapper = io.fabric8.kubernetes.client.utils.Serialization.jsonMapper();
+        var mapper = Serialization.jsonMapper();
         var op = mapper.createObjectNode().put("op", "add").put("path", "/status");
         op.set("value", mapper.valueToTree(status));
         client.resources(KafkaTopic.class).inNamespace(ns).withName(name).subresource("status")
-                .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON),
+                .patch(PatchContext.of(PatchType.JSON),
                         mapper.createArrayNode().add(op).toString());
     }
 

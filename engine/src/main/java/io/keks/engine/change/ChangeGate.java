@@ -1,5 +1,6 @@
 package io.keks.engine.change;
 
+import io.keks.engine.ClusterObserver;
 import io.keks.model.DesiredCluster;
 import io.keks.model.DesiredNode;
 import io.keks.model.KafkaVersion;
@@ -76,7 +77,7 @@ public final class ChangeGate {
             try (Admin a = admin.call()) {
                 refused.addAll(ChangeSafety.refusals(a, f.wanted(), TIMEOUT_MS));
                 if (versionChange) {
-                    finalized = io.keks.engine.ClusterObserver.finalizedMetadataLevel(a, TIMEOUT_MS);
+                    finalized = ClusterObserver.finalizedMetadataLevel(a, TIMEOUT_MS);
                 }
             } catch (Exception e) {
                 if (e instanceof InterruptedException) {

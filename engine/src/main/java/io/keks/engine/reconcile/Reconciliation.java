@@ -50,7 +50,9 @@ public final class Reconciliation {
         /** {@code keks up}: a refused change ends the pass; every node is started, and the pass waits until the cluster is ready. */
         UP(false, true, true),
         /** The operator: the cluster is kept as last applied when a change is refused; missing nodes are made, and Kafka looked at once. */
-        KEEP(true, true, false);
+        KEEP(true, true, false),
+        /** Prepares the nodes' definitions and storage and ends before Kafka is asked anything but the gate's questions. */
+        PREPARE(false, false, false);
 
         private final boolean keepsLastApplied;
         private final boolean startsNodes;
@@ -141,7 +143,7 @@ public final class Reconciliation {
         if (created.newCluster() && !mode.waitsUntilReady && mode.startsNodes) {
             return Outcome.ended(Ending.CREATING, applied, memory, refused, "creating the nodes of a new cluster");
         }
-        if (!facts.running() && !mode.startsNodes) {
+        if (mode == Mode.PREPARE || !facts.running() && !mode.startsNodes) {
             return Outcome.ended(Ending.STORED, applied, memory, refused, "no node runs: the manifests are kept for the next start");
         }
         try (Admin admin = runtime.admin()) {

@@ -1,6 +1,7 @@
 package io.keks.engine.roll;
 
 import io.keks.engine.ClusterObserver;
+import io.keks.engine.MinInSyncReplicas;
 import io.keks.engine.ObservedCluster;
 import io.keks.model.DesiredCluster;
 import io.keks.model.DesiredNode;
@@ -9,10 +10,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -200,8 +204,8 @@ public final class Roller {
      * by which its old process was gone.
      */
     private Map<Integer, Long> restartAll(List<DesiredNode> batch) throws RollFailed, InterruptedException {
-        Map<Integer, Long> stoppedAt = new java.util.concurrent.ConcurrentHashMap<>();
-        Map<Integer, Exception> failed = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<Integer, Long> stoppedAt = new ConcurrentHashMap<>();
+        Map<Integer, Exception> failed = new ConcurrentHashMap<>();
         List<Thread> threads = new ArrayList<>();
         for (DesiredNode n : batch) {
             threads.add(Thread.ofVirtual().start(() -> {
@@ -236,7 +240,7 @@ public final class Roller {
         await(n.id(), name + " to be back and caught up", () -> {
             NodeRuntime.Health h = runtime.health(n);
             if (h != NodeRuntime.Health.RUNNING) {
-                return name + " is " + h.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+                return name + " is " + h.name().toLowerCase(Locale.ROOT).replace('_', ' ');
             }
             if (n.isController()) {
                 QuorumSafety.Snapshot q = quorum().orElse(null);
@@ -339,14 +343,14 @@ public final class Roller {
         return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
     }
 
-    private java.util.Optional<QuorumSafety.Snapshot> quorum() throws InterruptedException {
+    private Optional<QuorumSafety.Snapshot> quorum() throws InterruptedException {
         try {
-            return java.util.Optional.of(QuorumSafety.Snapshot.of(
+            return Optional.of(QuorumSafety.Snapshot.of(
                     admin.describeMetadataQuorum().quorumInfo().get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS)));
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 
@@ -361,6 +365,6 @@ public final class Roller {
 
     /** min.insync.replicas of each topic, as Kafka resolves it (topic, broker or cluster default). */
     private Map<String, Integer> minIsr(Set<String> topics) throws Exception {
-        return io.keks.engine.MinInSyncReplicas.of(admin, topics, CALL_TIMEOUT_MS * 2);
+        return MinInSyncReplicas.of(admin, topics, CALL_TIMEOUT_MS * 2);
     }
 }

@@ -7,9 +7,12 @@ import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -58,12 +61,12 @@ public final class ClusterCertificates {
             case KEEP -> plan.nodes().isEmpty() && plan.components().isEmpty() ? null : store.clusterCa();
             case NONE -> null;
         };
-        Map<String, java.util.List<Integer>> byReason = new java.util.TreeMap<>();
+        Map<String, List<Integer>> byReason = new TreeMap<>();
         for (DesiredNode n : desired.nodes()) {
             String why = plan.nodes().get(n.id());
             if (why != null) {
                 store.issueNode(n, ca, ServerProperties.nodeCommonName(desired), validity);
-                byReason.computeIfAbsent(why, w -> new java.util.ArrayList<>()).add(n.id());
+                byReason.computeIfAbsent(why, w -> new ArrayList<>()).add(n.id());
             }
         }
         // a node's first certificate goes without saying; one issued again restarts to serve it

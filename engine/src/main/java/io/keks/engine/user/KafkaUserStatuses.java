@@ -6,6 +6,7 @@ import io.strimzi.api.kafka.model.user.KafkaUser;
 import io.strimzi.api.kafka.model.user.KafkaUserStatus;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A KafkaUser's status as Strimzi users read it: username, the Secret holding its credential (named
@@ -23,7 +24,7 @@ public final class KafkaUserStatuses {
     public static KafkaUserStatus of(KafkaUser user, String username, String authentication, String reason, String message,
                                      Instant at) {
         KafkaUserStatus s = new KafkaUserStatus();
-        s.setObservedGeneration(java.util.Optional.ofNullable(user.getMetadata().getGeneration()).orElse(0L));
+        s.setObservedGeneration(Optional.ofNullable(user.getMetadata().getGeneration()).orElse(0L));
         s.setUsername(username);
         if (username != null && authentication != null) {
             s.setSecret(user.getMetadata().getName());

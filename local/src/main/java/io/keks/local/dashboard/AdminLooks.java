@@ -1,6 +1,7 @@
 package io.keks.local.dashboard;
 
 import io.keks.engine.ClusterHealth;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -41,7 +42,7 @@ public final class AdminLooks implements Supplier<Optional<ClusterHealth.Look>>,
     @Override
     public synchronized void close() {
         if (admin != null) {
-            admin.close(java.time.Duration.ofSeconds(2));
+            admin.close(Duration.ofSeconds(2));
         }
         admin = null;
         health = null;

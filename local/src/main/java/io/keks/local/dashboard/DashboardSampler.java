@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keks.engine.ClusterHealth;
-import io.keks.engine.metrics.PrometheusText;
 import io.keks.engine.metrics.PrometheusText.Sample;
+import io.keks.engine.metrics.PrometheusText;
 import io.keks.local.dashboard.Glance.NodeLook;
 import io.keks.local.dashboard.Glance.Target;
 import java.io.IOException;
@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -203,7 +204,7 @@ public final class DashboardSampler {
      * One chart line per name the looks give values for (a node, a group), one value per look after
      * the first; a name missing from a look gets a gap there.
      */
-    private static ObjectNode series(List<Glance> looks, java.util.function.BiFunction<Glance, Glance, Map<String, Double>> values) {
+    private static ObjectNode series(List<Glance> looks, BiFunction<Glance, Glance, Map<String, Double>> values) {
         List<Map<String, Double>> at = new ArrayList<>();
         Map<String, Boolean> names = new LinkedHashMap<>();
         for (int i = 1; i < looks.size(); i++) {

@@ -1,12 +1,13 @@
 package io.keks.local.dashboard;
 
 import io.keks.engine.ClusterHealth;
-import io.keks.engine.metrics.PrometheusText;
 import io.keks.engine.metrics.PrometheusText.Sample;
+import io.keks.engine.metrics.PrometheusText;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -97,7 +98,7 @@ public record Glance(long at, List<NodeLook> nodes, Map<String, Double> lagByGro
 
     /** Lag per consumer group from the exporter's scrape (kafka_exporter's kafka_consumergroup_lag). */
     static Map<String, Double> lagByGroup(List<Sample> exporter) {
-        Map<String, Double> out = new java.util.TreeMap<>();
+        Map<String, Double> out = new TreeMap<>();
         for (Sample s : PrometheusText.named(exporter, "kafka_consumergroup_lag")) {
             String group = s.label("consumergroup");
             if (group != null && !Double.isNaN(s.value())) {

@@ -1,7 +1,5 @@
 package io.keks.operator.resources;
 
-import io.keks.engine.ClusterMemory;
-
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -19,9 +17,11 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
+import io.keks.engine.ClusterMemory;
 import io.keks.model.DesiredCluster;
 import io.keks.model.DesiredNode;
 import io.keks.model.ListenerSpec;
+import io.keks.model.MetricsSpec;
 import io.keks.model.manifest.Manifests;
 import io.keks.model.manifest.Sourced;
 import io.strimzi.api.kafka.model.kafka.Kafka;
@@ -188,7 +188,7 @@ public final class ClusterObjects {
             }
             if (cluster.metricsSpec().isPresent()) {
                 // Prometheus scrapes from its own namespace
-                rules.add(new NetworkPolicyIngressRuleBuilder().addNewPort().withPort(new IntOrString(io.keks.model.MetricsSpec.PORT))
+                rules.add(new NetworkPolicyIngressRuleBuilder().addNewPort().withPort(new IntOrString(MetricsSpec.PORT))
                         .withProtocol("TCP").endPort().build());
             }
             return new NetworkPolicyBuilder().withMetadata(meta(names.networkPolicy())).withNewSpec().withNewPodSelector()

@@ -1,5 +1,6 @@
 package io.keks.operator.resources;
 
+import io.keks.engine.ClusterMemory;
 import io.keks.model.DesiredCluster;
 import io.keks.model.DesiredNode;
 import io.keks.model.ListenerSpec;
@@ -31,7 +32,7 @@ public record KubernetesAddressing(KafkaNames names, boolean tls, boolean intern
     public static final String PASSWORD = "${dir:" + CERTS_DIR + ":keystore.password}";
 
     /** Internal mutual TLS when the cluster is secured or its identity says it was made with it. */
-    public static KubernetesAddressing of(KafkaNames names, DesiredCluster cluster, io.keks.engine.ClusterMemory memory) {
+    public static KubernetesAddressing of(KafkaNames names, DesiredCluster cluster, ClusterMemory memory) {
         return new KubernetesAddressing(names, cluster.listeners().stream().anyMatch(ListenerSpec::tls),
                 memory.internalTls(cluster), cluster.listeners().stream().anyMatch(ListenerSpec::mutualTls));
     }

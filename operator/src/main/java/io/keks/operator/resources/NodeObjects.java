@@ -1,7 +1,5 @@
 package io.keks.operator.resources;
 
-import io.keks.engine.ClusterMemory;
-
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
@@ -12,6 +10,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.EnvVarSource;
 import io.fabric8.kubernetes.api.model.EnvVarSourceBuilder;
+import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -19,6 +18,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodReadinessGate;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
@@ -27,6 +27,7 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.keks.engine.ClusterMemory;
 import io.keks.model.DesiredCluster;
 import io.keks.model.DesiredNode;
 import io.keks.model.ListenerSpec;
@@ -38,6 +39,7 @@ import io.strimzi.api.kafka.model.common.template.PodTemplate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -187,7 +189,7 @@ public final class NodeObjects {
             mounts.add(mount("metrics-agent", METRICS_AGENT_DIR));
             // mounted whole, not by subPath, so changed rules reach the running agent, which re-reads them
             volumes.add(new VolumeBuilder().withName("metrics-config").withNewConfigMap().withName(m.configMap())
-                    .withItems(new io.fabric8.kubernetes.api.model.KeyToPath(m.key(), null, METRICS_RULES_FILE)).endConfigMap().build());
+                    .withItems(new KeyToPath(m.key(), null, METRICS_RULES_FILE)).endConfigMap().build());
             mounts.add(mount("metrics-config", METRICS_CONFIG_DIR));
             init.add(new ContainerBuilder().withName("metrics-agent").withImage(options.operatorImage())
                     .withCommand("cp", "/opt/keks/agents/" + METRICS_AGENT_JAR, METRICS_AGENT_DIR + "/")
@@ -221,7 +223,7 @@ public final class NodeObjects {
                 .withSubdomain(names.brokersService())
                 .withServiceAccountName(names.serviceAccount())
                 .withRestartPolicy("Always")
-                .withReadinessGates(List.of(new io.fabric8.kubernetes.api.model.PodReadinessGate(READY_CONDITION)))
+                .withReadinessGates(List.of(new PodReadinessGate(READY_CONDITION)))
                 .withInitContainers(init)
                 .withContainers(kafka)
                 .withVolumes(volumes)
@@ -261,7 +263,7 @@ public final class NodeObjects {
 
     /** A listener's port name: {@code tcp-<listener>}, at most 15 characters as Kubernetes requires. */
     static String portName(ListenerSpec l) {
-        String name = "tcp-" + l.name().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+        String name = "tcp-" + l.name().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
         return name.length() <= 15 ? name : name.substring(0, 15).replaceAll("-+$", "");
     }
 
@@ -312,8 +314,8 @@ public final class NodeObjects {
 
     private static Volume caVolume(String name, String secret) {
         return new VolumeBuilder().withName(name).withNewSecret().withSecretName(secret).withDefaultMode(0440)
-                .withItems(new io.fabric8.kubernetes.api.model.KeyToPath("ca.p12", null, "ca.p12"),
-                        new io.fabric8.kubernetes.api.model.KeyToPath("ca.password", null, "ca.password"))
+                .withItems(new KeyToPath("ca.p12", null, "ca.p12"),
+                        new KeyToPath("ca.password", null, "ca.password"))
                 .endSecret().build();
     }
 

@@ -1,6 +1,7 @@
 package io.keks.operator.resources;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.keks.engine.ClusterMemory;
 import io.keks.model.ClusterModel;
 import io.keks.model.manifest.Manifests;
 import io.keks.model.manifest.Problem;
@@ -28,7 +29,7 @@ public final class Rendering {
     /** A dry run: a new cluster's objects, with an identity derived from its name so that the output is stable. */
     public static Result render(Manifests manifests, RenderOptions options) {
         ClusterModel.Result model = model(manifests, Map.of());
-        return new Result(ClusterObjects.render(manifests, model.cluster(), io.keks.engine.ClusterMemory.derived(model.cluster()), options),
+        return new Result(ClusterObjects.render(manifests, model.cluster(), ClusterMemory.derived(model.cluster()), options),
                 model.warnings());
     }
 }

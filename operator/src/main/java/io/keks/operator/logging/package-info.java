@@ -1,0 +1,4 @@
+/**
+ * The operator's logs as one JSON object per line.
+ */
+package io.keks.operator.logging;

@@ -3,6 +3,7 @@ package io.keks.cli;
 import io.keks.local.ClusterHome;
 import io.keks.local.LocalCluster;
 import java.io.IOException;
+import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** The {@code --cluster} option shared by commands that act on an existing cluster. */
@@ -17,7 +18,7 @@ final class ClusterOption {
     }
 
     /** The cluster's directory, found without reading its manifests. */
-    java.nio.file.Path dir() throws IOException {
+    Path dir() throws IOException {
         ClusterHome home = ClusterHome.fromEnvironment();
         return home.cluster(resolve(home));
     }

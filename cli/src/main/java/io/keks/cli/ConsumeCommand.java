@@ -1,5 +1,6 @@
 package io.keks.cli;
 
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -9,15 +10,18 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 @Command(name = "consume", description = {"Print each record's value on its own line, like kafka-console-consumer.",
         "With --group the consumer joins that group and commits exactly the records it printed."},
@@ -43,8 +47,8 @@ final class ConsumeCommand implements Callable<Integer> {
     @Mixin
     ClientOptions client;
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
@@ -57,7 +61,7 @@ final class ConsumeCommand implements Callable<Integer> {
         if (maxMessages != null) {
             p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(Math.max(1, Math.min(500, maxMessages))));
         }
-        java.io.PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = spec.commandLine().getOut();
         AtomicBoolean stop = new AtomicBoolean();
         int printed = 0;
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
@@ -124,11 +128,11 @@ final class ConsumeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static org.apache.kafka.clients.consumer.ConsumerRecords<String, String> poll(KafkaConsumer<String, String> consumer) {
+    private static ConsumerRecords<String, String> poll(KafkaConsumer<String, String> consumer) {
         try {
             return consumer.poll(Duration.ofMillis(500));
-        } catch (org.apache.kafka.common.errors.WakeupException e) {
-            return org.apache.kafka.clients.consumer.ConsumerRecords.empty();
+        } catch (WakeupException e) {
+            return ConsumerRecords.empty();
         }
     }
 

@@ -7,7 +7,9 @@ import io.keks.model.DesiredTopic;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +59,7 @@ final class DescribeCommand implements Callable<Integer> {
         out.println("Spec:");
         out.println("  Partitions:        " + (t.partitions().isPresent() ? t.partitions().getAsInt() : "(broker default)"));
         out.println("  Replicas:          " + (t.replicas().isPresent() ? t.replicas().getAsInt() : "(broker default)"));
-        t.config().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+        t.config().entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(e -> out.println("  Config:            " + e.getKey() + "=" + e.getValue()));
         if (!t.managed()) {
             out.println("  Annotations:       strimzi.io/managed: \"false\" (keks leaves the topic alone)");
@@ -108,7 +110,7 @@ final class DescribeCommand implements Callable<Integer> {
             out.println("  Topic id:          " + d.topicId());
             out.println("  Configs set on the topic:");
             List<ConfigEntry> set = config.entries().stream().filter(e -> e.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG)
-                    .sorted(java.util.Comparator.comparing(ConfigEntry::name)).toList();
+                    .sorted(Comparator.comparing(ConfigEntry::name)).toList();
             if (set.isEmpty()) {
                 out.println("    (none: every config is the broker's default)");
             }

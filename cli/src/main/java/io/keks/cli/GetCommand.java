@@ -21,6 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 @Command(name = "get", description = {"List resources of the cluster with the columns `kubectl get` shows for them.",
         "Kinds: kafka, kafkanodepools, kafkatopics, kafkausers (singular, plural and kt/knp/ku short names work too).",
@@ -72,7 +73,7 @@ final class GetCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         if (output != null && !output.equals("json") && !output.equals("yaml")) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            throw new CommandLine.ParameterException(spec.commandLine(),
                     "unknown output format \"" + output + "\"; use -o json or -o yaml (or no -o for a table)");
         }
         String k = kind.toLowerCase(Locale.ROOT);
@@ -81,7 +82,7 @@ final class GetCommand implements Callable<Integer> {
             case "kafkanodepool", "kafkanodepools", "knp" -> "kafkanodepool";
             case "kafkatopic", "kafkatopics", "kt" -> "kafkatopic";
             case "kafkauser", "kafkausers", "ku" -> "kafkauser";
-            default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            default -> throw new CommandLine.ParameterException(spec.commandLine(),
                     "unknown kind \"" + kind + "\"; use kafka, kafkanodepools, kafkatopics or kafkausers");
         };
         LocalCluster c = cluster.open();

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 @Command(name = "render", sortOptions = false,
         description = {"Print every Kubernetes object the keks operator makes for these manifests.",
@@ -51,7 +52,7 @@ final class RenderCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (!output.equals("yaml") && !output.equals("json")) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "-o " + output + " is not a format; use yaml or json");
+            throw new CommandLine.ParameterException(spec.commandLine(), "-o " + output + " is not a format; use yaml or json");
         }
         Manifests manifests = ManifestOptions.read(files, err);
         if (manifests.hasErrors()) {

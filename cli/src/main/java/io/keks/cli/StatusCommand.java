@@ -10,6 +10,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 @Command(name = "status", description = {"Show whether the cluster is ready and what each node is doing.",
         "A table like `kubectl get kafka` and one like `kubectl get pods`; -o json for scripts."},
@@ -40,7 +41,7 @@ final class StatusCommand implements Callable<Integer> {
                 s.conditions().stream().filter(c -> !c.type().equals("Ready") || !c.status().equals("True"))
                         .forEach(c -> out.println(c.type() + ": " + (c.reason().isEmpty() ? "" : c.reason() + ": ") + c.message()));
             }
-            default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            default -> throw new CommandLine.ParameterException(spec.commandLine(),
                     "-o " + output + " is not a format; use table or json");
         }
         out.flush();

@@ -2,10 +2,12 @@ package io.keks.cli;
 
 import io.keks.local.LocalCluster;
 import io.keks.local.Supervisor;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -28,11 +30,11 @@ final class SuperviseCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         LocalCluster c = cluster.open();
         Path pidFile = Supervisor.pidFile(c.dir());
-        Supervisor supervisor = new Supervisor(c, m -> System.out.println(java.time.Instant.now() + " " + m));
+        Supervisor supervisor = new Supervisor(c, m -> System.out.println(Instant.now() + " " + m));
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             supervisor.requestStop();
-            supervisor.cluster().stopAll(Duration.ofSeconds(60), m -> System.out.println(java.time.Instant.now() + " " + m));
+            supervisor.cluster().stopAll(Duration.ofSeconds(60), m -> System.out.println(Instant.now() + " " + m));
             try {
                 Files.deleteIfExists(pidFile);
             } catch (IOException ignored) {
@@ -92,7 +94,7 @@ final class SuperviseCommand implements Callable<Integer> {
         Files.deleteIfExists(Supervisor.pidFile(cluster.dir()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         return p;
     }
 

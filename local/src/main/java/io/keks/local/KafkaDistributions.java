@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -167,7 +168,7 @@ public final class KafkaDistributions {
             local = Path.of(override);
         }
         session.setLocalRepositoryManager(system.newLocalRepositoryManager(session, new LocalRepository(local.toFile())));
-        java.util.concurrent.atomic.AtomicInteger jars = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger jars = new AtomicInteger();
         session.setTransferListener(new org.eclipse.aether.transfer.AbstractTransferListener() {
             @Override
             public void transferSucceeded(org.eclipse.aether.transfer.TransferEvent event) {

@@ -1,12 +1,15 @@
 package io.keks.local;
 
 import io.keks.model.DesiredNode;
+import io.keks.model.ExporterSpec;
 import io.keks.model.ListenerSpec;
+import io.keks.model.MetricsSpec;
 import io.keks.model.NodeAddressing;
 import io.keks.model.VolumeSpec;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Every node on 127.0.0.1. A listener's port is the manifest's port plus 100 per node id (plus the
@@ -21,7 +24,7 @@ public record LocalAddressing(Path clusterDir, int portShift, Optional<KeyStoreF
      * Ports above 1023 that browsers refuse to load a page from (the Fetch standard's "bad ports"; Chromium
      * says ERR_UNSAFE_PORT): the dashboard must not land on one, as 9080 does with a shift of 1000.
      */
-    private static final java.util.Set<Integer> BROWSER_BLOCKED = java.util.Set.of(1719, 1720, 1723, 2049, 3659, 4045, 4190,
+    private static final Set<Integer> BROWSER_BLOCKED = Set.of(1719, 1720, 1723, 2049, 3659, 4045, 4190,
             5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080);
 
     @Override
@@ -40,12 +43,12 @@ public record LocalAddressing(Path clusterDir, int portShift, Optional<KeyStoreF
 
     /** Where node {@code id} serves Prometheus metrics when the manifests ask for them. */
     public int metricsPort(int nodeId) {
-        return port(nodeId, io.keks.model.MetricsSpec.PORT);
+        return port(nodeId, MetricsSpec.PORT);
     }
 
     /** Where the consumer-lag exporter serves, when the manifests ask for it. */
     public int exporterPort() {
-        return io.keks.model.ExporterSpec.PORT + portShift;
+        return ExporterSpec.PORT + portShift;
     }
 
     /** Where the supervisor serves the dashboard page. */

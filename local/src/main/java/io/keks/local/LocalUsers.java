@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.security.cert.CertificateException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,7 +1,10 @@
 package io.keks.local;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keks.model.manifest.Manifests;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -16,7 +19,7 @@ final class ManifestMerge {
      */
     static Manifests merge(Manifests stored, Manifests incoming) {
         stampCreation(incoming, stored);
-        Set<String> replaced = new java.util.HashSet<>();
+        Set<String> replaced = new HashSet<>();
         incoming.kafkas().forEach(s -> replaced.add("Kafka/" + s.resource().getMetadata().getName()));
         incoming.nodePools().forEach(s -> replaced.add("KafkaNodePool/" + s.resource().getMetadata().getName()));
         incoming.topics().forEach(s -> replaced.add("KafkaTopic/" + s.resource().getMetadata().getName()));
@@ -45,12 +48,12 @@ final class ManifestMerge {
                 createdBefore.put(s.resource().getMetadata().getName(), at);
             }
         });
-        String now = java.time.Instant.now().toString();
+        String now = Instant.now().toString();
         for (var s : incoming.topics()) {
             var meta = s.resource().getMetadata();
             String at = createdBefore.getOrDefault(meta.getName(), meta.getCreationTimestamp() != null ? meta.getCreationTimestamp() : now);
             meta.setCreationTimestamp(at);
-            if (s.document().tree().path("metadata") instanceof com.fasterxml.jackson.databind.node.ObjectNode m) {
+            if (s.document().tree().path("metadata") instanceof ObjectNode m) {
                 m.put("creationTimestamp", at);
             }
         }

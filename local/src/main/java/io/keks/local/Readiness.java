@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 
@@ -66,7 +67,7 @@ public final class Readiness {
 
     /** A call that timed out leaves the client usable: keeping it keeps what it learned of the brokers. */
     private static boolean timedOut(Exception e) {
-        return e instanceof java.util.concurrent.TimeoutException
+        return e instanceof TimeoutException
                 || e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException;
     }
 

@@ -15,14 +15,17 @@ import io.keks.model.manifest.Sourced;
 import io.keks.model.manifest.YamlDocument;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The manifests a local cluster was last given: the Kafka, each node pool, KafkaUser, ConfigMap and Secret
@@ -64,7 +67,7 @@ final class StoredManifests {
             Manifests fromJson = ManifestParser.of(docs);
             // per-topic files an earlier keks wrote are folded into the JSON file, then deleted: one left
             // behind by an interrupted apply is the same KafkaTopic, which the JSON file holds
-            java.util.Set<String> inJson = new java.util.HashSet<>();
+            Set<String> inJson = new HashSet<>();
             fromJson.topics().forEach(t -> inJson.add(t.resource().getMetadata().getName()));
             all.topics().removeIf(t -> inJson.contains(t.resource().getMetadata().getName()));
             all.add(fromJson);
@@ -107,7 +110,7 @@ final class StoredManifests {
         for (Sourced<?> s : incoming.secrets()) {
             JsonNode tree = s.document().tree();
             ClusterHome.writePrivate(dir.resolve("Secret-" + tree.path("metadata").path("name").asText() + ".yaml"),
-                    ("# applied from " + s.document().source() + "\n" + YAML.writeValueAsString(tree)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    ("# applied from " + s.document().source() + "\n" + YAML.writeValueAsString(tree)).getBytes(StandardCharsets.UTF_8));
         }
         writeTopics(dir, topics);
         // KafkaTopics stored one file each by earlier keks versions are in `topics` now

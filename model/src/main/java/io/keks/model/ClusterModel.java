@@ -1,14 +1,19 @@
 package io.keks.model;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.keks.model.manifest.ManifestException;
 import io.keks.model.manifest.Manifests;
 import io.keks.model.manifest.Problem;
 import io.keks.model.manifest.Sourced;
+import io.strimzi.api.kafka.model.common.CertificateAuthority;
+import io.strimzi.api.kafka.model.common.CertificateExpirationPolicy;
 import io.strimzi.api.kafka.model.common.JvmOptions;
 import io.strimzi.api.kafka.model.kafka.EphemeralStorage;
 import io.strimzi.api.kafka.model.kafka.JbodStorage;
 import io.strimzi.api.kafka.model.kafka.KRaftMetadataStorage;
 import io.strimzi.api.kafka.model.kafka.Kafka;
+import io.strimzi.api.kafka.model.kafka.KafkaAuthorizationSimple;
 import io.strimzi.api.kafka.model.kafka.KafkaClusterSpec;
 import io.strimzi.api.kafka.model.kafka.PersistentClaimStorage;
 import io.strimzi.api.kafka.model.kafka.SingleVolumeStorage;
@@ -27,6 +32,7 @@ import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -121,7 +127,7 @@ public final class ClusterModel {
      * Whether a KafkaTopic or KafkaUser names this cluster with its {@value #CLUSTER_LABEL} label; a
      * missing or other label is a problem naming the fix.
      */
-    static boolean labelledFor(Sourced<? extends io.fabric8.kubernetes.api.model.HasMetadata> r, String kind, String cluster,
+    static boolean labelledFor(Sourced<? extends HasMetadata> r, String kind, String cluster,
                                List<Problem> problems) {
         var meta = r.resource().getMetadata();
         String label = meta.getLabels() == null ? null : meta.getLabels().get(CLUSTER_LABEL);
@@ -139,7 +145,7 @@ public final class ClusterModel {
     }
 
     /** spec.clusterCa or spec.clientsCa: Strimzi's defaults where a field is not set. */
-    private CaSpec ca(Sourced<Kafka> kafka, String field, io.strimzi.api.kafka.model.common.CertificateAuthority ca) {
+    private CaSpec ca(Sourced<Kafka> kafka, String field, CertificateAuthority ca) {
         if (ca == null) {
             return CaSpec.DEFAULTS;
         }
@@ -147,7 +153,7 @@ public final class ClusterModel {
             problems.add(kafka.error("/spec/" + field + "/generateCertificateAuthority", "keks makes and renews its own CAs;"
                     + " a CA of your own is not supported yet, so remove generateCertificateAuthority: false"));
         }
-        if (ca.getCertificateExpirationPolicy() == io.strimzi.api.kafka.model.common.CertificateExpirationPolicy.REPLACE_KEY) {
+        if (ca.getCertificateExpirationPolicy() == CertificateExpirationPolicy.REPLACE_KEY) {
             problems.add(kafka.warning("/spec/" + field + "/certificateExpirationPolicy", "replace-key is not supported yet: when the"
                     + " CA's certificate is due, keks renews it for the same key (renew-certificate)"));
         }
@@ -165,7 +171,7 @@ public final class ClusterModel {
         if (spec.getAuthorization() == null) {
             return null;
         }
-        if (!(spec.getAuthorization() instanceof io.strimzi.api.kafka.model.kafka.KafkaAuthorizationSimple simple)) {
+        if (!(spec.getAuthorization() instanceof KafkaAuthorizationSimple simple)) {
             problems.add(kafka.error("/spec/kafka/authorization/type", "authorization type \"" + spec.getAuthorization().getType()
                     + "\" is not supported; use simple (Kafka's StandardAuthorizer, with ACLs from KafkaUsers)"));
             return null;
@@ -512,7 +518,7 @@ public final class ClusterModel {
             JvmOptions jvm = p.getSpec().getJvmOptions() != null ? p.getSpec().getJvmOptions() : spec.getJvmOptions();
             var resources = p.getSpec().getResources() != null ? p.getSpec().getResources() : spec.getResources();
             HeapSpec heap = heap(pool, jvm, resources);
-            for (int id : ids.getOrDefault(p.getMetadata().getName(), new java.util.TreeSet<>())) {
+            for (int id : ids.getOrDefault(p.getMetadata().getName(), new TreeSet<>())) {
                 nodes.add(new DesiredNode(id, p.getMetadata().getName(), roles(pool), null, volumes, heap));
             }
         }
@@ -555,7 +561,7 @@ public final class ClusterModel {
     }
 
     private HeapSpec heap(Sourced<KafkaNodePool> pool, JvmOptions jvm,
-                          io.fabric8.kubernetes.api.model.ResourceRequirements resources) {
+                          ResourceRequirements resources) {
         String requested = null;
         long want;
         if (jvm != null && jvm.getXmx() != null) {

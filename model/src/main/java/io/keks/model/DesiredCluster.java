@@ -2,6 +2,7 @@ package io.keks.model;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The whole cluster the manifests describe: the pure result of reading them.
@@ -36,12 +37,12 @@ public record DesiredCluster(String namespace, String name, KafkaVersion version
                         other.exporter, other.authorization, List.of(), other.clusterCa, other.clientsCa));
     }
 
-    public java.util.Optional<MetricsSpec> metricsSpec() {
-        return java.util.Optional.ofNullable(metrics);
+    public Optional<MetricsSpec> metricsSpec() {
+        return Optional.ofNullable(metrics);
     }
 
-    public java.util.Optional<AuthorizationSpec> authorizationSpec() {
-        return java.util.Optional.ofNullable(authorization);
+    public Optional<AuthorizationSpec> authorizationSpec() {
+        return Optional.ofNullable(authorization);
     }
 
     /**
@@ -59,8 +60,8 @@ public record DesiredCluster(String namespace, String name, KafkaVersion version
                 || users.stream().anyMatch(u -> DesiredUser.TLS.equals(u.authentication()));
     }
 
-    public java.util.Optional<ExporterSpec> exporterSpec() {
-        return java.util.Optional.ofNullable(exporter);
+    public Optional<ExporterSpec> exporterSpec() {
+        return Optional.ofNullable(exporter);
     }
 
     public DesiredNode node(int id) {

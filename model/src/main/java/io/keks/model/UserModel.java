@@ -6,6 +6,7 @@ import io.keks.model.manifest.Sourced;
 import io.strimzi.api.kafka.model.user.KafkaUser;
 import io.strimzi.api.kafka.model.user.KafkaUserAuthorizationSimple;
 import io.strimzi.api.kafka.model.user.KafkaUserScramSha512ClientAuthentication;
+import io.strimzi.api.kafka.model.user.KafkaUserTlsClientAuthentication;
 import io.strimzi.api.kafka.model.user.acl.AclOperation;
 import io.strimzi.api.kafka.model.user.acl.AclRule;
 import io.strimzi.api.kafka.model.user.acl.AclRuleClusterResource;
@@ -60,7 +61,7 @@ public final class UserModel {
                     if (scram.getPassword() != null) {
                         given = givenPassword(u, scram, secrets, problems);
                     }
-                } else if (spec.getAuthentication() instanceof io.strimzi.api.kafka.model.user.KafkaUserTlsClientAuthentication) {
+                } else if (spec.getAuthentication() instanceof KafkaUserTlsClientAuthentication) {
                     authentication = DesiredUser.TLS;
                 } else {
                     problems.add(u.error("/spec/authentication/type", "authentication type \""

@@ -60,7 +60,7 @@ final class ClientsCaSecrets implements ClientsCaStore {
         OwnerReference owner = new OwnerReferenceBuilder().withApiVersion(kafka.getApiVersion()).withKind(kafka.getKind())
                 .withName(kafka.getMetadata().getName()).withUid(kafka.getMetadata().getUid()).withController(false)
                 .withBlockOwnerDeletion(false).build();
-        Map<String, String> labels = Map.of(KafkaUserReconcile.CLUSTER_LABEL, kafka.getMetadata().getName(),
+        Map<String, String> labels = Map.of(KafkaUserReconciliation.CLUSTER_LABEL, kafka.getMetadata().getName(),
                 "app.kubernetes.io/managed-by", "keks");
         ObjectApplier applier = new ObjectApplier(client);
         // the key first: a certificate without its key counts as no CA, and is made again

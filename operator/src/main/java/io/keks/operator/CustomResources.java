@@ -10,6 +10,7 @@ import io.strimzi.api.kafka.model.common.metrics.JmxPrometheusExporterMetrics;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -22,11 +23,11 @@ final class CustomResources {
 
     /** The Kafka and its pools, for work that needs no metrics rules (topics). */
     static Manifests of(Kafka kafka, List<KafkaNodePool> pools) {
-        return of(kafka, pools, java.util.Optional.empty());
+        return of(kafka, pools, Optional.empty());
     }
 
     /** @param metricsRules the ConfigMap spec.kafka.metricsConfig names, when it exists */
-    static Manifests of(Kafka kafka, List<KafkaNodePool> pools, java.util.Optional<ConfigMap> metricsRules) {
+    static Manifests of(Kafka kafka, List<KafkaNodePool> pools, Optional<ConfigMap> metricsRules) {
         Manifests all = parse(kafka);
         for (KafkaNodePool p : pools) {
             all = all.plus(parse(p));
@@ -38,17 +39,17 @@ final class CustomResources {
     }
 
     /** The name of the ConfigMap with the Kafka's exporter rules, when it names one. */
-    static java.util.Optional<String> metricsConfigMap(Kafka kafka) {
+    static Optional<String> metricsConfigMap(Kafka kafka) {
         if (kafka.getSpec() == null || kafka.getSpec().getKafka() == null
                 || !(kafka.getSpec().getKafka().getMetricsConfig() instanceof JmxPrometheusExporterMetrics jmx)
                 || jmx.getValueFrom() == null || jmx.getValueFrom().getConfigMapKeyRef() == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.ofNullable(jmx.getValueFrom().getConfigMapKeyRef().getName());
+        return Optional.ofNullable(jmx.getValueFrom().getConfigMapKeyRef().getName());
     }
 
     /** A KafkaUser with its cluster's Kafka and pools, and the Secret its given password is in, when there is one. */
-    static Manifests withUser(Kafka kafka, List<KafkaNodePool> pools, HasMetadata user, java.util.Optional<? extends HasMetadata> secret) {
+    static Manifests withUser(Kafka kafka, List<KafkaNodePool> pools, HasMetadata user, Optional<? extends HasMetadata> secret) {
         Manifests all = of(kafka, pools).plus(parse(user));
         return secret.isPresent() ? all.plus(parse(secret.get())) : all;
     }

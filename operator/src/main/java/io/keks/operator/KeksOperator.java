@@ -1,8 +1,8 @@
 package io.keks.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.Operator;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -28,12 +28,12 @@ public final class KeksOperator implements AutoCloseable {
      * @param leaseNamespace where the leader election lease lives; empty to run without leader election
      */
     public record Config(Set<String> namespaces, Optional<String> leaseNamespace, int httpPort,
-                         KafkaClusterReconcile.Settings settings, Duration topicResync) {
+                         KafkaReconciliation.Settings settings, Duration topicResync) {
     }
 
     private final Operator operator;
     private final OperatorEndpoints endpoints;
-    private final TopicBatcher topics;
+    private final KafkaTopicBatches topics;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private volatile boolean closing;
 
@@ -65,18 +65,18 @@ public final class KeksOperator implements AutoCloseable {
                     }, leader -> { }))
                     .build()));
         });
-        operator.register(new KafkaReconciler(new KafkaClusterReconcile(client, access, config.settings()), counts), c -> {
+        operator.register(new KafkaController(new KafkaReconciliation(client, access, config.settings()), counts), c -> {
             if (!config.namespaces().isEmpty()) {
                 c.settingNamespaces(config.namespaces());
             }
         });
-        topics = new TopicBatcher(client, access, config.topicResync(), 50L * 1024 * 1024);
-        operator.register(new KafkaTopicReconciler(topics, counts), c -> {
+        topics = new KafkaTopicBatches(client, access, config.topicResync(), 50L * 1024 * 1024);
+        operator.register(new KafkaTopicController(topics, counts), c -> {
             if (!config.namespaces().isEmpty()) {
                 c.settingNamespaces(config.namespaces());
             }
         });
-        operator.register(new KafkaUserReconciler(new KafkaUserReconcile(client, access), counts), c -> {
+        operator.register(new KafkaUserController(new KafkaUserReconciliation(client, access), counts), c -> {
             if (!config.namespaces().isEmpty()) {
                 c.settingNamespaces(config.namespaces());
             }

@@ -55,7 +55,7 @@ final class KubernetesCluster implements ClusterRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(KubernetesCluster.class);
     private final KubernetesClient client;
     private final KafkaAccess access;
-    private final KafkaClusterReconcile.Settings settings;
+    private final KafkaReconciliation.Settings settings;
     private final Kafka kafka;
     private final List<KafkaNodePool> pools;
     private final Manifests manifests;
@@ -76,7 +76,7 @@ final class KubernetesCluster implements ClusterRuntime {
     private String notAnswering = "";
     private Optional<ObservedCluster> observedAfterChange = Optional.empty();
 
-    KubernetesCluster(KubernetesClient client, KafkaAccess access, KafkaClusterReconcile.Settings settings, Kafka kafka,
+    KubernetesCluster(KubernetesClient client, KafkaAccess access, KafkaReconciliation.Settings settings, Kafka kafka,
                       List<KafkaNodePool> pools, Manifests manifests, DesiredCluster wanted, KafkaStatuses statuses) {
         this.client = client;
         this.access = access;
@@ -167,13 +167,13 @@ final class KubernetesCluster implements ClusterRuntime {
     public Created createMissingNodes(DesiredCluster applied, ClusterMemory m, boolean startStopped) {
         List<Pod> pods = pods();
         Set<Integer> existing = new TreeSet<>(m.formatted().keySet());
-        pods.forEach(p -> existing.add(KafkaClusterReconcile.nodeId(p)));
+        pods.forEach(p -> existing.add(KafkaReconciliation.nodeId(p)));
         if (pods.isEmpty()) {
             applied.nodes().forEach(n -> existing.add(n.id()));
         }
         Map<Integer, Pod> desiredPods = desiredPods();
         for (DesiredNode n : applied.nodes()) {
-            if (existing.contains(n.id()) && pods.stream().noneMatch(p -> KafkaClusterReconcile.nodeId(p) == n.id())) {
+            if (existing.contains(n.id()) && pods.stream().noneMatch(p -> KafkaReconciliation.nodeId(p) == n.id())) {
                 LOG.info("Kafka {}/{}: creating pod {}", names.namespace(), names.cluster(), names.pod(n));
                 client.pods().inNamespace(names.namespace()).resource(desiredPods.get(n.id())).create();
             }
@@ -189,7 +189,7 @@ final class KubernetesCluster implements ClusterRuntime {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            notAnswering = KafkaClusterReconcile.rootMessage(e);
+            notAnswering = KafkaReconciliation.rootMessage(e);
             return Optional.empty();
         }
     }
@@ -212,15 +212,15 @@ final class KubernetesCluster implements ClusterRuntime {
     /** Which configs change live, as a serving broker says: the operator has no Kafka jars to ask. */
     @Override
     public ConfigModes configModes(Admin admin, ObservedCluster observed) throws Exception {
-        return PodImage.configModes(admin, observed.brokers().stream().filter(observed::brokerServing).findFirst()
+        return ImageOfPods.configModes(admin, observed.brokers().stream().filter(observed::brokerServing).findFirst()
                 .orElse(current.brokers().get(0).id()), current.version().toString());
     }
 
     @Override
     public Map<String, String> runningConfig(DesiredCluster applied, ObservedCluster observed) {
         List<Integer> serving = applied.brokers().stream().map(DesiredNode::id).filter(observed::brokerServing).toList();
-        return pods().stream().filter(p -> serving.contains(KafkaClusterReconcile.nodeId(p))).findFirst()
-                .map(p -> PodImage.properties(p.getMetadata().getAnnotations().getOrDefault(NodeObjects.STARTED_CONFIG, "")))
+        return pods().stream().filter(p -> serving.contains(KafkaReconciliation.nodeId(p))).findFirst()
+                .map(p -> ImageOfPods.properties(p.getMetadata().getAnnotations().getOrDefault(NodeObjects.STARTED_CONFIG, "")))
                 .orElse(Map.of());
     }
 
@@ -229,7 +229,7 @@ final class KubernetesCluster implements ClusterRuntime {
         Map<Integer, Map<String, String>> wantedConfig = new TreeMap<>();
         for (DesiredNode n : applied.nodes()) {
             objects.stream().filter(o -> o instanceof ConfigMap && o.getMetadata().getName().equals(names.pod(n))).findFirst()
-                    .ifPresent(c -> wantedConfig.put(n.id(), PodImage.properties(((ConfigMap) c).getData().get("server.properties"))));
+                    .ifPresent(c -> wantedConfig.put(n.id(), ImageOfPods.properties(((ConfigMap) c).getData().get("server.properties"))));
         }
         return wantedConfig;
     }
@@ -237,7 +237,7 @@ final class KubernetesCluster implements ClusterRuntime {
     @Override
     public ClusterImage image(Admin admin) throws Exception {
         finalized = ClusterObserver.finalizedMetadataLevel(admin, 10_000);
-        return PodImage.of(pods(), finalized, servedBefore);
+        return ImageOfPods.of(pods(), finalized, servedBefore);
     }
 
     /** The finalized metadata.version level, as last read. */
@@ -258,7 +258,7 @@ final class KubernetesCluster implements ClusterRuntime {
                 new ClusterChanger.Options(settings.roll(), settings.drainThrottleBytes()), log).apply(applied, delta);
         // the pods as they are now: nodes that left are forgotten, nodes that joined remembered
         Set<Integer> now = new TreeSet<>();
-        pods().forEach(p -> now.add(KafkaClusterReconcile.nodeId(p)));
+        pods().forEach(p -> now.add(KafkaReconciliation.nodeId(p)));
         Map<Integer, String> formatted = new TreeMap<>(formattedNow(m, now, applied));
         formatted.keySet().retainAll(now);
         observedAfterChange = Optional.of(new ClusterObserver(admin, 5000).observe());
@@ -276,7 +276,7 @@ final class KubernetesCluster implements ClusterRuntime {
 
     private Map<Integer, Pod> desiredPods() {
         Map<Integer, Pod> pods = new TreeMap<>();
-        objects.stream().filter(o -> o instanceof Pod).forEach(o -> pods.put(KafkaClusterReconcile.nodeId((Pod) o), (Pod) o));
+        objects.stream().filter(o -> o instanceof Pod).forEach(o -> pods.put(KafkaReconciliation.nodeId((Pod) o), (Pod) o));
         return pods;
     }
 

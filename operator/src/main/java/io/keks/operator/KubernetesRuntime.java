@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,7 +22,7 @@ public final class KubernetesRuntime implements NodeRuntime {
     private final KubernetesClient client;
     private final KafkaNames names;
     private final Map<Integer, Pod> desiredPods;
-    private final java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+    private final CountDownLatch never = new CountDownLatch(1);
 
     /** @param desiredPods the pod each desired node is to run, as rendered for this reconciliation */
     public KubernetesRuntime(KubernetesClient client, KafkaNames names, Map<Integer, Pod> desiredPods) {

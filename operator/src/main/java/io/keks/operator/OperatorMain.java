@@ -2,12 +2,29 @@ package io.keks.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.keks.engine.AdminTimeouts;
+import io.keks.engine.metrics.ExporterServer;
+import io.keks.model.ExporterSpec;
+import io.keks.operator.logging.JsonLogs;
 import io.keks.operator.resources.RenderOptions;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** The keks operator image's entry point. */
 @Command(name = "keks-operator", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
@@ -18,7 +35,7 @@ public final class OperatorMain {
     }
 
     public static void main(String[] args) {
-        io.keks.operator.logging.JsonLogs.install();
+        JsonLogs.install();
         CommandLine cli = new CommandLine(new OperatorMain());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
@@ -32,7 +49,7 @@ public final class OperatorMain {
     static final class Run implements Callable<Integer> {
         @Option(names = "--namespaces", paramLabel = "NS[,NS...]", split = ",", defaultValue = "${env:KEKS_WATCH_NAMESPACES:-}",
                 description = "Namespaces to watch (default: all, or KEKS_WATCH_NAMESPACES).")
-        java.util.List<String> namespaces = new java.util.ArrayList<>();
+        List<String> namespaces = new ArrayList<>();
 
         @Option(names = "--lease-namespace", paramLabel = "NS", defaultValue = "${env:KEKS_LEASE_NAMESPACE:-}",
                 description = "Run leader election with a Lease in this namespace, so that one of several replicas reconciles"
@@ -55,26 +72,26 @@ public final class OperatorMain {
                         "duration (default ${DEFAULT-VALUE}, or KEKS_TOPIC_RESYNC). A pass over topics in sync only reads; it",
                         "compares every topic's partitions and replicas, and the configs of a share of the topics in turns",
                         "(all of them within ten passes; a changed KafkaTopic has its configs compared at once)."})
-        java.time.Duration topicResync;
+        Duration topicResync;
 
         @Override
         public Integer call() throws Exception {
             KubernetesClient client = new KubernetesClientBuilder().build();
-            KafkaClusterReconcile.Settings defaults = KafkaClusterReconcile.Settings.defaults();
-            KafkaClusterReconcile.Settings settings = new KafkaClusterReconcile.Settings(
-                    new RenderOptions(operatorImage, kafkaRepository, java.util.Optional.empty()), defaults.roll(),
+            KafkaReconciliation.Settings defaults = KafkaReconciliation.Settings.defaults();
+            KafkaReconciliation.Settings settings = new KafkaReconciliation.Settings(
+                    new RenderOptions(operatorImage, kafkaRepository, Optional.empty()), defaults.roll(),
                     defaults.drainThrottleBytes(), defaults.requeue());
-            java.util.Set<String> watched = new java.util.TreeSet<>(namespaces.stream().map(String::trim).filter(n -> !n.isEmpty()).toList());
+            Set<String> watched = new TreeSet<>(namespaces.stream().map(String::trim).filter(n -> !n.isEmpty()).toList());
             KeksOperator operator = new KeksOperator(client, KafkaAccess.inCluster(client), new KeksOperator.Config(watched,
-                    java.util.Optional.ofNullable(leaseNamespace).filter(n -> !n.isBlank()), httpPort, settings, topicResync));
-            java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+                    Optional.ofNullable(leaseNamespace).filter(n -> !n.isBlank()), httpPort, settings, topicResync));
+            CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 operator.close();
                 client.close();
                 stopped.countDown();
             }));
             operator.start();
-            org.slf4j.LoggerFactory.getLogger(OperatorMain.class).info("keks operator started, watching {}, endpoints on port {}",
+            LoggerFactory.getLogger(OperatorMain.class).info("keks operator started, watching {}, endpoints on port {}",
                     watched.isEmpty() ? "all namespaces" : watched, operator.httpPort());
             stopped.await();
             return 0;
@@ -111,7 +128,7 @@ public final class OperatorMain {
 
         @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "PT30S",
                 description = "How often Kafka is polled, as an ISO-8601 duration (default ${DEFAULT-VALUE}).")
-        java.time.Duration interval;
+        Duration interval;
 
         @Option(names = "--topic-regex", defaultValue = ".*", description = "Topics whose name this matches somewhere (default ${DEFAULT-VALUE}).")
         String topicRegex;
@@ -127,7 +144,7 @@ public final class OperatorMain {
 
         @Option(names = "--command-config", paramLabel = "FILE",
                 description = "Kafka client properties added to the connection (the operator mounts mutual-TLS ones in a secured cluster).")
-        java.nio.file.Path commandConfig;
+        Path commandConfig;
 
         @Option(names = "--show-all-offsets", defaultValue = "true", arity = "1",
                 description = "false: only groups with members right now (default ${DEFAULT-VALUE}).")
@@ -135,21 +152,21 @@ public final class OperatorMain {
 
         @Override
         public Integer call() throws Exception {
-            java.util.Properties p = new java.util.Properties();
-            p.put(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            p.put(org.apache.kafka.clients.admin.AdminClientConfig.CLIENT_ID_CONFIG, "keks-lag-exporter");
-            p.put(org.apache.kafka.clients.admin.AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
+            Properties p = new Properties();
+            p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            p.put(AdminClientConfig.CLIENT_ID_CONFIG, "keks-lag-exporter");
+            p.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
             if (commandConfig != null) {
-                try (var in = java.nio.file.Files.newBufferedReader(commandConfig)) {
+                try (var in = Files.newBufferedReader(commandConfig)) {
                     p.load(in);
                 }
             }
-            var spec = new io.keks.model.ExporterSpec(topicRegex, topicExcludeRegex, groupRegex, groupExcludeRegex, showAllOffsets);
-            var log = org.slf4j.LoggerFactory.getLogger(Exporter.class);
-            try (var admin = org.apache.kafka.clients.admin.Admin.create(io.keks.engine.AdminTimeouts.bulk(p));
-                 var server = new io.keks.engine.metrics.ExporterServer(new java.net.InetSocketAddress(port), admin, () -> spec,
+            var spec = new ExporterSpec(topicRegex, topicExcludeRegex, groupRegex, groupExcludeRegex, showAllOffsets);
+            var log = LoggerFactory.getLogger(Exporter.class);
+            try (var admin = Admin.create(AdminTimeouts.bulk(p));
+                 var server = new ExporterServer(new InetSocketAddress(port), admin, () -> spec,
                          interval, log::warn)) {
-                java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+                CountDownLatch stopped = new CountDownLatch(1);
                 Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
                 log.info("consumer-lag exporter serving /metrics on port {}, polling {} every {}", server.port(), bootstrap, interval);
                 stopped.await();

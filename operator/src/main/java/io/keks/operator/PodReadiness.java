@@ -3,6 +3,7 @@ package io.keks.operator;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.keks.engine.ObservedCluster;
 import io.keks.model.DesiredCluster;
@@ -56,7 +57,7 @@ final class PodReadiness {
                     .withLastTransitionTime(Instant.now().toString())
                     .withReason(want.equals("True") ? "KafkaReady" : n.isBroker() ? "BrokerNotServing" : "ControllerNotVoting").build());
             if (pod.getStatus() == null) {
-                pod.setStatus(new io.fabric8.kubernetes.api.model.PodStatus());
+                pod.setStatus(new PodStatus());
             }
             pod.getStatus().setConditions(conditions);
             client.pods().inNamespace(names.namespace()).resource(pod).updateStatus();

@@ -221,7 +221,7 @@ final class SecretCertificateStore implements CertificateStore {
         Map<Integer, String> serials = nodeSerials();
         for (HasMetadata o : objects) {
             if (o instanceof Pod pod) {
-                String serial = serials.get(KafkaClusterReconcile.nodeId(pod));
+                String serial = serials.get(KafkaReconciliation.nodeId(pod));
                 if (serial != null) {
                     annotate(pod.getMetadata(), serial);
                 }

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -58,9 +57,9 @@ class BadCustomResourcesTest {
 
     @Test
     void everyBadResourceTheApiServerWouldStoreGetsItsConditionAndNothingIsCreated() throws Exception {
-        KafkaClusterReconcile reconcile = new KafkaClusterReconcile(client, cluster -> {
+        KafkaReconciliation reconcile = new KafkaReconciliation(client, cluster -> {
             throw new AssertionError("a bad resource must not reach Kafka");
-        }, KafkaClusterReconcile.Settings.defaults());
+        }, KafkaReconciliation.Settings.defaults());
         List<String> checked = new ArrayList<>();
         int namespace = 0;
         for (Map.Entry<String, String> e : expected().entrySet()) {

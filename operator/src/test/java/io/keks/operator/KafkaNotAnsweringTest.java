@@ -33,8 +33,8 @@ class KafkaNotAnsweringTest {
         return identity.getData().get(io.keks.operator.resources.IdentityData.APPLIED);
     }
 
-    /** One pass, with the statuses written as KafkaReconciler writes them (a pool's status holds its node ids). */
-    KafkaStatuses.Outcome reconcile(KafkaClusterReconcile reconcile) {
+    /** One pass, with the statuses written as KafkaController writes them (a pool's status holds its node ids). */
+    KafkaStatuses.Outcome reconcile(KafkaReconciliation reconcile) {
         Kafka kafka = client.resources(Kafka.class).inNamespace(NS).withName("cluster").get();
         KafkaStatuses.Outcome outcome = reconcile.reconcile(kafka);
         KafkaStatuses.writePools(client, NS, outcome);
@@ -59,7 +59,7 @@ class KafkaNotAnsweringTest {
             p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
             return p;
         };
-        KafkaClusterReconcile reconcile = new KafkaClusterReconcile(client, nobody, KafkaClusterReconcile.Settings.defaults());
+        KafkaReconciliation reconcile = new KafkaReconciliation(client, nobody, KafkaReconciliation.Settings.defaults());
         Manifests seed = ManifestFiles.read(List.of(EXAMPLES.resolve("kafka-manifests")));
         seed.kafkas().forEach(k -> client.resources(Kafka.class).inNamespace(NS).resource(k.resource()).create());
         seed.nodePools().forEach(p -> client.resources(KafkaNodePool.class).inNamespace(NS).resource(p.resource()).create());

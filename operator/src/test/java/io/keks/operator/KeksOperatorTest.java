@@ -41,7 +41,7 @@ class KeksOperatorTest {
         client.resources(Kafka.class).inNamespace("team-a").resource(kafka).create();
         try (KeksOperator operator = new KeksOperator(client, c -> {
             throw new AssertionError("no Kafka to reach");
-        }, new KeksOperator.Config(Set.of("team-a"), Optional.empty(), 0, KafkaClusterReconcile.Settings.defaults(), java.time.Duration.ofMinutes(10)))) {
+        }, new KeksOperator.Config(Set.of("team-a"), Optional.empty(), 0, KafkaReconciliation.Settings.defaults(), java.time.Duration.ofMinutes(10)))) {
             operator.start();
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 Kafka k = client.resources(Kafka.class).inNamespace("team-a").withName("cluster").get();
@@ -108,7 +108,7 @@ class KeksOperatorTest {
                 .always();
         try (KeksOperator operator = new KeksOperator(client, c -> {
             throw new AssertionError("no Kafka to reach");
-        }, new KeksOperator.Config(Set.of("team-b"), Optional.of("keks-operator"), 0, KafkaClusterReconcile.Settings.defaults(), java.time.Duration.ofMinutes(10)))) {
+        }, new KeksOperator.Config(Set.of("team-b"), Optional.of("keks-operator"), 0, KafkaReconciliation.Settings.defaults(), java.time.Duration.ofMinutes(10)))) {
             operator.start();
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 var lease = client.leases().inNamespace("keks-operator").withName("keks-operator").get();

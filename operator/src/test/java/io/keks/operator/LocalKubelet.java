@@ -68,7 +68,7 @@ final class LocalKubelet implements AutoCloseable {
         List<Pod> pods = client.pods().inNamespace(namespace).list().getItems();
         for (Pod p : pods) {
             String name = p.getMetadata().getName();
-            int id = KafkaClusterReconcile.nodeId(p);
+            int id = KafkaReconciliation.nodeId(p);
             if (p.getMetadata().getDeletionTimestamp() != null) {
                 if (c.process(id).isPresent()) {
                     c.stop(node(c, id), Duration.ofSeconds(60));
@@ -107,7 +107,7 @@ final class LocalKubelet implements AutoCloseable {
         }
         // a pod deleted before the finalizer was on: its process goes too
         for (DesiredNode n : c.desired().nodes()) {
-            if (c.process(n.id()).isPresent() && pods.stream().noneMatch(p -> KafkaClusterReconcile.nodeId(p) == n.id())) {
+            if (c.process(n.id()).isPresent() && pods.stream().noneMatch(p -> KafkaReconciliation.nodeId(p) == n.id())) {
                 c.stop(n, Duration.ofSeconds(60));
                 events.add("stopped " + c.nodeName(n) + " (pod gone)");
             }

@@ -40,7 +40,7 @@ class SecuredKafkaTest {
     static final String NS = "kafka";
     static final Path SECURE = Path.of(System.getProperty("keks.install.dir", ".."), "examples", "secure");
     KubernetesClient client;
-    KafkaClusterReconcile reconcile;
+    KafkaReconciliation reconcile;
     DesiredCluster desired;
 
     @BeforeEach
@@ -50,9 +50,9 @@ class SecuredKafkaTest {
         Kafka kafka = manifests.kafkas().get(0).resource();
         client.resources(Kafka.class).inNamespace(NS).resource(kafka).create();
         manifests.nodePools().forEach(p -> client.resources(KafkaNodePool.class).inNamespace(NS).resource(p.resource()).create());
-        reconcile = new KafkaClusterReconcile(client, cluster -> {
+        reconcile = new KafkaReconciliation(client, cluster -> {
             throw new IllegalStateException("no Kafka here");
-        }, KafkaClusterReconcile.Settings.defaults());
+        }, KafkaReconciliation.Settings.defaults());
     }
 
     Kafka kafka() {
@@ -301,7 +301,7 @@ class SecuredKafkaTest {
                 .isEqualTo(certificate(text(data(nodeName(gone)), "certificate.pem")).getSerialNumber().toString(16));
         // the running pods still carry the old serial: each restarts, in the safe order, to serve its new certificate
         assertThat(certificateRestarts(running, Map.of()))
-                .containsExactlyElementsOf(running.stream().map(KafkaClusterReconcile::nodeId).sorted().toList());
+                .containsExactlyElementsOf(running.stream().map(KafkaReconciliation::nodeId).sorted().toList());
 
         X509Certificate exporterNow = exporterCertificate();
         assertThat(exporterNow.getSerialNumber()).isNotEqualTo(exporterBefore.getSerialNumber());
@@ -377,7 +377,7 @@ class SecuredKafkaTest {
      * started with (its serial, or {@code servedBefore} for a pod without one) against what its Secret holds now.
      */
     java.util.Set<Integer> certificateRestarts(java.util.List<Pod> running, Map<Integer, String> servedBefore) throws Exception {
-        io.keks.engine.change.ClusterImage image = PodImage.of(running, java.util.OptionalInt.empty(), servedBefore);
+        io.keks.engine.change.ClusterImage image = ImageOfPods.of(running, java.util.OptionalInt.empty(), servedBefore);
         Map<Integer, String> now = new java.util.TreeMap<>();
         Map<Integer, Map<String, String>> config = new java.util.TreeMap<>();
         for (DesiredNode n : desired.nodes()) {

@@ -7,6 +7,7 @@ import io.keks.model.Role;
 import io.keks.model.VolumeSpec;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -30,8 +31,8 @@ public final class ChangeSafety {
     private ChangeSafety() {
     }
 
-    /** Refusals that follow from the manifests alone: the running cluster's against the wanted one. */
-    public static List<String> refusals(DesiredCluster running, DesiredCluster wanted) {
+    /** Refusals that follow from the manifests alone: the cluster as last applied against the wanted one. */
+    public static List<String> refusals(DesiredCluster last, DesiredCluster wanted) {
         List<String> refused = new ArrayList<>();
         if (wanted.brokers().isEmpty()) {
             refused.add("no node pool with the broker role would be left: a cluster needs brokers; keep at least one broker pool"
@@ -41,11 +42,11 @@ public final class ChangeSafety {
             refused.add("no node pool with the controller role would be left: the metadata quorum would be gone; keep the"
                     + " controller pool");
         }
-        for (Map.Entry<String, List<Integer>> pool : running.poolIds().entrySet()) {
+        for (Map.Entry<String, List<Integer>> pool : last.poolIds().entrySet()) {
             if (pool.getValue().isEmpty() || !wanted.poolIds().containsKey(pool.getKey())) {
                 continue;
             }
-            Set<Role> was = running.node(pool.getValue().get(0)).roles();
+            Set<Role> was = last.node(pool.getValue().get(0)).roles();
             Set<Role> now = wanted.nodes().stream().filter(n -> n.pool().equals(pool.getKey())).findFirst()
                     .map(DesiredNode::roles).orElse(was);
             if (!was.equals(now) && (was.contains(Role.CONTROLLER) || now.contains(Role.CONTROLLER))) {
@@ -54,17 +55,17 @@ public final class ChangeSafety {
                         + " and its log would move); add a new pool with the roles you want instead");
             }
         }
-        Set<Integer> controllersWere = ids(running.controllers());
+        Set<Integer> controllersWere = ids(last.controllers());
         Set<Integer> controllersNow = ids(wanted.controllers());
         if (!wanted.controllers().isEmpty() && !controllersWere.equals(controllersNow)) {
             refused.add("the controllers would change from " + controllersWere + " to " + controllersNow + "; keks does not yet"
                     + " add or remove controllers of a running cluster; keep the controller pools' replicas as they are");
         }
         for (DesiredNode n : wanted.nodes()) {
-            if (running.nodes().stream().noneMatch(r -> r.id() == n.id())) {
+            if (last.nodes().stream().noneMatch(r -> r.id() == n.id())) {
                 continue;
             }
-            DesiredNode r = running.node(n.id());
+            DesiredNode r = last.node(n.id());
             for (VolumeSpec old : r.volumes()) {
                 VolumeSpec now = n.volumes().stream().filter(v -> v.id() == old.id()).findFirst().orElse(null);
                 String where = "KafkaNodePool " + n.pool() + " (node " + n.id() + "), volume " + old.id();
@@ -136,7 +137,7 @@ public final class ChangeSafety {
         Map<String, TopicDescription> topics = admin.describeTopics(names).allTopicNames().get(timeoutMs, TimeUnit.MILLISECONDS);
         int brokers = wanted.brokers().size();
         topics.values().stream().filter(t -> replicationFactor(t) > brokers)
-                .max(java.util.Comparator.comparingInt(ChangeSafety::replicationFactor)).ifPresent(t -> refused.add(
+                .max(Comparator.comparingInt(ChangeSafety::replicationFactor)).ifPresent(t -> refused.add(
                         "the node pools would leave " + brokers + " broker(s), fewer than the " + replicationFactor(t)
                                 + " replicas of topic " + t.name() + topicsAlso(topics.values(), brokers, t)
                                 + "; lower those topics' replicas first, or keep at least " + replicationFactor(t) + " brokers"));

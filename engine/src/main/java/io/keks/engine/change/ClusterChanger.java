@@ -6,7 +6,6 @@ import io.keks.engine.roll.NodeRuntime;
 import io.keks.engine.roll.Roller;
 import io.keks.model.DesiredCluster;
 import io.keks.model.DesiredNode;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;

@@ -1,6 +1,7 @@
 package io.keks.engine.config;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.AlterConfigsOptions;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.config.ConfigResource;
@@ -47,7 +49,7 @@ public final class DynamicConfigApplier {
         if (!plan.liveChanges()) {
             return new Result(plan, List.of(), Optional.empty());
         }
-        Map<ConfigResource, java.util.Collection<AlterConfigOp>> ops = new HashMap<>();
+        Map<ConfigResource, Collection<AlterConfigOp>> ops = new HashMap<>();
         List<String> changes = new ArrayList<>();
         List<AlterConfigOp> defaultOps = new ArrayList<>();
         plan.clusterWide().forEach((k, v) -> {
@@ -77,7 +79,7 @@ public final class DynamicConfigApplier {
                 .forEach(k -> changes.add(k + " removed (on each broker, live; no longer in the manifest)"));
         try {
             // validate first, so that a value Kafka refuses leaves every broker as it was
-            admin.incrementalAlterConfigs(ops, new org.apache.kafka.clients.admin.AlterConfigsOptions().validateOnly(true))
+            admin.incrementalAlterConfigs(ops, new AlterConfigsOptions().validateOnly(true))
                     .all().get(timeoutMs, TimeUnit.MILLISECONDS);
             admin.incrementalAlterConfigs(ops).all().get(timeoutMs, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {

@@ -3,12 +3,17 @@ package io.keks.engine.metrics;
 import io.keks.model.ExporterSpec;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
+import java.util.function.ToDoubleFunction;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -93,7 +98,7 @@ public final class LagExporter {
             try {
                 long left = Math.max(0, deadline - System.nanoTime());
                 out.put(tp, result.partitionResult(tp).get(left, TimeUnit.NANOSECONDS).offset());
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            } catch (ExecutionException | TimeoutException e) {
                 // a partition without a leader right now has no offset to give; the others are still reported
             }
         }
@@ -129,7 +134,7 @@ public final class LagExporter {
     }
 
     private static void partitionGauge(PrometheusText.Writer out, Map<String, TopicDescription> topics, String name, String help,
-                                       java.util.function.ToDoubleFunction<TopicPartitionInfo> value) {
+                                       ToDoubleFunction<TopicPartitionInfo> value) {
         out.family(name, "gauge", help);
         topics.forEach((t, d) -> d.partitions().forEach(p -> out.sample(name, value.applyAsDouble(p), "topic", t,
                 "partition", String.valueOf(p.partition()))));
@@ -145,7 +150,7 @@ public final class LagExporter {
         // per group and partition, in a stable order: group, topic, partition
         Map<String, Map<TopicPartition, Long>> offsets = new TreeMap<>();
         for (String g : groups) {
-            Map<TopicPartition, Long> byPartition = new TreeMap<>(java.util.Comparator.comparing(TopicPartition::topic)
+            Map<TopicPartition, Long> byPartition = new TreeMap<>(Comparator.comparing(TopicPartition::topic)
                     .thenComparingInt(TopicPartition::partition));
             committed.getOrDefault(g, Map.of()).forEach((tp, om) -> {
                 if (om != null && topics.contains(tp.topic())) {
@@ -173,7 +178,7 @@ public final class LagExporter {
     }
 
     private static Map<String, Long> byTopic(Map<TopicPartition, Long> offsets,
-                                             java.util.function.BiFunction<TopicPartition, Long, Long> value) {
+                                             BiFunction<TopicPartition, Long, Long> value) {
         Map<String, Long> sums = new TreeMap<>();
         offsets.forEach((tp, o) -> sums.merge(tp.topic(), value.apply(tp, o), Long::sum));
         return sums;

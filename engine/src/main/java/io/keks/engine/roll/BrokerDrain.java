@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -57,7 +58,7 @@ public final class BrokerDrain {
             }
             listener.step("moving " + moves.size() + " partition(s) off brokers " + leaving + ", replication throttled to "
                     + throttleBytesPerSecond / (1024 * 1024) + " MiB/s");
-            Set<Integer> brokers = new java.util.TreeSet<>(remaining.keySet());
+            Set<Integer> brokers = new TreeSet<>(remaining.keySet());
             brokers.addAll(leaving);
             throttle(brokers, topics, moves, true);
             try {

@@ -4,23 +4,31 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
@@ -80,8 +88,8 @@ public final class ClusterCa {
         try {
             X509Certificate cert = Pem.certificate(certificatePem);
             String body = keyPem.replace(PKCS8_BEGIN, "").replace(PKCS8_END, "").replaceAll("\\s", "");
-            PrivateKey key = java.security.KeyFactory.getInstance(cert.getPublicKey().getAlgorithm())
-                    .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(java.util.Base64.getDecoder().decode(body)));
+            PrivateKey key = KeyFactory.getInstance(cert.getPublicKey().getAlgorithm())
+                    .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
             return new ClusterCa(cert, key);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IllegalStateException("cannot read the cluster CA: " + e.getMessage(), e);
@@ -131,7 +139,7 @@ public final class ClusterCa {
     }
 
     private static String pkcs8(PrivateKey key) {
-        return PKCS8_BEGIN + "\n" + java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+        return PKCS8_BEGIN + "\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
                 .encodeToString(key.getEncoded()) + "\n" + PKCS8_END + "\n";
     }
 
@@ -194,8 +202,8 @@ public final class ClusterCa {
      * Kafka client properties for mutual TLS with {@code cert}, trusting this CA: every value inline
      * as PEM (the key is not encrypted, so it must stay in memory or in a file only its owner reads).
      */
-    public java.util.Properties clientTlsProperties(UserCertificate cert) {
-        java.util.Properties p = new java.util.Properties();
+    public Properties clientTlsProperties(UserCertificate cert) {
+        Properties p = new Properties();
         p.put("security.protocol", "SSL");
         p.put("ssl.keystore.type", "PEM");
         p.put("ssl.keystore.certificate.chain", cert.certificatePem() + certificatePem());
@@ -291,7 +299,7 @@ public final class ClusterCa {
     private static byte[] store(KeyStore ks, char[] password) throws GeneralSecurityException, IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         synchronized (PBE_ITERATIONS) {
-            java.util.Map<String, String> before = new java.util.HashMap<>();
+            Map<String, String> before = new HashMap<>();
             PBE_ITERATIONS.forEach(k -> before.put(k, System.getProperty(k)));
             try {
                 PBE_ITERATIONS.forEach(k -> System.setProperty(k, "1"));
@@ -312,7 +320,7 @@ public final class ClusterCa {
     /** EC P-256: as strong as RSA 3072 and generated in milliseconds rather than a second. */
     private static KeyPair newKeyPair() throws GeneralSecurityException {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-        g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"), RANDOM);
+        g.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
         return g.generateKeyPair();
     }
 

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
@@ -37,7 +38,7 @@ public final class ReplicaPlan {
         topics.values().forEach(t -> t.partitions().forEach(p -> p.replicas().stream().map(Node::id).filter(load::containsKey)
                 .forEach(b -> load.merge(b, 1, Integer::sum))));
         Map<TopicPartition, List<Integer>> plan = new LinkedHashMap<>();
-        for (TopicDescription t : new java.util.TreeMap<>(topics).values()) {
+        for (TopicDescription t : new TreeMap<>(topics).values()) {
             int want = target.get(t.name());
             if (want > rackOf.size()) {
                 throw new IllegalArgumentException("topic " + t.name() + " wants " + want + " replicas but the cluster has "

@@ -18,20 +18,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.ToIntFunction;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.AlterConfigsOptions;
 import org.apache.kafka.clients.admin.AlterPartitionReassignmentsOptions;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.CreatePartitionsOptions;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.DeleteTopicsOptions;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeConfigsOptions;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.ListPartitionReassignmentsOptions;
-import org.apache.kafka.clients.admin.Config;
-import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewPartitionReassignment;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -42,6 +44,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
+import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -276,7 +279,7 @@ public final class TopicReconciler {
                 t.partitions().isPresent() ? Optional.of(t.partitions().getAsInt()) : Optional.empty(),
                 t.replicas().isPresent() ? Optional.of((short) t.replicas().getAsInt()) : Optional.empty())
                 .configs(t.config())));
-        Map<String, org.apache.kafka.clients.admin.CreateTopicsResult> resultOf = new HashMap<>();
+        Map<String, CreateTopicsResult> resultOf = new HashMap<>();
         Map<String, KafkaFuture<Void>> created = new HashMap<>();
         // a topic record, one per partition and one per config
         int calls = 0;
@@ -495,7 +498,7 @@ public final class TopicReconciler {
      */
     static final int RECORDS_PER_CALL = 5_000;
 
-    static <K, V> List<Map<K, V>> chunks(Map<K, V> all, java.util.function.ToIntFunction<V> records) {
+    static <K, V> List<Map<K, V>> chunks(Map<K, V> all, ToIntFunction<V> records) {
         List<Map<K, V>> out = new ArrayList<>();
         Map<K, V> current = new LinkedHashMap<>();
         int weight = 0;
@@ -559,7 +562,7 @@ public final class TopicReconciler {
     }
 
     private static String reasonFor(Throwable cause) {
-        if (cause instanceof org.apache.kafka.common.errors.InvalidTopicException) {
+        if (cause instanceof InvalidTopicException) {
             return TopicStatus.KAFKA_ERROR; // a subclass of InvalidConfigurationException, but about the name, not a config
         }
         return cause instanceof InvalidConfigurationException || cause instanceof PolicyViolationException

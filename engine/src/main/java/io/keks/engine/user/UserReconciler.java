@@ -8,11 +8,13 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
@@ -115,7 +117,7 @@ public final class UserReconciler {
                     have.add(name);
                 }
             });
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             users.forEach(u -> failures.put(u.name(), "cannot read SCRAM credentials: " + cause(e)));
             return 0;
         }
@@ -155,7 +157,7 @@ public final class UserReconciler {
             }
             users.forEach(u -> failures.put(u.name(), "cannot read ACLs: " + cause(e)));
             return 0;
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             users.forEach(u -> failures.put(u.name(), "cannot read ACLs: " + cause(e)));
             return 0;
         }
@@ -205,7 +207,7 @@ public final class UserReconciler {
 
     /** Strimzi's operation names (Read, AlterConfigs, IdempotentWrite, ...) to Kafka's. */
     static AclOperation operation(String strimzi) {
-        String kafka = strimzi.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(java.util.Locale.ROOT);
+        String kafka = strimzi.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
         return AclOperation.valueOf(kafka);
     }
 
@@ -221,7 +223,7 @@ public final class UserReconciler {
                     have.put(user, values);
                 }
             });
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             users.forEach(u -> failures.put(u.name(), "cannot read quotas: " + cause(e)));
             return 0;
         }
@@ -277,7 +279,7 @@ public final class UserReconciler {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             failures.putIfAbsent(user, what + ": interrupted");
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             failures.putIfAbsent(user, what + ": " + cause(e));
         }
     }

@@ -8,6 +8,7 @@ import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.user.KafkaUser;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * Turns the text of a manifest file into Strimzi custom resources. Pure; one bad document is
@@ -40,7 +41,7 @@ public final class ManifestParser {
         }
         // thousands of KafkaTopics: bound on every processor, in slices kept in document order
         int slice = Math.max(1, documents.size() / (4 * Runtime.getRuntime().availableProcessors()));
-        List<Manifests> parts = java.util.stream.IntStream.range(0, (documents.size() + slice - 1) / slice).parallel()
+        List<Manifests> parts = IntStream.range(0, (documents.size() + slice - 1) / slice).parallel()
                 .mapToObj(i -> {
                     Manifests part = Manifests.empty();
                     documents.subList(i * slice, Math.min(documents.size(), (i + 1) * slice)).forEach(doc -> read(doc, part));

@@ -1,6 +1,8 @@
 package io.keks.operator.logging;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
@@ -127,8 +129,8 @@ public final class JsonLogs implements SLF4JServiceProvider {
             if (error != null) {
                 field(sb, "error.type", error.getClass().getName());
                 field(sb, "error.message", String.valueOf(error.getMessage()));
-                java.io.StringWriter trace = new java.io.StringWriter();
-                error.printStackTrace(new java.io.PrintWriter(trace));
+                StringWriter trace = new StringWriter();
+                error.printStackTrace(new PrintWriter(trace));
                 field(sb, "error.stack_trace", trace.toString());
             }
             sb.setLength(sb.length() - 1);

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.keks.model.DesiredCluster;
 import io.keks.model.ExporterSpec;
@@ -88,7 +89,7 @@ public final class ExporterObjects {
                 .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
                 .build();
         if (internalTls) {
-            container.getVolumeMounts().add(new io.fabric8.kubernetes.api.model.VolumeMountBuilder().withName("client-config")
+            container.getVolumeMounts().add(new VolumeMountBuilder().withName("client-config")
                     .withMountPath(CONFIG_DIR).withReadOnly(true).build());
         }
         var deploymentBuilder = new DeploymentBuilder().withMetadata(m).withNewSpec().withReplicas(1)

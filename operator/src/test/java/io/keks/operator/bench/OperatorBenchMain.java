@@ -2,7 +2,7 @@ package io.keks.operator.bench;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.keks.operator.KafkaClusterReconcile;
+import io.keks.operator.KafkaReconciliation;
 import io.keks.operator.KeksOperator;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +30,7 @@ public final class OperatorBenchMain {
         KubernetesClient client = new KubernetesClientBuilder().withConfig(new io.fabric8.kubernetes.client.ConfigBuilder()
                 .withMasterUrl(args[0]).withTrustCerts(true).build()).build();
         KeksOperator operator = new KeksOperator(client, cluster -> props,
-                new KeksOperator.Config(Set.of(), Optional.empty(), Integer.parseInt(args[2]), KafkaClusterReconcile.Settings.defaults(), java.time.Duration.ofMinutes(10)));
+                new KeksOperator.Config(Set.of(), Optional.empty(), Integer.parseInt(args[2]), KafkaReconciliation.Settings.defaults(), java.time.Duration.ofMinutes(10)));
         operator.start();
         System.out.println("operator started");
         new CountDownLatch(1).await();

@@ -20,7 +20,7 @@ class JsonLogsTest {
         try {
             // the provider writes to the stdout it found when loaded; a new one here finds the capture
             JsonLogs captured = new JsonLogs();
-            Logger log = captured.getLoggerFactory().getLogger("io.keks.operator.KafkaClusterReconcile");
+            Logger log = captured.getLoggerFactory().getLogger("io.keks.operator.KafkaReconciliation");
             captured.getMDCAdapter().put("resource.namespace", "kafka");
             captured.getMDCAdapter().put("resource.name", "cluster");
             log.info("restarting {}: \"{}\"", "cluster-broker-0", "a\nb");

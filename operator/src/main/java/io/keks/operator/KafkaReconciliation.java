@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * the engine's {@link Reconciliation} over the cluster's Kubernetes objects ({@link KubernetesCluster}),
  * and turns its outcome into the Kafka's and its pools' statuses.
  */
-public final class KafkaClusterReconcile {
-    private static final Logger LOG = LoggerFactory.getLogger(KafkaClusterReconcile.class);
+public final class KafkaReconciliation {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaReconciliation.class);
 
     /**
      * @param render  images, and the owner reference set per cluster
@@ -48,7 +48,7 @@ public final class KafkaClusterReconcile {
     private final KafkaAccess access;
     private final Settings settings;
 
-    public KafkaClusterReconcile(KubernetesClient client, KafkaAccess access, Settings settings) {
+    public KafkaReconciliation(KubernetesClient client, KafkaAccess access, Settings settings) {
         this.client = client;
         this.access = access;
         this.settings = settings;

@@ -23,7 +23,6 @@ import io.strimzi.api.kafka.model.user.KafkaUserStatus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -32,6 +31,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One KafkaUser on Kubernetes: its Secret, named after it and owned by it (so deleting the user
@@ -39,14 +40,14 @@ import org.apache.kafka.clients.admin.Admin;
  * quotas in Kafka through the engine's {@link UserReconciler}. A Secret that exists keeps its
  * password or certificate: a reconciliation never rotates one by accident.
  */
-final class KafkaUserReconcile {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(KafkaUserReconcile.class);
+final class KafkaUserReconciliation {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaUserReconciliation.class);
     static final String CLUSTER_LABEL = "strimzi.io/cluster";
 
     private final KubernetesClient client;
     private final KafkaAccess access;
 
-    KafkaUserReconcile(KubernetesClient client, KafkaAccess access) {
+    KafkaUserReconciliation(KubernetesClient client, KafkaAccess access) {
         this.client = client;
         this.access = access;
     }

@@ -30,10 +30,10 @@ import org.junit.jupiter.api.Test;
  * status says; the Secret is made all the same, so an application can mount it as soon as it exists.
  */
 @EnableKubernetesMockClient(crud = true)
-class KafkaUserReconcileTest {
+class KafkaUserReconciliationTest {
     static final String NS = "kafka";
     KubernetesClient client;
-    KafkaUserReconcile reconcile;
+    KafkaUserReconciliation reconcile;
 
     @BeforeEach
     void seedCluster() throws Exception {
@@ -45,7 +45,7 @@ class KafkaUserReconcileTest {
             p.resource().getMetadata().setNamespace(NS);
             client.resources(KafkaNodePool.class).inNamespace(NS).resource(p.resource()).create();
         }
-        reconcile = new KafkaUserReconcile(client, cluster -> {
+        reconcile = new KafkaUserReconciliation(client, cluster -> {
             throw new IllegalStateException("no Kafka here");
         });
     }

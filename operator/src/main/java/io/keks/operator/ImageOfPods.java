@@ -21,8 +21,8 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.common.config.ConfigResource;
 
 /** What exists of a cluster on Kubernetes: its pods, each with the config and Kafka version it was created with. */
-final class PodImage {
-    private PodImage() {
+final class ImageOfPods {
+    private ImageOfPods() {
     }
 
     /**

@@ -53,8 +53,8 @@ import org.slf4j.LoggerFactory;
  * topic is looked at again on a slow periodic full resync (its configs in turns, {@link ConfigTurns}),
  * one not ready or changing replicas sooner.
  */
-public final class TopicBatcher implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(TopicBatcher.class);
+public final class KafkaTopicBatches implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaTopicBatches.class);
     private static final Duration GATHER = Duration.ofMillis(200);
 
     /** What a topic's next pass depends on besides its spec: seeing it unchanged, the SDK's event needs no pass. */
@@ -87,7 +87,7 @@ public final class TopicBatcher implements AutoCloseable {
      * @param resync                 how often every KafkaTopic is reconciled again though nothing changed
      * @param throttleBytesPerSecond the replication rate a replication factor change may use per broker
      */
-    public TopicBatcher(KubernetesClient client, KafkaAccess access, Duration resync, long throttleBytesPerSecond) {
+    public KafkaTopicBatches(KubernetesClient client, KafkaAccess access, Duration resync, long throttleBytesPerSecond) {
         this.client = client;
         this.access = access;
         this.resync = resync;
@@ -263,7 +263,7 @@ public final class TopicBatcher implements AutoCloseable {
             // a deleted KafkaTopic takes its topic along, unless another KafkaTopic names the same topic
             Set<String> stillNamed = deleting.isEmpty() ? Set.of() : cache.list(ns)
                     .filter(t -> cluster.equals(clusterOf(t)) && t.getMetadata().getDeletionTimestamp() == null)
-                    .map(TopicBatcher::topicName).collect(Collectors.toSet());
+                    .map(KafkaTopicBatches::topicName).collect(Collectors.toSet());
             List<DesiredTopic> toDelete = deleting.stream().map(t -> byName.get(t.getMetadata().getName()))
                     .filter(d -> d != null && !stillNamed.contains(d.topicName())).toList();
             deleting.stream().filter(t -> toDelete.stream().noneMatch(d -> d.resourceName().equals(t.getMetadata().getName())))
@@ -320,7 +320,7 @@ public final class TopicBatcher implements AutoCloseable {
                 stale.close(Duration.ZERO);
             }
             topics.forEach(t -> conditions.putIfAbsent(t, condition(t, "Ready", "False", "KafkaError",
-                    KafkaClusterReconcile.rootMessage(e))));
+                    KafkaReconciliation.rootMessage(e))));
         }
     }
 
@@ -334,7 +334,7 @@ public final class TopicBatcher implements AutoCloseable {
                         && t.getMetadata().getDeletionTimestamp() == null)
                 .map(t -> new Sourced<>(t, new YamlDocument(CustomResources.source(t), 0, 0,
                         Serialization.jsonMapper().createObjectNode(), Map.of()))).toList();
-        Set<String> wantedNames = live.stream().map(TopicBatcher::topicName).collect(Collectors.toSet());
+        Set<String> wantedNames = live.stream().map(KafkaTopicBatches::topicName).collect(Collectors.toSet());
         List<Sourced<KafkaTopic>> sameTopic = rest.stream().filter(s -> wantedNames.contains(topicName(s.resource()))).toList();
         return sameTopic.isEmpty() ? List.of() : TopicModel.check(sameTopic, desired).topics().stream()
                 // an older one is left alone in this pass: only its age matters here

@@ -16,16 +16,16 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The Java Operator SDK face of {@link KafkaClusterReconcile}: a Kafka is reconciled when it, one of
+ * The Java Operator SDK face of {@link KafkaReconciliation}: a Kafka is reconciled when it, one of
  * its node pools (by their strimzi.io/cluster label) or one of its pods changes, and again after the
  * interval the reconciliation asks for. Its status is patched with a JSON merge patch.
  */
 @ControllerConfiguration(name = "kafka")
-public final class KafkaReconciler implements Reconciler<Kafka> {
-    private final KafkaClusterReconcile reconcile;
+public final class KafkaController implements Reconciler<Kafka> {
+    private final KafkaReconciliation reconcile;
     private final ResourceCounts counts;
 
-    public KafkaReconciler(KafkaClusterReconcile reconcile, ResourceCounts counts) {
+    public KafkaController(KafkaReconciliation reconcile, ResourceCounts counts) {
         this.reconcile = reconcile;
         this.counts = counts;
     }

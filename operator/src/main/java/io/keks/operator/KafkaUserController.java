@@ -13,17 +13,17 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The Java Operator SDK face of {@link KafkaUserReconcile}. The finalizer {@value #FINALIZER} lets
+ * The Java Operator SDK face of {@link KafkaUserReconciliation}. The finalizer {@value #FINALIZER} lets
  * a deleted KafkaUser's credential, ACLs and quotas be removed from Kafka before it goes; a user
  * whose Kafka is not reachable is looked at again a minute later.
  */
-@ControllerConfiguration(name = "kafkauser", finalizerName = KafkaUserReconciler.FINALIZER)
-public final class KafkaUserReconciler implements Reconciler<KafkaUser>, Cleaner<KafkaUser> {
+@ControllerConfiguration(name = "kafkauser", finalizerName = KafkaUserController.FINALIZER)
+public final class KafkaUserController implements Reconciler<KafkaUser>, Cleaner<KafkaUser> {
     public static final String FINALIZER = "keks.io/user";
-    private final KafkaUserReconcile reconcile;
+    private final KafkaUserReconciliation reconcile;
     private final ResourceCounts counts;
 
-    KafkaUserReconciler(KafkaUserReconcile reconcile, ResourceCounts counts) {
+    KafkaUserController(KafkaUserReconciliation reconcile, ResourceCounts counts) {
         this.reconcile = reconcile;
         this.counts = counts;
     }

@@ -1,6 +1,6 @@
 package io.keks.cli;
 
-import io.keks.local.LocalCluster;
+import io.keks.local.LocalConnections;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -29,7 +29,7 @@ final class ClientOptions {
         if (user != null) {
             return cluster.open().clientProperties(listener, user);
         }
-        Path file = LocalCluster.clientFile(cluster.dir(), listener);
+        Path file = LocalConnections.clientFile(cluster.dir(), listener);
         if ((listener == null || listener.matches("[a-z0-9]+")) && Files.isRegularFile(file)) {
             Properties p = new Properties();
             try (Reader r = Files.newBufferedReader(file)) {

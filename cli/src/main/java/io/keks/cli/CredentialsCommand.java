@@ -1,6 +1,7 @@
 package io.keks.cli;
 
 import io.keks.local.LocalCluster;
+import io.keks.local.LocalConnections;
 import io.keks.local.LocalUsers;
 import io.keks.model.DesiredUser;
 import io.keks.model.ListenerSpec;
@@ -63,7 +64,7 @@ final class CredentialsCommand implements Callable<Integer> {
         }
         String kind = tls ? "tls" : "scram-sha-512";
         Predicate<ListenerSpec> fits = tls ? ListenerSpec::mutualTls : ListenerSpec::scram;
-        ListenerSpec l = listener != null ? c.listener(listener)
+        ListenerSpec l = listener != null ? c.connections().listener(listener)
                 : c.desired().listeners().stream().filter(fits).findFirst().orElse(null);
         if (l == null || !fits.test(l)) {
             err.println("error: " + (l == null ? "Kafka " + c.desired().name() + " has no listener" : "listener " + l.name() + " has no")
@@ -76,11 +77,11 @@ final class CredentialsCommand implements Callable<Integer> {
                     + " (or `keks up`) with it makes one");
             return 1;
         }
-        Properties base = c.clientProperties(l.name());
+        Properties base = c.connections().clientProperties(l.name());
         Map<String, String> props = new LinkedHashMap<>();
         new TreeSet<>(base.stringPropertyNames()).forEach(k -> props.put(k, base.getProperty(k)));
         if (props.containsKey("ssl.truststore.password")) {
-            props.put("ssl.truststore.password", "${keks:" + LocalCluster.storePasswordProperties(c.dir()) + ":password}");
+            props.put("ssl.truststore.password", "${keks:" + LocalConnections.storePasswordProperties(c.dir()) + ":password}");
         }
         props.put("config.providers", "keks");
         props.put("config.providers.keks.class", "org.apache.kafka.common.config.provider.FileConfigProvider");

@@ -205,8 +205,8 @@ final class UpCommand implements Callable<Integer> {
             // nodes that ran before this `up` may be in the middle of a change a stopped supervisor left
             boolean tookOver = cluster.anyNodeRunning();
             heapNotes(cluster, out);
-            if (cluster.highestPort() >= PortShifts.ephemeralStart()) {
-                err.println("warning: ports up to " + cluster.highestPort() + " reach into this machine's ephemeral port range (from "
+            if (cluster.ports().highest() >= PortShifts.ephemeralStart()) {
+                err.println("warning: ports up to " + cluster.ports().highest() + " reach into this machine's ephemeral port range (from "
                         + PortShifts.ephemeralStart() + "): a client may be connected to itself while a node starts."
                         + " Prefer a --port-shift that keeps ports below it");
             }
@@ -216,7 +216,7 @@ final class UpCommand implements Callable<Integer> {
                 out.println("Cluster " + cluster.desired().name() + " is already running (supervisor pid " + supervisor.get().pid() + ")");
                 return;
             }
-            List<String> busy = cluster.busyPorts();
+            List<String> busy = cluster.ports().busy();
             if (!busy.isEmpty()) {
                 throw new IllegalStateException("ports in use: " + String.join(", ", busy) + ". Stop what uses them"
                         + (cluster.state().portShift() == 0 && !cluster.anyNodeRunning()
@@ -330,7 +330,7 @@ final class UpCommand implements Callable<Integer> {
         StatusPrinter.nodes(out, s);
         out.println();
         for (ListenerSpec l : cluster.desired().listeners()) {
-            out.println("Bootstrap (" + l.name() + (l.tls() ? ", TLS" : "") + "): " + cluster.bootstrap(l));
+            out.println("Bootstrap (" + l.name() + (l.tls() ? ", TLS" : "") + "): " + cluster.connections().bootstrap(l));
         }
         if (cluster.desired().listeners().stream().anyMatch(ListenerSpec::tls)) {
             out.println("  TLS clients trust " + cluster.dir().resolve("ca").resolve("ca.crt") + " (PKCS12: ca/truststore.p12)");

@@ -250,7 +250,7 @@ class SeedClusterTest {
     @Test
     @Order(7)
     void aBrokerKilledWithSigkillIsRestartedAndNoAcknowledgedRecordIsLost() throws Exception {
-        LoadProducer load = new LoadProducer(cluster().clientProperties(null), "test-topic", "kill");
+        LoadProducer load = new LoadProducer(cluster().connections().clientProperties(null), "test-topic", "kill");
         load.awaitAcked(200);
 
         long oldPid = status().path("nodes").get(1).path("pid").asLong();
@@ -558,7 +558,7 @@ class SeedClusterTest {
     @Order(15)
     void aDynamicConfigChangesLiveWithoutRestartsUnderLoad() throws Exception {
         Map<Integer, Long> pids = nodePids();
-        LoadProducer load = new LoadProducer(cluster().clientProperties(null), "test-topic", "live");
+        LoadProducer load = new LoadProducer(cluster().connections().clientProperties(null), "test-topic", "live");
         load.awaitAcked(100);
         Path manifests = seedWithConfig("log.retention.ms: 3600000", "log.cleaner.threads: 2");
         KeksCli.Result r = KeksCli.run("apply", "-f", manifests.toString());
@@ -618,7 +618,7 @@ class SeedClusterTest {
         Map<Integer, Long> pids = nodePids();
         Map<String, Integer> restartsBefore = new HashMap<>();
         before.path("nodes").forEach(n -> restartsBefore.put(n.path("name").asText(), n.path("restarts").asInt()));
-        LoadProducer load = new LoadProducer(cluster().clientProperties(null), "test-topic", "roll");
+        LoadProducer load = new LoadProducer(cluster().connections().clientProperties(null), "test-topic", "roll");
         load.awaitAcked(200);
 
         KeksCli.Result r = KeksCli.run("apply", "-f", seedWithConfig("auto.create.topics.enable: false").toString());
@@ -667,7 +667,7 @@ class SeedClusterTest {
         for (int broker : List.of(0, 1, 2)) {
             before.put(broker, served(9093 + 100 * broker + shift, oldTrust).getSerialNumber());
         }
-        LoadProducer load = new LoadProducer(c.clientProperties(null), "test-topic", "renew");
+        LoadProducer load = new LoadProducer(c.connections().clientProperties(null), "test-topic", "renew");
         KeksCli.Result r;
         try {
             load.awaitAcked(200);
@@ -825,7 +825,7 @@ class SeedClusterTest {
     @Order(21)
     void brokersScaleFromThreeToFourAndBackWithTheLeavingBrokerDrainedFirst() throws Exception {
         // producing all along: the broker joining, the roll by rack and the drain
-        LoadProducer throughout = new LoadProducer(cluster().clientProperties(null), "test-topic", "scaling");
+        LoadProducer throughout = new LoadProducer(cluster().connections().clientProperties(null), "test-topic", "scaling");
         throughout.awaitAcked(200);
         KeksCli.Result up = KeksCli.run("apply", "-f", seedWithPool("broker", spec -> spec.replace("replicas: 3", "replicas: 4")).toString());
         assertThat(up.exitCode()).as(up.out() + up.err()).isZero();
@@ -841,7 +841,7 @@ class SeedClusterTest {
             // the brokers list a new topic a moment after the controller created it
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(replicasOn(admin, 6)).isNotEmpty());
         }
-        LoadProducer load = new LoadProducer(cluster().clientProperties(null), "scale-topic", "scale");
+        LoadProducer load = new LoadProducer(cluster().connections().clientProperties(null), "scale-topic", "scale");
         load.awaitAcked(200);
 
         // with two brokers in zone-a (0 and the new 6), a roll by rack restarts them together
@@ -1154,7 +1154,7 @@ class SeedClusterTest {
         Path file = Files.createTempDirectory(home, "rf").resolve("rf.yaml");
         Files.writeString(file, kafkaTopic("rf-topic", null, 6, 1, "min.insync.replicas: 1", null));
         assertThat(KeksCli.run("apply", "-f", file.toString()).exitCode()).isZero();
-        LoadProducer load = new LoadProducer(cluster().clientProperties(null), "rf-topic", "rf");
+        LoadProducer load = new LoadProducer(cluster().connections().clientProperties(null), "rf-topic", "rf");
         load.awaitAcked(500);
 
         Files.writeString(file, kafkaTopic("rf-topic", null, 6, 3, "min.insync.replicas: 1", null));
@@ -1238,7 +1238,7 @@ class SeedClusterTest {
         List<io.keks.model.DesiredTopic> bulk = c.desired().topics().stream().filter(t -> t.topicName().startsWith("bulk-")).toList();
         assertThat(bulk).hasSize(2000);
         ConfigResource late = new ConfigResource(ConfigResource.Type.TOPIC, "bulk-1500");
-        try (Admin admin = c.topicAdmin()) {
+        try (Admin admin = c.connections().topicAdmin()) {
             admin.incrementalAlterConfigs(Map.of(late, List.of(new org.apache.kafka.clients.admin.AlterConfigOp(
                     new ConfigEntry("retention.ms", "1000"), org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET))))
                     .all().get(30, TimeUnit.SECONDS);
@@ -1289,7 +1289,7 @@ class SeedClusterTest {
 
     /** Every record value of a topic, read from the beginning up to its end offsets. */
     static Set<String> readAll(String topic) throws Exception {
-        Properties props = cluster().clientProperties(null);
+        Properties props = cluster().connections().clientProperties(null);
         Set<String> values = new HashSet<>();
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
             List<TopicPartition> tps = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -70,7 +69,7 @@ class UpgradeTest {
         assertThat(before.path("nodes")).hasSize(6).allSatisfy(n -> assertThat(n.path("kafkaVersion").asText()).isEqualTo(FROM));
         assertThat(metadataLevel()).as("4.3-IV0, what 4.3.1 formats by default").isEqualTo(30);
         int active = before.path("activeController").asInt();
-        LoadProducer load = new LoadProducer(SeedClusterTest.cluster().clientProperties(null), "test-topic", "upgrade");
+        LoadProducer load = new LoadProducer(SeedClusterTest.cluster().connections().clientProperties(null), "test-topic", "upgrade");
         load.awaitAcked(200);
 
         KeksCli.Result r = KeksCli.run("apply", "-f", seed("4.4.0", "4.4-IV2").toString());

@@ -97,7 +97,7 @@ public record ClusterStatus(String name, String namespace, String clusterId, boo
         boolean ready = observed.map(cluster::isReady).orElse(false)
                 && nodes.stream().filter(n -> !n.state().equals("Leaving")).allMatch(n -> n.state().equals("Running"));
         List<Listener> listeners = cluster.desired().listeners().stream()
-                .map(l -> new Listener(l.name(), l.tls(), cluster.bootstrap(l))).toList();
+                .map(l -> new Listener(l.name(), l.tls(), cluster.connections().bootstrap(l))).toList();
         ListenerSpec first = cluster.desired().listeners().get(0);
         String notReady = nodes.stream().filter(n -> !n.state().equals("Running") && !n.state().equals("Leaving"))
                 .map(n -> n.name() + " " + n.state()).reduce((a, b) -> a + ", " + b).orElse("no broker answered");
@@ -111,7 +111,7 @@ public record ClusterStatus(String name, String namespace, String clusterId, boo
                         + " runs as before: " + String.join("; ", r.reasons()))));
         cluster.warnings().forEach(w -> conditions.add(new Condition("Warning", "True", "ManifestWarning", w.format())));
         return new ClusterStatus(cluster.desired().name(), cluster.desired().namespace(), cluster.state().memory().clusterId(), ready,
-                "KRaft", cluster.desired().version().toString(), cluster.bootstrap(first), listeners,
+                "KRaft", cluster.desired().version().toString(), cluster.connections().bootstrap(first), listeners,
                 observed.flatMap(o -> o.quorumLeader().isPresent() ? Optional.of(o.quorumLeader().getAsInt()) : Optional.empty()).orElse(null),
                 nodes, conditions, cluster.exporterUrl().orElse(null),
                 Supervisor.process(cluster.dir()).isPresent() ? cluster.dashboardUrl() : null);

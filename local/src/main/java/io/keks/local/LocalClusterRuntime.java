@@ -262,13 +262,13 @@ public final class LocalClusterRuntime implements ClusterRuntime {
 
     @Override
     public Optional<CertificateStore> certificates(DesiredCluster applied, ClusterMemory memory) throws IOException {
-        return cluster.storePassword().isPresent() ? Optional.of(cluster.certificateStore()) : Optional.empty();
+        return cluster.keepsStores() ? Optional.of(cluster.certificateStore()) : Optional.empty();
     }
 
     @Override
     public void writeNodeDefinitions(DesiredCluster applied, ClusterMemory memory) throws IOException {
-        cluster.writeNodeFiles();
-        cluster.writeClientFiles();
+        cluster.nodeFiles().write();
+        cluster.connections().writeClientFiles();
     }
 
     @Override
@@ -307,12 +307,12 @@ public final class LocalClusterRuntime implements ClusterRuntime {
     public Map<String, String> runningConfig(DesiredCluster applied, ObservedCluster observed) throws IOException {
         int broker = applied.brokers().stream().map(DesiredNode::id).filter(observed::brokerServing).findFirst()
                 .orElse(applied.brokers().get(0).id());
-        return cluster.runningConfig(broker);
+        return cluster.nodeFiles().runningConfig(broker);
     }
 
     @Override
     public Map<Integer, Map<String, String>> desiredConfigs(DesiredCluster applied) throws IOException {
-        return cluster.desiredConfigs();
+        return cluster.nodeFiles().desiredConfigs();
     }
 
     @Override
@@ -332,7 +332,7 @@ public final class LocalClusterRuntime implements ClusterRuntime {
         if (topics.isEmpty() || applied.topics().isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(cluster.reconcileTopics(topics.get().throttleBytesPerSecond(), topics.get().timeout(), topics.get().lines()));
+        return Optional.of(cluster.topics().reconcile(topics.get().throttleBytesPerSecond(), topics.get().timeout(), topics.get().lines()));
     }
 
     @Override

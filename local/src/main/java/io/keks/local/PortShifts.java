@@ -1,5 +1,7 @@
 package io.keks.local;
 
+import io.keks.model.ExporterSpec;
+import io.keks.model.MetricsSpec;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -49,17 +51,18 @@ public final class PortShifts {
 
     private static boolean shiftFree(int shift) {
         for (int id = 0; id < 6; id++) {
-            for (int port : new int[] {9090, 9091, 9092, 9093, io.keks.model.MetricsSpec.PORT}) {
+            for (int port : new int[] {9090, 9091, 9092, 9093, MetricsSpec.PORT}) {
                 if (!free(port + 100 * id + shift)) {
                     return false;
                 }
             }
         }
-        return free(io.keks.model.ExporterSpec.PORT + shift) && free(LocalAddressing.dashboardPort(shift));
+        return free(ExporterSpec.PORT + shift) && free(LocalAddressing.dashboardPort(shift));
     }
 
-    private static boolean free(int port) {
-        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+    /** Whether nothing listens on {@code port} of the address local nodes listen on. */
+    static boolean free(int port) {
+        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName(LocalAddressing.HOST))) {
             s.setReuseAddress(true);
             return true;
         } catch (IOException e) {

@@ -233,7 +233,7 @@ public final class Supervisor {
                 admin = cluster.admin();
                 ExporterSpec first = cluster.desired().exporterSpec().get();
                 ExporterServer server = new ExporterServer(new InetSocketAddress(LocalAddressing.HOST,
-                        cluster.addressing().exporterPort()), admin, () -> cluster.appliedExporterSpec().orElse(first),
+                        cluster.addressing().exporterPort()), admin, () -> cluster.nodeFiles().appliedExporterSpec().orElse(first),
                         exporterInterval(), progress::step);
                 return new Exporter(server, admin);
             } catch (IOException | RuntimeException e) {

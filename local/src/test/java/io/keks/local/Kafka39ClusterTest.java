@@ -56,7 +56,7 @@ class Kafka39ClusterTest {
             var features = admin.describeFeatures().featureMetadata().get(30, TimeUnit.SECONDS);
             assertThat(features.finalizedFeatures().get("metadata.version").maxVersionLevel())
                     .as("3.9-IV0 is metadata.version level 21").isEqualTo((short) 21);
-            List<TopicStatus> topics = cluster.reconcileTopics(1 << 20, Duration.ofMinutes(1), line -> { }).statuses();
+            List<TopicStatus> topics = cluster.topics().reconcile(1 << 20, Duration.ofMinutes(1), line -> { }).statuses();
             assertThat(topics).singleElement().satisfies(t -> assertThat(t.ready()).as(t.message()).isTrue());
         }
         String command = cluster.process(0).orElseThrow().info().commandLine().orElse("");

@@ -53,7 +53,7 @@ class OperatorOnLocalKafkaTest {
     static KubernetesMockServer server;
     static Path home;
     static LocalKubelet kubelet;
-    static KafkaClusterReconcile reconcile;
+    static KafkaReconciliation reconcile;
 
     @BeforeAll
     static void setUp() throws Exception {
@@ -66,12 +66,12 @@ class OperatorOnLocalKafkaTest {
         kubelet = new LocalKubelet(client, NS, local);
         KafkaAccess access = cluster -> {
             try {
-                return kubelet.cluster().clientProperties(null);
+                return kubelet.cluster().connections().clientProperties(null);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
         };
-        reconcile = new KafkaClusterReconcile(client, access, new KafkaClusterReconcile.Settings(RenderOptions.defaults(),
+        reconcile = new KafkaReconciliation(client, access, new KafkaReconciliation.Settings(RenderOptions.defaults(),
                 Roller.Options.defaults().withNodeTimeout(Duration.ofMinutes(3)), 50L << 20, Duration.ofSeconds(1)));
     }
 
@@ -300,13 +300,13 @@ class OperatorOnLocalKafkaTest {
                 .withUseSSAToPatchPrimaryResource(false).withCloseClientOnStop(false).withStopOnInformerErrorDuringStartup(false));
         KafkaAccess access = cluster -> {
             try {
-                return kubelet.cluster().clientProperties(null);
+                return kubelet.cluster().connections().clientProperties(null);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
         };
-        try (TopicBatcher batcher = new TopicBatcher(client, access, Duration.ofMinutes(10), 50L << 20)) {
-            sdk.register(new KafkaTopicReconciler(batcher, new ResourceCounts(new io.micrometer.core.instrument.simple.SimpleMeterRegistry())), c -> c.settingNamespaces(Set.of(NS)));
+        try (KafkaTopicBatches batches = new KafkaTopicBatches(client, access, Duration.ofMinutes(10), 50L << 20)) {
+            sdk.register(new KafkaTopicController(batches, new ResourceCounts(new io.micrometer.core.instrument.simple.SimpleMeterRegistry())), c -> c.settingNamespaces(Set.of(NS)));
             sdk.start();
             io.strimzi.api.kafka.model.topic.KafkaTopic seedTopic = ManifestFiles.read(List.of(EXAMPLES.resolve("kafka-topics.yaml")))
                     .topics().get(0).resource();
@@ -324,7 +324,7 @@ class OperatorOnLocalKafkaTest {
                 }
             });
             var ready = kafkaTopic("test-topic");
-            assertThat(ready.getMetadata().getFinalizers()).contains(KafkaTopicReconciler.FINALIZER);
+            assertThat(ready.getMetadata().getFinalizers()).contains(KafkaTopicController.FINALIZER);
             assertThat(ready.getStatus().getTopicName()).isEqualTo("test-topic");
             assertThat(ready.getStatus().getObservedGeneration()).isEqualTo(ready.getMetadata().getGeneration());
             try (Admin admin = kubelet.cluster().admin()) {

@@ -76,47 +76,11 @@ final class ConsumeCommand implements Callable<Integer> {
                 }
             });
             Runtime.getRuntime().addShutdownHook(hook);
-            if (group != null) {
-                consumer.subscribe(List.of(topic));
-            } else {
-                List<PartitionInfo> parts = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-                if (parts == null || parts.isEmpty()) {
-                    spec.commandLine().getErr().println("error: topic " + topic + " does not exist");
-                    return 1;
-                }
-                List<TopicPartition> tps = parts.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-                consumer.assign(tps);
-                if (fromBeginning) {
-                    consumer.seekToBeginning(tps);
-                } else {
-                    consumer.seekToEnd(tps);
-                }
+            if (!attach(consumer)) {
+                spec.commandLine().getErr().println("error: topic " + topic + " does not exist");
+                return 1;
             }
-            long lastRecord = System.currentTimeMillis();
-            outer:
-            while (!stop.get()) {
-                var records = poll(consumer);
-                if (records.isEmpty()) {
-                    if (timeoutMs != null && System.currentTimeMillis() - lastRecord > timeoutMs) {
-                        break;
-                    }
-                    continue;
-                }
-                lastRecord = System.currentTimeMillis();
-                Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
-                for (ConsumerRecord<String, String> r : records) {
-                    out.println(r.value());
-                    done.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
-                    printed++;
-                    if (maxMessages != null && printed >= maxMessages) {
-                        out.flush();
-                        commit(consumer, done);
-                        break outer;
-                    }
-                }
-                out.flush();
-                commit(consumer, done);
-            }
+            printed = print(consumer, out, stop);
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
@@ -126,6 +90,56 @@ final class ConsumeCommand implements Callable<Integer> {
         spec.commandLine().getErr().println("Processed a total of " + printed + " messages");
         spec.commandLine().getErr().flush();
         return 0;
+    }
+
+    /** Subscribes with a group, or else assigns every partition at its start or end; false when there is no such topic. */
+    private boolean attach(KafkaConsumer<String, String> consumer) {
+        if (group != null) {
+            consumer.subscribe(List.of(topic));
+            return true;
+        }
+        List<PartitionInfo> parts = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+        if (parts == null || parts.isEmpty()) {
+            return false;
+        }
+        List<TopicPartition> tps = parts.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+        consumer.assign(tps);
+        if (fromBeginning) {
+            consumer.seekToBeginning(tps);
+        } else {
+            consumer.seekToEnd(tps);
+        }
+        return true;
+    }
+
+    /** Prints each record's value until --max-messages, --timeout-ms without records, or {@code stop}; returns how many. */
+    private int print(KafkaConsumer<String, String> consumer, PrintWriter out, AtomicBoolean stop) {
+        int printed = 0;
+        long lastRecord = System.currentTimeMillis();
+        while (!stop.get()) {
+            var records = poll(consumer);
+            if (records.isEmpty()) {
+                if (timeoutMs != null && System.currentTimeMillis() - lastRecord > timeoutMs) {
+                    break;
+                }
+                continue;
+            }
+            lastRecord = System.currentTimeMillis();
+            Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+            for (ConsumerRecord<String, String> r : records) {
+                out.println(r.value());
+                done.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+                printed++;
+                if (maxMessages != null && printed >= maxMessages) {
+                    out.flush();
+                    commit(consumer, done);
+                    return printed;
+                }
+            }
+            out.flush();
+            commit(consumer, done);
+        }
+        return printed;
     }
 
     private static ConsumerRecords<String, String> poll(KafkaConsumer<String, String> consumer) {

@@ -4,6 +4,7 @@ import io.keks.engine.topic.TopicStatus;
 import io.keks.local.LocalCluster;
 import io.keks.local.TopicStatuses;
 import io.keks.model.DesiredTopic;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,6 +53,18 @@ final class DescribeCommand implements Callable<Integer> {
                     + "; `keks get kafkatopics` lists them");
             return 1;
         }
+        printSpec(out, c, t);
+        printStatus(out, c, t);
+        if (!c.anyNodeRunning()) {
+            out.println("Kafka:               the cluster is not running; `keks up` starts it");
+        } else {
+            printKafka(out, c, t);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static void printSpec(PrintWriter out, LocalCluster c, DesiredTopic t) {
         out.println("Name:                " + t.resourceName());
         out.println("Cluster:             " + c.desired().name());
         out.println("Topic name:          " + t.topicName());
@@ -67,6 +80,9 @@ final class DescribeCommand implements Callable<Integer> {
         if (t.paused()) {
             out.println("  Annotations:       strimzi.io/pause-reconciliation: \"true\"");
         }
+    }
+
+    private static void printStatus(PrintWriter out, LocalCluster c, DesiredTopic t) throws IOException {
         TopicStatuses stored = TopicStatuses.read(c.dir());
         TopicStatus s = stored.byResource().get(t.resourceName());
         out.println("Status:");
@@ -87,11 +103,10 @@ final class DescribeCommand implements Callable<Integer> {
             }
             out.println("  Reconciled at:     " + Instant.ofEpochMilli(stored.at()));
         }
-        if (!c.anyNodeRunning()) {
-            out.println("Kafka:               the cluster is not running; `keks up` starts it");
-            out.flush();
-            return 0;
-        }
+    }
+
+    /** What Kafka holds of the topic: its id, the configs set on it, and each partition's leader, replicas and ISR. */
+    private static void printKafka(PrintWriter out, LocalCluster c, DesiredTopic t) throws Exception {
         try (Admin admin = c.admin()) {
             TopicDescription d;
             try {
@@ -99,8 +114,7 @@ final class DescribeCommand implements Callable<Integer> {
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                     out.println("Kafka:               no topic " + t.topicName() + " in Kafka");
-                    out.flush();
-                    return 0;
+                    return;
                 }
                 throw e;
             }
@@ -121,8 +135,6 @@ final class DescribeCommand implements Callable<Integer> {
                     p.leader() == null || p.leader().isEmpty() ? "none" : String.valueOf(p.leader().id()), ids(p.replicas()), ids(p.isr()))));
             StatusPrinter.table(out, List.of("    PARTITION", "LEADER", "REPLICAS", "ISR"), rows);
         }
-        out.flush();
-        return 0;
     }
 
     private static String ids(List<Node> nodes) {

@@ -99,31 +99,11 @@ final class UpCommand implements Callable<Integer> {
         };
         LocalCluster.Options options = new LocalCluster.Options(portShift, maxHeap == null ? null : heap.get(),
                 LocalCluster.Options.bundleFromSystem());
-        ClusterHome home = ClusterHome.fromEnvironment();
-        Optional<String> resumed;
-        try {
-            resumed = files.isEmpty() ? clusterToResume(home) : Optional.empty();
-        } catch (IllegalArgumentException e) {
-            err.println("error: " + e.getMessage());
+        Opened opened = open(ClusterHome.fromEnvironment(), options, progress, out, err);
+        if (opened == null) {
             return 2;
         }
-        Manifests manifests = Manifests.empty();
-        LocalClusterRuntime runtime;
-        if (resumed.isPresent()) {
-            out.println("Bringing back cluster " + resumed.get() + " of " + home.root() + " with the manifests it was last given"
-                    + " (`keks up -f FILE|DIR` gives it others)");
-            runtime = LocalClusterRuntime.resume(home, resumed.get(), options, progress);
-        } else {
-            List<Path> paths = files.isEmpty()
-                    ? List.of(ManifestOptions.installDir().resolve("examples/kafka-manifests"),
-                    ManifestOptions.installDir().resolve("examples/kafka-topics.yaml"))
-                    : files;
-            manifests = ManifestOptions.read(paths, err);
-            if (manifests.hasErrors()) {
-                return 2;
-            }
-            runtime = LocalClusterRuntime.of(home, manifests, options, progress);
-        }
+        LocalClusterRuntime runtime = opened.runtime();
         Start start = new Start(out, progress);
         boolean[] rollFailed = new boolean[1];
         runtime.starting(start, Duration.ofSeconds(timeoutSeconds))
@@ -136,7 +116,53 @@ final class UpCommand implements Callable<Integer> {
                     start.awaitSupervisor(cluster);
                     rollFailed[0] = RollFollower.request(cluster, Set.of(), RollOptions.waiting(timeoutSeconds), 0, out, err) != 0;
                 });
-        Reconciliation.Listener listener = new Reconciliation.Listener() {
+        Reconciliation.Outcome o = ManifestOptions.run(runtime, Reconciliation.Mode.UP, opened.manifests(), lines(progress, out), err);
+        if (o == null) {
+            return 2;
+        }
+        if (o.ending() == Reconciliation.Ending.REFUSED) {
+            throw new UnsafeChangeException(o.refused());
+        }
+        if (o.ending() != Reconciliation.Ending.DONE) {
+            err.println("error: " + o.message());
+            return 1;
+        }
+        return ready(runtime, o, start, started, rollFailed[0], out);
+    }
+
+    /** The runtime over the cluster to bring up, and the manifests read for it (none when it is brought back). */
+    private record Opened(LocalClusterRuntime runtime, Manifests manifests) {
+    }
+
+    /**
+     * The cluster to bring up: the one KEKS_HOME holds (without -f), or the one the manifests read from -f
+     * (or the seed's examples) describe. Null after an error was printed.
+     */
+    private Opened open(ClusterHome home, LocalCluster.Options options, Progress progress, PrintWriter out, PrintWriter err)
+            throws IOException {
+        Optional<String> resumed;
+        try {
+            resumed = files.isEmpty() ? clusterToResume(home) : Optional.empty();
+        } catch (IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            return null;
+        }
+        if (resumed.isPresent()) {
+            out.println("Bringing back cluster " + resumed.get() + " of " + home.root() + " with the manifests it was last given"
+                    + " (`keks up -f FILE|DIR` gives it others)");
+            return new Opened(LocalClusterRuntime.resume(home, resumed.get(), options, progress), Manifests.empty());
+        }
+        List<Path> paths = files.isEmpty()
+                ? List.of(ManifestOptions.installDir().resolve("examples/kafka-manifests"),
+                ManifestOptions.installDir().resolve("examples/kafka-topics.yaml"))
+                : files;
+        Manifests read = ManifestOptions.read(paths, err);
+        return read.hasErrors() ? null : new Opened(LocalClusterRuntime.of(home, read, options, progress), read);
+    }
+
+    /** The pass's steps as progress lines, and the change of nodes announced before the supervisor makes it. */
+    private static Reconciliation.Listener lines(Progress progress, PrintWriter out) {
+        return new Reconciliation.Listener() {
             @Override
             public void step(String line) {
                 progress.step(line);
@@ -151,17 +177,11 @@ final class UpCommand implements Callable<Integer> {
                 }
             }
         };
-        Reconciliation.Outcome o = ManifestOptions.run(runtime, Reconciliation.Mode.UP, manifests, listener, err);
-        if (o == null) {
-            return 2;
-        }
-        if (o.ending() == Reconciliation.Ending.REFUSED) {
-            throw new UnsafeChangeException(o.refused());
-        }
-        if (o.ending() != Reconciliation.Ending.DONE) {
-            err.println("error: " + o.message());
-            return 1;
-        }
+    }
+
+    /** Prints the ready cluster, then (without -d) watches it until Ctrl-C; the exit code says whether all is ready. */
+    private int ready(LocalClusterRuntime runtime, Reconciliation.Outcome o, Start start, long started, boolean rollFailed,
+                      PrintWriter out) throws Exception {
         LocalCluster cluster = runtime.cluster();
         start.awaitSupervisor(cluster);
         try (Admin admin = cluster.admin()) {
@@ -170,7 +190,7 @@ final class UpCommand implements Callable<Integer> {
                     .orElse(new LocalUsers.Reconciled(List.of(), 0, null));
             double seconds = (System.nanoTime() - started) / 1e9;
             int usersNotReady = summary(cluster, ClusterStatus.of(cluster, admin, 5000), topics, users, seconds, out);
-            if (rollFailed[0]) {
+            if (rollFailed) {
                 return 1;
             }
             if (detach || start.supervisorWasRunning) {
@@ -236,6 +256,11 @@ final class UpCommand implements Callable<Integer> {
                 spawned = SuperviseCommand.spawn(cluster);
                 return;
             }
+            superviseHere(cluster);
+        }
+
+        /** Supervises the cluster from this process until Ctrl-C, which stops its nodes, brokers first. */
+        private void superviseHere(LocalCluster cluster) throws IOException, InterruptedException {
             Supervisor sup = new Supervisor(cluster, progress);
             Files.writeString(Supervisor.pidFile(cluster.dir()), ProcessHandle.current().pid() + "\n");
             sup.startMissing();

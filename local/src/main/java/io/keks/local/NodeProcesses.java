@@ -91,6 +91,27 @@ final class NodeProcesses {
     /** Starts the node's JVM; its output is appended to kafka.log. */
     ProcessHandle start(DesiredNode node, boolean trainClassCache) throws IOException {
         Path dir = addressing.nodeDir(node.id());
+        List<String> cmd = command(node, trainClassCache);
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(node.id()).toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        // what it starts with: a later apply compares against it to tell whether the node needs a restart
+        ClusterHome.writePrivate(runningConfigFile(node.id()), Files.readAllBytes(configFile(node.id())));
+        Files.writeString(runningVersionFile(node.id()), version + "\n");
+        Path certificate = FileCertificateStore.nodeCertificateFile(addressing.nodeDir(node.id()));
+        if (Files.exists(certificate)) {
+            Files.copy(certificate, runningCertificateFile(node.id()), StandardCopyOption.REPLACE_EXISTING);
+        } else {
+            Files.deleteIfExists(runningCertificateFile(node.id()));
+        }
+        Process p = pb.start();
+        Files.writeString(pidFile(node.id()), p.pid() + "\n");
+        return p.toHandle();
+    }
+
+    /** The node's command line: its JVM, tuned for its roles, with the class archive, metrics agent and logging it needs. */
+    private List<String> command(DesiredNode node, boolean trainClassCache) throws IOException {
+        Path dir = addressing.nodeDir(node.id());
         List<String> cmd = new ArrayList<>();
         if (Files.isExecutable(SETSID)) {
             // its own session: Ctrl-C in keks' terminal must not reach every node at once (controllers
@@ -143,21 +164,7 @@ final class NodeProcesses {
         cmd.add(libDir.resolve("*").toString());
         cmd.add("kafka.Kafka");
         cmd.add(configFile(node.id()).toString());
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(node.id()).toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        // what it starts with: a later apply compares against it to tell whether the node needs a restart
-        ClusterHome.writePrivate(runningConfigFile(node.id()), Files.readAllBytes(configFile(node.id())));
-        Files.writeString(runningVersionFile(node.id()), version + "\n");
-        Path certificate = FileCertificateStore.nodeCertificateFile(addressing.nodeDir(node.id()));
-        if (Files.exists(certificate)) {
-            Files.copy(certificate, runningCertificateFile(node.id()), StandardCopyOption.REPLACE_EXISTING);
-        } else {
-            Files.deleteIfExists(runningCertificateFile(node.id()));
-        }
-        Process p = pb.start();
-        Files.writeString(pidFile(node.id()), p.pid() + "\n");
-        return p.toHandle();
+        return cmd;
     }
 
     /** Stops the node (SIGTERM, so a broker shuts down in a controlled way), killing it after {@code grace}. */

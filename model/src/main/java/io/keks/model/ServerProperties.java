@@ -47,6 +47,15 @@ public final class ServerProperties {
                 .map(c -> addressing.host(c) + ":" + addressing.port(c, ListenerSpec.CONTROLPLANE))
                 .collect(Collectors.joining(",")));
 
+        listeners(p, cluster, node, addressing);
+        security(p, cluster, node, addressing);
+        storage(p, node, addressing);
+        p.putAll(cluster.config());
+        return p;
+    }
+
+    /** Which listeners the node binds and advertises, and the inter-broker one. */
+    private static void listeners(Map<String, String> p, DesiredCluster cluster, DesiredNode node, NodeAddressing addressing) {
         List<ListenerSpec> listeners = new ArrayList<>();
         if (node.isController()) {
             listeners.add(ListenerSpec.CONTROLPLANE);
@@ -64,6 +73,10 @@ public final class ServerProperties {
                     .map(l -> l.kafkaName() + "://" + host + ":" + addressing.port(node, l)).collect(Collectors.joining(",")));
             p.put("inter.broker.listener.name", ListenerSpec.REPLICATION.kafkaName());
         }
+    }
+
+    /** Each listener's security: internal mutual TLS, clients' certificates or SCRAM logins, the authorizer, the key stores. */
+    private static void security(Map<String, String> p, DesiredCluster cluster, DesiredNode node, NodeAddressing addressing) {
         // the runtime says whether the internal listeners run mutual TLS by offering the trust store for them
         boolean internalTls = addressing.trustStore(node).isPresent();
         List<ListenerSpec> protocols = new ArrayList<>(List.of(ListenerSpec.CONTROLPLANE, ListenerSpec.REPLICATION));
@@ -120,7 +133,10 @@ public final class ServerProperties {
                 p.put(prefix + "ssl.keystore.password", ks.password());
             }));
         }
+    }
 
+    /** Where the node keeps its logs and the metadata log, and its rack. */
+    private static void storage(Map<String, String> p, DesiredNode node, NodeAddressing addressing) {
         List<String> dirs = addressing.volumeDirs(node);
         List<String> logDirs = new ArrayList<>();
         String metadataDir = null;
@@ -136,8 +152,6 @@ public final class ServerProperties {
         if (node.rack() != null) {
             p.put("broker.rack", node.rack());
         }
-        p.putAll(cluster.config());
-        return p;
     }
 
     /** The properties as file text, keys in a stable order, with a header saying who wrote them. */

@@ -5,6 +5,7 @@ import io.keks.model.manifest.Problem;
 import io.keks.model.manifest.Sourced;
 import io.strimzi.api.kafka.model.user.KafkaUser;
 import io.strimzi.api.kafka.model.user.KafkaUserAuthorizationSimple;
+import io.strimzi.api.kafka.model.user.KafkaUserQuotas;
 import io.strimzi.api.kafka.model.user.KafkaUserScramSha512ClientAuthentication;
 import io.strimzi.api.kafka.model.user.KafkaUserTlsClientAuthentication;
 import io.strimzi.api.kafka.model.user.acl.AclOperation;
@@ -84,23 +85,24 @@ public final class UserModel {
                 }
                 acls = acls(u, simple, problems);
             }
-            DesiredUser.Quotas quotas = null;
-            if (spec != null && spec.getQuotas() != null) {
-                var q = spec.getQuotas();
-                if (q.getRequestPercentage() != null && (q.getRequestPercentage() < 0 || q.getRequestPercentage() > 100)) {
-                    problems.add(u.error("/spec/quotas/requestPercentage", "requestPercentage must be 0 to 100"));
-                }
-                checkNotNegative(u, "producerByteRate", q.getProducerByteRate(), problems);
-                checkNotNegative(u, "consumerByteRate", q.getConsumerByteRate(), problems);
-                if (q.getControllerMutationRate() != null && q.getControllerMutationRate() < 0) {
-                    problems.add(u.error("/spec/quotas/controllerMutationRate", "controllerMutationRate must be 0 or more"));
-                }
-                quotas = new DesiredUser.Quotas(q.getProducerByteRate(), q.getConsumerByteRate(), q.getRequestPercentage(),
-                        q.getControllerMutationRate());
-            }
+            DesiredUser.Quotas quotas = spec != null && spec.getQuotas() != null ? quotas(u, spec.getQuotas(), problems) : null;
             out.add(new DesiredUser(name, authentication, given, acls, quotas));
         }
         return out;
+    }
+
+    /** spec.quotas, each rate checked (a problem is reported, the user is kept). */
+    private static DesiredUser.Quotas quotas(Sourced<KafkaUser> u, KafkaUserQuotas q, List<Problem> problems) {
+        if (q.getRequestPercentage() != null && (q.getRequestPercentage() < 0 || q.getRequestPercentage() > 100)) {
+            problems.add(u.error("/spec/quotas/requestPercentage", "requestPercentage must be 0 to 100"));
+        }
+        checkNotNegative(u, "producerByteRate", q.getProducerByteRate(), problems);
+        checkNotNegative(u, "consumerByteRate", q.getConsumerByteRate(), problems);
+        if (q.getControllerMutationRate() != null && q.getControllerMutationRate() < 0) {
+            problems.add(u.error("/spec/quotas/controllerMutationRate", "controllerMutationRate must be 0 or more"));
+        }
+        return new DesiredUser.Quotas(q.getProducerByteRate(), q.getConsumerByteRate(), q.getRequestPercentage(),
+                q.getControllerMutationRate());
     }
 
     private static void checkNotNegative(Sourced<KafkaUser> u, String field, Integer value, List<Problem> problems) {

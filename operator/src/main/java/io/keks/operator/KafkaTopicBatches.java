@@ -260,57 +260,9 @@ public final class KafkaTopicBatches implements AutoCloseable {
         Admin admin = admins.computeIfAbsent(adminKey, k -> access.topicAdmin(desired));
         TopicReconciler reconciler = new TopicReconciler(admin, AdminTimeouts.BULK_CALL_MS, throttleBytesPerSecond);
         try {
-            // a deleted KafkaTopic takes its topic along, unless another KafkaTopic names the same topic
-            Set<String> stillNamed = deleting.isEmpty() ? Set.of() : cache.list(ns)
-                    .filter(t -> cluster.equals(clusterOf(t)) && t.getMetadata().getDeletionTimestamp() == null)
-                    .map(KafkaTopicBatches::topicName).collect(Collectors.toSet());
-            List<DesiredTopic> toDelete = deleting.stream().map(t -> byName.get(t.getMetadata().getName()))
-                    .filter(d -> d != null && !stillNamed.contains(d.topicName())).toList();
-            deleting.stream().filter(t -> toDelete.stream().noneMatch(d -> d.resourceName().equals(t.getMetadata().getName())))
-                    .forEach(t -> deleted.add(ResourceID.fromResource(t)));
-            if (!toDelete.isEmpty()) {
-                reconciler.delete(toDelete).forEach((name, error) -> {
-                    if (error.isEmpty()) {
-                        deleting.stream().filter(t -> t.getMetadata().getName().equals(name)).findFirst()
-                                .ifPresent(t -> deleted.add(ResourceID.fromResource(t)));
-                    } else {
-                        LOG.warn("KafkaTopic {}/{}: its topic could not be deleted: {}", ns, name, error.get());
-                    }
-                });
-            }
-            List<KafkaTopic> live = topics.stream().filter(t -> !deleting.contains(t)).toList();
-            List<DesiredTopic> wanted = new ArrayList<>();
-            for (KafkaTopic t : live) {
-                List<Problem> own = problems.get(CustomResources.source(t));
-                if (own != null) {
-                    conditions.put(t, condition(t, "Ready", "False", "InvalidResource", CustomResources.message(own)));
-                } else {
-                    wanted.add(byName.get(t.getMetadata().getName()));
-                }
-            }
-            // the other KafkaTopics of the cluster take part too, so that of two for one topic the older always wins
-            List<DesiredTopic> context = others(ns, cluster, live, desired);
-            List<DesiredTopic> all = new ArrayList<>(wanted);
-            context.stream().filter(o -> wanted.stream().anyMatch(w -> w.topicName().equals(o.topicName()))).forEach(all::add);
-            Set<String> resyncing = live.stream().filter(t -> resyncOnly.remove(ResourceID.fromResource(t)))
-                    .map(t -> t.getMetadata().getName()).collect(Collectors.toSet());
-            Set<String> turn = resyncing.isEmpty() ? Set.of() : turns.computeIfAbsent(ns + "/" + cluster, k -> new ConfigTurns())
-                    .next(wanted.stream().filter(w -> resyncing.contains(w.resourceName())).map(DesiredTopic::topicName).toList());
-            // a KafkaTopic whose status has no topic id was never reconciled: its topic is created without a describe first
-            Set<String> unseen = live.stream().filter(t -> t.getStatus() == null || t.getStatus().getTopicId() == null)
-                    .map(t -> t.getMetadata().getName()).collect(Collectors.toSet());
-            List<TopicStatus> result = reconciler.reconcile(all,
-                    d -> !resyncing.contains(d.resourceName()) || turn.contains(d.topicName()),
-                    d -> !unseen.contains(d.resourceName())).statuses();
-            for (KafkaTopic t : live) {
-                for (int i = 0; i < wanted.size(); i++) {
-                    if (wanted.get(i).resourceName().equals(t.getMetadata().getName())) {
-                        TopicStatus s = result.get(i);
-                        outcomes.put(t, s);
-                        conditions.put(t, KafkaTopicStatuses.conditionFor(t, s, Instant.now()));
-                    }
-                }
-            }
+            deleteTopics(ns, cluster, deleting, byName, reconciler);
+            reconcileLive(ns, cluster, desired, topics.stream().filter(t -> !deleting.contains(t)).toList(), byName, problems,
+                    reconciler, conditions, outcomes);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             topics.forEach(t -> conditions.putIfAbsent(t, condition(t, "Ready", "False", "KafkaError", "the operator is stopping")));
@@ -323,6 +275,68 @@ public final class KafkaTopicBatches implements AutoCloseable {
                     KafkaReconciliation.rootMessage(e))));
         }
     }
+
+    /** Deletes the topics of deleted KafkaTopics, unless another KafkaTopic names the same topic; each one done is let go. */
+    private void deleteTopics(String ns, String cluster, List<KafkaTopic> deleting, Map<String, DesiredTopic> byName,
+                              TopicReconciler reconciler) throws InterruptedException {
+        // a deleted KafkaTopic takes its topic along, unless another KafkaTopic names the same topic
+        Set<String> stillNamed = deleting.isEmpty() ? Set.of() : cache.list(ns)
+                .filter(t -> cluster.equals(clusterOf(t)) && t.getMetadata().getDeletionTimestamp() == null)
+                .map(KafkaTopicBatches::topicName).collect(Collectors.toSet());
+        List<DesiredTopic> toDelete = deleting.stream().map(t -> byName.get(t.getMetadata().getName()))
+                .filter(d -> d != null && !stillNamed.contains(d.topicName())).toList();
+        deleting.stream().filter(t -> toDelete.stream().noneMatch(d -> d.resourceName().equals(t.getMetadata().getName())))
+                .forEach(t -> deleted.add(ResourceID.fromResource(t)));
+        if (!toDelete.isEmpty()) {
+            reconciler.delete(toDelete).forEach((name, error) -> {
+                if (error.isEmpty()) {
+                    deleting.stream().filter(t -> t.getMetadata().getName().equals(name)).findFirst()
+                            .ifPresent(t -> deleted.add(ResourceID.fromResource(t)));
+                } else {
+                    LOG.warn("KafkaTopic {}/{}: its topic could not be deleted: {}", ns, name, error.get());
+                }
+            });
+        }
+}
+
+    /** Reconciles the KafkaTopics not being deleted and records each one's status and Ready condition. */
+    private void reconcileLive(String ns, String cluster, DesiredCluster desired, List<KafkaTopic> live,
+                               Map<String, DesiredTopic> byName, Map<String, List<Problem>> problems, TopicReconciler reconciler,
+                               Map<KafkaTopic, Condition> conditions, Map<KafkaTopic, TopicStatus> outcomes)
+            throws InterruptedException {
+        List<DesiredTopic> wanted = new ArrayList<>();
+        for (KafkaTopic t : live) {
+            List<Problem> own = problems.get(CustomResources.source(t));
+            if (own != null) {
+                conditions.put(t, condition(t, "Ready", "False", "InvalidResource", CustomResources.message(own)));
+            } else {
+                wanted.add(byName.get(t.getMetadata().getName()));
+            }
+        }
+        // the other KafkaTopics of the cluster take part too, so that of two for one topic the older always wins
+        List<DesiredTopic> context = others(ns, cluster, live, desired);
+        List<DesiredTopic> all = new ArrayList<>(wanted);
+        context.stream().filter(o -> wanted.stream().anyMatch(w -> w.topicName().equals(o.topicName()))).forEach(all::add);
+        Set<String> resyncing = live.stream().filter(t -> resyncOnly.remove(ResourceID.fromResource(t)))
+                .map(t -> t.getMetadata().getName()).collect(Collectors.toSet());
+        Set<String> turn = resyncing.isEmpty() ? Set.of() : turns.computeIfAbsent(ns + "/" + cluster, k -> new ConfigTurns())
+                .next(wanted.stream().filter(w -> resyncing.contains(w.resourceName())).map(DesiredTopic::topicName).toList());
+        // a KafkaTopic whose status has no topic id was never reconciled: its topic is created without a describe first
+        Set<String> unseen = live.stream().filter(t -> t.getStatus() == null || t.getStatus().getTopicId() == null)
+                .map(t -> t.getMetadata().getName()).collect(Collectors.toSet());
+        List<TopicStatus> result = reconciler.reconcile(all,
+                d -> !resyncing.contains(d.resourceName()) || turn.contains(d.topicName()),
+                d -> !unseen.contains(d.resourceName())).statuses();
+        for (KafkaTopic t : live) {
+            for (int i = 0; i < wanted.size(); i++) {
+                if (wanted.get(i).resourceName().equals(t.getMetadata().getName())) {
+                    TopicStatus s = result.get(i);
+                    outcomes.put(t, s);
+                    conditions.put(t, KafkaTopicStatuses.conditionFor(t, s, Instant.now()));
+                }
+            }
+        }
+}
 
     /**
      * The cluster's other KafkaTopics from the cache, read only to settle which of two for one Kafka

@@ -143,7 +143,23 @@ public final class DashboardSampler {
         putNumber(head, "underMinIsr", h.underMinIsr());
         putNumber(head, "diskUsedPercent", last.diskUsedFraction() == null ? null : 100 * last.diskUsedFraction());
 
-        ArrayNode nodes = out.putArray("nodes");
+        nodes(out.putArray("nodes"), last, before);
+        ArrayNode groups = out.putArray("groups");
+        last.lagByGroup().forEach((group, lag) -> groups.addObject().put("group", group).put("lag", lag));
+
+        ObjectNode hist = out.putObject("history");
+        ArrayNode t = hist.putArray("t");
+        looks.stream().skip(1).forEach(g -> t.add(g.at()));
+        hist.set("bytesIn", series(looks, (a, b) -> rates(a, b, NodeLook::bytesIn)));
+        hist.set("bytesOut", series(looks, (a, b) -> rates(a, b, NodeLook::bytesOut)));
+        hist.set("messagesIn", series(looks, (a, b) -> rates(a, b, NodeLook::messagesIn)));
+        hist.set("heapUsed", series(looks, (a, b) -> heap(b)));
+        hist.set("lag", series(looks, (a, b) -> b.lagByGroup()));
+        return out;
+    }
+
+    /** Each node of the latest look: its state, rates since the look before, heap, and its partitions, leaders and log size. */
+    private void nodes(ArrayNode nodes, Glance last, Glance before) {
         for (NodeLook n : last.nodes()) {
             ObjectNode o = nodes.addObject();
             o.put("id", n.target().id());
@@ -165,18 +181,6 @@ public final class DashboardSampler {
             putNumber(o, "partitions", load != null ? Double.valueOf(load.replicas()) : last.health() != null ? null : n.partitions());
             putNumber(o, "leaders", load != null ? Double.valueOf(load.leaders()) : last.health() != null ? null : n.leaders());
         }
-        ArrayNode groups = out.putArray("groups");
-        last.lagByGroup().forEach((group, lag) -> groups.addObject().put("group", group).put("lag", lag));
-
-        ObjectNode hist = out.putObject("history");
-        ArrayNode t = hist.putArray("t");
-        looks.stream().skip(1).forEach(g -> t.add(g.at()));
-        hist.set("bytesIn", series(looks, (a, b) -> rates(a, b, NodeLook::bytesIn)));
-        hist.set("bytesOut", series(looks, (a, b) -> rates(a, b, NodeLook::bytesOut)));
-        hist.set("messagesIn", series(looks, (a, b) -> rates(a, b, NodeLook::messagesIn)));
-        hist.set("heapUsed", series(looks, (a, b) -> heap(b)));
-        hist.set("lag", series(looks, (a, b) -> b.lagByGroup()));
-        return out;
     }
 
     private static NodeLook find(Glance g, int id) {

@@ -152,62 +152,8 @@ public final class NodeObjects {
         meta.getAnnotations().put(KAFKA_VERSION, cluster.version().toString());
         List<Volume> volumes = new ArrayList<>();
         List<VolumeMount> mounts = new ArrayList<>();
-        for (VolumeSpec v : node.volumes()) {
-            String name = "data-" + v.id();
-            VolumeBuilder vb = new VolumeBuilder().withName(name);
-            volumes.add(v.type().equals("persistent-claim")
-                    ? vb.withNewPersistentVolumeClaim().withClaimName(names.claim(node, v)).endPersistentVolumeClaim().build()
-                    : vb.withNewEmptyDir().withSizeLimit(v.size() == null ? null : new Quantity(v.size())).endEmptyDir().build());
-            mounts.add(mount(name, KubernetesAddressing.volumeDir(v.id())));
-        }
-        volumes.add(new VolumeBuilder().withName("config").withNewConfigMap().withName(names.pod(node)).endConfigMap().build());
-        mounts.add(mount("config", KubernetesAddressing.CONFIG_DIR));
-        String tmpLimit = template != null && template.getTmpDirSizeLimit() != null ? template.getTmpDirSizeLimit() : "5Mi";
-        volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().withMedium("Memory").withSizeLimit(new Quantity(tmpLimit))
-                .endEmptyDir().build());
-        mounts.add(mount("tmp", "/tmp"));
-        if (addressing.hasKeyStore(node)) {
-            volumes.add(new VolumeBuilder().withName("certs").withNewSecret().withSecretName(names.pod(node))
-                    .withDefaultMode(0440).endSecret().build());
-            mounts.add(mount("certs", KubernetesAddressing.CERTS_DIR));
-        }
-        if (addressing.trustStore(node).isPresent()) {
-            // only the trust store and its password: the CA's own certificate Secret, never its key
-            volumes.add(caVolume("cluster-ca", names.clusterCaCert()));
-            mounts.add(mount("cluster-ca", KubernetesAddressing.CLUSTER_CA_DIR));
-        }
-        if (addressing.clientsTrustStore(node).isPresent()) {
-            volumes.add(caVolume("clients-ca", names.clientsCaCert()));
-            mounts.add(mount("clients-ca", KubernetesAddressing.CLIENTS_CA_DIR));
-        }
-        boolean rack = cluster.rackTopologyKey() != null && node.isBroker();
-        List<Container> init = new ArrayList<>();
-        cluster.metricsSpec().ifPresent(m -> {
-            // the apache/kafka image has no exporter agent: it is copied from the operator's image
-            volumes.add(new VolumeBuilder().withName("metrics-agent").withNewEmptyDir().withSizeLimit(new Quantity("20Mi"))
-                    .endEmptyDir().build());
-            mounts.add(mount("metrics-agent", METRICS_AGENT_DIR));
-            // mounted whole, not by subPath, so changed rules reach the running agent, which re-reads them
-            volumes.add(new VolumeBuilder().withName("metrics-config").withNewConfigMap().withName(m.configMap())
-                    .withItems(new KeyToPath(m.key(), null, METRICS_RULES_FILE)).endConfigMap().build());
-            mounts.add(mount("metrics-config", METRICS_CONFIG_DIR));
-            init.add(new ContainerBuilder().withName("metrics-agent").withImage(options.operatorImage())
-                    .withCommand("cp", "/opt/keks/agents/" + METRICS_AGENT_JAR, METRICS_AGENT_DIR + "/")
-                    .withVolumeMounts(mount("metrics-agent", METRICS_AGENT_DIR))
-                    .withSecurityContext(settings.initContainer() == null ? null : settings.initContainer().getSecurityContext())
-                    .build());
-        });
-        if (rack) {
-            volumes.add(new VolumeBuilder().withName("rack").withNewEmptyDir().endEmptyDir().build());
-            mounts.add(mount("rack", RACK_DIR));
-            init.add(new ContainerBuilder().withName("kafka-init").withImage(options.operatorImage())
-                    .withArgs("rack", "--topology-key", cluster.rackTopologyKey(), "--out", RACK_DIR + "/rack")
-                    .withEnv(new EnvVarBuilder().withName("KEKS_NODE_NAME").withValueFrom(new EnvVarSourceBuilder()
-                            .withNewFieldRef().withFieldPath("spec.nodeName").endFieldRef().build()).build())
-                    .withVolumeMounts(mount("rack", RACK_DIR))
-                    .withSecurityContext(settings.initContainer() == null ? null : settings.initContainer().getSecurityContext())
-                    .build());
-        }
+        storageAndSecrets(node, template, volumes, mounts);
+        List<Container> init = initContainers(node, settings, volumes, mounts);
         Container kafka = new ContainerBuilder().withName("kafka").withImage(options.kafkaImage(cluster.version()))
                 .withCommand("/bin/bash", "-c", START_SCRIPT)
                 .withPorts(ports(node))
@@ -244,6 +190,71 @@ public final class NodeObjects {
             }
         }
         return new PodBuilder().withMetadata(meta).withSpec(spec.build()).build();
+    }
+
+    /** The node's data volumes, its config, a small /tmp, and its certificates and the CAs' trust stores it needs. */
+    private void storageAndSecrets(DesiredNode node, PodTemplate template, List<Volume> volumes, List<VolumeMount> mounts) {
+        for (VolumeSpec v : node.volumes()) {
+            String name = "data-" + v.id();
+            VolumeBuilder vb = new VolumeBuilder().withName(name);
+            volumes.add(v.type().equals("persistent-claim")
+                    ? vb.withNewPersistentVolumeClaim().withClaimName(names.claim(node, v)).endPersistentVolumeClaim().build()
+                    : vb.withNewEmptyDir().withSizeLimit(v.size() == null ? null : new Quantity(v.size())).endEmptyDir().build());
+            mounts.add(mount(name, KubernetesAddressing.volumeDir(v.id())));
+        }
+        volumes.add(new VolumeBuilder().withName("config").withNewConfigMap().withName(names.pod(node)).endConfigMap().build());
+        mounts.add(mount("config", KubernetesAddressing.CONFIG_DIR));
+        String tmpLimit = template != null && template.getTmpDirSizeLimit() != null ? template.getTmpDirSizeLimit() : "5Mi";
+        volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().withMedium("Memory").withSizeLimit(new Quantity(tmpLimit))
+                .endEmptyDir().build());
+        mounts.add(mount("tmp", "/tmp"));
+        if (addressing.hasKeyStore(node)) {
+            volumes.add(new VolumeBuilder().withName("certs").withNewSecret().withSecretName(names.pod(node))
+                    .withDefaultMode(0440).endSecret().build());
+            mounts.add(mount("certs", KubernetesAddressing.CERTS_DIR));
+        }
+        if (addressing.trustStore(node).isPresent()) {
+            // only the trust store and its password: the CA's own certificate Secret, never its key
+            volumes.add(caVolume("cluster-ca", names.clusterCaCert()));
+            mounts.add(mount("cluster-ca", KubernetesAddressing.CLUSTER_CA_DIR));
+        }
+        if (addressing.clientsTrustStore(node).isPresent()) {
+            volumes.add(caVolume("clients-ca", names.clientsCaCert()));
+            mounts.add(mount("clients-ca", KubernetesAddressing.CLIENTS_CA_DIR));
+        }
+    }
+
+    /** The init containers: the metrics agent copied in, and the rack read from the node's topology label; with their volumes. */
+    private List<Container> initContainers(DesiredNode node, PoolSettings settings, List<Volume> volumes, List<VolumeMount> mounts) {
+        boolean rack = cluster.rackTopologyKey() != null && node.isBroker();
+        List<Container> init = new ArrayList<>();
+        cluster.metricsSpec().ifPresent(m -> {
+            // the apache/kafka image has no exporter agent: it is copied from the operator's image
+            volumes.add(new VolumeBuilder().withName("metrics-agent").withNewEmptyDir().withSizeLimit(new Quantity("20Mi"))
+                    .endEmptyDir().build());
+            mounts.add(mount("metrics-agent", METRICS_AGENT_DIR));
+            // mounted whole, not by subPath, so changed rules reach the running agent, which re-reads them
+            volumes.add(new VolumeBuilder().withName("metrics-config").withNewConfigMap().withName(m.configMap())
+                    .withItems(new KeyToPath(m.key(), null, METRICS_RULES_FILE)).endConfigMap().build());
+            mounts.add(mount("metrics-config", METRICS_CONFIG_DIR));
+            init.add(new ContainerBuilder().withName("metrics-agent").withImage(options.operatorImage())
+                    .withCommand("cp", "/opt/keks/agents/" + METRICS_AGENT_JAR, METRICS_AGENT_DIR + "/")
+                    .withVolumeMounts(mount("metrics-agent", METRICS_AGENT_DIR))
+                    .withSecurityContext(settings.initContainer() == null ? null : settings.initContainer().getSecurityContext())
+                    .build());
+        });
+        if (rack) {
+            volumes.add(new VolumeBuilder().withName("rack").withNewEmptyDir().endEmptyDir().build());
+            mounts.add(mount("rack", RACK_DIR));
+            init.add(new ContainerBuilder().withName("kafka-init").withImage(options.operatorImage())
+                    .withArgs("rack", "--topology-key", cluster.rackTopologyKey(), "--out", RACK_DIR + "/rack")
+                    .withEnv(new EnvVarBuilder().withName("KEKS_NODE_NAME").withValueFrom(new EnvVarSourceBuilder()
+                            .withNewFieldRef().withFieldPath("spec.nodeName").endFieldRef().build()).build())
+                    .withVolumeMounts(mount("rack", RACK_DIR))
+                    .withSecurityContext(settings.initContainer() == null ? null : settings.initContainer().getSecurityContext())
+                    .build());
+        }
+        return init;
     }
 
     private List<ContainerPort> ports(DesiredNode node) {

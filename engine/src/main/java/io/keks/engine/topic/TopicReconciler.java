@@ -2,10 +2,8 @@ package io.keks.engine.topic;
 
 import io.keks.engine.roll.ReplicationThrottle;
 import io.keks.model.DesiredTopic;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,28 +17,22 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.ToIntFunction;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.AlterConfigsOptions;
-import org.apache.kafka.clients.admin.AlterPartitionReassignmentsOptions;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.CreatePartitionsOptions;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.DeleteTopicsOptions;
-import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeConfigsOptions;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.ListPartitionReassignmentsOptions;
-import org.apache.kafka.clients.admin.NewPartitionReassignment;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
-import org.apache.kafka.common.Node;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
@@ -113,7 +105,7 @@ public final class TopicReconciler {
         grown.clear();
         Map<String, TopicStatus> status = new LinkedHashMap<>();
         List<DesiredTopic> managed = new ArrayList<>();
-        for (DesiredTopic t : withoutConflicts(desired, status)) {
+        for (DesiredTopic t : TopicOwners.withoutConflicts(desired, status)) {
             if (!t.managed()) {
                 status.put(t.resourceName(), leftAlone(t, TopicStatus.UNMANAGED, "strimzi.io/managed is \"false\": keks leaves the topic alone"));
             } else if (t.paused()) {
@@ -143,7 +135,9 @@ public final class TopicReconciler {
             boolean throttleRemoved = alterConfigs(present.stream()
                     .filter(t -> readConfigs.test(t) || throttled.contains(t.topicName())).toList(), throttled, status);
             if (throttleRemoved && !reassigning && started.isEmpty()) {
-                removeBrokerThrottle();
+                ReplicaChanges changes = new ReplicaChanges(admin, timeoutMs, callMs(), throttleBytesPerSecond);
+                changes.removeBrokerThrottle();
+                writeCalls += changes.writeCalls;
             }
             for (DesiredTopic t : present) {
                 TopicDescription d = existing.get(t.topicName());
@@ -190,33 +184,6 @@ public final class TopicReconciler {
                         : Optional.of(message(e.getCause())));
             } catch (TimeoutException e) {
                 out.put(t.resourceName(), Optional.of("Kafka did not answer within " + timeoutMs + " ms"));
-            }
-        }
-        return out;
-    }
-
-    /**
-     * Of KafkaTopics naming the same Kafka topic, the one created first manages it (creation times
-     * equal to the second, as Kubernetes keeps them, are settled by name, so every pass agrees; one
-     * without a creation time, stored before keks kept them, counts as oldest); each other one gets
-     * ResourceConflict.
-     */
-    private static List<DesiredTopic> withoutConflicts(List<DesiredTopic> desired, Map<String, TopicStatus> status) {
-        Map<String, DesiredTopic> owner = new HashMap<>();
-        Comparator<DesiredTopic> older = Comparator.<DesiredTopic, Instant>comparing(t -> t.created() == null ? Instant.MIN : t.created())
-                .thenComparing(DesiredTopic::resourceName);
-        for (DesiredTopic t : desired) {
-            owner.merge(t.topicName(), t, (a, b) -> older.compare(b, a) < 0 ? b : a);
-        }
-        List<DesiredTopic> out = new ArrayList<>();
-        for (DesiredTopic t : desired) {
-            DesiredTopic o = owner.get(t.topicName());
-            if (o == t) {
-                out.add(t);
-            } else {
-                status.put(t.resourceName(), new TopicStatus(t.resourceName(), t.topicName(), false, TopicStatus.RESOURCE_CONFLICT,
-                        "Kafka topic " + t.topicName() + " is managed by KafkaTopic " + o.resourceName()
-                                + ", which is older; delete this KafkaTopic or give it another spec.topicName", null, 0, 0, null));
             }
         }
         return out;
@@ -355,63 +322,15 @@ public final class TopicReconciler {
                     .forEach(t -> grown.put(t.topicName(), t.partitions().getAsInt()));
         }
         resize.keySet().removeIf(topic -> present.stream().anyMatch(t -> t.topicName().equals(topic) && status.containsKey(t.resourceName())));
-        return resize.isEmpty() ? Map.of() : startReplicaChanges(present, existing, resize, status);
-    }
-
-    private Map<String, Integer> startReplicaChanges(List<DesiredTopic> present, Map<String, TopicDescription> existing,
-                                                     Map<String, Integer> resize, Map<String, TopicStatus> status)
-            throws InterruptedException {
-        List<DesiredTopic> topics = present.stream().filter(t -> resize.containsKey(t.topicName())).toList();
-        try {
-            Map<Integer, String> rackOf = new HashMap<>();
-            for (Node n : admin.describeCluster(new DescribeClusterOptions().timeoutMs(callMs())).nodes().get(timeoutMs, TimeUnit.MILLISECONDS)) {
-                rackOf.put(n.id(), n.rack());
-            }
-            Map<String, TopicDescription> changing = new HashMap<>();
-            resize.keySet().forEach(name -> changing.put(name, existing.get(name)));
-            Map<TopicPartition, List<Integer>> plan = ReplicaPlan.resize(changing, resize, rackOf);
-            Map<TopicPartition, List<Integer>> current = new HashMap<>();
-            changing.values().forEach(d -> d.partitions().forEach(p -> current.put(new TopicPartition(d.name(), p.partition()),
-                    p.replicas().stream().map(Node::id).toList())));
-            Map<TopicPartition, List<Integer>> growing = plan.entrySet().stream()
-                    .filter(e -> e.getValue().size() > current.get(e.getKey()).size())
-                    .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
-            if (!growing.isEmpty()) {
-                for (var chunk : chunks(ReplicationThrottle.ops(rackOf.keySet(), throttleBytesPerSecond, current, growing, true),
-                        Collection::size)) {
-                    writeCalls++;
-                    admin.incrementalAlterConfigs(chunk, new AlterConfigsOptions().timeoutMs(callMs())).all().get(timeoutMs, TimeUnit.MILLISECONDS);
-                }
-            }
-            Map<TopicPartition, Optional<NewPartitionReassignment>> request = new HashMap<>();
-            plan.forEach((tp, r) -> request.put(tp, Optional.of(new NewPartitionReassignment(r))));
-            Map<TopicPartition, KafkaFuture<Void>> result = new HashMap<>();
-            for (Map<TopicPartition, Optional<NewPartitionReassignment>> chunk : chunks(request, r -> 1)) {
-                writeCalls++;
-                result.putAll(admin.alterPartitionReassignments(chunk, new AlterPartitionReassignmentsOptions().timeoutMs(callMs())).values());
-            }
-            Map<String, Integer> started = new HashMap<>();
-            for (DesiredTopic t : topics) {
-                List<TopicPartition> mine = plan.keySet().stream().filter(tp -> tp.topic().equals(t.topicName())).toList();
-                try {
-                    for (TopicPartition tp : mine) {
-                        result.get(tp).get(timeoutMs, TimeUnit.MILLISECONDS);
-                    }
-                    started.put(t.topicName(), mine.size());
-                } catch (ExecutionException e) {
-                    status.put(t.resourceName(), failed(t, TopicStatus.KAFKA_ERROR, e.getCause()));
-                } catch (TimeoutException e) {
-                    status.put(t.resourceName(), failed(t, TopicStatus.KAFKA_ERROR, e));
-                }
-            }
-            return started;
-        } catch (IllegalArgumentException e) {
-            topics.forEach(t -> status.put(t.resourceName(), failed(t, TopicStatus.NOT_SUPPORTED, e)));
-        } catch (ExecutionException | TimeoutException e) {
-            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            topics.forEach(t -> status.put(t.resourceName(), failed(t, TopicStatus.KAFKA_ERROR, cause)));
+        if (resize.isEmpty()) {
+            return Map.of();
         }
-        return Map.of();
+        ReplicaChanges changes = new ReplicaChanges(admin, timeoutMs, callMs(), throttleBytesPerSecond);
+        try {
+            return changes.start(present, existing, resize, status);
+        } finally {
+            writeCalls += changes.writeCalls;
+        }
     }
 
     /**
@@ -461,17 +380,6 @@ public final class TopicReconciler {
         }
         collect(candidates, t -> changes.containsKey(resource(t)), t -> result.get(resource(t)), status);
         return throttleRemoved;
-    }
-
-    /** The brokers' throttle rates go once no partition moves any more. */
-    private void removeBrokerThrottle() throws InterruptedException {
-        try {
-            List<Integer> brokers = admin.describeCluster(new DescribeClusterOptions().timeoutMs(callMs())).nodes().get(timeoutMs, TimeUnit.MILLISECONDS).stream().map(Node::id).toList();
-            writeCalls++;
-            admin.incrementalAlterConfigs(ReplicationThrottle.brokerOps(brokers, 0, false), new AlterConfigsOptions().timeoutMs(callMs())).all().get(timeoutMs, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            // the next finished change tries again; a rate without throttled replicas slows nothing
-        }
     }
 
     /** Waits for a batched write's per-topic results, recording a failure as that topic's status. */
@@ -574,7 +482,7 @@ public final class TopicReconciler {
         return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     }
 
-    private static TopicStatus failed(DesiredTopic t, String reason, Throwable cause) {
+    static TopicStatus failed(DesiredTopic t, String reason, Throwable cause) {
         return new TopicStatus(t.resourceName(), t.topicName(), false, reason, message(cause), null, 0, 0, null);
     }
 }

@@ -3,9 +3,11 @@ package io.keks.engine.change;
 import io.keks.engine.ClusterObserver;
 import io.keks.engine.roll.BrokerDrain;
 import io.keks.engine.roll.NodeRuntime;
+import io.keks.engine.roll.RestartReason;
 import io.keks.engine.roll.Roller;
 import io.keks.model.DesiredCluster;
 import io.keks.model.DesiredNode;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -47,13 +49,59 @@ public final class ClusterChanger {
         this.listener = listener;
     }
 
+    /** One step of a change of nodes, in the order {@link #steps} gives them. */
+    public sealed interface Step {
+        /** New nodes start and must be back and caught up before anything leaves. */
+        record Join(List<DesiredNode> nodes) implements Step {
+        }
+
+        /** Leaving brokers are drained together, then each is stopped, unregistered and deleted. */
+        record Remove(List<ClusterImage.Node> nodes) implements Step {
+        }
+
+        /** The nodes that need a restart are rolled in the safe order. */
+        record Roll(Map<Integer, Set<RestartReason>> reasons) implements Step {
+        }
+
+        /** metadata.version is raised once every node runs a version that supports it. */
+        record FinalizeMetadata(int level) implements Step {
+        }
+    }
+
+    /**
+     * The steps that carry {@code delta} out, in the order that keeps Kafka serving: capacity arrives
+     * before any leaves, restarts come after the membership settled, metadata.version last. A leaving
+     * controller is refused: the gate refuses it before anything happens, so it is never removed here.
+     */
+    public static List<Step> steps(ClusterDelta delta) throws Roller.RollFailed {
+        for (ClusterImage.Node n : delta.leaving()) {
+            if (n.isController()) {
+                throw new Roller.RollFailed(n.id(), "node " + n.id() + " is a controller; keks does not remove controllers");
+            }
+        }
+        List<Step> steps = new ArrayList<>();
+        if (!delta.joining().isEmpty()) {
+            steps.add(new Step.Join(delta.joining()));
+        }
+        if (!delta.leaving().isEmpty()) {
+            steps.add(new Step.Remove(delta.leaving()));
+        }
+        if (!delta.restarts().isEmpty()) {
+            steps.add(new Step.Roll(delta.restarts()));
+        }
+        delta.metadataLevel().ifPresent(level -> steps.add(new Step.FinalizeMetadata(level)));
+        return steps;
+    }
+
     public void apply(DesiredCluster desired, ClusterDelta delta) throws Roller.RollFailed, InterruptedException {
         Roller roller = new Roller(admin, runtime, options.roll(), listener);
-        join(roller, delta.joining());
-        remove(desired, delta.leaving());
-        roller.roll(desired, delta.restarts());
-        if (delta.metadataLevel().isPresent()) {
-            finalizeMetadataVersion(desired.metadataVersion(), delta.metadataLevel().getAsInt());
+        for (Step step : steps(delta)) {
+            switch (step) {
+                case Step.Join j -> join(roller, j.nodes());
+                case Step.Remove r -> remove(desired, r.nodes());
+                case Step.Roll r -> roller.roll(desired, r.reasons());
+                case Step.FinalizeMetadata f -> finalizeMetadataVersion(desired.metadataVersion(), f.level());
+            }
         }
     }
 
@@ -75,15 +123,6 @@ public final class ClusterChanger {
 
     /** Drains the leaving brokers together (one reassignment), then stops, unregisters and deletes each. */
     private void remove(DesiredCluster desired, List<ClusterImage.Node> leaving) throws Roller.RollFailed, InterruptedException {
-        if (leaving.isEmpty()) {
-            return;
-        }
-        for (ClusterImage.Node n : leaving) {
-            if (n.isController()) {
-                // ChangeSafety refuses this before anything happens; never remove a voter here
-                throw new Roller.RollFailed(n.id(), "node " + n.id() + " is a controller; keks does not remove controllers");
-            }
-        }
         Map<Integer, String> remaining = new TreeMap<>();
         desired.brokers().forEach(b -> remaining.put(b.id(), b.rack()));
         Set<Integer> ids = leaving.stream().map(ClusterImage.Node::id).collect(Collectors.toCollection(TreeSet::new));

@@ -2,7 +2,6 @@ package io.keks.engine.roll;
 
 import io.keks.engine.ClusterObserver;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -16,9 +15,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewPartitionReassignment;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.TopicPartitionInfo;
 
 /**
  * Empties brokers that are about to leave: their replicas move to the remaining brokers
@@ -69,14 +66,7 @@ public final class BrokerDrain {
             } finally {
                 throttle(brokers, topics, moves, false);
             }
-            List<String> left = new ArrayList<>();
-            for (TopicDescription t : topics().values()) {
-                for (TopicPartitionInfo p : t.partitions()) {
-                    if (p.replicas().stream().anyMatch(n -> leaving.contains(n.id()))) {
-                        left.add(t.name() + "-" + p.partition());
-                    }
-                }
-            }
+            List<String> left = DrainPlan.stillOn(leaving, topics().values());
             if (!left.isEmpty()) {
                 throw new Roller.RollFailed(first, "brokers " + leaving + " still hold replicas of " + left.size()
                         + " partition(s) after the reassignment, e.g. " + left.get(0) + " (a topic created meanwhile?)");
@@ -117,11 +107,7 @@ public final class BrokerDrain {
     /** Sets (or removes) the replication throttle of the moves ({@link ReplicationThrottle}). */
     private void throttle(Set<Integer> brokers, Map<String, TopicDescription> topics, Map<TopicPartition, List<Integer>> moves,
                           boolean on) throws Exception {
-        Map<TopicPartition, List<Integer>> current = new HashMap<>();
-        for (TopicPartition tp : moves.keySet()) {
-            topics.get(tp.topic()).partitions().stream().filter(p -> p.partition() == tp.partition()).findFirst()
-                    .ifPresent(p -> current.put(tp, p.replicas().stream().map(Node::id).toList()));
-        }
+        Map<TopicPartition, List<Integer>> current = DrainPlan.currentReplicas(topics, moves.keySet());
         try {
             admin.incrementalAlterConfigs(ReplicationThrottle.ops(brokers, throttleBytesPerSecond, current, moves, on)).all()
                     .get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);

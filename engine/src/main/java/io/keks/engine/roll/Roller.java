@@ -25,7 +25,6 @@ import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.TopicPartitionInfo;
 
 /**
  * Restarts nodes one batch at a time (see {@link RollOrder}) so that Kafka stays available: before
@@ -144,21 +143,13 @@ public final class Roller {
     private boolean racksAllowed(DesiredCluster desired) throws InterruptedException {
         Map<Integer, String> rackOf = new HashMap<>();
         desired.brokers().forEach(b -> rackOf.put(b.id(), b.rack()));
-        if (rackOf.values().stream().anyMatch(Objects::isNull)) {
-            listener.step("restarting one broker at a time: not every broker has a rack");
-            return false;
-        }
         try {
-            for (TopicDescription t : topics().values()) {
-                for (TopicPartitionInfo p : t.partitions()) {
-                    if (p.replicas().stream().map(r -> rackOf.get(r.id())).distinct().count() < 2) {
-                        listener.step("restarting one broker at a time: " + t.name() + "-" + p.partition()
-                                + " has all its replicas in one rack");
-                        return false;
-                    }
-                }
-            }
-            return true;
+            Optional<String> why = RollChecks.whyNotByRack(rackOf, rackOf.values().stream().anyMatch(Objects::isNull)
+                    ? List.of() : topics().values());
+            why.ifPresent(w -> listener.step("restarting one broker at a time: " + w));
+            return why.isEmpty();
+        } catch (InterruptedException e) {
+            throw e;
         } catch (Exception e) {
             listener.step("restarting one broker at a time: cannot read the topics to check their racks (" + e.getMessage() + ")");
             return false;
@@ -250,15 +241,10 @@ public final class Roller {
                 if (leaderEndAfterRestart[0] < 0) {
                     leaderEndAfterRestart[0] = q.leaderLogEnd();
                 }
-                QuorumSafety.Voter self = q.voters().stream().filter(v -> v.id() == n.id()).findFirst().orElse(null);
-                long end = self == null ? -1 : self.logEndOffset();
-                boolean fresh = self != null && self.lastCaughtUp().isPresent() && self.lastCaughtUp().getAsLong() > stoppedAtMs;
-                if (!fresh) {
-                    return name + " has not fetched the metadata log from the leader since it restarted";
-                }
-                if (end < leaderEndAfterRestart[0] || !q.caughtUp(n.id(), options.quorumLagMs())) {
-                    return name + " is catching up with the metadata log (at " + end + ", leader was at "
-                            + leaderEndAfterRestart[0] + ")";
+                String why = RollChecks.whyControllerNotBack(q, n.id(), name, stoppedAtMs, leaderEndAfterRestart[0],
+                        options.quorumLagMs());
+                if (why != null) {
+                    return why;
                 }
             }
             if (n.isBroker()) {
@@ -283,15 +269,7 @@ public final class Roller {
             return;
         }
         try {
-            Set<TopicPartition> partitions = new HashSet<>();
-            for (TopicDescription t : topics().values()) {
-                for (TopicPartitionInfo p : t.partitions()) {
-                    if (!p.replicas().isEmpty() && ids.contains(p.replicas().get(0).id())
-                            && (p.leader() == null || p.leader().id() != p.replicas().get(0).id())) {
-                        partitions.add(new TopicPartition(t.name(), p.partition()));
-                    }
-                }
-            }
+            Set<TopicPartition> partitions = RollChecks.leadersToRestore(ids, topics().values());
             if (!partitions.isEmpty()) {
                 admin.electLeaders(ElectionType.PREFERRED, partitions).partitions().get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
             }

@@ -69,4 +69,16 @@ class DrainPlanTest {
         assertThatThrownBy(() -> DrainPlan.plan(topics, Set.of(3), Map.of(0, "a", 1, "b", 2, "c")))
                 .hasMessageContaining("t-0 has 4 replicas and no broker is left to take the one on broker 3");
     }
+
+    @Test
+    void whatStillSitsOnLeavingBrokersAndTheReplicasMovesStartFrom() {
+        var topics = Map.of("t", topic("t", new int[] {3, 1, 2}, new int[] {1, 2, 0}), "u", topic("u", new int[] {0, 1}));
+        assertThat(DrainPlan.stillOn(Set.of(3), topics.values())).containsExactly("t-0");
+        assertThat(DrainPlan.stillOn(Set.of(0), topics.values())).containsExactlyInAnyOrder("t-1", "u-0");
+        assertThat(DrainPlan.stillOn(Set.of(9), topics.values())).isEmpty();
+
+        var current = DrainPlan.currentReplicas(topics, Set.of(new TopicPartition("t", 0), new TopicPartition("gone", 0)));
+        // a partition whose topic went meanwhile has no current replicas to throttle
+        assertThat(current).containsExactly(Map.entry(new TopicPartition("t", 0), List.of(3, 1, 2)));
+    }
 }

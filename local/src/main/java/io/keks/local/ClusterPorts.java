@@ -38,15 +38,7 @@ public record ClusterPorts(DesiredCluster desired, LocalAddressing addressing, I
                 continue;
             }
             String node = desired.name() + "-" + n.pool() + "-" + n.id();
-            List<ListenerSpec> ls = new ArrayList<>();
-            if (n.isController()) {
-                ls.add(ListenerSpec.CONTROLPLANE);
-            }
-            if (n.isBroker()) {
-                ls.add(ListenerSpec.REPLICATION);
-                ls.addAll(desired.listeners());
-            }
-            for (ListenerSpec l : ls) {
+            for (ListenerSpec l : desired.listenersOf(n)) {
                 int port = addressing.port(n, l);
                 if (!PortShifts.free(port)) {
                     busy.add(port + " (" + node + ", listener " + l.name() + ")");

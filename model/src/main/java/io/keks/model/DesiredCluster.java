@@ -1,5 +1,6 @@
 package io.keks.model;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +27,22 @@ public record DesiredCluster(String namespace, String name, KafkaVersion version
 
     public List<DesiredNode> controllers() {
         return nodes.stream().filter(DesiredNode::isController).toList();
+    }
+
+    /**
+     * The listeners node {@code node} binds: a controller the control plane, a broker the replication
+     * listener and every listener of the manifests.
+     */
+    public List<ListenerSpec> listenersOf(DesiredNode node) {
+        List<ListenerSpec> ls = new ArrayList<>();
+        if (node.isController()) {
+            ls.add(ListenerSpec.CONTROLPLANE);
+        }
+        if (node.isBroker()) {
+            ls.add(ListenerSpec.REPLICATION);
+            ls.addAll(listeners);
+        }
+        return ls;
     }
 
     /** Whether the two differ in anything but their topics: the Kafka, its nodes and pools, config, listeners. */

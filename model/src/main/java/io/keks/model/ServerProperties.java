@@ -56,14 +56,7 @@ public final class ServerProperties {
 
     /** Which listeners the node binds and advertises, and the inter-broker one. */
     private static void listeners(Map<String, String> p, DesiredCluster cluster, DesiredNode node, NodeAddressing addressing) {
-        List<ListenerSpec> listeners = new ArrayList<>();
-        if (node.isController()) {
-            listeners.add(ListenerSpec.CONTROLPLANE);
-        }
-        if (node.isBroker()) {
-            listeners.add(ListenerSpec.REPLICATION);
-            listeners.addAll(cluster.listeners());
-        }
+        List<ListenerSpec> listeners = cluster.listenersOf(node);
         String host = addressing.host(node);
         String bind = addressing.bindHost(node);
         p.put("listeners", listeners.stream()

@@ -258,14 +258,7 @@ public final class NodeObjects {
     }
 
     private List<ContainerPort> ports(DesiredNode node) {
-        List<ContainerPort> ports = new ArrayList<>();
-        if (node.isController()) {
-            ports.add(port(ListenerSpec.CONTROLPLANE));
-        }
-        if (node.isBroker()) {
-            ports.add(port(ListenerSpec.REPLICATION));
-            cluster.listeners().forEach(l -> ports.add(port(l)));
-        }
+        List<ContainerPort> ports = new ArrayList<>(cluster.listenersOf(node).stream().map(NodeObjects::port).toList());
         if (cluster.metricsSpec().isPresent()) {
             ports.add(new ContainerPortBuilder().withName(MetricsSpec.PORT_NAME).withContainerPort(MetricsSpec.PORT).withProtocol("TCP").build());
         }

@@ -187,12 +187,12 @@ public final class Supervisor {
     private DashboardServer startDashboard(AdminLooks adminLooks) {
         Duration interval = intervalFromEnvironment("KEKS_DASHBOARD_INTERVAL_SECONDS", 5);
         LocalCluster first = cluster;
-        DashboardSampler sampler = new DashboardSampler(first.desired().name(), () -> {
+        DashboardSampler sampler = new DashboardSampler(first.desired().name(), new DashboardSampler.Sources(() -> {
             LocalCluster c = cluster;
             return c.desired().nodes().stream().map(n -> new Glance.Target(n.id(), c.nodeName(n),
                     n.roles().stream().sorted().map(Role::kafkaName).toList(), c.process(n.id()).isPresent(),
                     c.metricsUrl(n.id()))).toList();
-        }, () -> cluster.exporterUrl(), adminLooks, first.dir(), interval);
+        }, () -> cluster.exporterUrl(), adminLooks), first.dir(), interval);
         try {
             return new DashboardServer(new InetSocketAddress(LocalAddressing.HOST, first.addressing().dashboardPort()),
                     sampler, interval);

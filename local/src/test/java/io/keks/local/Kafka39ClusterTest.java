@@ -27,11 +27,10 @@ class Kafka39ClusterTest {
 
     @BeforeAll
     static void start() throws Exception {
-        home = Files.createTempDirectory("keks-39-test");
         Path examples = Path.of(System.getProperty("keks.install.dir", ".."), "examples");
         var manifests = ManifestFiles.read(List.of(examples.resolve("seed-3.9"), examples.resolve("kafka-topics.yaml")));
-        cluster = LocalCluster.apply(new ClusterHome(home), manifests,
-                new LocalCluster.Options(PortShifts.free(), 512L << 20, LocalCluster.Options.bundleFromSystem()), Progress.SILENT);
+        home = Files.createTempDirectory("keks-39-test");
+        cluster = TestHomes.apply(home, manifests);
         supervisor = new Supervisor(cluster, Progress.SILENT);
         supervisor.startMissing();
     }

@@ -6,9 +6,21 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
+import io.keks.model.manifest.Manifests;
+
 /** Shared by the tests that run clusters in a temporary KEKS_HOME: what they leave behind goes. */
 public final class TestHomes {
     private TestHomes() {
+    }
+
+    /**
+     * Applies {@code manifests} as a new cluster in {@code home} the way the tests that start Kafka want
+     * it: free ports (so tests never meet a cluster already running here), 512 MiB heaps and the Kafka
+     * bundled with the build. Nothing is started.
+     */
+    public static LocalCluster apply(Path home, Manifests manifests) throws IOException {
+        return LocalCluster.apply(new ClusterHome(home), manifests,
+                new LocalCluster.Options(PortShifts.free(), 512L << 20, LocalCluster.Options.bundleFromSystem()), Progress.SILENT);
     }
 
     /**

@@ -293,20 +293,7 @@ public final class ClusterModel {
                 problems.add(kafka.warning(at + "/type", "keks serves listener " + l.getName() + " inside the cluster only (as"
                         + " internal); " + l.getType().toValue() + " exposure is not built yet"));
             }
-            String authentication = null;
-            if (l.getAuth() != null) {
-                if (DesiredUser.SCRAM.equals(l.getAuth().getType())) {
-                    authentication = DesiredUser.SCRAM;
-                } else if (DesiredUser.TLS.equals(l.getAuth().getType()) && l.isTls()) {
-                    authentication = DesiredUser.TLS;
-                } else if (DesiredUser.TLS.equals(l.getAuth().getType())) {
-                    problems.add(kafka.error(at + "/tls", "authentication tls (mutual TLS) needs a TLS listener; set tls: true"));
-                } else {
-                    problems.add(kafka.error(at + "/authentication/type", "listener authentication \"" + l.getAuth().getType()
-                            + "\" is not supported yet; use scram-sha-512 or tls (keks will not serve this listener without the"
-                            + " authentication it asks for)"));
-                }
-            }
+            String authentication = authentication(kafka, l, at);
             Integer first = names.putIfAbsent(l.getName(), i);
             if (first != null) {
                 problems.add(kafka.error(at + "/name", "listener name \"" + l.getName() + "\" is also used by listeners["
@@ -326,6 +313,24 @@ public final class ClusterModel {
                     l.isTls(), authentication));
         }
         return out;
+    }
+
+    /** The client authentication a listener asks for, when keks can serve it; null for none or one it cannot. */
+    private String authentication(Sourced<Kafka> kafka, GenericKafkaListener l, String at) {
+        if (l.getAuth() != null) {
+            if (DesiredUser.SCRAM.equals(l.getAuth().getType())) {
+                return DesiredUser.SCRAM;
+            } else if (DesiredUser.TLS.equals(l.getAuth().getType()) && l.isTls()) {
+                return DesiredUser.TLS;
+            } else if (DesiredUser.TLS.equals(l.getAuth().getType())) {
+                problems.add(kafka.error(at + "/tls", "authentication tls (mutual TLS) needs a TLS listener; set tls: true"));
+            } else {
+                problems.add(kafka.error(at + "/authentication/type", "listener authentication \"" + l.getAuth().getType()
+                        + "\" is not supported yet; use scram-sha-512 or tls (keks will not serve this listener without the"
+                        + " authentication it asks for)"));
+            }
+        }
+        return null;
     }
 
     private Map<String, String> config(Sourced<Kafka> kafka, KafkaClusterSpec spec, KafkaVersion version) {

@@ -13,7 +13,7 @@ import io.keks.engine.ManifestFiles;
 import io.keks.engine.roll.Roller;
 import io.keks.local.ClusterHome;
 import io.keks.local.LocalCluster;
-import io.keks.local.PortShifts;
+import io.keks.local.TestHomes;
 import io.keks.local.Progress;
 import io.keks.model.manifest.Manifests;
 import io.keks.operator.resources.RenderOptions;
@@ -59,8 +59,7 @@ class OperatorOnLocalKafkaTest {
     static void setUp() throws Exception {
         home = Files.createTempDirectory("keks-operator-test");
         Manifests seed = ManifestFiles.read(List.of(EXAMPLES.resolve("kafka-manifests")));
-        LocalCluster local = LocalCluster.apply(new ClusterHome(home), seed,
-                new LocalCluster.Options(PortShifts.free(), 512L << 20, LocalCluster.Options.bundleFromSystem()), Progress.SILENT);
+        LocalCluster local = TestHomes.apply(home, seed);
         seed.kafkas().forEach(k -> client.resources(Kafka.class).inNamespace(NS).resource(k.resource()).create());
         seed.nodePools().forEach(p -> client.resources(KafkaNodePool.class).inNamespace(NS).resource(p.resource()).create());
         kubelet = new LocalKubelet(client, NS, local);
@@ -81,7 +80,7 @@ class OperatorOnLocalKafkaTest {
             kubelet.close();
             kubelet.cluster().stopAll(Duration.ofSeconds(60), Progress.SILENT);
         }
-        io.keks.local.TestHomes.killAndDelete(home);
+        TestHomes.killAndDelete(home);
     }
 
     static Kafka kafka() {

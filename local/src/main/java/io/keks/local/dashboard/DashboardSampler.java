@@ -39,40 +39,41 @@ public final class DashboardSampler {
     private static final Duration SCRAPE_TIMEOUT = Duration.ofSeconds(3);
 
     private final String clusterName;
-    private final Supplier<List<Target>> targets;
-    private final Supplier<Optional<String>> exporterUrl;
-    private final Supplier<Optional<ClusterHealth.Look>> health;
+    private final Sources sources;
     private final Path dataDir;
     private final Duration interval;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private final Deque<Glance> history = new ArrayDeque<>();
 
     /**
-     * @param targets     the nodes as they are now, asked at each look (a scale changes them)
+     * Where each look asks, every time (a scale or a restart changes the answers).
+     *
+     * @param targets     the nodes as they are now
      * @param exporterUrl the consumer-lag exporter's endpoint, when one runs
      * @param health      a look through the Admin API, empty when no broker answers
-     * @param dataDir     a directory on the file system that holds the nodes' data
      */
-    public DashboardSampler(String clusterName, Supplier<List<Target>> targets, Supplier<Optional<String>> exporterUrl,
-                            Supplier<Optional<ClusterHealth.Look>> health, Path dataDir, Duration interval) {
+    public record Sources(Supplier<List<Target>> targets, Supplier<Optional<String>> exporterUrl,
+                          Supplier<Optional<ClusterHealth.Look>> health) {
+    }
+
+    /** @param dataDir a directory on the file system that holds the nodes' data */
+    public DashboardSampler(String clusterName, Sources sources, Path dataDir, Duration interval) {
         this.clusterName = clusterName;
-        this.targets = targets;
-        this.exporterUrl = exporterUrl;
-        this.health = health;
+        this.sources = sources;
         this.dataDir = dataDir;
         this.interval = interval;
     }
 
     /** Scrapes every endpoint in parallel and keeps the look. A node that does not answer counts as not scraped. */
     public Glance look() {
-        List<Target> ts = targets.get();
+        List<Target> ts = sources.targets().get();
         List<CompletableFuture<Optional<List<Sample>>>> scrapes = ts.stream()
                 .map(t -> t.running() && t.metricsUrl().isPresent() ? scrape(t.metricsUrl().get())
                         : CompletableFuture.completedFuture(Optional.<List<Sample>>empty()))
                 .toList();
-        CompletableFuture<Optional<List<Sample>>> lag = exporterUrl.get().map(this::scrape)
+        CompletableFuture<Optional<List<Sample>>> lag = sources.exporterUrl().get().map(this::scrape)
                 .orElse(CompletableFuture.completedFuture(Optional.empty()));
-        CompletableFuture<Optional<ClusterHealth.Look>> admin = CompletableFuture.supplyAsync(health);
+        CompletableFuture<Optional<ClusterHealth.Look>> admin = CompletableFuture.supplyAsync(sources.health());
         List<NodeLook> nodes = new ArrayList<>();
         for (int i = 0; i < ts.size(); i++) {
             nodes.add(NodeLook.of(ts.get(i), scrapes.get(i).join()));
@@ -120,8 +121,8 @@ public final class DashboardSampler {
         ObjectNode out = JSON.createObjectNode();
         out.put("cluster", clusterName);
         out.put("intervalSeconds", interval.toSeconds());
-        out.put("metrics", targets.get().stream().anyMatch(t -> t.metricsUrl().isPresent()));
-        out.put("lagExporter", exporterUrl.get().isPresent());
+        out.put("metrics", sources.targets().get().stream().anyMatch(t -> t.metricsUrl().isPresent()));
+        out.put("lagExporter", sources.exporterUrl().get().isPresent());
         out.put("admin", !looks.isEmpty() && looks.get(looks.size() - 1).health() != null);
         if (looks.isEmpty()) {
             return out;

@@ -59,22 +59,7 @@ public final class ExporterObjects {
         options.owner().ifPresent(o -> meta.withOwnerReferences(List.of(o)));
         ObjectMeta m = meta.build();
 
-        List<String> args = new ArrayList<>(List.of("exporter",
-                "--bootstrap-server", cluster.brokers().stream().map(b -> names.host(b) + ":" + ListenerSpec.REPLICATION.port())
-                        .collect(Collectors.joining(",")),
-                "--port", String.valueOf(MetricsSpec.PORT),
-                "--topic-regex", spec.topicRegex(), "--group-regex", spec.groupRegex(),
-                "--show-all-offsets=" + spec.showAllOffsets()));
-        if (spec.topicExcludeRegex() != null) {
-            args.addAll(List.of("--topic-exclude-regex", spec.topicExcludeRegex()));
-        }
-        if (spec.groupExcludeRegex() != null) {
-            args.addAll(List.of("--group-exclude-regex", spec.groupExcludeRegex()));
-        }
-        // with internal TLS the replication listener asks for a certificate: the exporter's own, from its Secret
-        if (internalTls) {
-            args.addAll(List.of("--command-config", CONFIG_DIR + "/" + CLIENT_PROPERTIES));
-        }
+        List<String> args = arguments(cluster, names, spec, internalTls);
         var container = new ContainerBuilder().withName("kafka-exporter").withImage(options.operatorImage()).withArgs(args)
                 .withPorts(new ContainerPortBuilder().withName(MetricsSpec.PORT_NAME).withContainerPort(MetricsSpec.PORT)
                         .withProtocol("TCP").build())
@@ -109,5 +94,26 @@ public final class ExporterObjects {
                 .withSelector(selector(names)).addNewPort().withName(MetricsSpec.PORT_NAME).withPort(MetricsSpec.PORT)
                 .withTargetPort(new IntOrString(MetricsSpec.PORT)).withProtocol("TCP").endPort().endSpec().build();
         return List.of(deployment, service);
+    }
+
+    /** What the exporter is started with: the brokers' replication listener, its filters, and with internal TLS its client config. */
+    private static List<String> arguments(DesiredCluster cluster, KafkaNames names, ExporterSpec spec, boolean internalTls) {
+        List<String> args = new ArrayList<>(List.of("exporter",
+                "--bootstrap-server", cluster.brokers().stream().map(b -> names.host(b) + ":" + ListenerSpec.REPLICATION.port())
+                        .collect(Collectors.joining(",")),
+                "--port", String.valueOf(MetricsSpec.PORT),
+                "--topic-regex", spec.topicRegex(), "--group-regex", spec.groupRegex(),
+                "--show-all-offsets=" + spec.showAllOffsets()));
+        if (spec.topicExcludeRegex() != null) {
+            args.addAll(List.of("--topic-exclude-regex", spec.topicExcludeRegex()));
+        }
+        if (spec.groupExcludeRegex() != null) {
+            args.addAll(List.of("--group-exclude-regex", spec.groupExcludeRegex()));
+        }
+        // with internal TLS the replication listener asks for a certificate: the exporter's own, from its Secret
+        if (internalTls) {
+            args.addAll(List.of("--command-config", CONFIG_DIR + "/" + CLIENT_PROPERTIES));
+        }
+        return args;
     }
 }

@@ -1,0 +1,183 @@
+package io.keks.engine.rebalance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.keks.engine.rebalance.RebalanceRequest.Capacity;
+import io.keks.engine.rebalance.RebalanceRequest.Mode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+class RebalancePlannerTest {
+    static final ClusterLoad GROWN = SyntheticLoad.skewed(12, 3, 3, 1_000, 50, 3, 7);
+
+    /** Every broker's replicas, leaders and bytes, counted afresh from the load with the proposal's moves applied. */
+    record Counted(Map<Integer, Integer> replicas, Map<Integer, Integer> leaders, Map<Integer, Long> bytes, List<ClusterLoad.Partition> partitions) {
+        static Counted of(ClusterLoad load, Proposal proposal) {
+            Map<Integer, Integer> replicas = new HashMap<>();
+            Map<Integer, Integer> leaders = new HashMap<>();
+            Map<Integer, Long> bytes = new HashMap<>();
+            load.brokers().forEach(b -> {
+                replicas.put(b.id(), 0);
+                leaders.put(b.id(), 0);
+                bytes.put(b.id(), 0L);
+            });
+            List<ClusterLoad.Partition> after = new ArrayList<>();
+            for (ClusterLoad.Partition p : load.partitions()) {
+                List<Integer> now = proposal.moves().getOrDefault(new TopicPartition(p.topic(), p.partition()), p.replicas());
+                assertThat(Set.copyOf(now)).as("%s has each broker once", p.name()).hasSize(p.replicas().size());
+                now.forEach(b -> {
+                    replicas.merge(b, 1, Integer::sum);
+                    bytes.merge(b, p.sizeBytes(), Long::sum);
+                });
+                leaders.merge(now.get(0), 1, Integer::sum);
+                after.add(new ClusterLoad.Partition(p.topic(), p.partition(), now, p.sizeBytes(), p.bytesInPerSecond()));
+            }
+            return new Counted(replicas, leaders, bytes, after);
+        }
+
+        double maxOverMean(Map<Integer, ? extends Number> values, Set<Integer> brokers) {
+            double sum = brokers.stream().mapToDouble(b -> values.get(b).doubleValue()).sum();
+            double max = brokers.stream().mapToDouble(b -> values.get(b).doubleValue()).max().orElseThrow();
+            return max / (sum / brokers.size());
+        }
+    }
+
+    static Set<Integer> ids(int from, int to) {
+        Set<Integer> ids = new HashSet<>();
+        for (int b = from; b < to; b++) {
+            ids.add(b);
+        }
+        return ids;
+    }
+
+    static RebalanceRequest request(Mode mode, Set<Integer> brokers) {
+        return new RebalanceRequest(mode, brokers, List.of(), false, null, Capacity.defaults());
+    }
+
+    static void assertRacksKept(ClusterLoad load, List<ClusterLoad.Partition> after) {
+        Map<Integer, String> rack = new HashMap<>();
+        load.brokers().forEach(b -> rack.put(b.id(), b.rack()));
+        for (ClusterLoad.Partition p : after) {
+            assertThat(p.replicas().stream().map(rack::get).distinct().count()).as("racks of %s", p.name()).isEqualTo(p.replicas().size());
+        }
+    }
+
+    @Test
+    void addedBrokersTakeTheirShareOfReplicasLeadersAndBytes() throws Exception {
+        Proposal proposal = RebalancePlanner.plan(GROWN, request(Mode.ADD_BROKERS, ids(12, 15)));
+        Counted c = Counted.of(GROWN, proposal);
+        Set<Integer> all = ids(0, 15);
+        assertThat(c.maxOverMean(c.replicas(), all)).isLessThanOrEqualTo(1.02);
+        assertThat(c.maxOverMean(c.leaders(), all)).isLessThanOrEqualTo(1.05);
+        assertThat(c.maxOverMean(c.bytes(), all)).isLessThanOrEqualTo(1.05);
+        assertRacksKept(GROWN, c.partitions());
+        // replicas only move onto the added brokers
+        for (int i = 0; i < GROWN.partitions().size(); i++) {
+            List<Integer> before = GROWN.partitions().get(i).replicas();
+            c.partitions().get(i).replicas().stream().filter(b -> !before.contains(b))
+                    .forEach(b -> assertThat(b).as("a broker that gained a replica").isIn(12, 13, 14));
+        }
+        assertThat(proposal.replicaMovements()).isGreaterThan(0);
+        assertThat(proposal.balancednessAfter()).isGreaterThan(proposal.balancednessBefore());
+        assertThat(proposal.after()).filteredOn(l -> l.broker() >= 12).extracting(Proposal.BrokerLoad::replicas).containsOnly(200);
+    }
+
+    @Test
+    void removedBrokersAreEmptiedAndNothingElseMoves() throws Exception {
+        ClusterLoad load = SyntheticLoad.skewed(6, 0, 3, 300, 30, 3, 3);
+        Proposal proposal = RebalancePlanner.plan(load, request(Mode.REMOVE_BROKERS, Set.of(4)));
+        Counted c = Counted.of(load, proposal);
+        assertThat(c.replicas().get(4)).isZero();
+        assertRacksKept(load, c.partitions());
+        for (int i = 0; i < load.partitions().size(); i++) {
+            List<Integer> before = load.partitions().get(i).replicas();
+            if (!before.contains(4)) {
+                assertThat(c.partitions().get(i).replicas()).isEqualTo(before);
+            }
+        }
+        assertThat(proposal.replicaMovements()).isEqualTo(load.partitions().stream().filter(p -> p.replicas().contains(4)).count());
+    }
+
+    @Test
+    void aFullRebalanceEvensOutSkewedBytes() throws Exception {
+        ClusterLoad load = SyntheticLoad.skewed(9, 0, 3, 600, 20, 3, 11);
+        Counted was = Counted.of(load, new Proposal(Map.of(), 0, 0, 0, 0, 0, List.of(), List.of(), List.of(), List.of(), List.of()));
+        assertThat(was.maxOverMean(was.bytes(), ids(0, 9))).as("the made-up load starts skewed").isGreaterThan(1.05);
+        Proposal proposal = RebalancePlanner.plan(load, RebalanceRequest.full());
+        Counted c = Counted.of(load, proposal);
+        assertThat(c.maxOverMean(c.bytes(), ids(0, 9))).isLessThanOrEqualTo(1.05);
+        assertThat(c.maxOverMean(c.replicas(), ids(0, 9))).isLessThanOrEqualTo(1.02);
+        assertRacksKept(load, c.partitions());
+    }
+
+    @Test
+    void aPartitionWithTwoReplicasInOneRackIsSpread() throws Exception {
+        List<ClusterLoad.Broker> brokers = List.of(new ClusterLoad.Broker(1, "a", 0), new ClusterLoad.Broker(2, "a", 0),
+                new ClusterLoad.Broker(3, "b", 0), new ClusterLoad.Broker(4, "c", 0));
+        ClusterLoad load = new ClusterLoad(brokers, List.of(new ClusterLoad.Partition("t", 0, List.of(1, 2, 3), 10, 0)));
+        Proposal proposal = RebalancePlanner.plan(load, RebalanceRequest.full());
+        assertThat(proposal.goals()).filteredOn(g -> g.goal().equals("RackAwareGoal")).singleElement()
+                .satisfies(g -> assertThat(g.metBefore()).isFalse()).satisfies(g -> assertThat(g.metAfter()).isTrue());
+        assertThat(proposal.moves().get(new TopicPartition("t", 0))).contains(4).contains(3);
+    }
+
+    @Test
+    void excludedTopicsStayWhereTheyAre() throws Exception {
+        RebalanceRequest r = new RebalanceRequest(Mode.ADD_BROKERS, ids(12, 15), List.of(), false, Pattern.compile("topic-1.*"),
+                Capacity.defaults());
+        Proposal proposal = RebalancePlanner.plan(GROWN, r);
+        assertThat(proposal.moves().keySet()).isNotEmpty().noneMatch(tp -> tp.topic().startsWith("topic-1"));
+        assertThat(proposal.excludedTopics()).contains("topic-1", "topic-10");
+    }
+
+    @Test
+    void goalsKeksCannotWeighAreNamedAndHardGoalsAreInsistedOn() throws Exception {
+        List<String> seedGoals = List.of("RackAwareGoal", "ReplicaCapacityGoal", "DiskCapacityGoal", "NetworkInboundCapacityGoal",
+                "NetworkOutboundCapacityGoal", "CpuCapacityGoal", "ReplicaDistributionGoal", "DiskUsageDistributionGoal",
+                "NetworkInboundUsageDistributionGoal", "NetworkOutboundUsageDistributionGoal", "TopicReplicaDistributionGoal",
+                "LeaderReplicaDistributionGoal", "LeaderBytesInDistributionGoal");
+        Proposal proposal = RebalancePlanner.plan(GROWN, new RebalanceRequest(Mode.ADD_BROKERS, ids(12, 15), seedGoals, false, null,
+                Capacity.defaults()));
+        assertThat(proposal.notEvaluated()).containsExactly("CpuCapacityGoal");
+        assertThat(proposal.goals()).hasSize(13);
+
+        assertThatThrownBy(() -> RebalancePlanner.plan(GROWN, new RebalanceRequest(Mode.FULL, Set.of(), List.of("ReplicaDistributionGoal"),
+                false, null, Capacity.defaults()))).isInstanceOf(RebalanceRefused.class)
+                .hasMessageContaining("RackAwareGoal").hasMessageContaining("skipHardGoalCheck");
+        assertThat(RebalancePlanner.plan(GROWN, new RebalanceRequest(Mode.FULL, Set.of(), List.of("ReplicaDistributionGoal"),
+                true, null, Capacity.defaults())).goals()).hasSize(1);
+        assertThatThrownBy(() -> RebalancePlanner.plan(GROWN, new RebalanceRequest(Mode.FULL, Set.of(), List.of("FastGoal"),
+                true, null, Capacity.defaults()))).hasMessageContaining("unknown goal \"FastGoal\"");
+    }
+
+    @Test
+    void brokersThatDoNotExistOrTooFewLeftAreRefused() {
+        assertThatThrownBy(() -> RebalancePlanner.plan(GROWN, request(Mode.ADD_BROKERS, Set.of(99))))
+                .isInstanceOf(RebalanceRefused.class).hasMessageContaining("[99]");
+        ClusterLoad three = SyntheticLoad.skewed(3, 0, 3, 30, 10, 3, 1);
+        assertThatThrownBy(() -> RebalancePlanner.plan(three, request(Mode.REMOVE_BROKERS, Set.of(2))))
+                .hasMessageContaining("leaves 2 broker(s), fewer than the 3 replicas");
+        assertThatThrownBy(() -> RebalancePlanner.plan(three, request(Mode.ADD_BROKERS, Set.of())))
+                .hasMessageContaining("needs spec.brokers");
+    }
+
+    @Test
+    void aDiskCapacityIsNeverExceeded() throws Exception {
+        ClusterLoad load = SyntheticLoad.skewed(12, 3, 3, 1_000, 50, 3, 7);
+        long total = load.partitions().stream().mapToLong(p -> p.sizeBytes() * 3).sum();
+        long small = total / 15 / 2;
+        List<ClusterLoad.Broker> brokers = load.brokers().stream()
+                .map(b -> new ClusterLoad.Broker(b.id(), b.rack(), b.id() == 14 ? small : 0)).toList();
+        Proposal proposal = RebalancePlanner.plan(new ClusterLoad(brokers, load.partitions()), request(Mode.ADD_BROKERS, ids(12, 15)));
+        Counted c = Counted.of(load, proposal);
+        assertThat(c.bytes().get(14)).isLessThanOrEqualTo((long) (small * 0.8)).isGreaterThan(0L);
+    }
+}

@@ -29,9 +29,10 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "describe", description = {"Show one resource in detail, as `kubectl describe` would, with what Kafka says of it.",
         "Kinds: kafkatopic (kt): the KafkaTopic's spec and status, and the topic in Kafka: id, every partition's",
-        "leader, replicas and in-sync replicas, and the configs set on it."},
+        "leader, replicas and in-sync replicas, and the configs set on it. kafkarebalance (kr): its spec, state,",
+        "the proposal's summary and each broker's load before and after."},
         footerHeading = "%nExamples:%n",
-        footer = {"  keks describe kafkatopic test-topic", "  keks describe kt orders"})
+        footer = {"  keks describe kafkatopic test-topic", "  keks describe kt orders", "  keks describe kafkarebalance my-rebalance"})
 final class DescribeCommand implements Callable<Integer> {
     @Mixin
     TopicArgs topic;
@@ -44,8 +45,11 @@ final class DescribeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        topic.requireTopic(spec, "keks describes kafkatopic (`keks status` shows the Kafka and its nodes)");
         PrintWriter out = spec.commandLine().getOut();
+        if (RebalanceLines.KINDS.contains(topic.kind.toLowerCase())) {
+            return RebalanceLines.describe(out, spec.commandLine().getErr(), cluster.open(), topic.name);
+        }
+        topic.requireTopic(spec, "keks describes kafkatopic and kafkarebalance (`keks status` shows the Kafka and its nodes)");
         LocalCluster c = cluster.open();
         DesiredTopic t = c.desired().topics().stream().filter(d -> d.resourceName().equals(topic.name)).findFirst().orElse(null);
         if (t == null) {

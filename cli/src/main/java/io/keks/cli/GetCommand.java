@@ -24,11 +24,13 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine;
 
 @Command(name = "get", description = {"List resources of the cluster with the columns `kubectl get` shows for them.",
-        "Kinds: kafka, kafkanodepools, kafkatopics, kafkausers (singular, plural and kt/knp/ku short names work too).",
+        "Kinds: kafka, kafkanodepools, kafkatopics, kafkausers, kafkarebalances (singular, plural and kt/knp/ku/kr short",
+        "names work too).",
         "With -o json or -o yaml, the resources as the Kubernetes API serves them: the manifests last applied,",
         "each with the status the keks operator would write (several in a List with items)."},
         footerHeading = "%nExamples:%n",
         footer = {"  keks get kafka", "  keks get kafkanodepools", "  keks get kafkatopics", "  keks get kafkausers",
+                "  keks get kafkarebalances", "  keks get kr my-rebalance -o yaml         its proposal in status.optimizationResult",
                 "  keks get kafkatopic test-topic -o yaml      one KafkaTopic with its status",
                 "  keks get kt -o json | jq -r '.items[] | select(.status.conditions[0].status != \"True\") | .metadata.name'"})
 final class GetCommand implements Callable<Integer> {
@@ -41,12 +43,12 @@ final class GetCommand implements Callable<Integer> {
     static final class Kinds implements Iterable<String> {
         @Override
         public Iterator<String> iterator() {
-            return List.of("kafka", "kafkanodepools", "kafkatopics", "kafkausers").iterator();
+            return List.of("kafka", "kafkanodepools", "kafkatopics", "kafkausers", "kafkarebalances").iterator();
         }
     }
 
     @Parameters(index = "0", paramLabel = "KIND", completionCandidates = Kinds.class,
-            description = "kafka | kafkanodepools | kafkatopics | kafkausers")
+            description = "kafka | kafkanodepools | kafkatopics | kafkausers | kafkarebalances")
     String kind;
 
     @Parameters(index = "1", paramLabel = "NAME", arity = "0..1", description = "Only the resource of this name.")
@@ -82,8 +84,9 @@ final class GetCommand implements Callable<Integer> {
             case "kafkanodepool", "kafkanodepools", "knp" -> "kafkanodepool";
             case "kafkatopic", "kafkatopics", "kt" -> "kafkatopic";
             case "kafkauser", "kafkausers", "ku" -> "kafkauser";
+            case "kafkarebalance", "kafkarebalances", "kr" -> "kafkarebalance";
             default -> throw new CommandLine.ParameterException(spec.commandLine(),
-                    "unknown kind \"" + kind + "\"; use kafka, kafkanodepools, kafkatopics or kafkausers");
+                    "unknown kind \"" + kind + "\"; use kafka, kafkanodepools, kafkatopics, kafkausers or kafkarebalances");
         };
         LocalCluster c = cluster.open();
         if (output != null) {
@@ -91,6 +94,7 @@ final class GetCommand implements Callable<Integer> {
                 case "kafka" -> ResourceOutput.kafkas(c, ClusterStatus.of(c, 3000));
                 case "kafkanodepool" -> ResourceOutput.nodePools(c);
                 case "kafkatopic" -> ResourceOutput.topics(c);
+                case "kafkarebalance" -> ResourceOutput.rebalances(c);
                 default -> ResourceOutput.users(c);
             };
             if (name != null) {
@@ -109,6 +113,7 @@ final class GetCommand implements Callable<Integer> {
             }
             case "kafkanodepool" -> pools(c);
             case "kafkatopic" -> topics(c);
+            case "kafkarebalance" -> RebalanceLines.rows(c);
             default -> users(c);
         };
         if (rows != null) {
@@ -124,7 +129,8 @@ final class GetCommand implements Callable<Integer> {
     private static final Map<String, List<String>> HEADERS = Map.of(
             "kafkanodepool", List.of("NAME", "DESIRED REPLICAS", "ROLES", "NODEIDS"),
             "kafkatopic", List.of("NAME", "CLUSTER", "PARTITIONS", "REPLICATION FACTOR", "READY"),
-            "kafkauser", List.of("NAME", "CLUSTER", "AUTHENTICATION", "AUTHORIZATION", "READY"));
+            "kafkauser", List.of("NAME", "CLUSTER", "AUTHENTICATION", "AUTHORIZATION", "READY"),
+            "kafkarebalance", RebalanceLines.HEADERS);
 
     /** As kubectl says of a name it does not know; the Kafka's own name is its cluster's. */
     private void requireFound(String singular, boolean missing, LocalCluster c) {

@@ -8,11 +8,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.keks.engine.NodePoolStatuses;
+import io.keks.engine.rebalance.KafkaRebalanceStatuses;
+import io.keks.engine.rebalance.RebalanceState;
 import io.keks.engine.topic.KafkaTopicStatuses;
 import io.keks.engine.topic.TopicStatus;
 import io.keks.engine.user.KafkaUserStatuses;
 import io.keks.local.ClusterStatus;
 import io.keks.local.LocalCluster;
+import io.keks.local.LocalRebalances;
 import io.keks.local.LocalUsers;
 import io.keks.local.TopicStatuses;
 import io.keks.model.manifest.Sourced;
@@ -25,6 +28,7 @@ import io.strimzi.api.kafka.model.kafka.UsedNodePoolStatus;
 import io.strimzi.api.kafka.model.kafka.listener.ListenerAddress;
 import io.strimzi.api.kafka.model.kafka.listener.ListenerStatus;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
+import io.strimzi.api.kafka.model.rebalance.KafkaRebalance;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import io.strimzi.api.kafka.model.user.KafkaUser;
 import java.io.IOException;
@@ -116,6 +120,17 @@ final class ResourceOutput {
             LocalUsers.UserStatus s = statuses.get(u.resource().getMetadata().getName());
             items.add(s == null ? withStatus(c, u, null) : withStatus(c, u, KafkaUserStatuses.of(u.resource(), s.username(),
                     s.authentication(), s.ready() ? null : s.reason(), s.ready() ? null : s.message(), at)));
+        }
+        return items;
+    }
+
+    /** The KafkaRebalances as applied, each with the status its last step left (none before the first). */
+    static List<ObjectNode> rebalances(LocalCluster c) throws IOException {
+        Map<String, RebalanceState> states = LocalRebalances.all(c.dir());
+        List<ObjectNode> items = new ArrayList<>();
+        for (Sourced<KafkaRebalance> r : c.storedManifests().rebalances()) {
+            RebalanceState s = states.get(r.resource().getMetadata().getName());
+            items.add(withStatus(c, r, s == null ? null : KafkaRebalanceStatuses.of(r.resource(), s)));
         }
         return items;
     }

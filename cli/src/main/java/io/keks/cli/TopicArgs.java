@@ -12,12 +12,12 @@ final class TopicArgs {
     static final class Kinds implements Iterable<String> {
         @Override
         public Iterator<String> iterator() {
-            return List.of("kafkatopic", "kafkauser").iterator();
+            return List.of("kafkatopic", "kafkauser", "kafkarebalance").iterator();
         }
     }
 
     @Parameters(index = "0", paramLabel = "KIND", completionCandidates = Kinds.class,
-            description = "kafkatopic (or kt); delete also takes kafkauser (or ku)")
+            description = "kafkatopic (or kt), kafkarebalance (or kr); delete also takes kafkauser (or ku)")
     String kind;
 
     @Parameters(index = "1", paramLabel = "NAME", description = "The resource's metadata.name.")

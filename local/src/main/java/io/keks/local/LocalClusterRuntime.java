@@ -6,6 +6,7 @@ import io.keks.engine.change.ClusterDelta;
 import io.keks.engine.change.ClusterImage;
 import io.keks.engine.change.MetadataVersions;
 import io.keks.engine.config.ConfigModes;
+import io.keks.engine.rebalance.RebalanceReconciler;
 import io.keks.engine.reconcile.ClusterRuntime;
 import io.keks.engine.reconcile.Reconciliation;
 import io.keks.engine.security.CertificateStore;
@@ -342,6 +343,19 @@ public final class LocalClusterRuntime implements ClusterRuntime {
         }
         users = LocalUsers.reconcile(cluster);
         return Optional.of(users.result());
+    }
+
+    @Override
+    public Optional<RebalanceReconciler.Store> rebalances() {
+        try {
+            Optional<LocalRebalances> store = LocalRebalances.exclusive(cluster.dir());
+            if (store.isEmpty() && !cluster.desired().rebalances().isEmpty()) {
+                progress.step("rebalances: another keks process is carrying one out; it reads their annotations between batches");
+            }
+            return store.map(s -> s);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

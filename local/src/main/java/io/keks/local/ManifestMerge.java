@@ -26,12 +26,15 @@ final class ManifestMerge {
         incoming.configMaps().forEach(s -> replaced.add("ConfigMap/" + s.resource().getMetadata().getName()));
         incoming.users().forEach(s -> replaced.add("KafkaUser/" + s.resource().getMetadata().getName()));
         incoming.secrets().forEach(s -> replaced.add("Secret/" + s.resource().getMetadata().getName()));
+        incoming.rebalances().forEach(s -> replaced.add("KafkaRebalance/" + s.resource().getMetadata().getName()));
         Manifests kept = Manifests.empty();
         stored.users().stream().filter(s -> !replaced.contains("KafkaUser/" + s.resource().getMetadata().getName())).forEach(kept.users()::add);
         stored.secrets().stream().filter(s -> !replaced.contains("Secret/" + s.resource().getMetadata().getName())).forEach(kept.secrets()::add);
         stored.kafkas().stream().filter(s -> !replaced.contains("Kafka/" + s.resource().getMetadata().getName())).forEach(kept.kafkas()::add);
         stored.nodePools().stream().filter(s -> !replaced.contains("KafkaNodePool/" + s.resource().getMetadata().getName())).forEach(kept.nodePools()::add);
         stored.topics().stream().filter(s -> !replaced.contains("KafkaTopic/" + s.resource().getMetadata().getName())).forEach(kept.topics()::add);
+        stored.rebalances().stream().filter(s -> !replaced.contains("KafkaRebalance/" + s.resource().getMetadata().getName()))
+                .forEach(kept.rebalances()::add);
         stored.configMaps().stream().filter(s -> !replaced.contains("ConfigMap/" + s.resource().getMetadata().getName())).forEach(kept.configMaps()::add);
         return incoming.plus(kept);
     }

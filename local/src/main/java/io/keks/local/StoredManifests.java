@@ -101,6 +101,7 @@ final class StoredManifests {
         own.addAll(incoming.nodePools());
         own.addAll(incoming.configMaps());
         own.addAll(incoming.users());
+        own.addAll(incoming.rebalances());
         for (Sourced<?> s : own) {
             JsonNode tree = s.document().tree();
             String file = tree.path("kind").asText() + "-" + tree.path("metadata").path("name").asText() + ".yaml";

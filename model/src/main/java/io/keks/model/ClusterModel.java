@@ -101,6 +101,8 @@ public final class ClusterModel {
         List<DesiredUser> users = UserModel.users(manifests.users(), name, authorization, manifests.secrets(), problems);
         CaSpec clusterCa = ca(kafka, "clusterCa", kafka.resource().getSpec().getClusterCa());
         CaSpec clientsCa = ca(kafka, "clientsCa", kafka.resource().getSpec().getClientsCa());
+        RebalanceSpec rebalance = RebalanceModel.spec(kafka, problems);
+        List<DesiredRebalance> rebalances = RebalanceModel.rebalances(manifests.rebalances(), name, problems);
 
         if (problems.stream().anyMatch(Problem::isError)) {
             throw new ManifestException(problems);
@@ -109,12 +111,12 @@ public final class ClusterModel {
         ids.forEach((pool, set) -> poolIds.put(pool, List.copyOf(set)));
         DesiredCluster cluster = new DesiredCluster(namespace, name, version, metadataVersion, listeners, config,
                 nodes, topics, poolIds, spec.getRack() == null ? null : spec.getRack().getTopologyKey(), metrics,
-                exporter, authorization, users, clusterCa, clientsCa);
+                exporter, authorization, users, clusterCa, clientsCa, rebalance, rebalances);
         return new Result(cluster, List.copyOf(problems));
     }
 
     /**
-     * Whether a KafkaTopic or KafkaUser names this cluster with its {@value #CLUSTER_LABEL} label; a
+     * Whether a KafkaTopic, KafkaUser or KafkaRebalance names this cluster with its {@value #CLUSTER_LABEL} label; a
      * missing or other label is a problem naming the fix.
      */
     static boolean labelledFor(Sourced<? extends HasMetadata> r, String kind, String cluster,
@@ -218,9 +220,6 @@ public final class ClusterModel {
         if (spec.getZookeeper() != null) {
             problems.add(kafka.error("/spec/zookeeper", "ZooKeeper is gone from Kafka 4; remove spec.zookeeper,"
                     + " the controllers are KafkaNodePools with role controller"));
-        }
-        if (spec.getCruiseControl() != null) {
-            problems.add(kafka.warning("/spec/cruiseControl", "not supported yet; ignored"));
         }
         if (spec.getKafka().getReplicas() != null) {
             problems.add(kafka.warning("/spec/kafka/replicas", "ignored: the KafkaNodePools set the number of nodes"));

@@ -19,7 +19,8 @@ public record DesiredCluster(String namespace, String name, KafkaVersion version
                              List<ListenerSpec> listeners, Map<String, String> config, List<DesiredNode> nodes,
                              List<DesiredTopic> topics, Map<String, List<Integer>> poolIds, String rackTopologyKey,
                              MetricsSpec metrics, ExporterSpec exporter, AuthorizationSpec authorization,
-                             List<DesiredUser> users, CaSpec clusterCa, CaSpec clientsCa) {
+                             List<DesiredUser> users, CaSpec clusterCa, CaSpec clientsCa, RebalanceSpec rebalance,
+                             List<DesiredRebalance> rebalances) {
 
     public List<DesiredNode> brokers() {
         return nodes.stream().filter(DesiredNode::isBroker).toList();
@@ -45,13 +46,18 @@ public record DesiredCluster(String namespace, String name, KafkaVersion version
         return ls;
     }
 
-    /** Whether the two differ in anything but their topics: the Kafka, its nodes and pools, config, listeners. */
+    /** Whether the two differ in anything but their topics, users and rebalances: the Kafka, its nodes and pools, config, listeners. */
     public boolean sameClusterAs(DesiredCluster other) {
         return new DesiredCluster(namespace, name, version, metadataVersion, listeners, config, nodes, List.of(), poolIds,
-                rackTopologyKey, metrics, exporter, authorization, List.of(), clusterCa, clientsCa)
+                rackTopologyKey, metrics, exporter, authorization, List.of(), clusterCa, clientsCa, rebalance, List.of())
                 .equals(new DesiredCluster(other.namespace, other.name, other.version, other.metadataVersion, other.listeners,
                         other.config, other.nodes, List.of(), other.poolIds, other.rackTopologyKey, other.metrics,
-                        other.exporter, other.authorization, List.of(), other.clusterCa, other.clientsCa));
+                        other.exporter, other.authorization, List.of(), other.clusterCa, other.clientsCa, other.rebalance, List.of()));
+    }
+
+    /** spec.cruiseControl: empty when rebalancing is off. */
+    public Optional<RebalanceSpec> rebalanceSpec() {
+        return Optional.ofNullable(rebalance);
     }
 
     public Optional<MetricsSpec> metricsSpec() {

@@ -144,13 +144,13 @@ class BadManifestsTest {
                 metadata: {name: kafka-bootstrap}
                 ---
                 apiVersion: kafka.strimzi.io/v1beta2
-                kind: KafkaRebalance
-                metadata: {name: full}
+                kind: KafkaConnect
+                metadata: {name: connect}
                 """;
         var manifests = ManifestParser.parse("mixed.yaml", text);
         assertThat(manifests.problems()).extracting(Problem::format).containsExactly(
                 "warning: mixed.yaml:2: kind: Service (v1) is not a kafka.strimzi.io resource; keks does not support it yet, so this document is skipped",
-                "warning: mixed.yaml:6: kind: KafkaRebalance is not supported yet; this document is skipped");
+                "warning: mixed.yaml:6: kind: KafkaConnect is not supported yet; this document is skipped");
         assertThat(manifests.hasErrors()).isFalse();
     }
 

@@ -58,7 +58,9 @@ class ExamplesTest {
         var result = ClusterModel.build(read("seed-3.9", "kafka-topics.yaml"), ClusterModel.Options.defaults());
         assertThat(result.cluster().version()).hasToString("3.9.0");
         assertThat(result.cluster().metadataVersion()).isEqualTo("3.9-IV0");
-        assertThat(result.warnings()).extracting(Problem::field).contains("spec.cruiseControl").doesNotContain("spec.kafkaExporter");
+        // the seed's cruiseControl: {} turns keks' own rebalancing on, with nothing rebalanced by itself
+        assertThat(result.warnings()).extracting(Problem::field).doesNotContain("spec.cruiseControl", "spec.kafkaExporter");
+        assertThat(result.cluster().rebalanceSpec()).hasValue(new RebalanceSpec(Map.of(), 0, 0));
         assertThat(result.cluster().exporterSpec()).hasValue(new ExporterSpec(".*", null, ".*", null, true));
     }
 
@@ -68,7 +70,7 @@ class ExamplesTest {
         var v1 = ClusterModel.build(read("v1"), ClusterModel.Options.defaults()).cluster();
         assertThat(v1).isEqualTo(new DesiredCluster(beta.namespace(), beta.name(), beta.version(), beta.metadataVersion(),
                 beta.listeners(), beta.config(), beta.nodes(), v1.topics(), beta.poolIds(), beta.rackTopologyKey(),
-                beta.metrics(), beta.exporter(), beta.authorization(), beta.users(), beta.clusterCa(), beta.clientsCa()));
+                beta.metrics(), beta.exporter(), beta.authorization(), beta.users(), beta.clusterCa(), beta.clientsCa(), beta.rebalance(), beta.rebalances()));
         assertThat(v1.topics()).extracting(DesiredTopic::topicName).containsExactly("test-topic");
     }
 

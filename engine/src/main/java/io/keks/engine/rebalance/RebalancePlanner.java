@@ -227,8 +227,10 @@ public final class RebalancePlanner {
         blocked = new boolean[at.brokerCount][at.brokerCount];
         while (true) {
             boolean moved = false;
-            for (int from : order(b -> gives[b] && at.count[b] > low, true, at.count)) {
-                for (int to : order(b -> takes[b] && b != from && at.count[b] < high, false, at.count)) {
+            for (int from : order(b -> gives[b], true, at.count)) {
+                for (int to : order(b -> takes[b] && b != from, false, at.count)) {
+                    // a broker under the mean may take from one that is not over it, when racks allow no other:
+                    // the pair still evens out
                     if (blocked[from][to] || at.count[from] <= high && at.count[to] >= low || at.count[from] - at.count[to] < 2) {
                         continue;
                     }
@@ -271,12 +273,15 @@ public final class RebalancePlanner {
         blocked = new boolean[at.brokerCount][at.brokerCount];
         for (int round = 0; round < at.partitionCount; round++) {
             boolean moved = false;
-            for (int from : order(b -> gives[b] && at.bytes[b] > meanBytes + tolerance, true, at.bytes)) {
-                for (int to : order(b -> takes[b] && b != from && at.bytes[b] < meanBytes, false, at.bytes)) {
-                    if (blocked[from][to]) {
+            for (int from : order(b -> gives[b], true, at.bytes)) {
+                for (int to : order(b -> takes[b] && b != from, false, at.bytes)) {
+                    long a = at.bytes[from];
+                    long b = at.bytes[to];
+                    if (blocked[from][to] || a <= meanBytes + tolerance && b >= meanBytes - tolerance || a - b <= tolerance) {
                         continue;
                     }
-                    double need = Math.min(at.bytes[from] - meanBytes, meanBytes - at.bytes[to]);
+                    // across the mean, each side only as far as the mean; else the pair meets half way
+                    double need = a > meanBytes && b < meanBytes ? Math.min(a - meanBytes, meanBytes - b) : (a - b) / 2.0;
                     if (at.count[from] > low && at.count[to] < high) {
                         int p = nearest(from, to, need);
                         if (p >= 0 && at.size[p] > 0 && at.size[p] < 2 * need) {

@@ -6,6 +6,7 @@ import io.keks.engine.change.ClusterDelta;
 import io.keks.engine.change.ClusterImage;
 import io.keks.engine.change.MetadataVersions;
 import io.keks.engine.config.ConfigModes;
+import io.keks.engine.rebalance.RebalanceReconciler;
 import io.keks.engine.security.CertificateStore;
 import io.keks.engine.topic.TopicReconciler;
 import io.keks.engine.user.UserReconciler;
@@ -102,6 +103,14 @@ public interface ClusterRuntime {
 
     /** The KafkaUsers this runtime reconciles in the same pass; none where a controller of its own does (Kubernetes). */
     default Optional<UserReconciler.Result> reconcileUsers(DesiredCluster applied) throws Exception {
+        return Optional.empty();
+    }
+
+    /**
+     * Where the KafkaRebalances of this runtime keep their state, when the pass takes them a step further;
+     * empty where a controller of their own does (Kubernetes), or when the cluster has none.
+     */
+    default Optional<RebalanceReconciler.Store> rebalances() {
         return Optional.empty();
     }
 

@@ -6,6 +6,8 @@ import io.keks.engine.change.ChangeGate;
 import io.keks.engine.change.ClusterDelta;
 import io.keks.engine.config.ConfigModes;
 import io.keks.engine.config.DynamicConfigApplier;
+import io.keks.engine.rebalance.RebalanceReconciler;
+import io.keks.engine.rebalance.RebalanceState;
 import io.keks.engine.security.CertificatePlan;
 import io.keks.engine.security.CertificateStore;
 import io.keks.engine.security.ClusterCertificates;
@@ -16,9 +18,11 @@ import io.keks.model.DesiredNode;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
@@ -35,8 +39,12 @@ import org.apache.kafka.clients.admin.Admin;
  *   <li><b>wait for Kafka</b>: until ready with {@link Mode#UP}, one look otherwise;</li>
  *   <li><b>live config</b>, and beside it <b>topics</b>, then <b>users</b> (where the runtime reconciles them in the
  *       same pass);</li>
+ *   <li><b>rebalances</b>: each KafkaRebalance a lifecycle step further ({@link RebalanceReconciler}), where the
+ *       runtime keeps them in the same pass;</li>
  *   <li><b>change of nodes</b>: the {@link ClusterDelta} between the nodes as they started and as desired now,
  *       carried out in the safe order; skipped when Kafka refused the live config;</li>
+ *   <li><b>auto-rebalance</b>: after brokers joined, their share of the partitions moved onto them when
+ *       {@code spec.cruiseControl.autoRebalance} asks for it;</li>
  *   <li><b>report</b>: the {@link Outcome}.</li>
  * </ol>
  */
@@ -76,6 +84,10 @@ public final class Reconciliation {
         }
 
         default void users(UserReconciler.Result result) {
+        }
+
+        /** The KafkaRebalances after their step, by name. */
+        default void rebalances(Map<String, RebalanceState> states) {
         }
 
         /** The change of nodes, before it is carried out (also when it is empty). */
@@ -195,6 +207,11 @@ public final class Reconciliation {
         }
         Optional<UserReconciler.Result> users = runtime.reconcileUsers(applied);
         users.ifPresent(listener::users);
+        Optional<RebalanceReconciler> rebalancer = runtime.rebalances()
+                .map(store -> new RebalanceReconciler(admin, store, RebalanceReconciler.Settings.defaults(), listener::step));
+        if (rebalancer.isPresent() && !applied.rebalances().isEmpty()) {
+            listener.rebalances(rebalancer.get().reconcileAll(applied));
+        }
         if (live.isPresent() && live.get().refused().isPresent()) {
             return new Outcome(Ending.CONFIG_REFUSED, applied, memory, refused, "Kafka refused spec.kafka.config, nothing was changed: "
                     + live.get().refused().get(), Optional.of(observed), live, topicResult, users, Optional.empty());
@@ -207,6 +224,11 @@ public final class Reconciliation {
         ChangeOfNodes change = changeOfNodes(runtime, applied, memory, modes, certificates, admin, listener);
         if (!change.delta().isEmpty()) {
             runtime.remember(applied, change.memory(), !refused.isEmpty());
+        }
+        Set<Integer> joined = change.delta().joining().stream().filter(DesiredNode::isBroker).map(DesiredNode::id).collect(Collectors.toSet());
+        if (rebalancer.isPresent() && !joined.isEmpty()) {
+            rebalancer.get().afterBrokersJoined(applied, joined)
+                    .ifPresent(state -> listener.rebalances(Map.of(applied.name() + "-auto-rebalancing-add-brokers", state)));
         }
         return new Outcome(Ending.DONE, applied, change.memory(), refused, "", Optional.of(observed), live, topicResult, users,
                 Optional.of(change.delta()));

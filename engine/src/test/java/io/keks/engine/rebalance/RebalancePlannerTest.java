@@ -91,6 +91,21 @@ class RebalancePlannerTest {
     }
 
     @Test
+    void whenRacksAllowOnlyOneGiverTheAddedBrokerSharesItsRacksLoad() throws Exception {
+        // three brokers in three racks hold every partition once each; the fourth joins rack a, so only broker 0 may give to it
+        List<ClusterLoad.Broker> brokers = List.of(new ClusterLoad.Broker(0, "a", 0), new ClusterLoad.Broker(1, "b", 0),
+                new ClusterLoad.Broker(2, "c", 0), new ClusterLoad.Broker(3, "a", 0));
+        List<ClusterLoad.Partition> partitions = new ArrayList<>();
+        for (int p = 0; p < 12; p++) {
+            partitions.add(new ClusterLoad.Partition("t", p, List.of(p % 3, (p + 1) % 3, (p + 2) % 3), 1000, 0));
+        }
+        ClusterLoad load = new ClusterLoad(brokers, partitions);
+        Counted c = Counted.of(load, RebalancePlanner.plan(load, request(Mode.ADD_BROKERS, Set.of(3))));
+        assertThat(c.replicas()).containsEntry(0, 6).containsEntry(3, 6).containsEntry(1, 12).containsEntry(2, 12);
+        assertRacksKept(load, c.partitions());
+    }
+
+    @Test
     void removedBrokersAreEmptiedAndNothingElseMoves() throws Exception {
         ClusterLoad load = SyntheticLoad.skewed(6, 0, 3, 300, 30, 3, 3);
         Proposal proposal = RebalancePlanner.plan(load, request(Mode.REMOVE_BROKERS, Set.of(4)));

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
+import io.strimzi.api.kafka.model.rebalance.KafkaRebalance;
 import io.strimzi.api.kafka.model.user.KafkaUser;
 import java.util.List;
 import java.util.Set;
@@ -17,7 +18,7 @@ import java.util.stream.IntStream;
 public final class ManifestParser {
     public static final String GROUP = "kafka.strimzi.io";
     static final Set<String> VERSIONS = Set.of(GROUP + "/v1beta2", GROUP + "/v1");
-    private static final Set<String> LATER_KINDS = Set.of("KafkaRebalance", "KafkaConnect",
+    private static final Set<String> LATER_KINDS = Set.of("KafkaConnect",
             "KafkaConnector", "KafkaMirrorMaker2", "KafkaBridge");
 
     private static final int PARALLEL_FROM_DOCUMENTS = 500;
@@ -101,10 +102,12 @@ public final class ManifestParser {
                     .ifPresent(t -> out.topics().add(new Sourced<>(t, doc)));
             case "KafkaUser" -> StrictBinder.bind(doc, tree, "", KafkaUser.class, problems)
                     .ifPresent(u -> out.users().add(new Sourced<>(u, doc)));
+            case "KafkaRebalance" -> StrictBinder.bind(doc, tree, "", KafkaRebalance.class, problems)
+                    .ifPresent(r -> out.rebalances().add(new Sourced<>(r, doc)));
             default -> problems.add(LATER_KINDS.contains(kind)
                     ? doc.warning("/kind", kind + " is not supported yet; this document is skipped")
                     : doc.error("/kind", "unknown kind \"" + kind + "\" in " + GROUP
-                            + "; use Kafka, KafkaNodePool, KafkaTopic or KafkaUser"));
+                            + "; use Kafka, KafkaNodePool, KafkaTopic, KafkaUser or KafkaRebalance"));
         }
     }
 

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
+import io.strimzi.api.kafka.model.rebalance.KafkaRebalance;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import io.strimzi.api.kafka.model.user.KafkaUser;
 import java.util.ArrayList;
@@ -17,11 +18,12 @@ import java.util.List;
  */
 public record Manifests(List<Sourced<Kafka>> kafkas, List<Sourced<KafkaNodePool>> nodePools,
                        List<Sourced<KafkaTopic>> topics, List<Sourced<ConfigMap>> configMaps,
-                       List<Sourced<KafkaUser>> users, List<Sourced<Secret>> secrets, List<Problem> problems) {
+                       List<Sourced<KafkaUser>> users, List<Sourced<Secret>> secrets, List<Sourced<KafkaRebalance>> rebalances,
+                       List<Problem> problems) {
 
     public static Manifests empty() {
         return new Manifests(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
-                new ArrayList<>(), new ArrayList<>());
+                new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
     }
 
     public Manifests plus(Manifests other) {
@@ -39,6 +41,7 @@ public record Manifests(List<Sourced<Kafka>> kafkas, List<Sourced<KafkaNodePool>
         configMaps.addAll(other.configMaps);
         users.addAll(other.users);
         secrets.addAll(other.secrets);
+        rebalances.addAll(other.rebalances);
         problems.addAll(other.problems);
     }
 

@@ -8,7 +8,6 @@ import io.keks.model.DesiredRebalance;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine;
@@ -79,19 +78,13 @@ final class AnnotateCommand implements Callable<Integer> {
         out.flush();
         // the stored manifests changed: the cluster as it is now, with the new annotation
         LocalCluster now = cluster.open();
-        Optional<LocalRebalances> store = LocalRebalances.exclusive(now.dir());
-        if (store.isEmpty()) {
-            out.println("another keks process is carrying out a rebalance; it reads the annotation between batches");
-            out.flush();
-            return 0;
-        }
         if (!now.anyNodeRunning()) {
             out.println("the cluster is not running; `keks up` takes the rebalance on");
             out.flush();
             return 0;
         }
         try (Admin admin = now.admin()) {
-            Map<String, RebalanceState> states = new RebalanceReconciler(admin, store.get(), RebalanceReconciler.Settings.defaults(),
+            Map<String, RebalanceState> states = new RebalanceReconciler(admin, new LocalRebalances(now.dir()), RebalanceReconciler.Settings.defaults(),
                     line -> {
                         out.println(line);
                         out.flush();

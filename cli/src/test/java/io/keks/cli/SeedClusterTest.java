@@ -25,6 +25,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -829,7 +831,15 @@ class SeedClusterTest {
         throughout.awaitAcked(200);
         KeksCli.Result up = KeksCli.run("apply", "-f", seedWithPool("broker", spec -> spec.replace("replicas: 3", "replicas: 4")).toString());
         assertThat(up.exitCode()).as(up.out() + up.err()).isZero();
-        assertThat(up.out()).contains("starting cluster-broker-6, new in pool broker", "cluster-broker-6 joined the cluster");
+        assertThat(up.out()).contains("starting cluster-broker-6, new in pool broker", "cluster-broker-6 joined the cluster",
+                "auto-rebalance: brokers [6] joined");
+        try (Admin admin = cluster().admin()) {
+            // autoRebalance add-brokers: broker 6 shares zone-a with broker 0, and takes half of zone-a's replicas when apply returns
+            int on0 = replicasOn(admin, 0, true).size();
+            int on6 = replicasOn(admin, 6, true).size();
+            assertThat(on6).as("replicas on broker 6 against broker 0's %d", on0).isGreaterThan(0).isBetween(on0 - 2, on0 + 2);
+        }
+        assertThat(KeksCli.run("get", "kafkarebalances").out()).containsPattern("cluster-auto-rebalancing-add-brokers +cluster +Ready");
         JsonNode four = status();
         assertThat(four.path("ready").asBoolean()).isTrue();
         assertThat(four.path("nodes").findValuesAsText("name")).contains("cluster-broker-6");
@@ -916,7 +926,12 @@ class SeedClusterTest {
     }
 
     static List<String> replicasOn(Admin admin, int broker) throws Exception {
-        Set<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+        return replicasOn(admin, broker, false);
+    }
+
+    /** The partitions ("topic-partition") with a replica on {@code broker}, of internal topics too when asked. */
+    static List<String> replicasOn(Admin admin, int broker, boolean internal) throws Exception {
+        Set<String> names = admin.listTopics(new ListTopicsOptions().listInternal(internal)).names().get(30, TimeUnit.SECONDS);
         List<String> on = new ArrayList<>();
         admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS).values().forEach(t -> t.partitions().forEach(p -> {
             if (p.replicas().stream().anyMatch(n -> n.id() == broker)) {
@@ -1275,6 +1290,93 @@ class SeedClusterTest {
         assertThat(u.exitCode()).as(u.out() + u.err()).isZero();
         assertThat(status().path("clusterId").asText()).isEqualTo(stopped.path("clusterId").asText());
         assertEveryRecordReadBack("test-topic", produced);
+    }
+
+    @Test
+    @Order(28)
+    void aKafkaRebalanceIsProposedStoppedFromAnotherProcessAndResumedAfterSigkillWithoutLosingARecord() throws Exception {
+        // every replica of skew-topic on brokers 0 and 1, a megabyte in each partition: broker 2 (zone-c) holds none of it
+        try (Admin admin = cluster().admin()) {
+            Map<Integer, List<Integer>> assignment = new HashMap<>();
+            for (int p = 0; p < 12; p++) {
+                assignment.put(p, List.of(0, 1));
+            }
+            admin.createTopics(List.of(new NewTopic("skew-topic", assignment).configs(Map.of("min.insync.replicas", "1"))))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+        Properties props = cluster().connections().clientProperties(null);
+        try (KafkaProducer<String, String> bulk = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+            String kb = "x".repeat(1024);
+            for (int i = 0; i < 12 * 1024; i++) {
+                bulk.send(new ProducerRecord<>("skew-topic", i % 12, null, kb));
+            }
+        }
+        LoadProducer load = new LoadProducer(props, "skew-topic", "skew");
+        load.awaitAcked(500);
+        Path file = Files.createTempDirectory(home, "rebalance").resolve("even.yaml");
+        Files.writeString(file, """
+                apiVersion: kafka.strimzi.io/v1beta2
+                kind: KafkaRebalance
+                metadata:
+                  name: even
+                  labels: {strimzi.io/cluster: cluster}
+                spec:
+                  concurrentPartitionMovementsPerBroker: 1
+                  replicationThrottle: 262144
+                """);
+        KeksCli.Result applied = KeksCli.run("apply", "-f", file.toString());
+        assertThat(applied.exitCode()).as(applied.out() + applied.err()).isZero();
+        assertThat(applied.out()).containsPattern("KafkaRebalance even: proposal ready, \\d+ replica\\(s\\)");
+        assertThat(KeksCli.run("get", "kr", "even").out()).containsPattern("even +cluster +ProposalReady");
+        assertThat(KeksCli.run("describe", "kr", "even").out()).contains("Broker load (before -> after):", "numReplicaMovements");
+
+        // approved in another process; a stop annotated here while it runs is read there between batches
+        Path state = home.resolve("clusters/cluster/rebalances/even.json");
+        Process approving = keksProcess("annotate", "kr", "even", "strimzi.io/rebalance=approve");
+        awaitPartitionsDone(state, 1);
+        KeksCli.Result stop = KeksCli.run("annotate", "kr", "even", "strimzi.io/rebalance=stop");
+        assertThat(stop.out()).contains("another keks process is carrying out a rebalance");
+        assertThat(approving.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(JSON.readTree(state.toFile()).path("state").asText()).isEqualTo("Stopped");
+        assertThat(KeksCli.run("get", "kr", "even").out()).containsPattern("even +cluster +Stopped");
+
+        // a new proposal for what is left, approved in another process and killed with SIGKILL after a batch:
+        // the next pass goes on from where Kafka is
+        assertThat(KeksCli.run("annotate", "kr", "even", "strimzi.io/rebalance=refresh").out()).contains("KafkaRebalance even: proposal ready");
+        approving = keksProcess("annotate", "kr", "even", "strimzi.io/rebalance=approve");
+        awaitPartitionsDone(state, 1);
+        approving.destroyForcibly().waitFor();
+        int total = JSON.readTree(state.toFile()).path("progress").path("partitions").asInt();
+        KeksCli.Result resumed = KeksCli.run("apply", "-f", file.toString());
+        assertThat(resumed.exitCode()).as(resumed.out() + resumed.err()).isZero();
+        assertThat(resumed.out()).containsPattern("KafkaRebalance even: \\d+ of " + total + " partition\\(s\\) still to change")
+                .doesNotContain("KafkaRebalance even: " + total + " of " + total + " partition");
+        assertThat(KeksCli.run("get", "kr", "even").out()).containsPattern("even +cluster +Ready");
+        try (Admin admin = cluster().admin()) {
+            assertThat(replicasOn(admin, 2)).filteredOn(p -> p.startsWith("skew-topic-")).hasSizeGreaterThanOrEqualTo(6);
+            Map<Integer, String> rackOf = Map.of(0, "zone-a", 1, "zone-b", 2, "zone-c");
+            admin.describeTopics(List.of("skew-topic")).allTopicNames().get(30, TimeUnit.SECONDS).get("skew-topic").partitions()
+                    .forEach(p -> assertThat(p.replicas().stream().map(n -> rackOf.get(n.id())).distinct()).hasSize(2));
+            assertNoThrottleLeft(admin, "skew-topic");
+        }
+        load.awaitAcked(500).close();
+        assertThat(load.errors()).isEmpty();
+        assertEveryRecordReadBack("skew-topic", load.acked());
+    }
+
+    /** A keks command in a JVM of its own on this test's KEKS_HOME, as a second terminal would run it. */
+    static Process keksProcess(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-Dkeks.home=" + home, "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(home.resolve("child-" + args[3].replace('/', '_') + ".log").toFile())
+                .start();
+    }
+
+    static void awaitPartitionsDone(Path state, int done) {
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> Files.exists(state)
+                && JSON.readTree(state.toFile()).path("state").asText().equals("Rebalancing")
+                && JSON.readTree(state.toFile()).path("progress").path("partitionsDone").asInt() >= done);
     }
 
     /**

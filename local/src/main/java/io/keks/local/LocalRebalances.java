@@ -10,6 +10,7 @@ import io.keks.engine.rebalance.RebalanceState;
 import io.keks.model.DesiredRebalance;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,35 +31,31 @@ public final class LocalRebalances implements RebalanceReconciler.Store {
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
             .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS));
     private final Path clusterDir;
-    /** Held while this process may carry out a rebalance; the OS lets it go when the process ends, however it ends. */
-    private static FileChannel held;
 
     public LocalRebalances(Path clusterDir) {
         this.clusterDir = clusterDir;
     }
 
     /**
-     * The store, when this process may take the cluster's rebalances a step further: only one process at a time
-     * does (another {@code keks annotate} or {@code keks apply} then only changes annotations, which the running
-     * one reads between batches). Empty when another live process holds them.
+     * A lock on {@code rebalances/.lock}: the operating system lets it go when the process ends, however it ends,
+     * so a rebalance killed in the middle is taken on by the next keks command. Another thread of this process
+     * holding it counts as held too.
      */
-    public static synchronized Optional<LocalRebalances> exclusive(Path clusterDir) throws IOException {
-        if (held == null) {
-            Path lock = clusterDir.resolve("rebalances").resolve(".lock");
-            Files.createDirectories(lock.getParent());
-            FileChannel channel = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            try {
-                if (channel.tryLock() == null) {
-                    channel.close();
-                    return Optional.empty();
-                }
-            } catch (OverlappingFileLockException e) {
-                channel.close();
-                return Optional.empty();
+    @Override
+    public Optional<AutoCloseable> exclusive() throws IOException {
+        Path lock = clusterDir.resolve("rebalances").resolve(".lock");
+        Files.createDirectories(lock.getParent());
+        FileChannel channel = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try {
+            FileLock held = channel.tryLock();
+            if (held != null) {
+                return Optional.of(channel::close);
             }
-            held = channel;
+        } catch (OverlappingFileLockException e) {
+            // this process holds it, in another thread
         }
-        return Optional.of(new LocalRebalances(clusterDir));
+        channel.close();
+        return Optional.empty();
     }
 
     /** Every stored rebalance state, by name. */

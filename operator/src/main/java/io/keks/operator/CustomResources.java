@@ -54,6 +54,20 @@ final class CustomResources {
         return secret.isPresent() ? all.plus(parse(secret.get())) : all;
     }
 
+    /** KafkaRebalances (the one reconciled, and the templates) with their cluster's Kafka and pools. */
+    static Manifests withRebalances(Kafka kafka, List<KafkaNodePool> pools, List<? extends HasMetadata> rebalances) {
+        return of(kafka, pools).plus(parsed(rebalances));
+    }
+
+    /** Resources read as manifests, on their own. */
+    static Manifests parsed(List<? extends HasMetadata> resources) {
+        Manifests all = Manifests.empty();
+        for (HasMetadata r : resources) {
+            all = all.plus(parse(r));
+        }
+        return all;
+    }
+
     private static Manifests parse(HasMetadata resource) {
         return ManifestParser.parse(source(resource), Serialization.asYaml(resource));
     }

@@ -10,6 +10,7 @@ import io.keks.engine.reconcile.Reconciliation;
 import io.keks.engine.roll.Roller;
 import io.keks.model.ClusterModel;
 import io.keks.model.DesiredCluster;
+import io.keks.model.DesiredRebalance;
 import io.keks.model.manifest.ManifestException;
 import io.keks.model.manifest.Manifests;
 import io.keks.operator.resources.KafkaNames;
@@ -17,6 +18,7 @@ import io.keks.operator.resources.RenderOptions;
 import io.keks.operator.resources.Rendering;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
+import io.strimzi.api.kafka.model.rebalance.KafkaRebalance;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +64,11 @@ public final class KafkaReconciliation {
         KafkaStatuses statuses = new KafkaStatuses(kafka, pools);
         Optional<String> rulesName = CustomResources.metricsConfigMap(kafka);
         Optional<ConfigMap> rules = rulesName.map(n -> client.configMaps().inNamespace(ns).withName(n).get());
-        Manifests manifests = CustomResources.of(kafka, pools, rules);
+        // the KafkaRebalance templates spec.cruiseControl.autoRebalance names come with the cluster
+        List<KafkaRebalance> templates = client.resources(KafkaRebalance.class).inNamespace(ns).withLabel("strimzi.io/cluster", name)
+                .list().getItems().stream().filter(r -> r.getMetadata().getAnnotations() != null
+                        && "true".equals(r.getMetadata().getAnnotations().get(DesiredRebalance.TEMPLATE))).toList();
+        Manifests manifests = CustomResources.of(kafka, pools, rules).plus(CustomResources.parsed(templates));
         if (manifests.hasErrors()) {
             return statuses.invalid(CustomResources.message(manifests.problems()));
         }

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.keks.engine.rebalance.RebalanceReconciler;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -77,6 +78,12 @@ public final class KeksOperator implements AutoCloseable {
             }
         });
         operator.register(new KafkaUserController(new KafkaUserReconciliation(client, access), counts), c -> {
+            if (!config.namespaces().isEmpty()) {
+                c.settingNamespaces(config.namespaces());
+            }
+        });
+        operator.register(new KafkaRebalanceController(new KafkaRebalanceReconciliation(client, access,
+                RebalanceReconciler.Settings.defaults()), counts), c -> {
             if (!config.namespaces().isEmpty()) {
                 c.settingNamespaces(config.namespaces());
             }

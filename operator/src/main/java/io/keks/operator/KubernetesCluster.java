@@ -15,6 +15,7 @@ import io.keks.engine.change.ClusterDelta;
 import io.keks.engine.change.ClusterImage;
 import io.keks.engine.change.MetadataVersions;
 import io.keks.engine.config.ConfigModes;
+import io.keks.engine.rebalance.RebalanceReconciler;
 import io.keks.engine.reconcile.ClusterRuntime;
 import io.keks.engine.roll.Roller;
 import io.keks.engine.security.CertificateStore;
@@ -129,6 +130,15 @@ final class KubernetesCluster implements ClusterRuntime {
             identity.setData(data);
             applier.apply(identity);
         }
+    }
+
+    /**
+     * KafkaRebalances have a controller of their own; the pass only rebalances by itself after brokers joined
+     * (spec.cruiseControl.autoRebalance), keeping that rebalance's state in its ConfigMap.
+     */
+    @Override
+    public Optional<RebalanceReconciler.Store> rebalances() {
+        return Optional.of(new KubernetesRebalances(client, names.namespace(), names.cluster()));
     }
 
     /** The objects of the applied cluster, rendered once, with the Secrets' values its certificate store fills. */

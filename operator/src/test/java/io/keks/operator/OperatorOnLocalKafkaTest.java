@@ -9,7 +9,9 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.keks.engine.ManifestFiles;
+import io.keks.engine.rebalance.RebalanceReconciler;
 import io.keks.engine.roll.Roller;
 import io.keks.local.ClusterHome;
 import io.keks.local.LocalCluster;
@@ -20,6 +22,7 @@ import io.keks.operator.resources.RenderOptions;
 import io.strimzi.api.kafka.model.common.Condition;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
+import io.strimzi.api.kafka.model.rebalance.KafkaRebalance;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +34,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -226,10 +231,20 @@ class OperatorOnLocalKafkaTest {
     @Test
     @Order(3)
     void brokersScaleUpAndDownWithTheLeavingOneDrained() throws Exception {
+        try (Admin admin = kubelet.cluster().admin()) {
+            admin.createTopics(List.of(new NewTopic("spread-topic", 12, (short) 3))).all().get(30, TimeUnit.SECONDS);
+        }
         change(null, p -> p.getSpec().setReplicas(4));
         reconcileUntilReady();
         assertThat(pods()).extracting(p -> p.getMetadata().getName()).contains("cluster-broker-6");
         assertThat(pool("broker").getStatus().getNodeIds()).containsExactly(0, 1, 2, 6);
+        // the seed's autoRebalance add-brokers: broker 6 took its share before the pass ended, its state in the ConfigMap
+        try (Admin admin = kubelet.cluster().admin()) {
+            assertThat(replicasOn(admin, 6)).isNotEmpty();
+        }
+        ConfigMap auto = client.configMaps().inNamespace(NS).withName("cluster-auto-rebalancing-add-brokers").get();
+        assertThat(auto).isNotNull();
+        assertThat(auto.getData().get(KubernetesRebalances.STATE_KEY)).contains("\"state\":\"Ready\"");
 
         int from = kubelet.events.size();
         change(null, p -> p.getSpec().setReplicas(3));
@@ -244,6 +259,17 @@ class OperatorOnLocalKafkaTest {
             assertThat(admin.describeCluster(new org.apache.kafka.clients.admin.DescribeClusterOptions().includeFencedBrokers(true))
                     .nodes().get(30, TimeUnit.SECONDS)).extracting(n -> n.id()).containsExactlyInAnyOrder(0, 1, 2);
         }
+    }
+
+    static List<String> replicasOn(Admin admin, int broker) throws Exception {
+        List<String> on = new java.util.ArrayList<>();
+        Set<String> names = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get(30, TimeUnit.SECONDS);
+        admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS).values().forEach(t -> t.partitions().forEach(p -> {
+            if (p.replicas().stream().anyMatch(n -> n.id() == broker)) {
+                on.add(t.name() + "-" + p.partition());
+            }
+        }));
+        return on;
     }
 
     @Test
@@ -399,4 +425,79 @@ class OperatorOnLocalKafkaTest {
             sdk.stop();
         }
     }
+
+    static KafkaRebalance rebalance(String name, String yamlSpec) {
+        return Serialization.unmarshal("""
+                apiVersion: kafka.strimzi.io/v1beta2
+                kind: KafkaRebalance
+                metadata:
+                  name: %s
+                  namespace: %s
+                  labels: {strimzi.io/cluster: cluster}
+                spec: %s
+                """.formatted(name, NS, yamlSpec), KafkaRebalance.class);
+    }
+
+    static KafkaRebalance reconciledRebalance(KafkaRebalanceReconciliation r, String name) {
+        r.reconcile(client.resources(KafkaRebalance.class).inNamespace(NS).withName(name).get());
+        return client.resources(KafkaRebalance.class).inNamespace(NS).withName(name).get();
+    }
+
+    @Test
+    @Order(6)
+    void aKafkaRebalanceIsProposedAndCarriedOutByTheSameEngineStepAsLocallyWithStrimzisStatus() throws Exception {
+        reconcileUntilReady();
+        try (Admin admin = kubelet.cluster().admin()) {
+            Map<Integer, List<Integer>> assignment = new java.util.HashMap<>();
+            for (int p = 0; p < 6; p++) {
+                assignment.put(p, List.of(0, 1));
+            }
+            admin.createTopics(List.of(new NewTopic("skew-topic", assignment))).all().get(30, TimeUnit.SECONDS);
+        }
+        KafkaAccess access = cluster -> {
+            try {
+                return kubelet.cluster().connections().clientProperties(null);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        KafkaRebalanceReconciliation rebalances = new KafkaRebalanceReconciliation(client, access,
+                new RebalanceReconciler.Settings(Duration.ofSeconds(1), Duration.ofMinutes(2)));
+        client.resources(KafkaRebalance.class).inNamespace(NS).resource(rebalance("even", "{}")).create();
+        KafkaRebalance even = reconciledRebalance(rebalances, "even");
+        assertThat(even.getStatus().getConditions()).extracting(Condition::getType).containsExactly("ProposalReady");
+        assertThat((Integer) even.getStatus().getOptimizationResult().get("numReplicaMovements")).isGreaterThan(0);
+        assertThat(even.getStatus().getProgress().getRebalanceProgressConfigMap()).isEqualTo("even");
+        ConfigMap loads = client.configMaps().inNamespace(NS).withName("even").get();
+        assertThat(loads.getData()).containsKeys("brokerLoad.json", KubernetesRebalances.STATE_KEY);
+        assertThat(loads.getMetadata().getOwnerReferences()).extracting(o -> o.getName()).containsExactly("even");
+
+        client.resources(KafkaRebalance.class).inNamespace(NS).withName("even").edit(r -> {
+            r.getMetadata().setAnnotations(new java.util.HashMap<>(Map.of("strimzi.io/rebalance", "approve")));
+            return r;
+        });
+        even = reconciledRebalance(rebalances, "even");
+        assertThat(even.getStatus().getConditions()).extracting(Condition::getType).containsExactly("Ready");
+        assertThat(even.getMetadata().getAnnotations()).as("acted on, then removed").doesNotContainKey("strimzi.io/rebalance");
+        try (Admin admin = kubelet.cluster().admin()) {
+            assertThat(replicasOn(admin, 2)).filteredOn(p -> p.startsWith("skew-topic-")).isNotEmpty();
+        }
+
+        // bad input: a clear NotReady, nothing moved
+        client.resources(KafkaRebalance.class).inNamespace(NS).resource(rebalance("fast", "{goals: [FastGoal], skipHardGoalCheck: true}"))
+                .create();
+        client.resources(KafkaRebalance.class).inNamespace(NS).resource(rebalance("shrink", "{mode: remove-brokers, brokers: [1, 2]}"))
+                .create();
+        client.resources(KafkaRebalance.class).inNamespace(NS).resource(rebalance("nobody", "{mode: add-brokers, brokers: [42]}")).create();
+        Map<String, String> said = Map.of("fast", "unknown goal \"FastGoal\"", "shrink", "leaves 1 broker(s), fewer than the",
+                "nobody", "spec.brokers names [42], which the cluster does not have");
+        for (var e : said.entrySet()) {
+            var c = reconciledRebalance(rebalances, e.getKey()).getStatus().getConditions().get(0);
+            assertThat(c.getType()).as(e.getKey()).isEqualTo("NotReady");
+            assertThat(c.getMessage()).as(e.getKey()).contains(e.getValue());
+        }
+        assertThat(client.configMaps().inNamespace(NS).withName("shrink").get().getData().get(KubernetesRebalances.STATE_KEY))
+                .contains("\"proposal\":[]");
+    }
 }
+

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.IntPredicate;
+import java.util.function.IntToLongFunction;
 import java.util.stream.IntStream;
 import org.apache.kafka.common.TopicPartition;
 
@@ -18,7 +19,7 @@ import org.apache.kafka.common.TopicPartition;
  * enough for a million replicas. In order:
  * <ol>
  *   <li><b>empty leaving brokers</b> ({@link Mode#REMOVE_BROKERS}): every replica on them goes to the broker that
- *       can take it and carries the least;</li>
+ *       can take it and carries the least, of the leaving broker's rack where one can;</li>
  *   <li><b>racks</b>: a partition with two replicas in one rack while a rack it does not use has brokers gets
  *       one of them moved there;</li>
  *   <li><b>replica counts</b>: from brokers over the mean to brokers under it, each time the replica whose size
@@ -160,7 +161,12 @@ public final class RebalancePlanner {
         }
     }
 
-    /** Every replica on a leaving broker goes to the broker that can take it and carries the fewest replicas, then bytes. */
+    /**
+     * Every replica on a leaving broker goes, in the same place of its replica list, to a remaining broker that
+     * does not hold the partition: of the leaving broker's rack if one can take it, else of a rack the partition
+     * does not use, else (unless RackAwareGoal is asked for) any; among those the one with the fewest replicas,
+     * then bytes. Excluded topics move too: a broker cannot leave with replicas on it.
+     */
     private void emptyLeaving() throws RebalanceRefused {
         for (int from = 0; from < at.brokerCount; from++) {
             if (active[from]) {
@@ -168,10 +174,19 @@ public final class RebalancePlanner {
             }
             for (int p : List.copyOf(at.held[from])) {
                 int best = -1;
+                int bestRank = Integer.MAX_VALUE;
                 for (int to = 0; to < at.brokerCount; to++) {
-                    if (active[to] && fits(p, from, to) && (best < 0 || at.count[to] < at.count[best]
+                    if (!active[to] || at.holds(p, to) || !withinCapacity(p, to)) {
+                        continue;
+                    }
+                    int rank = at.rack[to] == at.rack[from] ? 0 : at.keepsRacks(p, from, to) ? 1 : 2;
+                    if (rank == 2 && goals.contains(Goal.RACK_AWARE)) {
+                        continue;
+                    }
+                    if (best < 0 || rank < bestRank || rank == bestRank && (at.count[to] < at.count[best]
                             || at.count[to] == at.count[best] && at.bytes[to] < at.bytes[best])) {
                         best = to;
+                        bestRank = rank;
                     }
                 }
                 if (best < 0) {
@@ -181,6 +196,16 @@ public final class RebalancePlanner {
                 at.move(p, from, best);
             }
         }
+    }
+
+    /**
+     * Where the replicas of brokers about to leave go ({@link Mode#REMOVE_BROKERS} by the capacity goals, racks kept
+     * where they can be): the new replica list of every partition that has a replica on them.
+     */
+    public static Map<TopicPartition, List<Integer>> drain(ClusterLoad load, Set<Integer> leaving) throws RebalanceRefused {
+        RebalanceRequest request = new RebalanceRequest(Mode.REMOVE_BROKERS, leaving,
+                List.of(Goal.REPLICA_CAPACITY.ccName(), Goal.DISK_CAPACITY.ccName()), true, null, RebalanceRequest.Capacity.defaults());
+        return plan(load, request).moves();
     }
 
     /** A partition with two replicas in one rack gets one moved to a rack it does not use, onto that rack's least loaded broker. */
@@ -225,32 +250,49 @@ public final class RebalancePlanner {
         int high = (int) Math.ceil(meanCount);
         int low = (int) Math.floor(meanCount);
         blocked = new boolean[at.brokerCount][at.brokerCount];
-        while (true) {
-            boolean moved = false;
-            for (int from : order(b -> gives[b], true, at.count)) {
-                for (int to : order(b -> takes[b] && b != from, false, at.count)) {
-                    // a broker under the mean may take from one that is not over it, when racks allow no other:
-                    // the pair still evens out
-                    if (blocked[from][to] || at.count[from] <= high && at.count[to] >= low || at.count[from] - at.count[to] < 2) {
-                        continue;
-                    }
-                    double want = bySize ? sizeWanted(from, to) : 0;
-                    int p = nearest(from, to, want);
-                    if (p >= 0) {
-                        at.move(p, from, to);
-                        moved = true;
-                        break;
-                    }
+        while (movePair(b -> at.count[b], (from, to) -> {
+            // a broker under the mean may take from one that is not over it, when racks allow no other: the pair still evens out
+            if (at.count[from] <= high && at.count[to] >= low || at.count[from] - at.count[to] < 2) {
+                return Pair.SKIP;
+            }
+            int p = nearest(from, to, bySize ? sizeWanted(from, to) : 0);
+            if (p < 0) {
+                return Pair.CANNOT;
+            }
+            at.move(p, from, to);
+            return Pair.MOVED;
+        })) {
+            // each move brings a pair of counts closer: the loop ends
+        }
+    }
+
+    /** What one try of a broker pair came to. */
+    private enum Pair { MOVED, SKIP, CANNOT }
+
+    private interface PairMove {
+        Pair attempt(int from, int to);
+    }
+
+    /**
+     * Tries broker pairs, the giver with the most of {@code by} first and for it the taker with the least, until
+     * one moves something; a pair that cannot is not tried again in this step. False when no pair moved.
+     */
+    private boolean movePair(IntToLongFunction by, PairMove move) {
+        for (int from : order(b -> gives[b], true, by)) {
+            for (int to : order(b -> takes[b] && b != from, false, by)) {
+                if (blocked[from][to]) {
+                    continue;
+                }
+                Pair tried = move.attempt(from, to);
+                if (tried == Pair.MOVED) {
+                    return true;
+                }
+                if (tried == Pair.CANNOT) {
                     blocked[from][to] = true;
                 }
-                if (moved) {
-                    break;
-                }
-            }
-            if (!moved) {
-                return;
             }
         }
+        return false;
     }
 
     /** The size per replica that brings both brokers nearest the mean bytes, given how many replicas each must still give or take. */
@@ -271,40 +313,31 @@ public final class RebalancePlanner {
         int low = (int) Math.floor(meanCount);
         double tolerance = BYTES_TOLERANCE * meanBytes;
         blocked = new boolean[at.brokerCount][at.brokerCount];
-        for (int round = 0; round < at.partitionCount; round++) {
+        for (int round = 0; round < at.partitionCount && movePair(b -> at.bytes[b], (from, to) -> {
+            long a = at.bytes[from];
+            long b = at.bytes[to];
+            if (a <= meanBytes + tolerance && b >= meanBytes - tolerance || a - b <= tolerance) {
+                return Pair.SKIP;
+            }
+            // across the mean, each side only as far as the mean; else the pair meets half way
+            double need = a > meanBytes && b < meanBytes ? Math.min(a - meanBytes, meanBytes - b) : (a - b) / 2.0;
             boolean moved = false;
-            for (int from : order(b -> gives[b], true, at.bytes)) {
-                for (int to : order(b -> takes[b] && b != from, false, at.bytes)) {
-                    long a = at.bytes[from];
-                    long b = at.bytes[to];
-                    if (blocked[from][to] || a <= meanBytes + tolerance && b >= meanBytes - tolerance || a - b <= tolerance) {
-                        continue;
-                    }
-                    // across the mean, each side only as far as the mean; else the pair meets half way
-                    double need = a > meanBytes && b < meanBytes ? Math.min(a - meanBytes, meanBytes - b) : (a - b) / 2.0;
-                    if (at.count[from] > low && at.count[to] < high) {
-                        int p = nearest(from, to, need);
-                        if (p >= 0 && at.size[p] > 0 && at.size[p] < 2 * need) {
-                            at.move(p, from, to);
-                            moved = true;
-                        }
-                    }
-                    moved = moved || request.mode() == Mode.FULL && swap(from, to, need);
-                    if (moved) {
-                        // what the two brokers need changed: pairs with them are worth trying again
-                        unblock(from);
-                        unblock(to);
-                        break;
-                    }
-                    blocked[from][to] = true;
-                }
-                if (moved) {
-                    break;
+            if (at.count[from] > low && at.count[to] < high) {
+                int p = nearest(from, to, need);
+                if (p >= 0 && at.size[p] > 0 && at.size[p] < 2 * need) {
+                    at.move(p, from, to);
+                    moved = true;
                 }
             }
-            if (!moved) {
-                return;
+            if (moved || request.mode() == Mode.FULL && swap(from, to, need)) {
+                // what the two brokers need changed: pairs with them are worth trying again
+                unblock(from);
+                unblock(to);
+                return Pair.MOVED;
             }
+            return Pair.CANNOT;
+        }); round++) {
+            // each move brings a pair of byte counts closer
         }
     }
 
@@ -441,17 +474,7 @@ public final class RebalancePlanner {
 
     /** Whether p's replica may go from one broker to another: a new broker for it, its racks kept, every capacity respected. */
     private boolean fits(int p, int from, int to) {
-        if (at.fixed[p] || at.holds(p, to) || !at.keepsRacks(p, from, to)) {
-            return false;
-        }
-        RebalanceRequest.Capacity c = request.capacity();
-        if (at.count[to] + 1 > c.maxReplicasPerBroker()) {
-            return false;
-        }
-        if (at.diskCapacity[to] > 0 && at.bytes[to] + at.size[p] > at.diskCapacity[to] * c.diskThreshold()) {
-            return false;
-        }
-        if (c.inboundBytesPerSecond() > 0 && at.networkIn[to] + at.bytesIn[p] > c.inboundBytesPerSecond() * c.networkThreshold()) {
+        if (at.fixed[p] || at.holds(p, to) || !at.keepsRacks(p, from, to) || !withinCapacity(p, to)) {
             return false;
         }
         if (goals.contains(Goal.TOPIC_REPLICA_DISTRIBUTION)) {
@@ -460,6 +483,18 @@ public final class RebalancePlanner {
             return at.topicReplicas[t][to] + 1 <= mean + GoalCheck.topicGap(mean);
         }
         return true;
+    }
+
+    /** Whether {@code to} can take a replica of p within the capacity goals: replicas, disk and inbound network. */
+    private boolean withinCapacity(int p, int to) {
+        RebalanceRequest.Capacity c = request.capacity();
+        if (at.count[to] + 1 > c.maxReplicasPerBroker()) {
+            return false;
+        }
+        if (at.diskCapacity[to] > 0 && at.bytes[to] + at.size[p] > at.diskCapacity[to] * c.diskThreshold()) {
+            return false;
+        }
+        return c.inboundBytesPerSecond() <= 0 || at.networkIn[to] + at.bytesIn[p] <= c.inboundBytesPerSecond() * c.networkThreshold();
     }
 
     private double topicMean(int t) {
@@ -473,15 +508,10 @@ public final class RebalancePlanner {
     }
 
     /** The brokers that pass {@code filter}, by {@code value}, highest first when {@code descending}. */
-    private int[] order(IntPredicate filter, boolean descending, int[] value) {
+    private int[] order(IntPredicate filter, boolean descending, IntToLongFunction value) {
         return IntStream.range(0, at.brokerCount).filter(filter).boxed()
-                .sorted((a, b) -> descending ? Integer.compare(value[b], value[a]) : Integer.compare(value[a], value[b]))
-                .mapToInt(Integer::intValue).toArray();
-    }
-
-    private int[] order(IntPredicate filter, boolean descending, long[] value) {
-        return IntStream.range(0, at.brokerCount).filter(filter).boxed()
-                .sorted((a, b) -> descending ? Long.compare(value[b], value[a]) : Long.compare(value[a], value[b]))
+                .sorted((a, b) -> descending ? Long.compare(value.applyAsLong(b), value.applyAsLong(a))
+                        : Long.compare(value.applyAsLong(a), value.applyAsLong(b)))
                 .mapToInt(Integer::intValue).toArray();
     }
 

@@ -39,6 +39,14 @@ public final class RebalanceReconciler {
         String annotation(String name) throws Exception;
 
         void removeAnnotation(String name) throws Exception;
+
+        /**
+         * The right to take rebalances a step further, held until closed: one process (and thread) at a time has
+         * it. Empty while another holds it; that one reads the annotations between its batches.
+         */
+        default Optional<AutoCloseable> exclusive() throws Exception {
+            return Optional.of(() -> { });
+        }
     }
 
     /**
@@ -69,7 +77,10 @@ public final class RebalanceReconciler {
         this.listener = listener;
     }
 
-    /** Takes every KafkaRebalance of {@code cluster} a step further; returns each one's state after it. */
+    /**
+     * Takes every KafkaRebalance of {@code cluster} a step further; returns each one's state after it (as stored,
+     * untouched, when another process holds the rebalances).
+     */
     public Map<String, RebalanceState> reconcileAll(DesiredCluster cluster) throws Exception {
         Map<String, RebalanceState> states = new LinkedHashMap<>();
         for (DesiredRebalance r : cluster.rebalances()) {
@@ -77,6 +88,17 @@ public final class RebalanceReconciler {
                 states.put(r.name(), store.load(r.name()).orElse(RebalanceState.fresh()));
             }
         }
+        Optional<AutoCloseable> lease = store.exclusive();
+        if (lease.isEmpty()) {
+            listener.step("another keks process is carrying out a rebalance; it reads the annotations between batches");
+            return states;
+        }
+        try (AutoCloseable held = lease.get()) {
+            return reconcileAll(cluster, states);
+        }
+    }
+
+    private Map<String, RebalanceState> reconcileAll(DesiredCluster cluster, Map<String, RebalanceState> states) throws Exception {
         // the one carrying out a proposal goes first, so that the others see whether it is still running
         List<DesiredRebalance> order = cluster.rebalances().stream().filter(r -> !r.template())
                 .sorted(Comparator.comparing(r -> !states.get(r.name()).state().equals(RebalanceState.REBALANCING))).toList();
@@ -87,6 +109,25 @@ public final class RebalanceReconciler {
             states.put(r.name(), reconcile(cluster, r, states.get(r.name()), running));
         }
         return states;
+    }
+
+    /**
+     * One KafkaRebalance of {@code cluster} a step further, where a controller takes each resource on its own
+     * (Kubernetes); {@code running} names another rebalance of the cluster that is rebalancing now.
+     */
+    public RebalanceState reconcileOne(DesiredCluster cluster, String name, Optional<String> running) throws Exception {
+        DesiredRebalance r = cluster.rebalances().stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow();
+        RebalanceState state = store.load(name).orElse(RebalanceState.fresh());
+        if (r.template()) {
+            return state;
+        }
+        Optional<AutoCloseable> lease = store.exclusive();
+        if (lease.isEmpty()) {
+            return reconcile(cluster, r, state, Optional.of(running.orElse("another")));
+        }
+        try (AutoCloseable held = lease.get()) {
+            return reconcile(cluster, r, state, running);
+        }
     }
 
     /** One KafkaRebalance one step further. */
@@ -134,9 +175,16 @@ public final class RebalanceReconciler {
                 t == null ? null : t.excludedTopics(), t == null ? DesiredRebalance.DEFAULT_MOVES_PER_BROKER : t.movesPerBroker(),
                 t == null ? DesiredRebalance.DEFAULT_LEADER_MOVEMENTS : t.leaderMovements(), t == null ? 0 : t.replicationThrottle(),
                 "", true, false);
-        listener.step("auto-rebalance: brokers " + auto.brokers() + " joined; moving their share of the partitions onto them");
-        RebalanceState proposed = propose(cluster, auto, RebalanceState.fresh());
-        return Optional.of(proposed.state().equals(RebalanceState.PROPOSAL_READY) ? execute(cluster, auto, proposed) : proposed);
+        Optional<AutoCloseable> lease = store.exclusive();
+        if (lease.isEmpty()) {
+            listener.step("auto-rebalance skipped: another keks process is carrying out a rebalance");
+            return Optional.empty();
+        }
+        try (AutoCloseable held = lease.get()) {
+            listener.step("auto-rebalance: brokers " + auto.brokers() + " joined; moving their share of the partitions onto them");
+            RebalanceState proposed = propose(cluster, auto, RebalanceState.fresh());
+            return Optional.of(proposed.state().equals(RebalanceState.PROPOSAL_READY) ? execute(cluster, auto, proposed) : proposed);
+        }
     }
 
     private RebalanceState propose(DesiredCluster cluster, DesiredRebalance r, RebalanceState state) throws Exception {

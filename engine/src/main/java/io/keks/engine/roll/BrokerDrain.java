@@ -1,6 +1,9 @@
 package io.keks.engine.roll;
 
 import io.keks.engine.ClusterObserver;
+import io.keks.engine.rebalance.LoadSampler;
+import io.keks.engine.rebalance.RebalancePlanner;
+import io.keks.engine.rebalance.RebalanceRefused;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -18,8 +21,8 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Empties brokers that are about to leave: their replicas move to the remaining brokers
- * ({@link DrainPlan}) through one partition reassignment, with replication throttled while it runs and
+ * Empties brokers that are about to leave: their replicas move to the remaining brokers (the rebalance
+ * planner's remove-brokers step, {@link RebalancePlanner#drain}) through one partition reassignment, with replication throttled while it runs and
  * progress reported. Then, once the caller stopped a broker, {@link #unregister} removes it from the
  * cluster metadata.
  */
@@ -48,7 +51,12 @@ public final class BrokerDrain {
         int first = leaving.iterator().next();
         try {
             Map<String, TopicDescription> topics = topics();
-            Map<TopicPartition, List<Integer>> moves = DrainPlan.plan(topics, leaving, remaining);
+            Map<TopicPartition, List<Integer>> moves;
+            try {
+                moves = RebalancePlanner.drain(LoadSampler.sample(admin, Duration.ZERO), leaving);
+            } catch (RebalanceRefused e) {
+                throw new Roller.RollFailed(first, "cannot drain brokers " + leaving + ": " + e.getMessage());
+            }
             if (moves.isEmpty()) {
                 listener.step("brokers " + leaving + " hold no replicas; nothing to move");
                 return;

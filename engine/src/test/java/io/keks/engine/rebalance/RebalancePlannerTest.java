@@ -121,6 +121,53 @@ class RebalancePlannerTest {
         assertThat(proposal.replicaMovements()).isEqualTo(load.partitions().stream().filter(p -> p.replicas().contains(4)).count());
     }
 
+    static ClusterLoad load(Map<Integer, String> racks, List<List<Integer>> partitions) {
+        List<ClusterLoad.Broker> brokers = racks.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .map(e -> new ClusterLoad.Broker(e.getKey(), e.getValue(), 0)).toList();
+        List<ClusterLoad.Partition> ps = new ArrayList<>();
+        for (int i = 0; i < partitions.size(); i++) {
+            ps.add(new ClusterLoad.Partition("t", i, partitions.get(i), 100, 0));
+        }
+        return new ClusterLoad(brokers, ps);
+    }
+
+    @Test
+    void aDrainedReplicaGoesToABrokerOfItsOwnRackAndKeepsItsPlace() throws Exception {
+        var moves = RebalancePlanner.drain(load(Map.of(0, "a", 1, "b", 2, "c", 3, "a"), List.of(List.of(3, 1, 2), List.of(1, 2, 0))), Set.of(3));
+        // only the partition with a replica on 3 moves; broker 0 shares rack a with 3
+        assertThat(moves).containsExactly(Map.entry(new TopicPartition("t", 0), List.of(0, 1, 2)));
+    }
+
+    @Test
+    void withoutABrokerInItsRackADrainedReplicaGoesToARackThePartitionDoesNotUse() throws Exception {
+        var moves = RebalancePlanner.drain(load(Map.of(1, "b", 2, "c", 3, "a", 4, "d", 5, "b"), List.of(List.of(3, 1))), Set.of(3));
+        // 2 (c) and 4 (d) are both new racks; 5 (b) would put two replicas in rack b
+        assertThat(moves.get(new TopicPartition("t", 0)).get(0)).isIn(2, 4);
+        assertThat(moves.get(new TopicPartition("t", 0))).containsExactly(moves.get(new TopicPartition("t", 0)).get(0), 1);
+    }
+
+    @Test
+    void drainedReplicasSpreadOverTheLeastLoadedBrokers() throws Exception {
+        List<List<Integer>> parts = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            parts.add(List.of(3));
+        }
+        Map<Integer, String> noRacks = new HashMap<>();
+        for (int b = 0; b < 4; b++) {
+            noRacks.put(b, null);
+        }
+        var moves = RebalancePlanner.drain(load(noRacks, parts), Set.of(3));
+        Map<Integer, Integer> count = new HashMap<>();
+        moves.values().forEach(r -> count.merge(r.get(0), 1, Integer::sum));
+        assertThat(count).containsOnly(Map.entry(0, 2), Map.entry(1, 2), Map.entry(2, 2));
+    }
+
+    @Test
+    void moreReplicasThanBrokersLeftCannotBeDrained() {
+        assertThatThrownBy(() -> RebalancePlanner.drain(load(Map.of(0, "a", 1, "b", 2, "c", 3, "a"), List.of(List.of(0, 1, 2, 3))),
+                Set.of(3))).isInstanceOf(RebalanceRefused.class).hasMessageContaining("leaves 3 broker(s), fewer than the 4 replicas of t-0");
+    }
+
     @Test
     void aFullRebalanceEvensOutSkewedBytes() throws Exception {
         ClusterLoad load = SyntheticLoad.skewed(9, 0, 3, 600, 20, 3, 11);

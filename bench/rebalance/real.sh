@@ -10,6 +10,9 @@
 #            --execute --throttle THROTTLE and timed until --verify reports every partition complete
 # After each run: producer errors, and acknowledged records missing when the topic is read back.
 #   bench/rebalance/real.sh [RUNS] [PARTITIONS] [MB] [THROTTLE_BYTES_PER_S]   (default 3 1000 500 20971520)
+# WAYS="keks" runs one way only; CONCURRENCY sets the template's concurrentPartitionMovementsPerBroker (default 5,
+# Cruise Control's; kafka-reassign-partitions moves every partition at once). When the producer saw errors, the
+# node logs are kept under KEEP_DIR (/tmp).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 runs=${1:-3}
@@ -54,6 +57,7 @@ metadata:
   annotations: {strimzi.io/rebalance-template: "true"}
 spec:
   replicationThrottle: $throttle
+  concurrentPartitionMovementsPerBroker: ${CONCURRENCY:-5}
 YAML
 }
 
@@ -111,7 +115,6 @@ import json, sys
 s = json.load(open(sys.argv[1]))
 moves = [{"topic": m["topic"], "partition": m["partition"], "replicas": m["replicas"]} for m in s["proposal"]]
 json.dump({"version": 1, "partitions": moves}, open(sys.argv[2], "w"))
-print(len(moves), file=sys.stderr)
 PY
     local bootstrap
     bootstrap=$(sed -n 's/^bootstrap.servers=//p' "$props")
@@ -135,13 +138,23 @@ PY
   wait "$guard"
   echo "way=$way run=$run $("$java" -cp "cli/target/keks/lib/*" bench/rebalance/Guard.java verify "$props" bench-topic "$dir/acked")" \
     >> "$out.$run"
+  if [ -s "$dir/acked.errors" ]; then
+    # what the producer saw and the nodes logged, kept for a look after the run
+    local keep
+    keep=${KEEP_DIR:-/tmp}/rebalance-$way-$run-$(date +%s)
+    mkdir -p "$keep"
+    cp "$dir"/*.log "$dir/acked.errors" "$keep/" 2>/dev/null || true
+    for n in "$KEKS_HOME"/clusters/cluster/nodes/*/; do cp "$n/kafka.log" "$keep/node-$(basename "$n").log" 2>/dev/null || true; done
+    echo "producer errors: logs kept in $keep" >&2
+  fi
   ./keks down --delete-data >/dev/null
   tail -n 2 "$out.$run"
 }
 
 for run in $(seq "$runs"); do
-  one keks "$run"
-  one by-hand "$run"
+  for way in ${WAYS:-keks by-hand}; do
+    one "$way" "$run"
+  done
 done
 cat "$out".* > "$out"
 python3 - "$out" <<'PY'
@@ -150,10 +163,13 @@ rows = [dict(kv.split("=", 1) for kv in line.split()) for line in open(sys.argv[
 for way in ("keks", "by-hand"):
     timed = [r for r in rows if r["way"] == way and "total_s" in r]
     checked = [r for r in rows if r["way"] == way and "missing" in r]
+    if not timed:
+        continue
     t = sorted(float(r["total_s"]) for r in timed)
     print(f"{way}: until broker 6 holds its share median {statistics.median(t):.1f} s ({t[0]:.1f}-{t[-1]:.1f}, n={len(t)});"
           f" replica moves {[r['replica_moves'] for r in timed]};"
           f" apply {[r['apply_s'] for r in timed]} moves {[r['moves_s'] for r in timed]};"
           f" producer errors {sum(int(r['errors']) for r in checked)}, acknowledged records missing {sum(int(r['missing']) for r in checked)}")
 PY
-echo "java: $java; cores: $(nproc); commit: $(git rev-parse --short HEAD); partitions $partitions x 3, $mb MB, throttle $throttle B/s"
+echo "java: $java; cores: $(nproc); commit: $(git rev-parse --short HEAD); partitions $partitions x 3, $mb MB, throttle $throttle B/s," \
+  "concurrentPartitionMovementsPerBroker ${CONCURRENCY:-5}"

@@ -64,7 +64,7 @@ final class RebalanceLines {
         if (state.progress() != null) {
             var p = state.progress();
             out.println("  Progress:          " + p.partitionsDone() + " of " + p.partitions() + " partitions (" + p.percent() + " %), "
-                    + p.bytesDone() / (1 << 20) + " of " + p.bytes() / (1 << 20) + " MiB, " + p.batch() + " batch(es)");
+                    + p.bytesDone() / (1 << 20) + " of " + p.bytes() / (1 << 20) + " MiB");
         }
         if (!state.optimizationResult().isEmpty()) {
             out.println("Optimization result:");

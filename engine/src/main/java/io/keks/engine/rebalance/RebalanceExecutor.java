@@ -24,12 +24,13 @@ import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.ElectionNotNeededException;
 
 /**
- * Carries out a proposal through partition reassignments, in batches: at most so many partitions moving into
- * or out of each broker at once, replication throttled for each batch and the throttle removed after it, a
- * stop honoured between batches, preferred leaders elected at the end. What is left to do is always worked
- * out from Kafka (a partition whose replicas are already the target's is done; a reassignment already running
- * is waited for, not started again), so a supervisor or operator that restarts in the middle resumes where
- * Kafka is, from the same target.
+ * Carries out a proposal through partition reassignments: a window of them under way, at most so many
+ * partitions moving into or out of each broker at once, a new one started as soon as one ends; replication
+ * throttled for the whole proposal the way kafka-reassign-partitions does it and the throttle removed at the
+ * end; a stop honoured by starting nothing more; preferred leaders elected at the end. What is left to do is
+ * always worked out from Kafka (a partition whose replicas are already the target's is done; a reassignment
+ * already running is waited for, not started again), so a supervisor or operator that restarts in the middle
+ * resumes where Kafka is, from the same target.
  */
 public final class RebalanceExecutor {
     private static final long CALL_TIMEOUT_MS = 30_000;
@@ -38,7 +39,7 @@ public final class RebalanceExecutor {
      * @param movesPerBroker  {@code concurrentPartitionMovementsPerBroker}: partitions moving into or out of one broker at once
      * @param leaderMovements {@code concurrentLeaderMovements}: preferred leaders elected in one call
      * @param throttle        {@code replicationThrottle} in bytes per second; 0 for none
-     * @param stallTimeout    how long a batch may go without a partition finishing before the rebalance stops with an error
+     * @param stallTimeout    how long the rebalance may go without a partition finishing before it stops with an error
      */
     public record Settings(int movesPerBroker, int leaderMovements, long throttle, Duration stallTimeout) {
         public static Settings defaults() {
@@ -46,14 +47,14 @@ public final class RebalanceExecutor {
         }
     }
 
-    /** How far the rebalance is: partitions and bytes done of all. */
-    public record Progress(int partitionsDone, int partitions, long bytesDone, long bytes, int batch) {
+    /** How far the rebalance is: partitions and bytes done of all, and how many times reassignments were started. */
+    public record Progress(int partitionsDone, int partitions, long bytesDone, long bytes, int starts) {
         public int percent() {
             return partitions == 0 ? 100 : (int) (100L * partitionsDone / partitions);
         }
     }
 
-    /** Hears of each batch. */
+    /** Hears how the rebalance goes. */
     public interface Listener {
         void step(String line);
 
@@ -64,7 +65,7 @@ public final class RebalanceExecutor {
     /** How the execution ended. */
     public enum Ending { DONE, STOPPED }
 
-    /** A rebalance that could not go on: Kafka refused a batch, or a batch stalled. */
+    /** A rebalance that could not go on: Kafka refused a reassignment, or none ended for too long. */
     public static final class Failed extends Exception {
         public Failed(String message) {
             super(message);
@@ -83,10 +84,11 @@ public final class RebalanceExecutor {
     }
 
     /**
-     * Brings every partition of {@code target} to its replica list, in order.
+     * Brings every partition of {@code target} to its replica list, in order: a window of reassignments, a new one
+     * started as soon as one ends, at most {@code movesPerBroker} moving into or out of any broker at once.
      *
      * @param sizes each partition's size, for progress in bytes (a missing one counts as 0)
-     * @param stop  asked between batches: true stops the rebalance with the batches done kept
+     * @param stop  asked about once a second: true starts no more moves, lets those under way end, and stops
      */
     public Ending execute(Map<TopicPartition, List<Integer>> target, Map<TopicPartition, Long> sizes, BooleanSupplier stop)
             throws Failed, InterruptedException {
@@ -100,28 +102,27 @@ public final class RebalanceExecutor {
                 }
             });
             long bytes = pending.keySet().stream().mapToLong(tp -> moving(current.get(tp), pending.get(tp)) ? sizes.getOrDefault(tp, 0L) : 0).sum();
-            Progress progress = new Progress(0, pending.size(), 0, bytes, 0);
             listener.step(pending.size() + " of " + target.size() + " partition(s) still to change"
-                    + (pending.size() < target.size() ? " (the others are already where the proposal puts them)" : ""));
-            listener.progress(progress);
-            while (!pending.isEmpty()) {
-                if (stop.getAsBoolean()) {
-                    listener.step("stopped after " + progress.partitionsDone() + " of " + progress.partitions() + " partitions");
+                    + (pending.size() < target.size() ? " (the others are already where the proposal puts them)" : "")
+                    + (settings.throttle() > 0 ? ", replication throttled to " + settings.throttle() / 1024 + " KiB/s" : ""));
+            Window window = new Window(current, sizes, new Progress(0, pending.size(), 0, bytes, 0));
+            listener.progress(window.progress);
+            Set<Integer> brokers = new TreeSet<>();
+            pending.forEach((tp, r) -> {
+                brokers.addAll(r);
+                brokers.addAll(current.get(tp));
+            });
+            Map<TopicPartition, List<Integer>> throttled = Map.copyOf(pending);
+            Map<TopicPartition, List<Integer>> from = new HashMap<>(current);
+            throttle(brokers, from, throttled, true);
+            try {
+                boolean stopped = window.run(pending, stop);
+                if (stopped) {
+                    listener.step("stopped after " + window.progress.partitionsDone() + " of " + window.progress.partitions() + " partitions");
                     return Ending.STOPPED;
                 }
-                Map<TopicPartition, List<Integer>> batch = nextBatch(pending, current);
-                runBatch(batch, current);
-                long batchBytes = batch.keySet().stream()
-                        .mapToLong(tp -> moving(current.get(tp), batch.get(tp)) ? sizes.getOrDefault(tp, 0L) : 0).sum();
-                batch.forEach((tp, r) -> {
-                    pending.remove(tp);
-                    current.put(tp, r);
-                });
-                progress = new Progress(progress.partitionsDone() + batch.size(), progress.partitions(), progress.bytesDone() + batchBytes,
-                        progress.bytes(), progress.batch() + 1);
-                listener.step("batch " + progress.batch() + ": " + progress.partitionsDone() + " of " + progress.partitions()
-                        + " partitions done (" + progress.percent() + " %)");
-                listener.progress(progress);
+            } finally {
+                throttle(brokers, from, throttled, false);
             }
             electPreferredLeaders(target);
             return Ending.DONE;
@@ -132,63 +133,131 @@ public final class RebalanceExecutor {
         }
     }
 
+    /** The reassignments under way, and how far the rebalance is. */
+    private final class Window {
+        private final Map<TopicPartition, List<Integer>> current;
+        private final Map<TopicPartition, Long> sizes;
+        private final Map<TopicPartition, Set<Integer>> moving = new HashMap<>();
+        private final Map<Integer, Integer> busy = new HashMap<>();
+        private Progress progress;
+        private int reported;
+
+        Window(Map<TopicPartition, List<Integer>> current, Map<TopicPartition, Long> sizes, Progress progress) {
+            this.current = current;
+            this.sizes = sizes;
+            this.progress = progress;
+        }
+
+        /** True when stopped before every partition changed. */
+        boolean run(Map<TopicPartition, List<Integer>> pending, BooleanSupplier stop) throws Exception {
+            long lastProgress = System.nanoTime();
+            long lastStopCheck = 0;
+            boolean stopping = false;
+            while (!pending.isEmpty() || !moving.isEmpty()) {
+                if (System.nanoTime() - lastStopCheck > 1_000_000_000L) {
+                    stopping = stopping || stop.getAsBoolean();
+                    lastStopCheck = System.nanoTime();
+                }
+                if (stopping && moving.isEmpty()) {
+                    return true;
+                }
+                if (!stopping) {
+                    start(admit(pending, current, settings.movesPerBroker(), busy), pending);
+                }
+                Set<TopicPartition> running = moving.isEmpty() ? Set.of() : admin.listPartitionReassignments(Set.copyOf(moving.keySet()))
+                        .reassignments().get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS).keySet();
+                List<TopicPartition> ended = moving.keySet().stream().filter(tp -> !running.contains(tp)).toList();
+                if (!ended.isEmpty()) {
+                    ended.forEach(this::ended);
+                    lastProgress = System.nanoTime();
+                } else if (System.nanoTime() - lastProgress > settings.stallTimeout().toNanos()) {
+                    throw new Failed("no partition finished moving for " + settings.stallTimeout().toSeconds() + " s (" + moving.size()
+                            + " still moving, e.g. " + moving.keySet().iterator().next() + "); the reassignments keep running in Kafka");
+                }
+                if (!moving.isEmpty()) {
+                    never.await(250, TimeUnit.MILLISECONDS);
+                }
+            }
+            return false;
+        }
+
+        private void start(Map<TopicPartition, List<Integer>> admitted, Map<TopicPartition, List<Integer>> pending) throws Exception {
+            if (admitted.isEmpty()) {
+                return;
+            }
+            Map<TopicPartition, Optional<NewPartitionReassignment>> request = new HashMap<>();
+            admitted.forEach((tp, r) -> request.put(tp, Optional.of(new NewPartitionReassignment(r))));
+            admin.alterPartitionReassignments(request).all().get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            admitted.forEach((tp, r) -> {
+                Set<Integer> involved = involved(current.get(tp), r);
+                involved.forEach(b -> busy.merge(b, 1, Integer::sum));
+                moving.put(tp, involved);
+                pending.remove(tp);
+                current.put(tp, r);
+            });
+            progress = new Progress(progress.partitionsDone(), progress.partitions(), progress.bytesDone(), progress.bytes(),
+                    progress.starts() + 1);
+        }
+
+        private void ended(TopicPartition tp) {
+            Set<Integer> involved = moving.remove(tp);
+            involved.forEach(b -> busy.merge(b, -1, Integer::sum));
+            long done = involved.isEmpty() ? 0 : sizes.getOrDefault(tp, 0L);
+            progress = new Progress(progress.partitionsDone() + 1, progress.partitions(), progress.bytesDone() + done, progress.bytes(),
+                    progress.starts());
+            listener.progress(progress);
+            // a line each tenth of the way, and the last
+            if (progress.percent() / 10 > reported / 10 || progress.partitionsDone() == progress.partitions()) {
+                reported = progress.percent();
+                listener.step(progress.partitionsDone() + " of " + progress.partitions() + " partitions done (" + progress.percent() + " %)");
+            }
+        }
+    }
+
     private static boolean moving(List<Integer> now, List<Integer> to) {
         return now != null && !Set.copyOf(now).equals(Set.copyOf(to));
     }
 
+    /** The brokers a partition's move leaves or reaches; none when only the order of its replicas changes. */
+    static Set<Integer> involved(List<Integer> now, List<Integer> to) {
+        Set<Integer> involved = new TreeSet<>();
+        to.stream().filter(b -> !now.contains(b)).forEach(involved::add);
+        now.stream().filter(b -> !to.contains(b)).forEach(involved::add);
+        return involved;
+    }
+
     /**
-     * The next partitions to change: a partition whose replicas only change order costs nothing and always goes;
-     * one that moves goes while none of the brokers it leaves or reaches has {@code movesPerBroker} moves already.
+     * The pending partitions that may start now, given how many moves each broker has under way ({@code busy}): one
+     * whose replicas only change order costs nothing and always may; one that moves may while none of the brokers it
+     * leaves or reaches has {@code movesPerBroker} under way, counting those admitted before it.
      */
-    Map<TopicPartition, List<Integer>> nextBatch(Map<TopicPartition, List<Integer>> pending, Map<TopicPartition, List<Integer>> current) {
-        return batchOf(pending, current, settings.movesPerBroker());
-    }
-
-    static Map<TopicPartition, List<Integer>> batchOf(Map<TopicPartition, List<Integer>> pending, Map<TopicPartition, List<Integer>> current,
-                                                      int movesPerBroker) {
-        Map<Integer, Integer> busy = new HashMap<>();
-        Map<TopicPartition, List<Integer>> batch = new LinkedHashMap<>();
+    static Map<TopicPartition, List<Integer>> admit(Map<TopicPartition, List<Integer>> pending, Map<TopicPartition, List<Integer>> current,
+                                                    int movesPerBroker, Map<Integer, Integer> busy) {
+        Map<Integer, Integer> count = new HashMap<>(busy);
+        Map<TopicPartition, List<Integer>> admitted = new LinkedHashMap<>();
         for (Map.Entry<TopicPartition, List<Integer>> e : pending.entrySet()) {
-            List<Integer> now = current.getOrDefault(e.getKey(), List.of());
-            Set<Integer> involved = new TreeSet<>();
-            e.getValue().stream().filter(b -> !now.contains(b)).forEach(involved::add);
-            now.stream().filter(b -> !e.getValue().contains(b)).forEach(involved::add);
-            if (involved.stream().allMatch(b -> busy.getOrDefault(b, 0) < movesPerBroker)) {
-                involved.forEach(b -> busy.merge(b, 1, Integer::sum));
-                batch.put(e.getKey(), e.getValue());
+            Set<Integer> involved = involved(current.getOrDefault(e.getKey(), List.of()), e.getValue());
+            if (involved.stream().allMatch(b -> count.getOrDefault(b, 0) < movesPerBroker)) {
+                involved.forEach(b -> count.merge(b, 1, Integer::sum));
+                admitted.put(e.getKey(), e.getValue());
             }
         }
-        return batch;
+        return admitted;
     }
 
-    private void runBatch(Map<TopicPartition, List<Integer>> batch, Map<TopicPartition, List<Integer>> current) throws Exception {
-        Set<Integer> brokers = new TreeSet<>();
-        batch.forEach((tp, r) -> {
-            brokers.addAll(r);
-            brokers.addAll(current.getOrDefault(tp, List.of()));
-        });
-        boolean throttled = settings.throttle() > 0;
-        if (throttled) {
-            admin.incrementalAlterConfigs(ReplicationThrottle.ops(brokers, settings.throttle(), current, batch, true)).all()
-                    .get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    /** Sets (or removes) the replication throttle of the whole proposal, as kafka-reassign-partitions does. */
+    private void throttle(Set<Integer> brokers, Map<TopicPartition, List<Integer>> current, Map<TopicPartition, List<Integer>> moves,
+                          boolean on) throws Exception {
+        if (settings.throttle() <= 0 || moves.isEmpty()) {
+            return;
         }
         try {
-            Map<TopicPartition, Optional<NewPartitionReassignment>> request = new HashMap<>();
-            batch.forEach((tp, r) -> request.put(tp, Optional.of(new NewPartitionReassignment(r))));
-            admin.alterPartitionReassignments(request).all().get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-            awaitRunning(batch.keySet());
-        } finally {
-            if (throttled) {
-                removeThrottle(brokers, current, batch);
-            }
-        }
-    }
-
-    private void removeThrottle(Set<Integer> brokers, Map<TopicPartition, List<Integer>> current, Map<TopicPartition, List<Integer>> batch) {
-        try {
-            admin.incrementalAlterConfigs(ReplicationThrottle.ops(brokers, settings.throttle(), current, batch, false)).all()
+            admin.incrementalAlterConfigs(ReplicationThrottle.ops(brokers, settings.throttle(), current, moves, on)).all()
                     .get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
+            if (on) {
+                throw e;
+            }
             listener.step("could not remove the replication throttle (" + e.getMessage() + "); remove "
                     + ReplicationThrottle.LEADER_RATE + " and " + ReplicationThrottle.FOLLOWER_RATE + " by hand");
         }

@@ -14,7 +14,7 @@ class RebalanceExecutorTest {
     }
 
     @Test
-    void aBatchMovesAtMostSoManyPartitionsPerBrokerAndEveryLeaderOnlyChange() {
+    void atMostSoManyPartitionsMoveIntoOrOutOfABrokerAtOnceAndLeaderOnlyChangesAlwaysGo() {
         Map<TopicPartition, List<Integer>> current = Map.of(tp(0), List.of(0, 1), tp(1), List.of(0, 1), tp(2), List.of(1, 2),
                 tp(3), List.of(0, 1), tp(4), List.of(1, 0));
         Map<TopicPartition, List<Integer>> pending = new LinkedHashMap<>();
@@ -23,7 +23,9 @@ class RebalanceExecutorTest {
         pending.put(tp(2), List.of(1, 4));   // 2 -> 4
         pending.put(tp(3), List.of(1, 0));   // leader only: costs nothing
         pending.put(tp(4), List.of(5, 0));   // 1 -> 5
-        assertThat(RebalanceExecutor.batchOf(pending, current, 1).keySet()).containsExactly(tp(0), tp(2), tp(3), tp(4));
-        assertThat(RebalanceExecutor.batchOf(pending, current, 2).keySet()).containsExactly(tp(0), tp(1), tp(2), tp(3), tp(4));
+        assertThat(RebalanceExecutor.admit(pending, current, 1, Map.of()).keySet()).containsExactly(tp(0), tp(2), tp(3), tp(4));
+        assertThat(RebalanceExecutor.admit(pending, current, 2, Map.of()).keySet()).containsExactly(tp(0), tp(1), tp(2), tp(3), tp(4));
+        // with one move already under way into broker 3 and one out of broker 1, only those leaving them alone start
+        assertThat(RebalanceExecutor.admit(pending, current, 1, Map.of(3, 1, 1, 1)).keySet()).containsExactly(tp(2), tp(3));
     }
 }

@@ -1334,6 +1334,15 @@ class SeedClusterTest {
         Path state = home.resolve("clusters/cluster/rebalances/even.json");
         Process approving = keksProcess("annotate", "kr", "even", "strimzi.io/rebalance=approve");
         awaitPartitionsDone(state, 1);
+        // the dashboard shows it under way
+        JsonNode shown = JSON.readTree(get(status().path("dashboard").asText() + "api/glance")).path("rebalances");
+        assertThat(shown.findValuesAsText("name")).contains("even");
+        shown.forEach(r -> {
+            if (r.path("name").asText().equals("even")) {
+                assertThat(r.path("state").asText()).isEqualTo("Rebalancing");
+                assertThat(r.path("partitionsDone").asInt()).isPositive();
+            }
+        });
         KeksCli.Result stop = KeksCli.run("annotate", "kr", "even", "strimzi.io/rebalance=stop");
         assertThat(stop.out()).contains("another keks process is carrying out a rebalance");
         assertThat(approving.waitFor(120, TimeUnit.SECONDS)).isTrue();
@@ -1384,14 +1393,22 @@ class SeedClusterTest {
      * compares each value with each, which took minutes for the records of a whole test class.
      */
     static void assertEveryRecordReadBack(String topic, Collection<String> acknowledged) throws Exception {
+        assertEveryRecordReadBack(cluster().connections().clientProperties(null), topic, acknowledged);
+    }
+
+    /** The same, for the cluster that {@code props} reach. */
+    static void assertEveryRecordReadBack(Properties props, String topic, Collection<String> acknowledged) throws Exception {
         Set<String> missing = new HashSet<>(acknowledged);
-        missing.removeAll(readAll(topic));
+        missing.removeAll(readAll(props, topic));
         assertThat(missing).as("of %d acknowledged records, those not read back from %s", acknowledged.size(), topic).isEmpty();
     }
 
     /** Every record value of a topic, read from the beginning up to its end offsets. */
     static Set<String> readAll(String topic) throws Exception {
-        Properties props = cluster().connections().clientProperties(null);
+        return readAll(cluster().connections().clientProperties(null), topic);
+    }
+
+    static Set<String> readAll(Properties props, String topic) throws Exception {
         Set<String> values = new HashSet<>();
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
             List<TopicPartition> tps = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()

@@ -6,6 +6,7 @@ import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.kafka.cruisecontrol.BrokerCapacity;
 import io.strimzi.api.kafka.model.kafka.cruisecontrol.CruiseControlSpec;
 import io.strimzi.api.kafka.model.kafka.cruisecontrol.KafkaAutoRebalanceConfiguration;
+import io.strimzi.api.kafka.model.rebalance.BrokerAndVolumeIds;
 import io.strimzi.api.kafka.model.rebalance.KafkaRebalance;
 import io.strimzi.api.kafka.model.rebalance.KafkaRebalanceSpec;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -104,10 +106,7 @@ public final class RebalanceModel {
             problems.add(r.error("/spec/brokers", "mode full rebalances every broker; remove spec.brokers, or use mode add-brokers"
                     + " or remove-brokers"));
         }
-        if (mode.equals("remove-disks")) {
-            problems.add(r.error("/spec/mode", "mode remove-disks (emptying a JBOD volume) is not supported by keks yet;"
-                    + " use full, add-brokers or remove-brokers"));
-        }
+        Map<Integer, List<Integer>> volumes = volumes(r, spec, mode, problems);
         if (spec.getExcludedTopics() != null) {
             try {
                 Pattern.compile(spec.getExcludedTopics());
@@ -136,7 +135,35 @@ public final class RebalanceModel {
         return Optional.of(new DesiredRebalance(r.resource().getMetadata().getName(), cluster, mode, List.copyOf(brokers),
                 spec.getGoals() == null ? List.of() : List.copyOf(spec.getGoals()), spec.isSkipHardGoalCheck(), spec.getExcludedTopics(),
                 moves, leaders, spec.getReplicationThrottle(), annotation.equals("none") ? "" : annotation,
-                "true".equals(annotations.get(DesiredRebalance.AUTO_APPROVAL)), "true".equals(annotations.get(DesiredRebalance.TEMPLATE))));
+                "true".equals(annotations.get(DesiredRebalance.AUTO_APPROVAL)), "true".equals(annotations.get(DesiredRebalance.TEMPLATE)),
+                volumes));
+    }
+
+    /** spec.moveReplicasOffVolumes of a remove-disks rebalance: broker id to the volume ids to empty. */
+    private static Map<Integer, List<Integer>> volumes(Sourced<KafkaRebalance> r, KafkaRebalanceSpec spec, String mode,
+                                                       List<Problem> problems) {
+        List<BrokerAndVolumeIds> given = spec.getMoveReplicasOffVolumes() == null ? List.of() : spec.getMoveReplicasOffVolumes();
+        if (!mode.equals("remove-disks")) {
+            if (!given.isEmpty()) {
+                problems.add(r.error("/spec/moveReplicasOffVolumes", "moveReplicasOffVolumes is for mode remove-disks; remove it"
+                        + " or set mode: remove-disks"));
+            }
+            return Map.of();
+        }
+        if (given.isEmpty()) {
+            problems.add(r.error("/spec/moveReplicasOffVolumes", "mode remove-disks needs moveReplicasOffVolumes: the brokers and"
+                    + " the JBOD volume ids to empty, e.g. [{brokerId: 0, volumeIds: [1]}]"));
+        }
+        Map<Integer, List<Integer>> out = new TreeMap<>();
+        for (int i = 0; i < given.size(); i++) {
+            BrokerAndVolumeIds b = given.get(i);
+            if (b.getBrokerId() == null || b.getVolumeIds() == null || b.getVolumeIds().isEmpty()) {
+                problems.add(r.error("/spec/moveReplicasOffVolumes/" + i, "each entry needs brokerId and volumeIds"));
+                continue;
+            }
+            out.put(b.getBrokerId(), List.copyOf(b.getVolumeIds()));
+        }
+        return out;
     }
 
     private static int positive(Sourced<KafkaRebalance> r, String field, int value, int fallback, List<Problem> problems) {

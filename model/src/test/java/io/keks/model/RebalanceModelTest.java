@@ -75,6 +75,7 @@ class RebalanceModelTest {
                   labels: {strimzi.io/cluster: cluster}
                 spec:
                   mode: remove-disks
+
                 ---
                 apiVersion: kafka.strimzi.io/v1beta2
                 kind: KafkaRebalance
@@ -87,7 +88,7 @@ class RebalanceModelTest {
                 .hasMessageContaining("rebalance.yaml:9: spec.excludedTopics: \"(unclosed\" is not a regular expression")
                 .hasMessageContaining("concurrentPartitionMovementsPerBroker must be 1 or more")
                 .hasMessageContaining("\"aprove\" is not a rebalance annotation; use approve, refresh or stop")
-                .hasMessageContaining("rebalance.yaml:18: spec.mode: mode remove-disks")
+                .hasMessageContaining("rebalance.yaml:18: spec.moveReplicasOffVolumes: mode remove-disks needs moveReplicasOffVolumes")
                 .hasMessageContaining("KafkaRebalance nolabel has no strimzi.io/cluster label");
     }
 
@@ -106,5 +107,22 @@ class RebalanceModelTest {
         assertThat(c.rebalanceSpec()).isEmpty();
         assertThat(c.rebalances()).extracting(DesiredRebalance::brokers, DesiredRebalance::autoApproval)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(List.of(2), true));
+    }
+
+    @Test
+    void removeDisksNamesTheVolumesToEmptyPerBroker() throws IOException {
+        Manifests m = seedWith("", """
+                apiVersion: kafka.strimzi.io/v1beta2
+                kind: KafkaRebalance
+                metadata:
+                  name: disks
+                  labels: {strimzi.io/cluster: cluster}
+                spec:
+                  mode: remove-disks
+                  moveReplicasOffVolumes: [{brokerId: 0, volumeIds: [1, 2]}, {brokerId: 2, volumeIds: [1]}]
+                """);
+        DesiredRebalance r = ClusterModel.build(m, ClusterModel.Options.defaults()).cluster().rebalances().get(0);
+        assertThat(r.mode()).isEqualTo("remove-disks");
+        assertThat(r.volumes()).isEqualTo(Map.of(0, List.of(1, 2), 2, List.of(1)));
     }
 }

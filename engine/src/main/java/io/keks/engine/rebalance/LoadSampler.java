@@ -63,6 +63,27 @@ public final class LoadSampler {
         return new ClusterLoad(brokers, partitions);
     }
 
+    /** Each broker's log directories, with their size, room left and replicas (future ones, still being moved in, left out). */
+    public static Map<Integer, List<DiskPlan.LogDir>> disks(Admin admin) throws Exception {
+        Collection<Node> nodes = admin.describeCluster().nodes().get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        Map<Integer, Map<String, LogDirDescription>> dirs = logDirs(admin, nodes.stream().map(Node::id).sorted().toList());
+        Map<Integer, List<DiskPlan.LogDir>> out = new TreeMap<>();
+        dirs.forEach((broker, byPath) -> {
+            List<DiskPlan.LogDir> list = new ArrayList<>();
+            byPath.forEach((path, d) -> {
+                Map<TopicPartition, Long> replicas = new HashMap<>();
+                d.replicaInfos().forEach((tp, info) -> {
+                    if (!info.isFuture()) {
+                        replicas.put(tp, info.size());
+                    }
+                });
+                list.add(new DiskPlan.LogDir(path, d.totalBytes().orElse(0), d.usableBytes().orElse(0), replicas));
+            });
+            out.put(broker, list);
+        });
+        return out;
+    }
+
     /** Every topic, the internal ones too (they hold replicas like any other), described. */
     static Map<String, TopicDescription> topics(Admin admin) throws Exception {
         Set<String> names = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);

@@ -3,7 +3,9 @@ package io.keks.engine.rebalance;
 import io.keks.engine.roll.ReplicationThrottle;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,12 +17,16 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewPartitionReassignment;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.TopicPartitionReplica;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.ElectionNotNeededException;
 
 /**
@@ -130,6 +136,109 @@ public final class RebalanceExecutor {
             throw e;
         } catch (Exception e) {
             throw new Failed("the rebalance could not go on: " + (e instanceof ExecutionException ? e.getCause() : e).getMessage());
+        }
+    }
+
+    /** The broker config that throttles copying between the log directories of a broker. */
+    static final String DISK_THROTTLE = "replica.alter.log.dirs.io.max.bytes.per.second";
+
+    /**
+     * Moves replicas between the log directories of their brokers ({@code remove-disks}), all handed to Kafka at
+     * once (a broker copies them one after another), with {@value #DISK_THROTTLE} set on the brokers while they
+     * move when a throttle is given. A replica already in its target directory counts as done, so a restart
+     * resumes. A stop ends the wait; moves already handed to Kafka finish on their own.
+     */
+    public Ending moveBetweenDisks(List<DiskPlan.Move> moves, BooleanSupplier stop) throws Failed, InterruptedException {
+        try {
+            Map<TopicPartitionReplica, String> target = new LinkedHashMap<>();
+            Map<TopicPartitionReplica, Long> sizes = new HashMap<>();
+            for (DiskPlan.Move m : moves) {
+                TopicPartitionReplica r = new TopicPartitionReplica(m.partition().topic(), m.partition().partition(), m.broker());
+                target.put(r, m.to());
+                sizes.put(r, m.bytes());
+            }
+            Set<TopicPartitionReplica> left = new HashSet<>(notThere(target));
+            long bytes = left.stream().mapToLong(r -> sizes.getOrDefault(r, 0L)).sum();
+            Progress progress = new Progress(target.size() - left.size(), target.size(), 0, bytes, 1);
+            listener.step(left.size() + " of " + target.size() + " replica(s) still to move to another log directory of their broker");
+            listener.progress(progress);
+            if (left.isEmpty()) {
+                return Ending.DONE;
+            }
+            Set<Integer> brokers = new TreeSet<>();
+            left.forEach(r -> brokers.add(r.brokerId()));
+            diskThrottle(brokers, true);
+            try {
+                Map<TopicPartitionReplica, String> request = new HashMap<>();
+                left.forEach(r -> request.put(r, target.get(r)));
+                admin.alterReplicaLogDirs(request).all().get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                long lastProgress = System.nanoTime();
+                while (!left.isEmpty()) {
+                    if (stop.getAsBoolean()) {
+                        listener.step("stopped waiting with " + left.size() + " replica(s) still moving; Kafka finishes those on its own");
+                        return Ending.STOPPED;
+                    }
+                    never.await(500, TimeUnit.MILLISECONDS);
+                    Set<TopicPartitionReplica> moved = new HashSet<>(left);
+                    moved.removeAll(notThere(request.entrySet().stream().filter(e -> left.contains(e.getKey()))
+                            .collect(LinkedHashMap::new, (m, e) -> m.put(e.getKey(), e.getValue()), Map::putAll)));
+                    if (!moved.isEmpty()) {
+                        left.removeAll(moved);
+                        long done = moved.stream().mapToLong(r -> sizes.getOrDefault(r, 0L)).sum();
+                        progress = new Progress(progress.partitionsDone() + moved.size(), progress.partitions(), progress.bytesDone() + done,
+                                progress.bytes(), 1);
+                        listener.progress(progress);
+                        listener.step(progress.partitionsDone() + " of " + progress.partitions() + " replicas moved (" + progress.percent() + " %)");
+                        lastProgress = System.nanoTime();
+                    } else if (System.nanoTime() - lastProgress > settings.stallTimeout().toNanos()) {
+                        throw new Failed("no replica finished moving between log directories for " + settings.stallTimeout().toSeconds()
+                                + " s (" + left.size() + " still moving, e.g. " + left.iterator().next() + ")");
+                    }
+                }
+            } finally {
+                diskThrottle(brokers, false);
+            }
+            return Ending.DONE;
+        } catch (Failed | InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new Failed("the disk moves could not go on: " + (e instanceof ExecutionException ? e.getCause() : e).getMessage());
+        }
+    }
+
+    /** The replicas of {@code target} not yet in their target directory (or still being copied there). */
+    private Set<TopicPartitionReplica> notThere(Map<TopicPartitionReplica, String> target) throws Exception {
+        Set<TopicPartitionReplica> left = new HashSet<>();
+        if (target.isEmpty()) {
+            return left;
+        }
+        var infos = admin.describeReplicaLogDirs(target.keySet()).all().get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        target.forEach((r, dir) -> {
+            var info = infos.get(r);
+            if (info == null || info.getFutureReplicaLogDir() != null || !dir.equals(info.getCurrentReplicaLogDir())) {
+                left.add(r);
+            }
+        });
+        return left;
+    }
+
+    private void diskThrottle(Set<Integer> brokers, boolean on) throws Exception {
+        if (settings.throttle() <= 0) {
+            return;
+        }
+        Map<ConfigResource, Collection<AlterConfigOp>> ops = new HashMap<>();
+        for (int b : brokers) {
+            ops.put(new ConfigResource(ConfigResource.Type.BROKER, String.valueOf(b)), List.of(new AlterConfigOp(
+                    new ConfigEntry(DISK_THROTTLE, on ? String.valueOf(settings.throttle()) : null),
+                    on ? AlterConfigOp.OpType.SET : AlterConfigOp.OpType.DELETE)));
+        }
+        try {
+            admin.incrementalAlterConfigs(ops).all().get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            if (on) {
+                throw e;
+            }
+            listener.step("could not remove " + DISK_THROTTLE + " (" + e.getMessage() + "); remove it by hand");
         }
     }
 

@@ -174,7 +174,7 @@ public final class RebalanceReconciler {
                 List.copyOf(new TreeSet<>(joined)), t == null ? List.of() : t.goals(), t != null && t.skipHardGoalCheck(),
                 t == null ? null : t.excludedTopics(), t == null ? DesiredRebalance.DEFAULT_MOVES_PER_BROKER : t.movesPerBroker(),
                 t == null ? DesiredRebalance.DEFAULT_LEADER_MOVEMENTS : t.leaderMovements(), t == null ? 0 : t.replicationThrottle(),
-                "", true, false);
+                "", true, false, Map.of());
         Optional<AutoCloseable> lease = store.exclusive();
         if (lease.isEmpty()) {
             listener.step("auto-rebalance skipped: another keks process is carrying out a rebalance");
@@ -189,6 +189,9 @@ public final class RebalanceReconciler {
 
     private RebalanceState propose(DesiredCluster cluster, DesiredRebalance r, RebalanceState state) throws Exception {
         save(r, state.with(RebalanceState.PENDING_PROPOSAL, "", now()));
+        if (r.mode().equals("remove-disks")) {
+            return proposeDiskMoves(r, state);
+        }
         listener.step("KafkaRebalance " + r.name() + ": sampling the load for " + settings.samplingWindow().toSeconds() + " s");
         ClusterLoad load = LoadSampler.sample(admin, settings.samplingWindow());
         Proposal proposal;
@@ -209,6 +212,31 @@ public final class RebalanceReconciler {
                 + proposal.leaderMovements() + " leader(s) to move, " + proposal.dataToMoveBytes() / (1 << 20) + " MiB of data; balancedness "
                 + proposal.balancednessBefore() + " -> " + proposal.balancednessAfter());
         return save(r, ready);
+    }
+
+    /** remove-disks: each replica of the volumes to empty to another log directory of its broker ({@link DiskPlan}). */
+    private RebalanceState proposeDiskMoves(DesiredRebalance r, RebalanceState state) throws Exception {
+        List<DiskPlan.Move> moves;
+        try {
+            moves = DiskPlan.plan(LoadSampler.disks(admin), r.volumes());
+        } catch (RebalanceRefused e) {
+            listener.step("KafkaRebalance " + r.name() + ": " + e.getMessage());
+            return save(r, state.with(RebalanceState.NOT_READY, e.getMessage(), now()));
+        }
+        long bytes = moves.stream().mapToLong(DiskPlan.Move::bytes).sum();
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("numIntraBrokerReplicaMovements", moves.size());
+        result.put("intraBrokerDataToMoveMB", bytes / (1 << 20));
+        result.put("numReplicaMovements", 0);
+        result.put("numLeaderMovements", 0);
+        result.put("dataToMoveMB", 0);
+        result.put("afterBeforeLoadConfigMap", r.name());
+        List<RebalanceState.Move> kept = moves.stream().map(m -> new RebalanceState.Move(m.partition().topic(), m.partition().partition(),
+                List.of(), m.bytes(), m.broker(), m.to())).toList();
+        listener.step("KafkaRebalance " + r.name() + ": proposal ready, " + moves.size() + " replica(s) to move between log directories, "
+                + bytes / (1 << 20) + " MiB of data");
+        return save(r, new RebalanceState(RebalanceState.PROPOSAL_READY, "", UUID.randomUUID().toString(), result, kept, Map.of(), null,
+                now()));
     }
 
     private RebalanceState execute(DesiredCluster cluster, DesiredRebalance r, RebalanceState state) throws Exception {
@@ -237,7 +265,10 @@ public final class RebalanceReconciler {
             }
         });
         try {
-            RebalanceExecutor.Ending ending = executor.execute(target, sizes, () -> stopAsked(r.name()));
+            RebalanceExecutor.Ending ending = r.mode().equals("remove-disks")
+                    ? executor.moveBetweenDisks(state.proposal().stream().map(m -> new DiskPlan.Move(new TopicPartition(m.topic(), m.partition()),
+                            m.broker(), "", m.logDir(), m.bytes())).toList(), () -> stopAsked(r.name()))
+                    : executor.execute(target, sizes, () -> stopAsked(r.name()));
             if (ending == RebalanceExecutor.Ending.STOPPED) {
                 boolean refresh = store.annotation(r.name()).equals("refresh");
                 store.removeAnnotation(r.name());

@@ -27,8 +27,14 @@ public record RebalanceState(String state, String reason, String sessionId, Map<
     public static final String READY = "Ready";
     public static final String NOT_READY = "NotReady";
 
-    /** One partition of a proposal. */
-    public record Move(String topic, int partition, List<Integer> replicas, long bytes) {
+    /**
+     * One partition of a proposal: its replicas when done, or with {@code logDir} the log directory its replica on
+     * {@code broker} moves to ({@code remove-disks}).
+     */
+    public record Move(String topic, int partition, List<Integer> replicas, long bytes, Integer broker, String logDir) {
+        public Move(String topic, int partition, List<Integer> replicas, long bytes) {
+            this(topic, partition, replicas, bytes, null, null);
+        }
     }
 
     public static RebalanceState fresh() {

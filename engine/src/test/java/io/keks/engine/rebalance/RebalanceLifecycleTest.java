@@ -65,7 +65,8 @@ class RebalanceLifecycleTest {
     }
 
     static DesiredRebalance rebalance(String name, String annotation) {
-        return new DesiredRebalance(name, "cluster", "full", List.of(), List.of(), false, null, 5, 1000, 0, annotation, false, false);
+        return new DesiredRebalance(name, "cluster", "full", List.of(), List.of(), false, null, 5, 1000, 0, annotation, false, false,
+                Map.of());
     }
 
     static DesiredCluster cluster(RebalanceSpec spec, List<DesiredRebalance> rebalances) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keks.engine.ClusterHealth;
+import io.keks.engine.rebalance.RebalanceState;
 import io.keks.engine.metrics.PrometheusText.Sample;
 import io.keks.engine.metrics.PrometheusText;
 import io.keks.local.dashboard.Glance.NodeLook;
@@ -51,9 +52,10 @@ public final class DashboardSampler {
      * @param targets     the nodes as they are now
      * @param exporterUrl the consumer-lag exporter's endpoint, when one runs
      * @param health      a look through the Admin API, empty when no broker answers
+     * @param rebalances  the KafkaRebalances' states by name, as they are kept
      */
     public record Sources(Supplier<List<Target>> targets, Supplier<Optional<String>> exporterUrl,
-                          Supplier<Optional<ClusterHealth.Look>> health) {
+                          Supplier<Optional<ClusterHealth.Look>> health, Supplier<Map<String, RebalanceState>> rebalances) {
     }
 
     /** @param dataDir a directory on the file system that holds the nodes' data */
@@ -124,6 +126,7 @@ public final class DashboardSampler {
         out.put("metrics", sources.targets().get().stream().anyMatch(t -> t.metricsUrl().isPresent()));
         out.put("lagExporter", sources.exporterUrl().get().isPresent());
         out.put("admin", !looks.isEmpty() && looks.get(looks.size() - 1).health() != null);
+        rebalances(out.putArray("rebalances"));
         if (looks.isEmpty()) {
             return out;
         }
@@ -250,6 +253,21 @@ public final class DashboardSampler {
         Map<String, Double> out = new LinkedHashMap<>();
         g.nodes().stream().filter(n -> n.heapUsed() != null).forEach(n -> out.put(n.target().name(), n.heapUsed()));
         return out;
+    }
+
+    /** Each KafkaRebalance's state, and how far a running one is. */
+    private void rebalances(ArrayNode out) {
+        sources.rebalances().get().forEach((name, state) -> {
+            ObjectNode o = out.addObject();
+            o.put("name", name);
+            o.put("state", state.state());
+            o.put("message", state.reason());
+            if (state.progress() != null) {
+                o.put("partitionsDone", state.progress().partitionsDone());
+                o.put("partitions", state.progress().partitions());
+                o.put("percent", state.progress().percent());
+            }
+        });
     }
 
     private static void putNumber(ObjectNode o, String field, Double v) {

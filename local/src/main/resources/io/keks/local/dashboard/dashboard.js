@@ -153,6 +153,26 @@ function renderCharts(g) {
   chart('chart-lag', hist.t, hist.lag, v => number(v, 0));
 }
 
+function renderRebalances(g) {
+  const list = g.rebalances || [];
+  const section = document.getElementById('rebalances');
+  section.hidden = list.length === 0;
+  section.dataset.count = list.length;
+  const body = document.getElementById('rebalance-rows');
+  body.replaceChildren(...list.map(r => {
+    const tr = document.createElement('tr');
+    if (r.state === 'Rebalancing') tr.className = 'running';
+    const progress = r.partitions === undefined ? '' : r.partitionsDone + ' of ' + r.partitions + ' partitions (' + r.percent + ' %)';
+    for (const [value, cls] of [[r.name], [r.state], [progress, 'num'], [r.message]]) {
+      const td = document.createElement('td');
+      td.textContent = value || '';
+      if (cls) td.className = cls;
+      tr.appendChild(td);
+    }
+    return tr;
+  }));
+}
+
 function renderNotice(g) {
   const missing = [];
   if (!g.metrics) missing.push('Kafka metrics are off, so throughput and heap are not charted: name a metrics ConfigMap in spec.kafka.metricsConfig');
@@ -170,6 +190,7 @@ async function refresh() {
     wait = (g.intervalSeconds || 5) * 1000;
     text('cluster', g.cluster);
     renderNotice(g);
+    renderRebalances(g);
     if (g.headline) {
       renderCards(g);
       renderNodes(g);

@@ -1,0 +1,102 @@
+package io.keks.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.keks.engine.rebalance.DiskPlan;
+import io.keks.local.ClusterHome;
+import io.keks.local.LocalCluster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.LogDirDescription;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * KafkaRebalance mode remove-disks on a real one-node cluster with two JBOD volumes: every replica on volume 1
+ * moves to volume 0 of the same broker, and no acknowledged record is lost.
+ */
+class RemoveDisksTest {
+    static Path home;
+
+    @BeforeAll
+    static void up() throws IOException {
+        home = Files.createTempDirectory("keks-disks-test");
+        System.setProperty("keks.home", home.toString());
+        Path dir = Files.createDirectories(home.resolve("manifests"));
+        String dev = Files.readString(Path.of(SeedClusterTest.EXAMPLES, "dev", "kafka-dev.yaml"))
+                .replace("spec:\n  kafka:\n", "spec:\n  cruiseControl: {}\n  kafka:\n")
+                .replace("        kraftMetadata: shared\n", "        kraftMetadata: shared\n      - id: 1\n        type: persistent-claim\n"
+                        + "        size: 10Gi\n");
+        assertThat(dev).contains("cruiseControl: {}", "- id: 1");
+        Files.writeString(dir.resolve("kafka-dev.yaml"), dev);
+        KeksCli.Result r = KeksCli.run("up", "-d", "--port-shift", String.valueOf(io.keks.local.PortShifts.free()), "-f", dir.toString());
+        assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
+    }
+
+    @AfterAll
+    static void down() throws IOException {
+        try {
+            KeksCli.run("down", "--cluster", "dev", "--delete-data");
+        } finally {
+            SeedClusterTest.killLeftovers(home);
+        }
+    }
+
+    static Map<Integer, Integer> replicasPerVolume(Admin admin) throws Exception {
+        Map<Integer, Map<String, LogDirDescription>> dirs = admin.describeLogDirs(List.of(0)).allDescriptions().get(30, TimeUnit.SECONDS);
+        Map<Integer, Integer> count = new java.util.TreeMap<>();
+        dirs.get(0).forEach((path, d) -> count.put(DiskPlan.volumeOf(path).orElseThrow(),
+                (int) d.replicaInfos().values().stream().filter(i -> !i.isFuture()).count()));
+        return count;
+    }
+
+    static String rebalance(String name, String volumes) {
+        return """
+                apiVersion: kafka.strimzi.io/v1beta2
+                kind: KafkaRebalance
+                metadata:
+                  name: %s
+                  labels: {strimzi.io/cluster: dev}
+                spec:
+                  mode: remove-disks
+                  moveReplicasOffVolumes: [{brokerId: 0, volumeIds: [%s]}]
+                """.formatted(name, volumes);
+    }
+
+    @Test
+    void aVolumeIsEmptiedOntoTheOtherOneOfItsBrokerWithoutLosingARecord() throws Exception {
+        LocalCluster c = LocalCluster.open(ClusterHome.fromEnvironment(), "dev");
+        try (Admin admin = c.admin()) {
+            admin.createTopics(List.of(new NewTopic("disk-topic", 8, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+        LoadProducer load = new LoadProducer(c.connections().clientProperties(null), "disk-topic", "disk");
+        load.awaitAcked(2000);
+        try (Admin admin = c.admin()) {
+            assertThat(replicasPerVolume(admin).get(1)).as("Kafka put some partitions on volume 1").isPositive();
+        }
+        Path file = home.resolve("empty.yaml");
+        Files.writeString(file, rebalance("empty-volume-1", "1") + "---\n" + rebalance("no-such-volume", "7"));
+        KeksCli.Result applied = KeksCli.run("apply", "-f", file.toString());
+        assertThat(applied.exitCode()).as(applied.out() + applied.err()).isZero();
+        assertThat(applied.out()).containsPattern("KafkaRebalance empty-volume-1: proposal ready, \\d+ replica\\(s\\) to move between log directories")
+                .contains("KafkaRebalance no-such-volume: broker 0 has no volume 7; its volumes are [0, 1]");
+        assertThat(KeksCli.run("get", "kr").out()).containsPattern("empty-volume-1 +dev +ProposalReady").containsPattern("no-such-volume +dev +NotReady");
+
+        KeksCli.Result approved = KeksCli.run("annotate", "kr", "empty-volume-1", "strimzi.io/rebalance=approve");
+        assertThat(approved.exitCode()).as(approved.out() + approved.err()).isZero();
+        assertThat(approved.out()).contains("kafkarebalance/empty-volume-1: Ready");
+        try (Admin admin = c.admin()) {
+            assertThat(replicasPerVolume(admin)).containsEntry(1, 0);
+        }
+        load.awaitAcked(500).close();
+        assertThat(load.errors()).isEmpty();
+        SeedClusterTest.assertEveryRecordReadBack(c.connections().clientProperties(null), "disk-topic", load.acked());
+    }
+}

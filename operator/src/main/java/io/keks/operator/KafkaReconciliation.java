@@ -56,6 +56,13 @@ public final class KafkaReconciliation {
         this.settings = settings;
     }
 
+    /** The KafkaRebalance templates of a cluster: what spec.cruiseControl.autoRebalance may name. */
+    private List<KafkaRebalance> rebalanceTemplates(String ns, String cluster) {
+        return client.resources(KafkaRebalance.class).inNamespace(ns).withLabel("strimzi.io/cluster", cluster).list().getItems().stream()
+                .filter(r -> r.getMetadata().getAnnotations() != null
+                        && "true".equals(r.getMetadata().getAnnotations().get(DesiredRebalance.TEMPLATE))).toList();
+    }
+
     public KafkaStatuses.Outcome reconcile(Kafka kafka) {
         String ns = kafka.getMetadata().getNamespace();
         String name = kafka.getMetadata().getName();
@@ -64,11 +71,7 @@ public final class KafkaReconciliation {
         KafkaStatuses statuses = new KafkaStatuses(kafka, pools);
         Optional<String> rulesName = CustomResources.metricsConfigMap(kafka);
         Optional<ConfigMap> rules = rulesName.map(n -> client.configMaps().inNamespace(ns).withName(n).get());
-        // the KafkaRebalance templates spec.cruiseControl.autoRebalance names come with the cluster
-        List<KafkaRebalance> templates = client.resources(KafkaRebalance.class).inNamespace(ns).withLabel("strimzi.io/cluster", name)
-                .list().getItems().stream().filter(r -> r.getMetadata().getAnnotations() != null
-                        && "true".equals(r.getMetadata().getAnnotations().get(DesiredRebalance.TEMPLATE))).toList();
-        Manifests manifests = CustomResources.of(kafka, pools, rules).plus(CustomResources.parsed(templates));
+        Manifests manifests = CustomResources.of(kafka, pools, rules).plus(CustomResources.parsed(rebalanceTemplates(ns, name)));
         if (manifests.hasErrors()) {
             return statuses.invalid(CustomResources.message(manifests.problems()));
         }

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -98,7 +97,7 @@ public final class ClusterChanger {
         for (Step step : steps(delta)) {
             switch (step) {
                 case Step.Join j -> join(roller, j.nodes());
-                case Step.Remove r -> remove(desired, r.nodes());
+                case Step.Remove r -> remove(r.nodes());
                 case Step.Roll r -> roller.roll(desired, r.reasons());
                 case Step.FinalizeMetadata f -> finalizeMetadataVersion(desired.metadataVersion(), f.level());
             }
@@ -122,12 +121,10 @@ public final class ClusterChanger {
     }
 
     /** Drains the leaving brokers together (one reassignment), then stops, unregisters and deletes each. */
-    private void remove(DesiredCluster desired, List<ClusterImage.Node> leaving) throws Roller.RollFailed, InterruptedException {
-        Map<Integer, String> remaining = new TreeMap<>();
-        desired.brokers().forEach(b -> remaining.put(b.id(), b.rack()));
+    private void remove(List<ClusterImage.Node> leaving) throws Roller.RollFailed, InterruptedException {
         Set<Integer> ids = leaving.stream().map(ClusterImage.Node::id).collect(Collectors.toCollection(TreeSet::new));
         BrokerDrain drain = new BrokerDrain(admin, options.drainThrottleBytes(), options.roll().nodeTimeout(), listener);
-        drain.drain(ids, remaining);
+        drain.drain(ids);
         for (ClusterImage.Node n : leaving) {
             DesiredNode node = n.asDesiredNode();
             String name = runtime.name(node);

@@ -85,7 +85,7 @@ public final class LoadSampler {
     }
 
     /** Every topic, the internal ones too (they hold replicas like any other), described. */
-    static Map<String, TopicDescription> topics(Admin admin) throws Exception {
+    public static Map<String, TopicDescription> topics(Admin admin) throws Exception {
         Set<String> names = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         return names.isEmpty() ? Map.of() : admin.describeTopics(names).allTopicNames().get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     }

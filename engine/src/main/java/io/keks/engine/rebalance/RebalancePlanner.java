@@ -1,12 +1,8 @@
 package io.keks.engine.rebalance;
 
 import io.keks.engine.rebalance.RebalanceRequest.Mode;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.IntPredicate;
@@ -77,14 +73,14 @@ public final class RebalancePlanner {
      *                          {@code skipHardGoalCheck}, or a hard goal cannot be met
      */
     public static Proposal plan(ClusterLoad load, RebalanceRequest request) throws RebalanceRefused {
-        List<Goal> goals = goals(request);
-        checkBrokers(load, request);
+        List<Goal> goals = RequestCheck.goals(request);
+        RequestCheck.brokers(load, request);
         Placement at = new Placement(load, request.excludedTopics());
         int[][] before = at.snapshot();
         RebalancePlanner planner = new RebalancePlanner(at, request, goals);
         GoalCheck check = new GoalCheck(at, planner.active, request.capacity());
         List<GoalCheck.Result> was = check.check(goals);
-        List<Proposal.BrokerLoad> loadBefore = planner.brokerLoads();
+        List<Proposal.BrokerLoad> loadBefore = Proposals.brokerLoads(at);
         planner.run();
         List<GoalCheck.Result> is = check.check(goals);
         for (GoalCheck.Result r : is) {
@@ -92,53 +88,7 @@ public final class RebalancePlanner {
                 throw new RebalanceRefused("hard goal " + r.goal().ccName() + " cannot be met: " + r.detail());
             }
         }
-        return planner.proposal(before, goals, was, is, loadBefore);
-    }
-
-    /** The goals asked for, checked: known names, and the hard ones there unless the check is skipped. */
-    static List<Goal> goals(RebalanceRequest request) throws RebalanceRefused {
-        if (request.goals().isEmpty()) {
-            return Goal.defaults();
-        }
-        List<Goal> goals = new ArrayList<>();
-        for (String name : request.goals()) {
-            Optional<Goal> g = Goal.of(name);
-            if (g.isEmpty()) {
-                throw new RebalanceRefused("unknown goal \"" + name + "\"; goals are Cruise Control's: "
-                        + Arrays.stream(Goal.values()).map(Goal::ccName).toList());
-            }
-            if (!goals.contains(g.get())) {
-                goals.add(g.get());
-            }
-        }
-        List<String> missing = Goal.defaultHard().stream().filter(h -> !goals.contains(h)).map(Goal::ccName).toList();
-        if (!missing.isEmpty() && !request.skipHardGoalCheck()) {
-            throw new RebalanceRefused("spec.goals leaves out the hard goals " + missing
-                    + "; add them, or set spec.skipHardGoalCheck: true to rebalance without them");
-        }
-        return goals;
-    }
-
-    private static void checkBrokers(ClusterLoad load, RebalanceRequest request) throws RebalanceRefused {
-        Set<Integer> known = new TreeSet<>();
-        load.brokers().forEach(b -> known.add(b.id()));
-        if (request.mode() != Mode.FULL && request.brokers().isEmpty()) {
-            throw new RebalanceRefused("mode " + request.mode().value() + " needs spec.brokers: the ids of the brokers "
-                    + (request.mode() == Mode.ADD_BROKERS ? "added" : "to remove"));
-        }
-        List<Integer> unknown = request.brokers().stream().filter(b -> !known.contains(b)).sorted().toList();
-        if (!unknown.isEmpty()) {
-            throw new RebalanceRefused("spec.brokers names " + unknown + ", which the cluster does not have; its brokers are " + known);
-        }
-        if (request.mode() == Mode.REMOVE_BROKERS) {
-            int left = known.size() - request.brokers().size();
-            for (ClusterLoad.Partition p : load.partitions()) {
-                if (p.replicas().size() > left) {
-                    throw new RebalanceRefused("removing brokers " + new TreeSet<>(request.brokers()) + " leaves " + left
-                            + " broker(s), fewer than the " + p.replicas().size() + " replicas of " + p.name());
-                }
-            }
-        }
+        return Proposals.of(at, before, goals, was, is, loadBefore);
     }
 
     private void run() throws RebalanceRefused {
@@ -513,53 +463,5 @@ public final class RebalancePlanner {
                 .sorted((a, b) -> descending ? Long.compare(value.applyAsLong(b), value.applyAsLong(a))
                         : Long.compare(value.applyAsLong(a), value.applyAsLong(b)))
                 .mapToInt(Integer::intValue).toArray();
-    }
-
-    private List<Proposal.BrokerLoad> brokerLoads() {
-        List<Proposal.BrokerLoad> loads = new ArrayList<>();
-        for (int b = 0; b < at.brokerCount; b++) {
-            ClusterLoad.Broker broker = at.load.brokers().get(b);
-            double percent = at.diskCapacity[b] > 0 ? Math.round(1000.0 * at.bytes[b] / at.diskCapacity[b]) / 10.0 : 0;
-            loads.add(new Proposal.BrokerLoad(broker.id(), broker.rack(), at.count[b], at.leaders[b], at.bytes[b], percent,
-                    at.networkIn[b], at.networkOut[b], at.leaderBytesIn[b]));
-        }
-        return loads;
-    }
-
-    private Proposal proposal(int[][] before, List<Goal> goals, List<GoalCheck.Result> was, List<GoalCheck.Result> is,
-                              List<Proposal.BrokerLoad> loadBefore) {
-        Map<TopicPartition, List<Integer>> moves = new LinkedHashMap<>();
-        int replicaMoves = 0;
-        int leaderMoves = 0;
-        long data = 0;
-        for (int p = 0; p < at.partitionCount; p++) {
-            if (Arrays.equals(before[p], at.replicas[p])) {
-                continue;
-            }
-            int moved = 0;
-            for (int r : at.replicas[p]) {
-                if (Arrays.stream(before[p]).noneMatch(x -> x == r)) {
-                    moved++;
-                }
-            }
-            replicaMoves += moved;
-            data += moved * at.size[p];
-            if (moved == 0) {
-                leaderMoves++;
-            }
-            ClusterLoad.Partition partition = at.load.partitions().get(p);
-            moves.put(new TopicPartition(partition.topic(), partition.partition()),
-                    Arrays.stream(at.replicas[p]).map(at::brokerId).boxed().toList());
-        }
-        List<Proposal.GoalResult> results = new ArrayList<>();
-        for (int i = 0; i < goals.size(); i++) {
-            results.add(new Proposal.GoalResult(goals.get(i).ccName(), goals.get(i).hard(), was.get(i).met(), is.get(i).met(),
-                    is.get(i).detail()));
-        }
-        List<String> notEvaluated = goals.stream().filter(g -> !g.evaluated()).map(Goal::ccName).toList();
-        List<String> excluded = new ArrayList<>(new TreeSet<>(IntStream.range(0, at.partitionCount).filter(p -> at.fixed[p])
-                .mapToObj(p -> at.load.partitions().get(p).topic()).toList()));
-        return new Proposal(moves, replicaMoves, leaderMoves, data, GoalCheck.balancedness(was), GoalCheck.balancedness(is),
-                loadBefore, brokerLoads(), results, notEvaluated, excluded);
     }
 }

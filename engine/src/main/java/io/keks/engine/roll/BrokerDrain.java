@@ -1,28 +1,24 @@
 package io.keks.engine.roll;
 
 import io.keks.engine.ClusterObserver;
+import io.keks.engine.rebalance.ClusterLoad;
 import io.keks.engine.rebalance.LoadSampler;
+import io.keks.engine.rebalance.RebalanceExecutor;
 import io.keks.engine.rebalance.RebalancePlanner;
 import io.keks.engine.rebalance.RebalanceRefused;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListTopicsOptions;
-import org.apache.kafka.clients.admin.NewPartitionReassignment;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 
 /**
  * Empties brokers that are about to leave: their replicas move to the remaining brokers (the rebalance
- * planner's remove-brokers step, {@link RebalancePlanner#drain}) through one partition reassignment, with replication throttled while it runs and
+ * planner's remove-brokers step, {@link RebalancePlanner#drain}, carried out by the {@link RebalanceExecutor}, all at once), with replication throttled while it runs and
  * progress reported. Then, once the caller stopped a broker, {@link #unregister} removes it from the
  * cluster metadata.
  */
@@ -46,14 +42,17 @@ public final class BrokerDrain {
         this.listener = listener;
     }
 
-    /** Moves every replica off {@code leaving} onto the brokers in {@code remaining} (id to rack). */
-    public void drain(Set<Integer> leaving, Map<Integer, String> remaining) throws Roller.RollFailed, InterruptedException {
+    /**
+     * Moves every replica off {@code leaving} onto the other brokers that serve: the planner's remove-brokers step
+     * says where, the rebalance executor moves them all at once, throttled, with progress.
+     */
+    public void drain(Set<Integer> leaving) throws Roller.RollFailed, InterruptedException {
         int first = leaving.iterator().next();
         try {
-            Map<String, TopicDescription> topics = topics();
             Map<TopicPartition, List<Integer>> moves;
+            ClusterLoad load = LoadSampler.sample(admin, Duration.ZERO);
             try {
-                moves = RebalancePlanner.drain(LoadSampler.sample(admin, Duration.ZERO), leaving);
+                moves = RebalancePlanner.drain(load, leaving);
             } catch (RebalanceRefused e) {
                 throw new Roller.RollFailed(first, "cannot drain brokers " + leaving + ": " + e.getMessage());
             }
@@ -63,18 +62,30 @@ public final class BrokerDrain {
             }
             listener.step("moving " + moves.size() + " partition(s) off brokers " + leaving + ", replication throttled to "
                     + throttleBytesPerSecond / (1024 * 1024) + " MiB/s");
-            Set<Integer> brokers = new TreeSet<>(remaining.keySet());
-            brokers.addAll(leaving);
-            throttle(brokers, topics, moves, true);
+            Map<TopicPartition, Long> sizes = new HashMap<>();
+            load.partitions().forEach(p -> sizes.put(new TopicPartition(p.topic(), p.partition()), p.sizeBytes()));
+            int[] reported = {-1};
+            RebalanceExecutor executor = new RebalanceExecutor(admin, new RebalanceExecutor.Settings(Integer.MAX_VALUE, 1000,
+                    throttleBytesPerSecond, stallTimeout), new RebalanceExecutor.Listener() {
+                @Override
+                public void step(String line) {
+                    // its own lines would repeat what the drain says
+                }
+
+                @Override
+                public void progress(RebalanceExecutor.Progress p) {
+                    if (p.partitionsDone() != reported[0]) {
+                        reported[0] = p.partitionsDone();
+                        listener.step("moved " + p.partitionsDone() + " of " + p.partitions() + " partitions");
+                    }
+                }
+            });
             try {
-                Map<TopicPartition, Optional<NewPartitionReassignment>> request = new HashMap<>();
-                moves.forEach((tp, r) -> request.put(tp, Optional.of(new NewPartitionReassignment(r))));
-                admin.alterPartitionReassignments(request).all().get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-                awaitMoved(first, moves.keySet());
-            } finally {
-                throttle(brokers, topics, moves, false);
+                executor.execute(moves, sizes, () -> false);
+            } catch (RebalanceExecutor.Failed e) {
+                throw new Roller.RollFailed(first, e.getMessage() + "; brokers " + leaving + " were not removed");
             }
-            List<String> left = DrainPlan.stillOn(leaving, topics().values());
+            List<String> left = DrainPlan.stillOn(leaving, LoadSampler.topics(admin).values());
             if (!left.isEmpty()) {
                 throw new Roller.RollFailed(first, "brokers " + leaving + " still hold replicas of " + left.size()
                         + " partition(s) after the reassignment, e.g. " + left.get(0) + " (a topic created meanwhile?)");
@@ -84,47 +95,6 @@ public final class BrokerDrain {
             throw e;
         } catch (Exception e) {
             throw new Roller.RollFailed(first, "cannot drain brokers " + leaving + ": " + e.getMessage());
-        }
-    }
-
-    private void awaitMoved(int nodeId, Collection<TopicPartition> moving) throws Exception {
-        long lastProgress = System.nanoTime();
-        int lastLeft = moving.size();
-        while (true) {
-            Set<TopicPartition> running = admin.listPartitionReassignments(Set.copyOf(moving)).reassignments()
-                    .get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS).keySet();
-            int left = running.size();
-            if (left == 0) {
-                listener.step("moved " + moving.size() + " of " + moving.size() + " partitions");
-                return;
-            }
-            if (left != lastLeft) {
-                listener.step("moved " + (moving.size() - left) + " of " + moving.size() + " partitions");
-                lastLeft = left;
-                lastProgress = System.nanoTime();
-            }
-            if (System.nanoTime() - lastProgress > stallTimeout.toNanos()) {
-                throw new Roller.RollFailed(nodeId, "no partition finished moving for " + stallTimeout.toSeconds() + " s ("
-                        + left + " of " + moving.size() + " still moving, e.g. " + running.iterator().next()
-                        + "); the reassignment keeps running in Kafka, and the brokers were not removed");
-            }
-            never.await(500, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    /** Sets (or removes) the replication throttle of the moves ({@link ReplicationThrottle}). */
-    private void throttle(Set<Integer> brokers, Map<String, TopicDescription> topics, Map<TopicPartition, List<Integer>> moves,
-                          boolean on) throws Exception {
-        Map<TopicPartition, List<Integer>> current = DrainPlan.currentReplicas(topics, moves.keySet());
-        try {
-            admin.incrementalAlterConfigs(ReplicationThrottle.ops(brokers, throttleBytesPerSecond, current, moves, on)).all()
-                    .get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            if (on) {
-                throw e;
-            }
-            listener.step("could not remove the replication throttle (" + e.getMessage() + "); remove "
-                    + ReplicationThrottle.LEADER_RATE + " and " + ReplicationThrottle.FOLLOWER_RATE + " by hand");
         }
     }
 
@@ -156,10 +126,5 @@ public final class BrokerDrain {
         }
         throw new Roller.RollFailed(broker, "broker " + broker + " was stopped but could not be unregistered within "
                 + stallTimeout.toSeconds() + " s: " + why);
-    }
-
-    private Map<String, TopicDescription> topics() throws Exception {
-        Set<String> names = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-        return names.isEmpty() ? Map.of() : admin.describeTopics(names).allTopicNames().get(CALL_TIMEOUT_MS * 3, TimeUnit.MILLISECONDS);
     }
 }

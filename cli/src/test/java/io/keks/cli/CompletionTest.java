@@ -54,9 +54,10 @@ class CompletionTest {
         Path script = script("bash");
         assertThat(bashCompletes(script, "keks ")).contains("up", "apply", "get", "completion").doesNotContain("supervise");
         assertThat(bashCompletes(script, "./keks ap")).containsExactly("apply");
-        assertThat(bashCompletes(script, "keks get ")).containsExactly("kafka", "kafkanodepools", "kafkatopics", "kafkausers");
+        assertThat(bashCompletes(script, "keks get ")).containsExactly("kafka", "kafkanodepools", "kafkatopics", "kafkausers",
+                "kafkarebalances");
         assertThat(bashCompletes(script, "keks get kafkatopics -o ")).containsExactly("json", "yaml");
-        assertThat(bashCompletes(script, "keks delete ")).containsExactly("kafkatopic", "kafkauser");
+        assertThat(bashCompletes(script, "keks delete ")).containsExactly("kafkatopic", "kafkauser", "kafkarebalance");
         assertThat(bashCompletes(script, "keks up --de")).containsExactly("--detach");
         assertThat(Files.readString(script)).contains("complete -F _complete_keks -o default ./keks");
     }

@@ -123,7 +123,8 @@ public final class RebalanceReconciler {
         }
         Optional<AutoCloseable> lease = store.exclusive();
         if (lease.isEmpty()) {
-            return reconcile(cluster, r, state, Optional.of(running.orElse("another")));
+            // another rebalance of the cluster is being carried out here, under the lease: this one may not start
+            return reconcile(cluster, r, state, Optional.of(running.orElse("")));
         }
         try (AutoCloseable held = lease.get()) {
             return reconcile(cluster, r, state, running);
@@ -138,7 +139,8 @@ public final class RebalanceReconciler {
         }
         Action action = RebalanceLifecycle.next(state.state(), r.annotation(), r.autoApproval());
         if (action == Action.EXECUTE && running.isPresent()) {
-            return save(r, state.with(state.state(), "waiting: KafkaRebalance " + running.get() + " is rebalancing; this one starts"
+            return save(r, state.with(state.state(), "waiting: " + (running.get().isEmpty() ? "another KafkaRebalance of the cluster"
+                    : "KafkaRebalance " + running.get()) + " is rebalancing; this one starts"
                     + " when it ends", now()));
         }
         if (RebalanceLifecycle.consumes(action, r.annotation())) {

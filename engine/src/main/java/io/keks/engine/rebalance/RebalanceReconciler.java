@@ -257,10 +257,18 @@ public final class RebalanceReconciler {
                 listener.step("KafkaRebalance " + r.name() + ": " + line);
             }
 
+            private long savedAt = System.nanoTime() - 2_000_000_000L;
+
+            /** Saved at most once a second (on Kubernetes each save is a status and a ConfigMap write), and at the end. */
             @Override
             public void progress(RebalanceExecutor.Progress progress) {
+                current[0] = current[0].withProgress(progress);
+                if (System.nanoTime() - savedAt < 1_000_000_000L && progress.partitionsDone() < progress.partitions()) {
+                    return;
+                }
+                savedAt = System.nanoTime();
                 try {
-                    current[0] = save(r, current[0].withProgress(progress));
+                    save(r, current[0]);
                 } catch (Exception e) {
                     listener.step("KafkaRebalance " + r.name() + ": progress not saved (" + e.getMessage() + ")");
                 }

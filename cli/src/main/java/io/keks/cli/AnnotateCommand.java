@@ -18,13 +18,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "annotate", description = {"Set or remove an annotation of a KafkaRebalance, as `kubectl annotate` does, and act on it.",
-        "strimzi.io/rebalance=approve carries out the proposal shown in its status (a window of partition moves, with",
-        "progress);",
-        "refresh asks for a new proposal; stop stops a running rebalance (nothing more starts, the moves under way end).",
-        "KEY- removes KEY.",
-        "When another keks process is carrying out a rebalance, only the annotation changes: that process reads it",
-        "about once a second. A rebalance interrupted (the process killed) goes on from where Kafka is at the next",
-        "`keks annotate`, `keks apply` or `keks up`."},
+        "strimzi.io/rebalance=approve carries out the proposal shown in its status, with progress;",
+        "refresh asks for a new proposal; stop stops a running rebalance: nothing more starts, and the",
+        "moves under way end. KEY- removes KEY. When another keks process is carrying out a rebalance,",
+        "only the annotation changes: that process reads it about once a second. A rebalance interrupted",
+        "(its process killed) goes on from where Kafka is at the next `keks annotate`, `keks apply` or `keks up`."},
         footerHeading = "%nExamples:%n",
         footer = {"  keks annotate kafkarebalance my-rebalance strimzi.io/rebalance=approve",
                 "  keks annotate kr my-rebalance strimzi.io/rebalance=stop",

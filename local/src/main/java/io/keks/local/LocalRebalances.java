@@ -58,6 +58,15 @@ public final class LocalRebalances implements RebalanceReconciler.Store {
         return Optional.empty();
     }
 
+    /** Every stored rebalance state, by name; none when they cannot be read (the dashboard then shows none). */
+    public static Map<String, RebalanceState> allOrNone(Path clusterDir) {
+        try {
+            return all(clusterDir);
+        } catch (IOException e) {
+            return Map.of();
+        }
+    }
+
     /** Every stored rebalance state, by name. */
     public static Map<String, RebalanceState> all(Path clusterDir) throws IOException {
         Map<String, RebalanceState> out = new TreeMap<>();

@@ -192,13 +192,7 @@ public final class Supervisor {
             return c.desired().nodes().stream().map(n -> new Glance.Target(n.id(), c.nodeName(n),
                     n.roles().stream().sorted().map(Role::kafkaName).toList(), c.process(n.id()).isPresent(),
                     c.metricsUrl(n.id()))).toList();
-        }, () -> cluster.exporterUrl(), adminLooks, () -> {
-            try {
-                return LocalRebalances.all(first.dir());
-            } catch (IOException e) {
-                return Map.of();
-            }
-        }), first.dir(), interval);
+        }, () -> cluster.exporterUrl(), adminLooks, () -> LocalRebalances.allOrNone(first.dir())), first.dir(), interval);
         try {
             return new DashboardServer(new InetSocketAddress(LocalAddressing.HOST, first.addressing().dashboardPort()),
                     sampler, interval);

@@ -1,7 +1,6 @@
 package io.keks.model;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.keks.model.manifest.ManifestException;
 import io.keks.model.manifest.Manifests;
 import io.keks.model.manifest.Problem;

@@ -14,7 +14,7 @@ import java.util.function.IntToDoubleFunction;
  * holds.
  */
 final class GoalCheck {
-    static final double BALANCE = 0.10;
+    private static final double BALANCE = 0.10;
     private static final double PRIORITY_WEIGHT = 1.1;
     private static final double HARD_WEIGHT = 1.5;
 

@@ -38,6 +38,7 @@ public final class LoadSampler {
         long firstAt = System.nanoTime();
         Map<Integer, Map<String, LogDirDescription>> last = first;
         if (!window.isZero()) {
+            // the window itself: what producers write shows only as logs that grow while it passes
             Thread.sleep(window.toMillis());
             last = logDirs(admin, ids);
         }

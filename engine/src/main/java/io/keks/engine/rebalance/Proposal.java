@@ -27,8 +27,4 @@ public record Proposal(Map<TopicPartition, List<Integer>> moves, int replicaMove
     /** A goal, whether it held before and holds after, and what breaks it. */
     public record GoalResult(String goal, boolean hard, boolean metBefore, boolean metAfter, String detail) {
     }
-
-    public boolean isEmpty() {
-        return moves.isEmpty();
-    }
 }

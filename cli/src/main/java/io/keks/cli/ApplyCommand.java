@@ -66,10 +66,19 @@ final class ApplyCommand implements Callable<Integer> {
         if (manifests.hasErrors()) {
             return 2;
         }
+        return pass(LocalClusterRuntime.of(ClusterHome.fromEnvironment(), manifests, LocalCluster.Options.defaults(),
+                m -> out.println("  " + m)), manifests, roll, drainThrottleMib, out, err);
+    }
+
+    /**
+     * An apply's pass over {@code base} (the manifests read, or a cluster without a deleted pool): topics, users and the
+     * change of nodes followed until done, the outcome as the exit code.
+     */
+    static int pass(LocalClusterRuntime base, Manifests manifests, RollOptions roll, long drainThrottleMib, PrintWriter out,
+                    PrintWriter err) throws Exception {
         long throttle = drainThrottleMib * 1024 * 1024;
         int[] failures = new int[1];
-        LocalClusterRuntime runtime = LocalClusterRuntime.of(ClusterHome.fromEnvironment(), manifests, LocalCluster.Options.defaults(),
-                        m -> out.println("  " + m))
+        LocalClusterRuntime runtime = base
                 .withTopics(new LocalClusterRuntime.Topics(throttle, Duration.ofSeconds(roll.timeoutSeconds), line -> {
                     out.println(line);
                     out.flush();

@@ -49,7 +49,8 @@ final class StatusPrinter {
                 || s.nodes().stream().map(ClusterStatus.Node::kafkaVersion).filter(v -> v != null).distinct().count() > 1;
         for (ClusterStatus.Node n : s.nodes()) {
             String roles = String.join(",", n.roles()) + (s.activeController() != null && s.activeController() == n.id()
-                    ? " (active)" : "");
+                    ? " (active)" : n.roles().contains("controller") && !s.voters().isEmpty() && !s.voters().contains(n.id())
+                    ? " (not voting)" : "");
             List<String> row = new ArrayList<>(List.of(n.name(), n.state().equals("Running") ? "1/1" : "0/1", n.state(),
                     String.valueOf(n.restarts()), n.startedAt() > 0 ? age(now - n.startedAt()) : "-", roles,
                     n.rack() == null ? "-" : n.rack(), n.pid() == null ? "-" : String.valueOf(n.pid())));

@@ -17,7 +17,7 @@ final class TopicArgs {
     }
 
     @Parameters(index = "0", paramLabel = "KIND", completionCandidates = Kinds.class,
-            description = "kafkatopic (or kt), kafkarebalance (or kr); delete also takes kafkauser (or ku)")
+            description = "kafkatopic (or kt), kafkarebalance (or kr); delete also takes kafkauser (or ku) and kafkanodepool (or knp)")
     String kind;
 
     @Parameters(index = "1", paramLabel = "NAME", description = "The resource's metadata.name.")

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -27,6 +28,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.QuorumInfo;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -863,9 +865,26 @@ class SeedClusterTest {
         assertThat(status().path("ready").asBoolean()).isTrue();
         Map<Integer, Long> pids = nodePids();
 
-        KeksCli.Result down = KeksCli.run("apply", "-f", seedEdited(t -> t).toString(), "--drain-throttle", "20");
+        // autoRebalance remove-brokers with a template: the drain moves two partitions per broker at a time; the template
+        // sets no throttle, so the drain's own (--drain-throttle) holds
+        Path drainSlowly = seedEdited(t -> t.replace("      - mode: add-brokers\n",
+                "      - mode: add-brokers\n      - mode: remove-brokers\n        template:\n          name: drain-slowly\n"));
+        Files.writeString(drainSlowly.resolve("drain-template.yaml"), """
+                apiVersion: kafka.strimzi.io/v1beta2
+                kind: KafkaRebalance
+                metadata:
+                  name: drain-slowly
+                  labels:
+                    strimzi.io/cluster: cluster
+                  annotations:
+                    strimzi.io/rebalance-template: "true"
+                spec:
+                  concurrentPartitionMovementsPerBroker: 2
+                """);
+        KeksCli.Result down = KeksCli.run("apply", "-f", drainSlowly.toString(), "--drain-throttle", "20");
         assertThat(down.exitCode()).as(down.out() + down.err()).isZero();
-        assertThat(down.out()).containsPattern("moving \\d+ partition\\(s\\) off brokers \\[6\\], replication throttled to 20 MiB/s")
+        assertThat(down.out()).contains("auto-rebalance cluster-auto-rebalancing-remove-brokers: draining with 2 partition movement(s) per broker")
+                .containsPattern("moving \\d+ partition\\(s\\) off brokers \\[6\\], 2 per broker at a time, replication throttled to 20 MiB/s")
                 .containsPattern("moved (\\d+) of \\1 partitions").contains("broker 6 unregistered", "cluster-broker-6 removed");
         try (Admin admin = cluster().admin()) {
             assertThat(replicasOn(admin, 6)).isEmpty();
@@ -965,8 +984,8 @@ class SeedClusterTest {
                 "no node pool with the broker role would be left: a cluster needs brokers");
         refusals.put(seedWithPool("controller", s -> s.replace("replicas: 3", "replicas: 0")).toString(),
                 "no node pool with the controller role would be left: the metadata quorum would be gone");
-        refusals.put(seedWithPool("controller", s -> s.replace("replicas: 3", "replicas: 4")).toString(),
-                "the controllers would change from [3, 4, 5] to [3, 4, 5, 6]");
+        refusals.put(seedEdited(t -> t.replace("  name: controller\n", "  name: controller-b\n")).toString(),
+                "with none of them staying: the new controllers would have no voter of the running quorum to find it through");
         refusals.put(seedWithPool("controller", s -> s.replace("    - controller\n", "    - controller\n    - broker\n")).toString(),
                 "KafkaNodePool controller: its roles would change from [controller] to [broker, controller]");
         refusals.put(seedWithPool("broker", s -> s.replace("size: 100Gi", "size: 50Gi")).toString(),
@@ -1371,6 +1390,69 @@ class SeedClusterTest {
         load.awaitAcked(500).close();
         assertThat(load.errors()).isEmpty();
         assertEveryRecordReadBack("skew-topic", load.acked());
+    }
+
+    @Test
+    @Order(29)
+    void controllersGrowFromThreeToFiveWhileTheActiveOneIsKilledAndShrinkBackWithoutLosingARecord() throws Exception {
+        LoadProducer load = new LoadProducer(cluster().connections().clientProperties(null), "test-topic", "quorum");
+        load.awaitAcked(200);
+        Path supervisorLog = home.resolve("clusters/cluster/supervisor.log");
+        long logBefore = Files.size(supervisorLog);
+        CompletableFuture<KeksCli.Result> grow = CompletableFuture.supplyAsync(() -> {
+            try {
+                return KeksCli.run("apply", "-f", seedWithPool("controller", s -> s.replace("replicas: 3", "replicas: 5")).toString());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        // in the middle of the change: once the first new controller is being added, the active controller is killed
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(100)).until(() ->
+                Files.readString(supervisorLog).substring((int) logBefore).contains("adding cluster-controller-6 to the metadata quorum"));
+        int killed;
+        try (Admin admin = cluster().admin()) {
+            killed = admin.describeMetadataQuorum().quorumInfo().get(30, TimeUnit.SECONDS).leaderId();
+        }
+        ProcessHandle.of(nodePids().get(killed)).orElseThrow().destroyForcibly();
+
+        KeksCli.Result grown = grow.get(10, TimeUnit.MINUTES);
+        assertThat(grown.exitCode()).as(grown.out() + grown.err()).isZero();
+        assertThat(grown.out()).contains("starting cluster-controller-6, new in pool controller", "cluster-controller-7 joined the cluster",
+                "cluster-controller-6 votes in the metadata quorum", "cluster-controller-7 votes in the metadata quorum");
+        try (Admin admin = cluster().admin()) {
+            assertThat(admin.describeMetadataQuorum().quorumInfo().get(30, TimeUnit.SECONDS).voters())
+                    .extracting(QuorumInfo.ReplicaState::replicaId).containsExactlyInAnyOrder(3, 4, 5, 6, 7);
+        }
+        // the killed controller is back (the supervisor restarts it) and votes again: the cluster is ready with five voters
+        await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
+            JsonNode five = status();
+            assertThat(five.path("voters")).extracting(JsonNode::asInt).containsExactly(3, 4, 5, 6, 7);
+            assertThat(five.path("ready").asBoolean()).as(five.toString()).isTrue();
+        });
+
+        Map<Integer, Long> pids = nodePids();
+        KeksCli.Result shrunk = KeksCli.run("apply", "-f", seedEdited(t -> t).toString());
+        assertThat(shrunk.exitCode()).as(shrunk.out() + shrunk.err()).isZero();
+        assertThat(shrunk.out()).contains("removing cluster-controller-6 from the metadata quorum", "cluster-controller-7 no longer votes",
+                "cluster-controller-6 removed", "cluster-controller-7 removed");
+        try (Admin admin = cluster().admin()) {
+            QuorumInfo q = admin.describeMetadataQuorum().quorumInfo().get(30, TimeUnit.SECONDS);
+            assertThat(q.voters()).extracting(QuorumInfo.ReplicaState::replicaId).containsExactlyInAnyOrder(3, 4, 5);
+            assertThat(q.leaderId()).isIn(3, 4, 5);
+        }
+        assertThat(home.resolve("clusters/cluster/nodes/6")).doesNotExist();
+        assertThat(home.resolve("clusters/cluster/nodes/7")).doesNotExist();
+        JsonNode three = status();
+        assertThat(three.path("ready").asBoolean()).isTrue();
+        assertThat(three.path("voters")).extracting(JsonNode::asInt).containsExactly(3, 4, 5);
+        // no node that stays was restarted: a new list of controllers to bootstrap from needs no restart
+        three.path("nodes").forEach(n -> assertThat(n.path("pid").asLong()).as(n.path("name").asText())
+                .isEqualTo(pids.get(n.path("id").asInt())));
+
+        load.awaitAcked(200).close();
+        assertThat(load.errors()).isEmpty();
+        produced.addAll(load.acked());
+        assertEveryRecordReadBack("test-topic", load.acked());
     }
 
     /** A keks command in a JVM of its own on this test's KEKS_HOME, as a second terminal would run it. */

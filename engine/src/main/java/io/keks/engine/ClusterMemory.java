@@ -61,8 +61,9 @@ public record ClusterMemory(String clusterId, Map<Integer, String> directoryIds,
     public ClusterMemory withNodes(DesiredCluster cluster) {
         Map<Integer, String> ids = new TreeMap<>(directoryIds);
         cluster.nodes().forEach(n -> ids.computeIfAbsent(n.id(), id -> Uuid.randomUuid().toString()));
-        return new ClusterMemory(clusterId, ids, initialControllers.isEmpty() ? controllerIds(cluster) : initialControllers,
-                formatted, managedConfig, internalTls);
+        // chosen once, before any node is formatted: later the quorum exists, and every new controller joins it
+        return new ClusterMemory(clusterId, ids, initialControllers.isEmpty() && formatted.isEmpty() ? controllerIds(cluster)
+                : initialControllers, formatted, managedConfig, internalTls);
     }
 
     public ClusterMemory withFormatted(Map<Integer, String> nodes) {
@@ -73,13 +74,19 @@ public record ClusterMemory(String clusterId, Map<Integer, String> directoryIds,
         return new ClusterMemory(clusterId, directoryIds, initialControllers, formatted, keys, internalTls);
     }
 
-    /** A node left the cluster for good: its storage and directory id are gone. */
+    /**
+     * A node left the cluster for good: its storage and directory id are gone, and it is no initial controller any
+     * more (a node of the same id added later joins the running quorum; formatting it with the initial controllers
+     * would start a second quorum).
+     */
     public ClusterMemory without(int node) {
         Map<Integer, String> f = new TreeMap<>(formatted);
         f.remove(node);
         Map<Integer, String> d = new TreeMap<>(directoryIds);
         d.remove(node);
-        return new ClusterMemory(clusterId, d, initialControllers, f, managedConfig, internalTls);
+        Set<Integer> initial = new TreeSet<>(initialControllers);
+        initial.remove(node);
+        return new ClusterMemory(clusterId, d, initial, f, managedConfig, internalTls);
     }
 
     /** The newest Kafka version that formatted a node's storage: a downgrade may not go below it. */

@@ -5,9 +5,11 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
@@ -64,9 +66,27 @@ public final class ClusterObserver {
     /** The finalized metadata.version feature level, empty when Kafka reports none. */
     public static OptionalInt finalizedMetadataLevel(Admin admin, long timeoutMs)
             throws InterruptedException, ExecutionException, TimeoutException {
+        return finalizedLevel(admin, "metadata.version", timeoutMs);
+    }
+
+    /** The finalized level of a feature ({@code kraft.version}, ...), empty when Kafka reports none. */
+    public static OptionalInt finalizedLevel(Admin admin, String feature, long timeoutMs)
+            throws InterruptedException, ExecutionException, TimeoutException {
         FinalizedVersionRange range = admin.describeFeatures().featureMetadata().get(timeoutMs, TimeUnit.MILLISECONDS)
-                .finalizedFeatures().get("metadata.version");
+                .finalizedFeatures().get(feature);
         return range == null ? OptionalInt.empty() : OptionalInt.of(range.maxVersionLevel());
+    }
+
+    /** The controllers that vote in the metadata quorum; empty when Kafka does not say. */
+    public static Set<Integer> voters(Admin admin, long timeoutMs) throws InterruptedException {
+        try {
+            return admin.describeMetadataQuorum().quorumInfo().get(timeoutMs, TimeUnit.MILLISECONDS).voters().stream()
+                    .map(QuorumInfo.ReplicaState::replicaId).collect(Collectors.toCollection(TreeSet::new));
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            return Set.of();
+        }
     }
 
     private DescribeClusterResult describe() {

@@ -54,4 +54,18 @@ class ClusterMemoryTest {
         assertThat(ClusterMemory.newCluster(cluster(3, null)).clusterId()).isNotEqualTo(ClusterMemory.newCluster(cluster(3, null)).clusterId());
         assertThat(ClusterMemory.derived(cluster(3, null)).clusterId()).isEqualTo(ClusterMemory.derived(cluster(3, null)).clusterId());
     }
+
+    @Test
+    void anInitialControllerThatLeftAndComesBackJoinsTheRunningQuorum() {
+        DesiredCluster three = cluster(3, null);
+        ClusterMemory m = ClusterMemory.newCluster(three).withFormatted(Map.of(0, "4.4.0", 3, "4.4.0", 4, "4.4.0", 5, "4.4.0"));
+        ClusterMemory left = m.without(5);
+        assertThat(left.initialControllers()).containsExactly(3, 4);
+        ClusterMemory back = left.withNodes(three);
+        // formatted with the initial controllers again, node 5 would start a quorum of its own
+        assertThat(back.formatArgs(three, three.nodes().get(5), c -> "x")).containsExactly("--no-initial-controllers");
+        // and a memory whose initial controllers all left keeps none, rather than choosing them again
+        ClusterMemory none = m.without(3).without(4).without(5).withNodes(three);
+        assertThat(none.initialControllers()).isEmpty();
+    }
 }

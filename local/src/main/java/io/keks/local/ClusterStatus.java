@@ -18,12 +18,13 @@ import org.apache.kafka.clients.admin.Admin;
  * A local cluster's status as {@code keks status} shows it, also as JSON: the Kafka-level view
  * (ready, metadata state, bootstrap) and one entry per node, like {@code kubectl get pods}.
  *
+ * @param voters      the controllers that vote in the metadata quorum, as Kafka says; empty when it does not answer
  * @param exporterUrl the consumer-lag exporter's endpoint; null when spec.kafkaExporter asks for none
  * @param dashboard   the page {@code keks dashboard} opens; null when no supervisor runs to serve it
  */
 public record ClusterStatus(String name, String namespace, String clusterId, boolean ready, String metadataState,
                             String kafkaVersion, String bootstrap, List<Listener> listeners, Integer activeController,
-                            List<Node> nodes, List<Condition> conditions, String exporterUrl, String dashboard) {
+                            List<Integer> voters, List<Node> nodes, List<Condition> conditions, String exporterUrl, String dashboard) {
 
     public record Listener(String name, boolean tls, String bootstrap) {
     }
@@ -113,7 +114,7 @@ public record ClusterStatus(String name, String namespace, String clusterId, boo
         return new ClusterStatus(cluster.desired().name(), cluster.desired().namespace(), cluster.state().memory().clusterId(), ready,
                 "KRaft", cluster.desired().version().toString(), cluster.connections().bootstrap(first), listeners,
                 observed.flatMap(o -> o.quorumLeader().isPresent() ? Optional.of(o.quorumLeader().getAsInt()) : Optional.empty()).orElse(null),
-                nodes, conditions, cluster.exporterUrl().orElse(null),
+                observed.map(o -> o.voters().stream().sorted().toList()).orElse(List.of()), nodes, conditions, cluster.exporterUrl().orElse(null),
                 Supervisor.process(cluster.dir()).isPresent() ? cluster.dashboardUrl() : null);
     }
 

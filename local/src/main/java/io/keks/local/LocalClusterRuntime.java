@@ -76,6 +76,7 @@ public final class LocalClusterRuntime implements ClusterRuntime {
     private Optional<ClusterState> previous = Optional.empty();
     private Manifests stored = Manifests.empty();
     private Manifests combined;
+    private Optional<String> deletedPool = Optional.empty();
     private List<Problem> warnings = List.of();
     private KafkaDistributions distributions;
     private Path libDir;
@@ -148,6 +149,15 @@ public final class LocalClusterRuntime implements ClusterRuntime {
         return this;
     }
 
+    /**
+     * A pass without the KafkaNodePool {@code pool} (as {@code kubectl delete kafkanodepool} leaves the operator): its
+     * nodes leave the cluster the way a smaller pool's do, and it is no longer stored.
+     */
+    public LocalClusterRuntime withoutNodePool(String pool) {
+        this.deletedPool = Optional.of(pool);
+        return this;
+    }
+
     /** The cluster as the pass prepared it (what {@code keks status} and the other commands then open). */
     public LocalCluster cluster() {
         return cluster;
@@ -176,6 +186,13 @@ public final class LocalClusterRuntime implements ClusterRuntime {
         // the stored manifests are read once (10,000 KafkaTopics take seconds to parse): merged with these, and as the running cluster
         stored = previous.isPresent() ? StoredManifests.read(dir) : Manifests.empty();
         combined = previous.isPresent() ? ManifestMerge.merge(stored, incoming) : incoming;
+        if (deletedPool.isPresent()) {
+            String pool = deletedPool.get();
+            if (!combined.nodePools().removeIf(p -> p.resource().getMetadata().getName().equals(pool))) {
+                throw new IllegalArgumentException("no KafkaNodePool " + pool + " in cluster " + name
+                        + "; `keks get kafkanodepools` lists them");
+            }
+        }
         maxHeap = options.maxHeapBytes() != null ? options.maxHeapBytes() : LocalCluster.maxHeapOf(dir);
         ClusterModel.Result model = ClusterModel.build(combined, new ClusterModel.Options(previous.map(ClusterState::poolIds).orElse(Map.of()),
                 maxHeap));
@@ -246,6 +263,9 @@ public final class LocalClusterRuntime implements ClusterRuntime {
         if (!manifestsStored) {
             Files.writeString(dir.resolve("max-heap"), maxHeap + "\n");
             StoredManifests.store(dir, incoming, combined.topics());
+            if (deletedPool.isPresent()) {
+                StoredManifests.delete(dir, "KafkaNodePool", deletedPool.get());
+            }
             RefusedChange.clear(dir);
             manifestsStored = true;
         }

@@ -135,7 +135,7 @@ final class NodeFiles {
                     d.map(DesiredNode::rack).orElse(running.get("broker.rack")), running, version, runningCertificate(id)));
         }
         OptionalInt level = admin == null ? OptionalInt.empty() : ClusterObserver.finalizedMetadataLevel(admin, 30_000);
-        return new ClusterImage(nodes, level);
+        return new ClusterImage(nodes, level, admin == null ? Set.of() : ClusterObserver.voters(admin, 30_000));
     }
 
     /**

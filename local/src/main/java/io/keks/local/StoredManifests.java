@@ -122,6 +122,11 @@ final class StoredManifests {
         }
     }
 
+    /** Forgets the stored resource {@code kind}/{@code name} (a KafkaNodePool deleted). */
+    static void delete(Path clusterDir, String kind, String name) throws IOException {
+        Files.deleteIfExists(dir(clusterDir).resolve(kind + "-" + name + ".yaml"));
+    }
+
     private static void writeTopics(Path dir, Collection<Sourced<KafkaTopic>> topics) throws IOException {
         ArrayNode out = JsonNodeFactory.instance.arrayNode();
         for (Sourced<KafkaTopic> t : topics) {

@@ -385,6 +385,11 @@ public final class Supervisor {
         public String name(DesiredNode node) {
             return c.nodeName(node);
         }
+
+        @Override
+        public HostPort controlPlane(DesiredNode controller) {
+            return new HostPort(LocalAddressing.HOST, c.addressing().port(controller, ListenerSpec.CONTROLPLANE));
+        }
     }
 
     /** Follows a change into roll.json and the supervisor's output. */

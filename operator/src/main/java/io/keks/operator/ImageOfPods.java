@@ -28,8 +28,9 @@ final class ImageOfPods {
     /**
      * @param servedBefore per node, the serial of the certificate its Secret held before this reconciliation:
      *                     what a pod from before pods carried their serial started with
+     * @param voters       the metadata quorum's voters as Kafka says (empty when unknown)
      */
-    static ClusterImage of(List<Pod> pods, OptionalInt finalizedMetadataLevel, Map<Integer, String> servedBefore) {
+    static ClusterImage of(List<Pod> pods, OptionalInt finalizedMetadataLevel, Map<Integer, String> servedBefore, Set<Integer> voters) {
         Map<Integer, ClusterImage.Node> nodes = new TreeMap<>();
         for (Pod p : pods) {
             Map<String, String> labels = p.getMetadata().getLabels();
@@ -48,7 +49,7 @@ final class ImageOfPods {
                     annotations.getOrDefault(NodeObjects.KAFKA_VERSION, ""),
                     annotations.getOrDefault(NodeObjects.CERTIFICATE_SERIAL, servedBefore.get(id))));
         }
-        return new ClusterImage(nodes, finalizedMetadataLevel);
+        return new ClusterImage(nodes, finalizedMetadataLevel, voters);
     }
 
     static Map<String, String> properties(String text) {

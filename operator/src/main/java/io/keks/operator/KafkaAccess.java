@@ -2,7 +2,9 @@ package io.keks.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.keks.engine.AdminTimeouts;
+import io.keks.engine.roll.NodeRuntime;
 import io.keks.model.DesiredCluster;
+import io.keks.model.DesiredNode;
 import io.keks.model.ListenerSpec;
 import io.keks.operator.resources.IdentityData;
 import io.keks.operator.resources.KafkaNames;
@@ -16,6 +18,11 @@ public interface KafkaAccess {
 
     /** The Admin client properties that reach the cluster's brokers (no timeouts: the two uses below set theirs). */
     Properties connection(DesiredCluster cluster);
+
+    /** Where the controllers reach a controller: its pod's DNS name and the control-plane listener's port. */
+    default NodeRuntime.HostPort controlPlane(DesiredCluster cluster, DesiredNode controller) {
+        return new NodeRuntime.HostPort(KafkaNames.of(cluster).host(controller), ListenerSpec.CONTROLPLANE.port());
+    }
 
     /** For questions Kafka answers at once: a request unanswered in 5 s fails. */
     default Admin admin(DesiredCluster cluster) {

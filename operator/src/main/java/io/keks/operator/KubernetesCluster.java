@@ -247,7 +247,7 @@ final class KubernetesCluster implements ClusterRuntime {
     @Override
     public ClusterImage image(Admin admin) throws Exception {
         finalized = ClusterObserver.finalizedMetadataLevel(admin, 10_000);
-        return ImageOfPods.of(pods(), finalized, servedBefore);
+        return ImageOfPods.of(pods(), finalized, servedBefore, ClusterObserver.voters(admin, 10_000));
     }
 
     /** The finalized metadata.version level, as last read. */
@@ -264,7 +264,7 @@ final class KubernetesCluster implements ClusterRuntime {
     public ClusterMemory changeNodes(DesiredCluster applied, ClusterMemory m, ClusterDelta delta, Admin admin) throws Exception {
         LOG.info("Kafka {}/{}: {}", names.namespace(), names.cluster(), delta.summary(false));
         Roller.Listener log = message -> LOG.info("Kafka {}/{}: {}", names.namespace(), names.cluster(), message);
-        new ClusterChanger(admin, new KubernetesRuntime(client, names, desiredPods()),
+        new ClusterChanger(admin, new KubernetesRuntime(client, names, desiredPods(), c -> access.controlPlane(applied, c)),
                 new ClusterChanger.Options(settings.roll(), settings.drainThrottleBytes()), log).apply(applied, delta);
         // the pods as they are now: nodes that left are forgotten, nodes that joined remembered
         Set<Integer> now = new TreeSet<>();
@@ -275,7 +275,13 @@ final class KubernetesCluster implements ClusterRuntime {
         if (delta.metadataLevel().isPresent()) {
             finalized = ClusterObserver.finalizedMetadataLevel(admin, 10_000);
         }
-        return m.withFormatted(formatted);
+        ClusterMemory after = m.withFormatted(formatted);
+        for (int gone : m.formatted().keySet()) {
+            if (!now.contains(gone)) {
+                after = after.without(gone);
+            }
+        }
+        return after;
     }
 
     /** The pods of the cluster, as they are now (one being deleted is gone). */

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The Kubernetes {@link NodeRuntime}: a node is its pod. keks manages the pods itself, as Strimzi
@@ -22,13 +23,17 @@ public final class KubernetesRuntime implements NodeRuntime {
     private final KubernetesClient client;
     private final KafkaNames names;
     private final Map<Integer, Pod> desiredPods;
+    private final Function<DesiredNode, HostPort> controlPlane;
     private final CountDownLatch never = new CountDownLatch(1);
 
     /** @param desiredPods the pod each desired node is to run, as rendered for this reconciliation */
-    public KubernetesRuntime(KubernetesClient client, KafkaNames names, Map<Integer, Pod> desiredPods) {
+    /** @param controlPlane where the other controllers reach a controller ({@link KafkaAccess#controlPlane}) */
+    public KubernetesRuntime(KubernetesClient client, KafkaNames names, Map<Integer, Pod> desiredPods,
+                             Function<DesiredNode, HostPort> controlPlane) {
         this.client = client;
         this.names = names;
         this.desiredPods = desiredPods;
+        this.controlPlane = controlPlane;
     }
 
     private Optional<Pod> pod(DesiredNode node) {
@@ -97,5 +102,10 @@ public final class KubernetesRuntime implements NodeRuntime {
     @Override
     public String name(DesiredNode node) {
         return names.pod(node);
+    }
+
+    @Override
+    public HostPort controlPlane(DesiredNode controller) {
+        return controlPlane.apply(controller);
     }
 }

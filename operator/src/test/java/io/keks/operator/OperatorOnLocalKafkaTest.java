@@ -12,11 +12,16 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.keks.engine.ManifestFiles;
 import io.keks.engine.rebalance.RebalanceReconciler;
+import io.keks.engine.roll.NodeRuntime;
 import io.keks.engine.roll.Roller;
 import io.keks.local.ClusterHome;
+import io.keks.local.LocalAddressing;
 import io.keks.local.LocalCluster;
 import io.keks.local.TestHomes;
 import io.keks.local.Progress;
+import io.keks.model.DesiredCluster;
+import io.keks.model.DesiredNode;
+import io.keks.model.ListenerSpec;
 import io.keks.model.manifest.Manifests;
 import io.keks.operator.resources.RenderOptions;
 import io.strimzi.api.kafka.model.common.Condition;
@@ -29,6 +34,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -36,6 +42,7 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.QuorumInfo;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,11 +75,20 @@ class OperatorOnLocalKafkaTest {
         seed.kafkas().forEach(k -> client.resources(Kafka.class).inNamespace(NS).resource(k.resource()).create());
         seed.nodePools().forEach(p -> client.resources(KafkaNodePool.class).inNamespace(NS).resource(p.resource()).create());
         kubelet = new LocalKubelet(client, NS, local);
-        KafkaAccess access = cluster -> {
-            try {
-                return kubelet.cluster().connections().clientProperties(null);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+        KafkaAccess access = new KafkaAccess() {
+            @Override
+            public Properties connection(DesiredCluster cluster) {
+                try {
+                    return kubelet.cluster().connections().clientProperties(null);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+
+            @Override
+            public NodeRuntime.HostPort controlPlane(DesiredCluster cluster, DesiredNode controller) {
+                // the stand-in kubelet runs each pod as a local process on its own ports
+                return new NodeRuntime.HostPort(LocalAddressing.HOST, kubelet.cluster().addressing().port(controller, ListenerSpec.CONTROLPLANE));
             }
         };
         reconcile = new KafkaReconciliation(client, access, new KafkaReconciliation.Settings(RenderOptions.defaults(),
@@ -133,6 +149,17 @@ class OperatorOnLocalKafkaTest {
 
     /** Changes the Kafka custom resource and, so that restarted processes run what the pods would, the local node files. */
     static void change(Consumer<Kafka> kafkaEdit, Consumer<KafkaNodePool> brokerPoolEdit) throws Exception {
+        change(kafkaEdit, brokerPoolEdit, null);
+    }
+
+    static void change(Consumer<Kafka> kafkaEdit, Consumer<KafkaNodePool> brokerPoolEdit, Consumer<KafkaNodePool> controllerPoolEdit)
+            throws Exception {
+        if (controllerPoolEdit != null) {
+            client.resources(KafkaNodePool.class).inNamespace(NS).withName("controller").edit(p -> {
+                controllerPoolEdit.accept(p);
+                return p;
+            });
+        }
         if (kafkaEdit != null) {
             client.resources(Kafka.class).inNamespace(NS).withName("cluster").edit(k -> {
                 kafkaEdit.accept(k);
@@ -499,5 +526,29 @@ class OperatorOnLocalKafkaTest {
         assertThat(client.configMaps().inNamespace(NS).withName("shrink").get().getData().get(KubernetesRebalances.STATE_KEY))
                 .contains("\"proposal\":[]");
     }
-}
 
+    @Test
+    @Order(7)
+    void controllersJoinAndLeaveTheQuorumThroughTheSameEngineStepAsLocally() throws Exception {
+        reconcileUntilReady();
+        change(null, null, p -> p.getSpec().setReplicas(5));
+        reconcileUntilReady();
+        assertThat(pods()).extracting(p -> p.getMetadata().getName()).contains("cluster-controller-6", "cluster-controller-7");
+        assertThat(pool("controller").getStatus().getNodeIds()).containsExactly(3, 4, 5, 6, 7);
+        try (Admin admin = kubelet.cluster().admin()) {
+            assertThat(admin.describeMetadataQuorum().quorumInfo().get(30, TimeUnit.SECONDS).voters())
+                    .extracting(QuorumInfo.ReplicaState::replicaId).containsExactlyInAnyOrder(3, 4, 5, 6, 7);
+        }
+
+        int from = kubelet.events.size();
+        change(null, null, p -> p.getSpec().setReplicas(3));
+        reconcileUntilReady();
+        assertThat(kubelet.stoppedSince(from)).containsExactlyInAnyOrder("cluster-controller-6", "cluster-controller-7");
+        assertThat(pool("controller").getStatus().getNodeIds()).containsExactly(3, 4, 5);
+        try (Admin admin = kubelet.cluster().admin()) {
+            QuorumInfo q = admin.describeMetadataQuorum().quorumInfo().get(30, TimeUnit.SECONDS);
+            assertThat(q.voters()).extracting(QuorumInfo.ReplicaState::replicaId).containsExactlyInAnyOrder(3, 4, 5);
+            assertThat(q.leaderId()).isIn(3, 4, 5);
+        }
+    }
+}

@@ -377,7 +377,7 @@ class SecuredKafkaTest {
      * started with (its serial, or {@code servedBefore} for a pod without one) against what its Secret holds now.
      */
     java.util.Set<Integer> certificateRestarts(java.util.List<Pod> running, Map<Integer, String> servedBefore) throws Exception {
-        io.keks.engine.change.ClusterImage image = ImageOfPods.of(running, java.util.OptionalInt.empty(), servedBefore);
+        io.keks.engine.change.ClusterImage image = ImageOfPods.of(running, java.util.OptionalInt.empty(), servedBefore, java.util.Set.of());
         Map<Integer, String> now = new java.util.TreeMap<>();
         Map<Integer, Map<String, String>> config = new java.util.TreeMap<>();
         for (DesiredNode n : desired.nodes()) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -22,7 +23,8 @@ import org.apache.kafka.common.config.TopicConfig;
  * <p>Most rules follow from the manifests ({@link ChangeSafety#refusals(DesiredCluster, DesiredCluster)}).
  * Kafka is asked only when the change needs what Kafka holds: fewer brokers (against the topics'
  * replicas), another cluster-wide min.insync.replicas (against the topics without their own), another
- * Kafka or metadata version (against the finalized metadata.version). When Kafka does not answer then,
+ * Kafka or metadata version (against the finalized metadata.version), other controllers (against the
+ * metadata quorum: {@link QuorumRefusals}). When Kafka does not answer then,
  * that change is refused, since it cannot be checked; any other change goes ahead, because each restart
  * it needs waits for Kafka's own safety checks anyway, and a cluster that does not answer may need
  * exactly that change to come back.
@@ -69,13 +71,23 @@ public final class ChangeGate {
             refused.add("the node pools would remove nodes " + leaving + " while the cluster is stopped; their replicas can only"
                     + " be moved to the other brokers while it runs: start the cluster first, then apply this again");
         }
+        boolean controllersChange = !ids(f.last().controllers()).equals(ids(f.wanted().controllers()));
+        if (!f.running() && controllersChange) {
+            refused.add("the node pools would change the controllers from " + ids(f.last().controllers()) + " to "
+                    + ids(f.wanted().controllers()) + " while the cluster is stopped; controllers join and leave the metadata"
+                    + " quorum only while it runs: start the cluster first, then apply this again");
+        }
         boolean versionChange = !f.last().version().equals(f.wanted().version())
                 || !Objects.equals(f.last().metadataVersion(), f.wanted().metadataVersion());
-        List<String> needKafka = f.running() && refused.isEmpty() ? needsKafka(f.last(), f.wanted(), versionChange) : List.of();
+        List<String> needKafka = f.running() && refused.isEmpty() ? needsKafka(f.last(), f.wanted(), versionChange, controllersChange)
+                : List.of();
         OptionalInt finalized = OptionalInt.empty();
         if (!needKafka.isEmpty()) {
             try (Admin a = admin.call()) {
                 refused.addAll(ChangeSafety.refusals(a, f.wanted(), TIMEOUT_MS));
+                if (controllersChange) {
+                    refused.addAll(QuorumRefusals.of(a, ids(f.last().controllers()), ids(f.wanted().controllers()), TIMEOUT_MS));
+                }
                 if (versionChange) {
                     finalized = ClusterObserver.finalizedMetadataLevel(a, TIMEOUT_MS);
                 }
@@ -97,8 +109,11 @@ public final class ChangeGate {
     }
 
     /** What in the change needs Kafka's answers to be judged; empty when the manifests alone decide. */
-    private static List<String> needsKafka(DesiredCluster last, DesiredCluster wanted, boolean versionChange) {
+    private static List<String> needsKafka(DesiredCluster last, DesiredCluster wanted, boolean versionChange, boolean controllersChange) {
         List<String> needs = new ArrayList<>();
+        if (controllersChange) {
+            needs.add("changes the controllers");
+        }
         if (wanted.brokers().size() < last.brokers().size()) {
             needs.add("leaves fewer brokers");
         }
@@ -110,6 +125,10 @@ public final class ChangeGate {
             needs.add("changes the Kafka or metadata version");
         }
         return needs;
+    }
+
+    private static Set<Integer> ids(List<DesiredNode> nodes) {
+        return nodes.stream().map(DesiredNode::id).collect(Collectors.toCollection(TreeSet::new));
     }
 
     private static String rootMessage(Throwable e) {

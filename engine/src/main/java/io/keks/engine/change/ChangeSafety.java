@@ -57,9 +57,10 @@ public final class ChangeSafety {
         }
         Set<Integer> controllersWere = ids(last.controllers());
         Set<Integer> controllersNow = ids(wanted.controllers());
-        if (!wanted.controllers().isEmpty() && !controllersWere.equals(controllersNow)) {
-            refused.add("the controllers would change from " + controllersWere + " to " + controllersNow + "; keks does not yet"
-                    + " add or remove controllers of a running cluster; keep the controller pools' replicas as they are");
+        if (!wanted.controllers().isEmpty() && !controllersWere.isEmpty() && controllersNow.stream().noneMatch(controllersWere::contains)) {
+            refused.add("the controllers would change from " + controllersWere + " to " + controllersNow + " with none of them"
+                    + " staying: the new controllers would have no voter of the running quorum to find it through; add the new"
+                    + " controllers first (keks adds them to the quorum), then remove the old ones in a second apply");
         }
         for (DesiredNode n : wanted.nodes()) {
             if (last.nodes().stream().noneMatch(r -> r.id() == n.id())) {

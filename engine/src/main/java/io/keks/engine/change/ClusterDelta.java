@@ -6,12 +6,14 @@ import io.keks.engine.roll.RestartReason;
 import io.keks.model.DesiredCluster;
 import io.keks.model.DesiredNode;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * What has to happen to the nodes for the cluster that exists ({@link ClusterImage}) to become the
@@ -24,16 +26,26 @@ import java.util.TreeMap;
  * @param restarts      per node id, why it restarts
  * @param restartKeys   per node id, the entries of its configuration that only a restart applies
  * @param metadataLevel the metadata.version feature level to finalize once every node runs the new version
+ * @param votersToAdd   desired controllers that do not vote in the metadata quorum yet (new ones, or ones a
+ *                      change that stopped half-way started but did not add)
+ * @param votersToRemove voters of the metadata quorum that are no desired controller
  */
 public record ClusterDelta(List<DesiredNode> joining, List<ClusterImage.Node> leaving,
                            Map<Integer, Set<RestartReason>> restarts, Map<Integer, Set<String>> restartKeys,
-                           OptionalInt metadataLevel) {
+                           OptionalInt metadataLevel, List<DesiredNode> votersToAdd, List<Integer> votersToRemove) {
 
     public ClusterDelta {
         joining = List.copyOf(joining);
         leaving = List.copyOf(leaving);
         restarts = new TreeMap<>(restarts);
         restartKeys = new TreeMap<>(restartKeys);
+        votersToAdd = List.copyOf(votersToAdd);
+        votersToRemove = List.copyOf(votersToRemove);
+    }
+
+    public ClusterDelta(List<DesiredNode> joining, List<ClusterImage.Node> leaving, Map<Integer, Set<RestartReason>> restarts,
+                        Map<Integer, Set<String>> restartKeys, OptionalInt metadataLevel) {
+        this(joining, leaving, restarts, restartKeys, metadataLevel, List.of(), List.of());
     }
 
     /**
@@ -65,7 +77,11 @@ public record ClusterDelta(List<DesiredNode> joining, List<ClusterImage.Node> le
                 continue;
             }
             Set<RestartReason> why = EnumSet.noneOf(RestartReason.class);
-            Set<String> changed = DynamicConfigPlan.restartKeys(had.runningConfig(), desiredConfig.getOrDefault(n.id(), Map.of()), modes);
+            Map<String, String> wanted = desiredConfig.getOrDefault(n.id(), Map.of());
+            Set<String> changed = new TreeSet<>(DynamicConfigPlan.restartKeys(had.runningConfig(), wanted, modes));
+            if (losesQuorum(had.runningConfig().get(DynamicConfigPlan.QUORUM_BOOTSTRAP), wanted.get(DynamicConfigPlan.QUORUM_BOOTSTRAP))) {
+                changed.add(DynamicConfigPlan.QUORUM_BOOTSTRAP);
+            }
             if (!changed.isEmpty()) {
                 why.add(RestartReason.CONFIG_CHANGE);
                 keys.put(n.id(), changed);
@@ -91,11 +107,31 @@ public record ClusterDelta(List<DesiredNode> joining, List<ClusterImage.Node> le
                 && desiredMetadataLevel.getAsInt() > image.finalizedMetadataLevel().getAsInt()) {
             level = desiredMetadataLevel;
         }
-        return new ClusterDelta(joining, leaving, restarts, keys, level);
+        List<DesiredNode> add = List.of();
+        List<Integer> remove = List.of();
+        if (!image.voters().isEmpty()) {
+            add = desired.controllers().stream().filter(c -> !image.voters().contains(c.id())).toList();
+            remove = image.voters().stream().filter(v -> desired.controllers().stream().noneMatch(c -> c.id() == v)).toList();
+        }
+        return new ClusterDelta(joining, leaving, restarts, keys, level, add, remove);
+    }
+
+    /**
+     * Whether a node that started with the controllers {@code running} to find the quorum through would know none of
+     * the {@code wanted} ones: once the old ones leave, it could not find a new active controller. A changed list
+     * restarts no node otherwise ({@link DynamicConfigPlan#READ_AT_START_ONLY}).
+     */
+    static boolean losesQuorum(String running, String wanted) {
+        if (running == null || wanted == null || running.isBlank() || wanted.isBlank()) {
+            return false;
+        }
+        Set<String> was = Set.of(running.trim().split("\\s*,\\s*"));
+        return Arrays.stream(wanted.trim().split("\\s*,\\s*")).noneMatch(was::contains);
     }
 
     public boolean isEmpty() {
-        return joining.isEmpty() && leaving.isEmpty() && restarts.isEmpty() && metadataLevel.isEmpty();
+        return joining.isEmpty() && leaving.isEmpty() && restarts.isEmpty() && metadataLevel.isEmpty() && votersToAdd.isEmpty()
+                && votersToRemove.isEmpty();
     }
 
     /** One line for people: what the change does to the nodes, as a plan or, with {@code done}, as a result. */
@@ -103,6 +139,12 @@ public record ClusterDelta(List<DesiredNode> joining, List<ClusterImage.Node> le
         List<String> parts = new ArrayList<>();
         if (!joining.isEmpty()) {
             parts.add(joining.size() + " node(s) " + (done ? "started" : "to start"));
+        }
+        if (!votersToAdd.isEmpty()) {
+            parts.add(votersToAdd.size() + " controller(s) " + (done ? "added to" : "to add to") + " the metadata quorum");
+        }
+        if (!votersToRemove.isEmpty()) {
+            parts.add(votersToRemove.size() + " controller(s) " + (done ? "removed from" : "to remove from") + " the metadata quorum");
         }
         if (!leaving.isEmpty()) {
             parts.add(leaving.size() + " node(s) " + (done ? "drained and removed" : "to drain and remove"));

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * What exists of a cluster, as the runtime and Kafka report it: every node that has storage, with
@@ -15,8 +16,13 @@ import java.util.TreeMap;
  *
  * @param nodes                  by node id
  * @param finalizedMetadataLevel Kafka's finalized metadata.version feature level, empty when unknown
+ * @param voters                 the controllers that vote in the metadata quorum, as Kafka says; empty when unknown
  */
-public record ClusterImage(Map<Integer, Node> nodes, OptionalInt finalizedMetadataLevel) {
+public record ClusterImage(Map<Integer, Node> nodes, OptionalInt finalizedMetadataLevel, Set<Integer> voters) {
+
+    public ClusterImage(Map<Integer, Node> nodes, OptionalInt finalizedMetadataLevel) {
+        this(nodes, finalizedMetadataLevel, Set.of());
+    }
 
     /**
      * One node that exists.
@@ -53,5 +59,6 @@ public record ClusterImage(Map<Integer, Node> nodes, OptionalInt finalizedMetada
 
     public ClusterImage {
         nodes = new TreeMap<>(nodes);
+        voters = new TreeSet<>(voters);
     }
 }

@@ -61,14 +61,22 @@ public record DynamicConfigPlan(Map<String, String> clusterWide, Map<String, Str
     }
 
     /**
+     * Entries a node reads only to find its way at start, and needs no restart for: the controllers to ask for the
+     * metadata quorum (once a node found it, Kafka keeps it up to date with the voters; the file it restarts with
+     * next has the new list).
+     */
+    public static final String QUORUM_BOOTSTRAP = "controller.quorum.bootstrap.servers";
+    public static final Set<String> READ_AT_START_ONLY = Set.of(QUORUM_BOOTSTRAP);
+
+    /**
      * The keys that make a node need a restart: read-only entries that differ between the static
      * config it runs with and the one it would start with now, added and removed ones included.
-     * Dynamic entries never do; they are changed live.
+     * Dynamic entries never do; they are changed live. Nor do {@link #READ_AT_START_ONLY} ones.
      */
     public static Set<String> restartKeys(Map<String, String> running, Map<String, String> wanted, ConfigModes modes) {
         Set<String> keys = new TreeSet<>(running.keySet());
         keys.addAll(wanted.keySet());
-        keys.removeIf(k -> modes.dynamic(k) || Objects.equals(running.get(k), wanted.get(k)));
+        keys.removeIf(k -> modes.dynamic(k) || READ_AT_START_ONLY.contains(k) || Objects.equals(running.get(k), wanted.get(k)));
         return keys;
     }
 

@@ -15,6 +15,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -28,6 +29,7 @@ import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.TopicPartitionReplica;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.ElectionNotNeededException;
+import org.apache.kafka.common.errors.RetriableException;
 
 /**
  * Carries out a proposal through partition reassignments: a window of them under way, at most so many
@@ -273,8 +275,9 @@ public final class RebalanceExecutor {
                 if (!stopping) {
                     start(admit(pending, current, settings.movesPerBroker(), busy), pending);
                 }
-                Set<TopicPartition> running = moving.isEmpty() ? Set.of() : admin.listPartitionReassignments(Set.copyOf(moving.keySet()))
-                        .reassignments().get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS).keySet();
+                // while Kafka does not answer (its metadata quorum electing a leader), nothing is taken as ended
+                Set<TopicPartition> running = moving.isEmpty() ? Set.of() : reassigning(Set.copyOf(moving.keySet()))
+                        .orElse(Set.copyOf(moving.keySet()));
                 List<TopicPartition> ended = moving.keySet().stream().filter(tp -> !running.contains(tp)).toList();
                 if (!ended.isEmpty()) {
                     ended.forEach(this::ended);
@@ -296,7 +299,16 @@ public final class RebalanceExecutor {
             }
             Map<TopicPartition, Optional<NewPartitionReassignment>> request = new HashMap<>();
             admitted.forEach((tp, r) -> request.put(tp, Optional.of(new NewPartitionReassignment(r))));
-            admin.alterPartitionReassignments(request).all().get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            try {
+                admin.alterPartitionReassignments(request).all().get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                return; // asked again next round: the same reassignment twice is the same reassignment
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RetriableException) {
+                    return;
+                }
+                throw e;
+            }
             admitted.forEach((tp, r) -> {
                 Set<Integer> involved = involved(current.get(tp), r);
                 involved.forEach(b -> busy.merge(b, 1, Integer::sum));
@@ -372,13 +384,30 @@ public final class RebalanceExecutor {
         }
     }
 
+    /**
+     * Which of {@code partitions} Kafka is reassigning now; empty when it did not answer in time or answered with an
+     * error worth asking again (a controller being elected), so the caller looks again next round.
+     */
+    private Optional<Set<TopicPartition>> reassigning(Set<TopicPartition> partitions) throws InterruptedException, ExecutionException {
+        try {
+            return Optional.of(admin.listPartitionReassignments(partitions).reassignments().get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                    .keySet());
+        } catch (TimeoutException e) {
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RetriableException) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
     /** Waits until none of {@code partitions} is being reassigned, failing when none finishes for the stall timeout. */
     private void awaitRunning(Set<TopicPartition> partitions) throws Exception {
         long lastProgress = System.nanoTime();
         int lastLeft = -1;
         while (true) {
-            Set<TopicPartition> running = admin.listPartitionReassignments(partitions).reassignments()
-                    .get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS).keySet();
+            Set<TopicPartition> running = reassigning(partitions).orElse(partitions);
             if (running.isEmpty()) {
                 return;
             }

@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
@@ -161,22 +160,17 @@ public final class RebalanceReconciler {
      * {@code <cluster>-auto-rebalancing-add-brokers}, as Strimzi names the rebalance it makes.
      */
     public Optional<RebalanceState> afterBrokersJoined(DesiredCluster cluster, Set<Integer> joined) throws Exception {
-        Optional<RebalanceSpec> spec = cluster.rebalanceSpec();
-        if (joined.isEmpty() || spec.isEmpty() || !spec.get().autoRebalance().containsKey("add-brokers")) {
-            return Optional.empty();
+        DesiredRebalance auto;
+        switch (AutoRebalance.of(cluster, AutoRebalance.ADD_BROKERS, joined)) {
+            case AutoRebalance.Wanted.Off off -> {
+                return Optional.empty();
+            }
+            case AutoRebalance.Wanted.MissingTemplate m -> {
+                listener.step("auto-rebalance skipped: template KafkaRebalance " + m.template() + " is not applied");
+                return Optional.empty();
+            }
+            case AutoRebalance.Wanted.On on -> auto = on.rebalance();
         }
-        String templateName = spec.get().autoRebalance().get("add-brokers");
-        Optional<DesiredRebalance> template = cluster.rebalances().stream().filter(r -> r.name().equals(templateName)).findFirst();
-        if (!templateName.isEmpty() && template.isEmpty()) {
-            listener.step("auto-rebalance skipped: template KafkaRebalance " + templateName + " is not applied");
-            return Optional.empty();
-        }
-        DesiredRebalance t = template.orElse(null);
-        DesiredRebalance auto = new DesiredRebalance(cluster.name() + "-auto-rebalancing-add-brokers", cluster.name(), "add-brokers",
-                List.copyOf(new TreeSet<>(joined)), t == null ? List.of() : t.goals(), t != null && t.skipHardGoalCheck(),
-                t == null ? null : t.excludedTopics(), t == null ? DesiredRebalance.DEFAULT_MOVES_PER_BROKER : t.movesPerBroker(),
-                t == null ? DesiredRebalance.DEFAULT_LEADER_MOVEMENTS : t.leaderMovements(), t == null ? 0 : t.replicationThrottle(),
-                "", true, false, Map.of());
         Optional<AutoCloseable> lease = store.exclusive();
         if (lease.isEmpty()) {
             listener.step("auto-rebalance skipped: another keks process is carrying out a rebalance");

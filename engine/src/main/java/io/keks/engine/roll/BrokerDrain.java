@@ -6,6 +6,7 @@ import io.keks.engine.rebalance.LoadSampler;
 import io.keks.engine.rebalance.RebalanceExecutor;
 import io.keks.engine.rebalance.RebalancePlanner;
 import io.keks.engine.rebalance.RebalanceRefused;
+import io.keks.model.DesiredRebalance;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -18,28 +19,35 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Empties brokers that are about to leave: their replicas move to the remaining brokers (the rebalance
- * planner's remove-brokers step, {@link RebalancePlanner#drain}, carried out by the {@link RebalanceExecutor}, all at once), with replication throttled while it runs and
- * progress reported. Then, once the caller stopped a broker, {@link #unregister} removes it from the
+ * planner's remove-brokers step, {@link RebalancePlanner#drain}, carried out by the {@link RebalanceExecutor}), with
+ * replication throttled while it runs and progress reported. Then, once the caller stopped a broker, {@link #unregister} removes it from the
  * cluster metadata.
  */
 public final class BrokerDrain {
     private static final long CALL_TIMEOUT_MS = 10_000;
 
     private final Admin admin;
-    private final long throttleBytesPerSecond;
+    private final RebalanceExecutor.Settings settings;
     private final Duration stallTimeout;
     private final Roller.Listener listener;
     private final CountDownLatch never = new CountDownLatch(1);
 
     /**
-     * @param stallTimeout how long the reassignment may go without a partition finishing before the drain
-     *                     gives up (the reassignment is then left running; Kafka finishes it on its own)
+     * @param settings how many partitions move at once, the replication throttle, and how long the reassignment may
+     *                 go without a partition finishing before the drain gives up (the reassignment is then left
+     *                 running; Kafka finishes it on its own)
      */
-    public BrokerDrain(Admin admin, long throttleBytesPerSecond, Duration stallTimeout, Roller.Listener listener) {
+    public BrokerDrain(Admin admin, RebalanceExecutor.Settings settings, Roller.Listener listener) {
         this.admin = admin;
-        this.throttleBytesPerSecond = throttleBytesPerSecond;
-        this.stallTimeout = stallTimeout;
+        this.settings = settings;
+        this.stallTimeout = settings.stallTimeout();
         this.listener = listener;
+    }
+
+    /** Every partition at once, throttled: how keks drains when no remove-brokers auto-rebalance says otherwise. */
+    public static RebalanceExecutor.Settings allAtOnce(long throttleBytesPerSecond, Duration stallTimeout) {
+        return new RebalanceExecutor.Settings(Integer.MAX_VALUE, DesiredRebalance.DEFAULT_LEADER_MOVEMENTS, throttleBytesPerSecond,
+                stallTimeout);
     }
 
     /**
@@ -60,13 +68,14 @@ public final class BrokerDrain {
                 listener.step("brokers " + leaving + " hold no replicas; nothing to move");
                 return;
             }
-            listener.step("moving " + moves.size() + " partition(s) off brokers " + leaving + ", replication throttled to "
-                    + throttleBytesPerSecond / (1024 * 1024) + " MiB/s");
+            listener.step("moving " + moves.size() + " partition(s) off brokers " + leaving + ", "
+                    + (settings.movesPerBroker() == Integer.MAX_VALUE ? "all at once" : settings.movesPerBroker() + " per broker at a time")
+                    + ", replication " + (settings.throttle() > 0 ? "throttled to " + settings.throttle() / (1024 * 1024) + " MiB/s"
+                    : "not throttled"));
             Map<TopicPartition, Long> sizes = new HashMap<>();
             load.partitions().forEach(p -> sizes.put(new TopicPartition(p.topic(), p.partition()), p.sizeBytes()));
             int[] reported = {-1};
-            RebalanceExecutor executor = new RebalanceExecutor(admin, new RebalanceExecutor.Settings(Integer.MAX_VALUE, 1000,
-                    throttleBytesPerSecond, stallTimeout), new RebalanceExecutor.Listener() {
+            RebalanceExecutor executor = new RebalanceExecutor(admin, settings, new RebalanceExecutor.Listener() {
                 @Override
                 public void step(String line) {
                     // its own lines would repeat what the drain says

@@ -41,4 +41,13 @@ public interface NodeRuntime {
 
     /** The node's name as users see it ({@code <cluster>-<pool>-<id>}). */
     String name(DesiredNode node);
+
+    /**
+     * Where the other controllers reach a controller: the host and port of its control-plane listener, as the
+     * metadata quorum is told when it is added as a voter.
+     */
+    HostPort controlPlane(DesiredNode controller);
+
+    record HostPort(String host, int port) {
+    }
 }

@@ -1,7 +1,9 @@
 package io.keks.engine.roll;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.QuorumInfo;
 
 /**
@@ -12,15 +14,41 @@ public final class QuorumSafety {
     private QuorumSafety() {
     }
 
-    /** One voter as the leader sees it; lastCaughtUp is the leader's clock when it last reached the leader's log end. */
-    public record Voter(int id, long logEndOffset, OptionalLong lastCaughtUp) {
+    /**
+     * One voter or observer as the leader sees it; lastCaughtUp is the leader's clock when it last reached the
+     * leader's log end; directoryId is the replica's metadata directory id ("" when Kafka does not say).
+     */
+    public record Voter(int id, long logEndOffset, OptionalLong lastCaughtUp, String directoryId) {
+        public Voter(int id, long logEndOffset, OptionalLong lastCaughtUp) {
+            this(id, logEndOffset, lastCaughtUp, "");
+        }
     }
 
-    /** The quorum at one moment; leaderId is -1 while there is none. */
-    public record Snapshot(int leaderId, List<Voter> voters) {
+    /**
+     * The quorum at one moment; leaderId is -1 while there is none. Observers are the nodes that fetch the
+     * metadata log without a vote: brokers, and controllers not (yet) added as voters.
+     */
+    public record Snapshot(int leaderId, List<Voter> voters, List<Voter> observers) {
+        public Snapshot(int leaderId, List<Voter> voters) {
+            this(leaderId, voters, List.of());
+        }
+
         public static Snapshot of(QuorumInfo q) {
-            return new Snapshot(q.leaderId(), q.voters().stream()
-                    .map(v -> new Voter(v.replicaId(), v.logEndOffset(), v.lastCaughtUpTimestamp())).toList());
+            return new Snapshot(q.leaderId(), replicas(q.voters()), replicas(q.observers()));
+        }
+
+        private static List<Voter> replicas(List<QuorumInfo.ReplicaState> states) {
+            return states.stream().map(v -> new Voter(v.replicaId(), v.logEndOffset(), v.lastCaughtUpTimestamp(),
+                    v.replicaDirectoryId() == null ? "" : v.replicaDirectoryId().toString())).toList();
+        }
+
+        public boolean isVoter(int id) {
+            return voters.stream().anyMatch(v -> v.id() == id);
+        }
+
+        /** The node as a voter, else as an observer. */
+        public Optional<Voter> replica(int id) {
+            return Stream.concat(voters.stream(), observers.stream()).filter(v -> v.id() == id).findFirst();
         }
 
         public long leaderLogEnd() {
@@ -28,7 +56,7 @@ public final class QuorumSafety {
         }
 
         /**
-         * A voter is caught up when it reached the leader's log end within {@code maxLagMs} of the
+         * A voter (or an observer) is caught up when it reached the leader's log end within {@code maxLagMs} of the
          * leader's own last catch-up time (Kafka's controller.quorum.fetch.timeout.ms is the natural bound).
          */
         public boolean caughtUp(int id, long maxLagMs) {
@@ -39,7 +67,7 @@ public final class QuorumSafety {
                 return true;
             }
             Voter leader = voters.stream().filter(v -> v.id() == leaderId).findFirst().orElse(null);
-            Voter voter = voters.stream().filter(v -> v.id() == id).findFirst().orElse(null);
+            Voter voter = replica(id).orElse(null);
             if (leader == null || voter == null || voter.lastCaughtUp().isEmpty()) {
                 return false;
             }

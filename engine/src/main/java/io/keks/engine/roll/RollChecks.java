@@ -62,7 +62,8 @@ final class RollChecks {
         if (q.leaderId() < 0) {
             return "the metadata quorum has no leader yet";
         }
-        QuorumSafety.Voter self = q.voters().stream().filter(v -> v.id() == id).findFirst().orElse(null);
+        // a controller new to the cluster is not a voter yet: it fetches as an observer until it is added
+        QuorumSafety.Voter self = q.replica(id).orElse(null);
         long end = self == null ? -1 : self.logEndOffset();
         boolean fresh = self != null && self.lastCaughtUp().isPresent() && self.lastCaughtUp().getAsLong() > stoppedAtMs;
         if (!fresh) {

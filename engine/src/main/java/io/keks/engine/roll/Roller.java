@@ -281,12 +281,12 @@ public final class Roller {
     }
 
     /** A condition checked until it holds; a changed reason for waiting is reported once. */
-    private interface Pending {
+    interface Pending {
         /** Null when what is waited for holds, otherwise why not yet. */
         String check() throws Exception;
     }
 
-    private void await(int nodeId, String what, Pending pending) throws RollFailed, InterruptedException {
+    void await(int nodeId, String what, Pending pending) throws RollFailed, InterruptedException {
         long deadline = System.nanoTime() + options.nodeTimeout().toNanos();
         String last = null;
         while (true) {
@@ -321,7 +321,7 @@ public final class Roller {
         return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
     }
 
-    private Optional<QuorumSafety.Snapshot> quorum() throws InterruptedException {
+    Optional<QuorumSafety.Snapshot> quorum() throws InterruptedException {
         try {
             return Optional.of(QuorumSafety.Snapshot.of(
                     admin.describeMetadataQuorum().quorumInfo().get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS)));

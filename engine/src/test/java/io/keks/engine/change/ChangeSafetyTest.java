@@ -64,6 +64,21 @@ class ChangeSafetyTest {
         assertThat(noBrokers).anySatisfy(r -> assertThat(r).startsWith("no node pool with the broker role would be left"));
     }
 
+    @Test
+    void controllersMayBeAddedOrRemovedButNotAllReplacedInOneApply() {
+        Set<Role> c = Set.of(Role.CONTROLLER);
+        List<DesiredNode> five = new ArrayList<>(seed(GI100, c));
+        five.add(node(6, "controller", c, GI100));
+        five.add(node(7, "controller", c, GI100));
+        assertThat(ChangeSafety.refusals(RUNNING, cluster("4.4.0", null, five, List.of()))).isEmpty();
+        assertThat(ChangeSafety.refusals(RUNNING, cluster("4.4.0", null, seed(GI100, c).subList(0, 5), List.of()))).isEmpty();
+
+        List<DesiredNode> replaced = new ArrayList<>(seed(GI100, c).subList(0, 3));
+        List.of(10, 11, 12).forEach(id -> replaced.add(node(id, "controller-b", c, GI100)));
+        assertThat(ChangeSafety.refusals(RUNNING, cluster("4.4.0", null, replaced, List.of()))).singleElement().asString()
+                .contains("from [3, 4, 5] to [10, 11, 12] with none of them staying", "then remove the old ones in a second apply");
+    }
+
     static final MetadataVersions K431 = new MetadataVersions("4.3.1", Map.of("4.2-IV1", 29, "4.3-IV0", 30), 30);
     static final MetadataVersions K440 = new MetadataVersions("4.4.0",
             Map.of("4.3-IV0", 30, "4.4-IV0", 31, "4.4-IV1", 32, "4.4-IV2", 33, "4.5-IV0", 34), 33);

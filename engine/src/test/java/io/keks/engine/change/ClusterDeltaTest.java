@@ -3,17 +3,20 @@ package io.keks.engine.change;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keks.engine.config.ConfigModes;
+import io.keks.engine.config.DynamicConfigPlan;
 import io.keks.engine.roll.RestartReason;
 import io.keks.model.CaSpec;
 import io.keks.model.DesiredCluster;
 import io.keks.model.DesiredNode;
 import io.keks.model.KafkaVersion;
 import io.keks.model.Role;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -88,7 +91,7 @@ class ClusterDeltaTest {
 
     @Test
     void aNodeThatNeverStartedJoinsAndANodeTheManifestsDroppedLeaves() {
-        List<DesiredNode> grown = new java.util.ArrayList<>(SEED);
+        List<DesiredNode> grown = new ArrayList<>(SEED);
         grown.add(node(6, Role.BROKER));
         ClusterImage had = image(SEED, "4.4.0", config(), 33);
         ClusterDelta up = ClusterDelta.of(cluster("4.4.0", null, grown), everyNode(grown, config()), had, MODES, Set.of(),
@@ -120,7 +123,7 @@ class ClusterDeltaTest {
 
     @Test
     void aNodeThatStartedWithAnotherCertificateThanItServesNowRestartsForIt() {
-        Map<Integer, ClusterImage.Node> nodes = new java.util.TreeMap<>();
+        Map<Integer, ClusterImage.Node> nodes = new TreeMap<>();
         for (DesiredNode n : SEED) {
             // node 0 started with certificate a1, node 1 with a2, node 2 cannot tell, the controllers have none
             String started = n.id() == 0 ? "a1" : n.id() == 1 ? "a2" : null;
@@ -131,5 +134,50 @@ class ClusterDeltaTest {
                 MODES, Set.of(), servedNow, OptionalInt.empty());
         assertThat(d.restarts()).containsOnlyKeys(0);
         assertThat(d.restarts().get(0)).containsExactly(RestartReason.CERTIFICATE_RENEWAL);
+    }
+
+    @Test
+    void controllersThatDoNotVoteAreAddedAndVotersNoLongerWantedRemoved() {
+        Map<Integer, ClusterImage.Node> running = new TreeMap<>();
+        SEED.forEach(n -> running.put(n.id(), new ClusterImage.Node(n.id(), n.pool(), n.roles(), null, config(), "4.4.0")));
+        // controller 6 started in a change that stopped before it was added; controller 5 leaves
+        DesiredNode six = node(6, Role.CONTROLLER);
+        running.put(6, new ClusterImage.Node(6, "controller", Set.of(Role.CONTROLLER), null, config(), "4.4.0"));
+        List<DesiredNode> wanted = new ArrayList<>(SEED.subList(0, 5));
+        wanted.add(six);
+        ClusterImage image = new ClusterImage(running, OptionalInt.empty(), Set.of(3, 4, 5));
+
+        ClusterDelta delta = ClusterDelta.of(cluster("4.4.0", null, wanted), Map.of(), image, MODES, Set.of(),
+                OptionalInt.empty());
+        assertThat(delta.votersToAdd()).containsExactly(six);
+        assertThat(delta.votersToRemove()).containsExactly(5);
+        assertThat(delta.joining()).isEmpty();
+        assertThat(delta.leaving()).extracting(ClusterImage.Node::id).containsExactly(5);
+        assertThat(delta.summary(false)).contains("1 controller(s) to add to the metadata quorum",
+                "1 controller(s) to remove from the metadata quorum");
+
+        // when Kafka did not say who votes, nothing is guessed
+        ClusterDelta unknown = ClusterDelta.of(cluster("4.4.0", null, wanted), Map.of(), new ClusterImage(running, OptionalInt.empty()),
+                MODES, Set.of(), OptionalInt.empty());
+        assertThat(unknown.votersToAdd()).isEmpty();
+        assertThat(unknown.votersToRemove()).isEmpty();
+    }
+
+    @Test
+    void aNewListOfControllersToBootstrapFromRestartsANodeOnlyWhenItWouldKnowNoneOfThem() {
+        Map<String, String> running = config("controller.quorum.bootstrap.servers", "a:9090,b:9090,c:9090");
+        Map<String, String> wanted = config("controller.quorum.bootstrap.servers", "a:9090,b:9090,c:9090,d:9090,e:9090");
+        assertThat(DynamicConfigPlan.restartKeys(running, wanted, MODES)).isEmpty();
+        assertThat(ClusterDelta.losesQuorum("a:9090,b:9090,c:9090", "c:9090, d:9090")).isFalse();
+        assertThat(ClusterDelta.losesQuorum("a:9090,b:9090,c:9090", "d:9090,e:9090,f:9090")).isTrue();
+
+        // broker 0 started knowing controllers a, b, c only; the manifests keep d, e, f
+        Map<Integer, ClusterImage.Node> image = new TreeMap<>();
+        image.put(0, new ClusterImage.Node(0, "broker", Set.of(Role.BROKER), null, running, "4.4.0"));
+        ClusterDelta delta = ClusterDelta.of(cluster("4.4.0", null, List.of(node(0, Role.BROKER))),
+                Map.of(0, config("controller.quorum.bootstrap.servers", "d:9090,e:9090,f:9090")), new ClusterImage(image, OptionalInt.empty()),
+                MODES, Set.of(), OptionalInt.empty());
+        assertThat(delta.restartKeys()).containsEntry(0, Set.of("controller.quorum.bootstrap.servers"));
+        assertThat(delta.restarts()).containsEntry(0, Set.of(RestartReason.CONFIG_CHANGE));
     }
 }

@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-class RebalanceLifecycleTest {
+public class RebalanceLifecycleTest {
 
     @Test
     void strimzisLifecycle() {
@@ -69,7 +69,8 @@ class RebalanceLifecycleTest {
                 Map.of());
     }
 
-    static DesiredCluster cluster(RebalanceSpec spec, List<DesiredRebalance> rebalances) {
+    /** A cluster with nothing but its rebalancing settings and KafkaRebalances. */
+    public static DesiredCluster cluster(RebalanceSpec spec, List<DesiredRebalance> rebalances) {
         return new DesiredCluster("kafka", "cluster", KafkaVersion.parse("4.4.0").orElseThrow(), null, List.of(), Map.of(), List.of(),
                 List.of(), Map.of(), null, null, null, null, List.of(), null, null, spec, rebalances);
     }

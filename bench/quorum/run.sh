@@ -2,7 +2,7 @@
 # bench/quorum/run.sh: controllers 3 -> 5 -> 3 on the seed cluster (each run a fresh cluster), under what a client
 # does (bench/quorum/Pause.java: an acks=all idempotent producer at 200 records/s, and a topic created every 250 ms).
 # Per run: 20 s of quiet (the baseline), `keks apply` of the controller pool grown to 5, 5 s, `keks apply` of it
-# shrunk back to 3, 5 s. Reported: the time of each apply and, from its output, of each controller added or
+# shrunk back to 3 with the active controller among the two that leave (strimzi.io/remove-node-ids), 5 s. Reported: the time of each apply and, from its output, of each controller added or
 # removed; the longest gap between two acknowledgements and the slowest topic creation in each window (quiet,
 # grow, shrink); producer errors, and acknowledged records missing when the topic is read back.
 #   bench/quorum/run.sh [RUNS]   (default 3)
@@ -18,17 +18,20 @@ cleanup() { touch "$work/stop"; [ -n "${KEKS_HOME:-}" ] && ./keks down --delete-
 trap cleanup EXIT
 out=$work/results
 
-manifests() { # $1 = dir, $2 = controller replicas
+manifests() { # $1 = dir, $2 = controller replicas, $3 = node ids to remove first ("" for none)
   mkdir -p "$1"
   cp examples/kafka-manifests/*.yaml "$1/"
-  python3 - "$1/kafka-cluster.yaml" "$2" <<'PY'
+  python3 - "$1/kafka-cluster.yaml" "$2" "${3:-}" <<'PY'
 import re, sys
-p, replicas = sys.argv[1], sys.argv[2]
+p, replicas, remove = sys.argv[1], sys.argv[2], sys.argv[3]
 docs = open(p).read().split("---\n")
 hits = 0
 for i, d in enumerate(docs):
     if "kind: KafkaNodePool" in d and "name: controller" in d:
         docs[i] = re.sub(r"(?m)^  replicas: 3$", "  replicas: " + replicas, d, count=1)
+        if remove:
+            docs[i] = docs[i].replace("  name: controller\n", "  name: controller\n  annotations:\n"
+                                      "    strimzi.io/remove-node-ids: \"[" + remove + "]\"\n", 1)
         hits += 1
 assert hits == 1, "the example's controller pool is not where this script expects it"
 open(p, "w").write("---\n".join(docs))
@@ -40,9 +43,9 @@ now() { date +%s%3N; }
 one() { # $1 = run
   local run=$1 dir=$work/run-$1
   KEKS_HOME=$work/home-$run
-  manifests "$dir/three" 3
+  manifests "$dir/start" 3
   manifests "$dir/five" 5
-  ./keks up -d --port-shift 17000 -f "$dir/three" >/dev/null
+  ./keks up -d --port-shift 17000 -f "$dir/start" >/dev/null
   cat > "$dir/topic.yaml" <<YAML
 apiVersion: kafka.strimzi.io/v1beta2
 kind: KafkaTopic
@@ -63,7 +66,12 @@ YAML
   local t0 t1 t2 t3 t4
   t0=$(now); sleep 20; t1=$(now)
   ./keks apply -f "$dir/five" > "$dir/grow.log"
-  t2=$(now); sleep 5; t3=$(now)
+  t2=$(now)
+  local active other
+  active=$(./keks status -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["activeController"])')
+  other=$([ "$active" = 7 ] && echo 6 || echo 7)
+  manifests "$dir/three" 3 "$active, $other"
+  sleep 5; t3=$(now)
   ./keks apply -f "$dir/three" > "$dir/shrink.log"
   t4=$(now); sleep 5
   touch "$work/stop"

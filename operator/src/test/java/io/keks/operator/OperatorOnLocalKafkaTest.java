@@ -551,4 +551,43 @@ class OperatorOnLocalKafkaTest {
             assertThat(q.leaderId()).isIn(3, 4, 5);
         }
     }
+
+    /** Re-applies the local cluster with every KafkaNodePool the mock API server holds now. */
+    static void syncLocalWithPools() throws Exception {
+        Manifests now = CustomResources.of(kafka(), client.resources(KafkaNodePool.class).inNamespace(NS).list().getItems());
+        kubelet.cluster(LocalCluster.apply(new ClusterHome(home), now, new LocalCluster.Options(null, 512L << 20,
+                LocalCluster.Options.bundleFromSystem()), Progress.SILENT));
+    }
+
+    @Test
+    @Order(8)
+    void theControllersMoveToANewPoolAndTheBrokersRestartFirstToFindThem() throws Exception {
+        reconcileUntilReady();
+        KafkaNodePool old = pool("controller");
+        KafkaNodePool renamed = new io.strimzi.api.kafka.model.nodepool.KafkaNodePoolBuilder().withNewMetadata()
+                .withName("controller-b").withNamespace(NS).withLabels(old.getMetadata().getLabels()).endMetadata()
+                .withSpec(old.getSpec()).build();
+        client.resources(KafkaNodePool.class).inNamespace(NS).resource(renamed).create();
+        syncLocalWithPools();
+        reconcileUntilReady();
+        assertThat(pool("controller-b").getStatus().getNodeIds()).containsExactly(6, 7, 8);
+
+        int from = kubelet.events.size();
+        client.resources(KafkaNodePool.class).inNamespace(NS).withName("controller").delete();
+        syncLocalWithPools();
+        reconcileUntilReady();
+        try (Admin admin = kubelet.cluster().admin()) {
+            QuorumInfo q = admin.describeMetadataQuorum().quorumInfo().get(30, TimeUnit.SECONDS);
+            assertThat(q.voters()).extracting(QuorumInfo.ReplicaState::replicaId).containsExactlyInAnyOrder(6, 7, 8);
+        }
+        // the brokers knew only controllers 3, 4 and 5 to find the quorum through: they restarted before those left
+        List<String> since = kubelet.events.subList(from, kubelet.events.size());
+        assertThat(since).contains("stopped cluster-broker-0", "stopped cluster-broker-1", "stopped cluster-broker-2",
+                "stopped cluster-controller-3", "stopped cluster-controller-4", "stopped cluster-controller-5");
+        int lastBroker = Stream.of(0, 1, 2).mapToInt(b -> since.lastIndexOf("stopped cluster-broker-" + b)).max().orElseThrow();
+        int firstController = Stream.of(3, 4, 5).mapToInt(c -> since.indexOf("stopped cluster-controller-" + c)).min().orElseThrow();
+        assertThat(lastBroker).isLessThan(firstController);
+        assertThat(pods()).extracting(p -> p.getMetadata().getName()).doesNotContain("cluster-controller-3", "cluster-controller-4",
+                "cluster-controller-5");
+    }
 }

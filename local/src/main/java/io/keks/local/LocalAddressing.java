@@ -1,5 +1,6 @@
 package io.keks.local;
 
+import io.keks.engine.roll.NodeRuntime;
 import io.keks.model.DesiredNode;
 import io.keks.model.ExporterSpec;
 import io.keks.model.ListenerSpec;
@@ -30,6 +31,11 @@ public record LocalAddressing(Path clusterDir, int portShift, Optional<KeyStoreF
     @Override
     public String host(DesiredNode node) {
         return HOST;
+    }
+
+    /** Where the other controllers reach {@code controller}: its control-plane listener on this machine. */
+    public NodeRuntime.HostPort controlPlane(DesiredNode controller) {
+        return new NodeRuntime.HostPort(HOST, port(controller, ListenerSpec.CONTROLPLANE));
     }
 
     @Override

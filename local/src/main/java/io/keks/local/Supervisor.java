@@ -388,7 +388,7 @@ public final class Supervisor {
 
         @Override
         public HostPort controlPlane(DesiredNode controller) {
-            return new HostPort(LocalAddressing.HOST, c.addressing().port(controller, ListenerSpec.CONTROLPLANE));
+            return c.addressing().controlPlane(controller);
         }
     }
 

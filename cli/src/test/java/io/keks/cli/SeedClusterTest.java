@@ -1373,6 +1373,11 @@ class SeedClusterTest {
         awaitPartitionsDone(state, 1);
         approving.destroyForcibly().waitFor();
         int total = JSON.readTree(state.toFile()).path("progress").path("partitions").asInt();
+        try (Admin admin = cluster().admin()) {
+            ConfigResource skew = new ConfigResource(ConfigResource.Type.TOPIC, "skew-topic");
+            assertThat(admin.describeConfigs(List.of(skew)).all().get(30, TimeUnit.SECONDS).get(skew).get("leader.replication.throttled.replicas")
+                    .source()).as("the throttle the killed process left").isEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
+        }
         KeksCli.Result resumed = KeksCli.run("apply", "-f", file.toString());
         assertThat(resumed.exitCode()).as(resumed.out() + resumed.err()).isZero();
         assertThat(resumed.out()).containsPattern("KafkaRebalance even: \\d+ of " + total + " partition\\(s\\) still to change")
@@ -1405,8 +1410,9 @@ class SeedClusterTest {
             }
         });
         // in the middle of the change: once the first new controller is being added, the active controller is killed
-        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(100)).until(() ->
-                Files.readString(supervisorLog).substring((int) logBefore).contains("adding cluster-controller-6 to the metadata quorum"));
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(100)).until(() -> grow.isDone()
+                || Files.readString(supervisorLog).substring((int) logBefore).contains("adding cluster-controller-6 to the metadata quorum"));
+        assertThat(grow).as(() -> "the apply ended before adding a controller: " + grow.join()).isNotDone();
         int killed;
         try (Admin admin = cluster().admin()) {
             killed = admin.describeMetadataQuorum().quorumInfo().get(30, TimeUnit.SECONDS).leaderId();
@@ -1488,20 +1494,38 @@ class SeedClusterTest {
         return readAll(cluster().connections().clientProperties(null), topic);
     }
 
+    /**
+     * Polls without pause until every position reaches its end offset, and fails only when reading stops
+     * moving for a minute: a topic that took the whole class to fill is read at the consumer's own pace, on
+     * a slow machine too.
+     */
     static Set<String> readAll(Properties props, String topic) throws Exception {
+        Properties reader = new Properties();
+        reader.putAll(props);
+        reader.put("max.poll.records", "10000");
         Set<String> values = new HashSet<>();
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(reader, new StringDeserializer(), new StringDeserializer())) {
             List<TopicPartition> tps = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             c.assign(tps);
             c.seekToBeginning(tps);
             Map<TopicPartition, Long> end = new HashMap<>(c.endOffsets(tps, Duration.ofSeconds(30)));
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
+            long lastProgress = System.nanoTime();
+            while (!tps.stream().allMatch(tp -> c.position(tp) >= end.get(tp))) {
+                int read = 0;
                 for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
                     values.add(r.value());
+                    read++;
                 }
-                return tps.stream().allMatch(tp -> c.position(tp) >= end.get(tp));
-            });
+                if (read > 0) {
+                    lastProgress = System.nanoTime();
+                } else if (System.nanoTime() - lastProgress > Duration.ofSeconds(60).toNanos()) {
+                    Map<TopicPartition, Long> behind = new HashMap<>();
+                    tps.stream().filter(tp -> c.position(tp) < end.get(tp)).forEach(tp -> behind.put(tp, end.get(tp) - c.position(tp)));
+                    throw new AssertionError("reading " + topic + " stopped for 60 s with " + values.size()
+                            + " records read; records left per partition: " + behind);
+                }
+            }
         }
         return values;
     }

@@ -120,6 +120,13 @@ public final class RebalanceExecutor {
                 brokers.addAll(r);
                 brokers.addAll(current.get(tp));
             });
+            // the throttle goes from every broker and topic of the whole proposal: a pass that a kill cut short left it
+            // on partitions this one finds already moved
+            Set<Integer> everyBroker = new TreeSet<>(brokers);
+            target.forEach((tp, r) -> {
+                everyBroker.addAll(r);
+                everyBroker.addAll(current.getOrDefault(tp, List.of()));
+            });
             Map<TopicPartition, List<Integer>> throttled = Map.copyOf(pending);
             Map<TopicPartition, List<Integer>> from = new HashMap<>(current);
             throttle(brokers, from, throttled, true);
@@ -130,7 +137,7 @@ public final class RebalanceExecutor {
                     return Ending.STOPPED;
                 }
             } finally {
-                throttle(brokers, from, throttled, false);
+                throttle(everyBroker, from, target, false);
             }
             electPreferredLeaders(target);
             return Ending.DONE;
@@ -164,7 +171,11 @@ public final class RebalanceExecutor {
             Progress progress = new Progress(target.size() - left.size(), target.size(), 0, bytes, 1);
             listener.step(left.size() + " of " + target.size() + " replica(s) still to move to another log directory of their broker");
             listener.progress(progress);
+            // the throttle goes from every broker of the plan, as a pass that a kill cut short may have left it on any
+            Set<Integer> everyBroker = new TreeSet<>();
+            target.keySet().forEach(r -> everyBroker.add(r.brokerId()));
             if (left.isEmpty()) {
+                diskThrottle(everyBroker, false);
                 return Ending.DONE;
             }
             Set<Integer> brokers = new TreeSet<>();
@@ -198,7 +209,7 @@ public final class RebalanceExecutor {
                     }
                 }
             } finally {
-                diskThrottle(brokers, false);
+                diskThrottle(everyBroker, false);
             }
             return Ending.DONE;
         } catch (Failed | InterruptedException e) {

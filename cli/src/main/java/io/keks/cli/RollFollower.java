@@ -6,6 +6,7 @@ import io.keks.local.RollRequest;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -48,16 +49,41 @@ final class RollFollower {
             out.flush();
             return 0;
         }
-        return follow(cluster, request, out, err);
+        return follow(cluster, request.id(), 0, out, err);
     }
 
-    private static int follow(LocalCluster cluster, RollRequest request, PrintWriter out, PrintWriter err)
+    /**
+     * For {@code keks up}: when the supervisor before stopped in the middle of a change (killed, or the machine
+     * lost power), the one just started takes that change up again, and this follows it; otherwise asks for the
+     * change as {@link #request} does.
+     */
+    static int requestOrFollowResumed(LocalCluster cluster, RollOptions options, PrintWriter out, PrintWriter err)
+            throws IOException, InterruptedException {
+        Optional<RollRecord> cut = RollRecord.read(cluster.dir()).filter(r -> !r.finished());
+        Optional<RollRequest> asked = RollRequest.read(cluster.dir());
+        Optional<Instant> supervisorStart = SuperviseCommand.running(cluster.dir()).flatMap(p -> p.info().startInstant());
+        if (cut.isPresent() && asked.isPresent() && asked.get().id().equals(cut.get().requestId()) && supervisorStart.isPresent()) {
+            out.println("  the change the supervisor before stopped in the middle of is taken up again");
+            out.flush();
+            // the record the stopped supervisor left is older than the supervisor that runs now
+            return follow(cluster, cut.get().requestId(), supervisorStart.get().toEpochMilli(), out, err);
+        }
+        return request(cluster, Set.of(), options, 0, out, err);
+    }
+
+    /**
+     * Prints the events of the roll of request {@code id} until it ends.
+     *
+     * @param notBefore a record started before this time (epoch ms) is one a stopped supervisor left, and is not
+     *                  followed: only the one the supervisor that runs now writes
+     */
+    private static int follow(LocalCluster cluster, String id, long notBefore, PrintWriter out, PrintWriter err)
             throws InterruptedException {
         CountDownLatch never = new CountDownLatch(1);
         int seen = 0;
         long pickUpDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
-            RollRecord r = RollRecord.read(cluster.dir()).filter(x -> x.requestId().equals(request.id())).orElse(null);
+            RollRecord r = RollRecord.read(cluster.dir()).filter(x -> x.requestId().equals(id) && x.startedAt() >= notBefore).orElse(null);
             if (r != null) {
                 for (RollRecord.Event e : r.events()) {
                     if (e.seq() > seen) {

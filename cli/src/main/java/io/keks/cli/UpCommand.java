@@ -114,7 +114,7 @@ final class UpCommand implements Callable<Integer> {
                 .changing((cluster, delta, admin) -> {
                     // the supervisor makes the change: the one just started in the background must be up first
                     start.awaitSupervisor(cluster);
-                    rollFailed[0] = RollFollower.request(cluster, Set.of(), RollOptions.waiting(timeoutSeconds), 0, out, err) != 0;
+                    rollFailed[0] = RollFollower.requestOrFollowResumed(cluster, RollOptions.waiting(timeoutSeconds), out, err) != 0;
                 });
         Reconciliation.Outcome o = ManifestOptions.run(runtime, Reconciliation.Mode.UP, opened.manifests(), lines(progress, out), err);
         if (o == null) {

@@ -9,11 +9,16 @@ import io.keks.local.LocalCluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.QuorumInfo;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -31,6 +36,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 class DevQuorumGrowthTest {
     static Path home;
     static Path manifests;
+    /** Every record the producers of the tests before were told was written. */
+    static final Set<String> acknowledged = new HashSet<>();
 
     @BeforeAll
     static void up() throws IOException {
@@ -81,6 +88,7 @@ class DevQuorumGrowthTest {
         load.awaitAcked(500).close();
         assertThat(load.errors()).isEmpty();
         SeedClusterTest.assertEveryRecordReadBack(c.connections().clientProperties(null), "grow-topic", load.acked());
+        acknowledged.addAll(load.acked());
     }
 
     @Test
@@ -107,6 +115,7 @@ class DevQuorumGrowthTest {
         assertThat(moved.out()).contains("dev-dual-role-0 no longer votes", "dev-dual-role-2 no longer votes",
                 "brokers [0, 1, 2] hold no replicas any more", "dev-dual-role-0 removed", "kafkanodepool/dual-role deleted");
         assertThat(KeksCli.run("get", "kafkanodepools").out()).contains("dual-role-b").doesNotContain("dual-role ");
+        Files.writeString(manifests, three.substring(0, start) + newPool + "\n");
         KeksCli.Result again = KeksCli.run("delete", "knp", "dual-role");
         assertThat(again.exitCode()).isEqualTo(1);
         assertThat(again.err()).contains("no KafkaNodePool dual-role in cluster dev");
@@ -125,5 +134,41 @@ class DevQuorumGrowthTest {
         load.awaitAcked(500).close();
         assertThat(load.errors()).isEmpty();
         SeedClusterTest.assertEveryRecordReadBack(c.connections().clientProperties(null), "grow-topic", load.acked());
+        acknowledged.addAll(load.acked());
+    }
+
+    @Test
+    @Order(3)
+    void aGrowthCutShortByAPowerLossIsFinishedByTheNextUp() throws Exception {
+        String three = Files.readString(manifests);
+        String five = three.replace("spec:\n  replicas: 3\n  roles:", "spec:\n  replicas: 5\n  roles:");
+        assertThat(five).isNotEqualTo(three).doesNotContain("name: dual-role\n");
+        Files.writeString(manifests, five);
+        Path supervisorLog = home.resolve("clusters/dev/supervisor.log");
+        long logBefore = Files.size(supervisorLog);
+        CompletableFuture<KeksCli.Result> grow = CompletableFuture.supplyAsync(() -> KeksCli.run("apply", "-f", manifests.toString()));
+        // every process of the cluster killed at once, the supervisor with them, once the first new node started and
+        // before the quorum could count it
+        Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50)).until(() -> grow.isDone()
+                || Files.readString(supervisorLog).substring((int) logBefore).contains("starting dev-dual-role-b-0, new in pool dual-role-b"));
+        assertThat(grow).as(() -> "the apply ended before starting a node: " + grow.join()).isNotDone();
+        io.keks.local.TestHomes.killAll(home);
+        KeksCli.Result cut = grow.get(2, TimeUnit.MINUTES);
+        assertThat(cut.exitCode()).as(cut.out() + cut.err()).isNotZero();
+        assertThat(cut.err()).contains("the supervisor stopped during the roll");
+
+        // a start from cold: the nodes left out of the quorum (the ids the old pool freed) are added, none is waited
+        // for as if it already voted
+        KeksCli.Result up = KeksCli.run("up", "-d");
+        assertThat(up.exitCode()).as(up.out() + up.err()).isZero();
+        assertThat(up.out()).contains("the change the supervisor before stopped in the middle of is taken up again",
+                "dev-dual-role-b-1 votes in the metadata quorum");
+        Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            JsonNode status = new ObjectMapper().readTree(KeksCli.run("status", "-o", "json").out());
+            assertThat(status.path("voters")).extracting(JsonNode::asInt).containsExactly(0, 1, 3, 4, 5);
+            assertThat(status.path("ready").asBoolean()).as(status.toString()).isTrue();
+        });
+        LocalCluster c = LocalCluster.open(ClusterHome.fromEnvironment(), "dev");
+        SeedClusterTest.assertEveryRecordReadBack(c.connections().clientProperties(null), "grow-topic", acknowledged);
     }
 }

@@ -60,7 +60,9 @@ public final class ClusterObserver {
             lag.put(v.replicaId(), Math.max(0, leaderEnd - v.logEndOffset()));
         }
         OptionalInt leader = quorum.leaderId() >= 0 ? OptionalInt.of(quorum.leaderId()) : OptionalInt.empty();
-        return new ObservedCluster(clusterId, Set.copyOf(brokers), Set.copyOf(fenced), leader, Set.copyOf(voters), Map.copyOf(lag));
+        Set<Integer> observers = quorum.observers().stream().map(QuorumInfo.ReplicaState::replicaId).collect(Collectors.toUnmodifiableSet());
+        return new ObservedCluster(clusterId, Set.copyOf(brokers), Set.copyOf(fenced), leader, Set.copyOf(voters), Map.copyOf(lag),
+                observers);
     }
 
     /** The finalized metadata.version feature level, empty when Kafka reports none. */

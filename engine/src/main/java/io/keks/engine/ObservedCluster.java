@@ -12,9 +12,11 @@ import java.util.Set;
  * @param quorumLeader   the active controller, empty when the quorum has no leader
  * @param voters         ids of the controllers that are voters of the metadata quorum
  * @param voterLag       per voter, how many records it is behind the leader's log end
+ * @param observers      ids of the nodes that follow the metadata log without voting: brokers, and controllers
+ *                       not yet added to the quorum
  */
 public record ObservedCluster(String clusterId, Set<Integer> brokers, Set<Integer> fencedBrokers,
-                              OptionalInt quorumLeader, Set<Integer> voters, Map<Integer, Long> voterLag) {
+                              OptionalInt quorumLeader, Set<Integer> voters, Map<Integer, Long> voterLag, Set<Integer> observers) {
 
     public boolean brokerServing(int id) {
         return brokers.contains(id) && !fencedBrokers.contains(id);

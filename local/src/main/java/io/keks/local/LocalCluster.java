@@ -396,6 +396,17 @@ public final class LocalCluster {
                 && desired.controllers().stream().allMatch(c -> o.voters().contains(c.id()));
     }
 
+    /**
+     * Whether the nodes started as far as a start can take them: ready, but a controller may follow the
+     * quorum without voting yet. That is one a change left before adding it, which the change of nodes that
+     * follows the start adds.
+     */
+    public boolean isStarted(ObservedCluster o) {
+        return o.quorumLeader().isPresent()
+                && desired.brokers().stream().allMatch(b -> o.brokerServing(b.id()))
+                && desired.controllers().stream().allMatch(c -> o.voters().contains(c.id()) || o.observers().contains(c.id()));
+    }
+
     public ObservedCluster observe(Admin admin, long timeoutMs) throws Exception {
         return new ClusterObserver(admin, timeoutMs).observe();
     }

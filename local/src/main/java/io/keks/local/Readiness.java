@@ -13,7 +13,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 
-/** Waits, with a bound, until the Admin API shows the cluster ready, reporting what is still missing. */
+/**
+ * Waits, with a bound, until the Admin API shows the cluster started ({@link LocalCluster#isStarted}), reporting
+ * what is still missing.
+ */
 public final class Readiness {
     private Readiness() {
     }
@@ -36,7 +39,7 @@ public final class Readiness {
                         admin = cluster.admin();
                     }
                     ObservedCluster o = cluster.observe(admin, 2000);
-                    if (cluster.isReady(o)) {
+                    if (cluster.isStarted(o)) {
                         return o;
                     }
                     waiting = missing(cluster, o);
@@ -77,7 +80,7 @@ public final class Readiness {
         }
         String brokers = cluster.desired().brokers().stream().filter(b -> !o.brokerServing(b.id()))
                 .map(cluster::nodeName).collect(Collectors.joining(", "));
-        String controllers = cluster.desired().controllers().stream().filter(c -> !o.voters().contains(c.id()))
+        String controllers = cluster.desired().controllers().stream().filter(c -> !o.voters().contains(c.id()) && !o.observers().contains(c.id()))
                 .map(cluster::nodeName).collect(Collectors.joining(", "));
         if (!brokers.isEmpty()) {
             return "waiting for brokers to register and be unfenced: " + brokers;

@@ -216,8 +216,9 @@ public final class Reconciliation {
             return new Outcome(Ending.CONFIG_REFUSED, applied, memory, refused, "Kafka refused spec.kafka.config, nothing was changed: "
                     + live.get().refused().get(), Optional.of(observed), live, topicResult, users, Optional.empty());
         }
-        // nodes this pass started all at once from a stopped cluster run what is desired: only a metadata.version can be due
-        if (!facts.running() && mode.startsNodes && applied.metadataVersion() == null) {
+        // nodes this pass started all at once from a stopped cluster run what is desired: only a metadata.version can be
+        // due, or a quorum that a change stopped in the middle left with voters to add or remove
+        if (!facts.running() && mode.startsNodes && applied.metadataVersion() == null && votersAsDesired(applied, observed)) {
             return new Outcome(Ending.DONE, applied, memory, refused, "", Optional.of(observed), live, topicResult, users,
                     Optional.empty());
         }
@@ -232,6 +233,12 @@ public final class Reconciliation {
         }
         return new Outcome(Ending.DONE, applied, change.memory(), refused, "", Optional.of(observed), live, topicResult, users,
                 Optional.of(change.delta()));
+    }
+
+    /** Whether the controllers that vote are the desired ones (or Kafka did not say). */
+    private static boolean votersAsDesired(DesiredCluster applied, ObservedCluster observed) {
+        return observed.voters().isEmpty()
+                || observed.voters().equals(applied.controllers().stream().map(DesiredNode::id).collect(Collectors.toSet()));
     }
 
     /** What the change of nodes did, and the memory as the nodes are after it. */

@@ -31,7 +31,7 @@ final class DeleteCommand implements Callable<Integer> {
     static final Set<String> NODE_POOL_KINDS = Set.of("kafkanodepool", "kafkanodepools", "knp");
 
     @Mixin
-    TopicArgs topic;
+    TopicArgs.ToDelete topic;
 
     @Mixin
     ClusterOption cluster;
@@ -42,7 +42,7 @@ final class DeleteCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (GetCommand.USER_KINDS.contains(topic.kind.toLowerCase())) {
+        if (GetCommand.USER_KINDS.contains(topic.kind().toLowerCase())) {
             LocalCluster c = cluster.open();
             try {
                 out.println("kafkauser/" + topic.name + " deleted; " + LocalUsers.delete(c, topic.name));
@@ -53,10 +53,10 @@ final class DeleteCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        if (RebalanceLines.KINDS.contains(topic.kind.toLowerCase())) {
+        if (RebalanceLines.KINDS.contains(topic.kind().toLowerCase())) {
             return deleteRebalance(out, cluster.open());
         }
-        if (NODE_POOL_KINDS.contains(topic.kind.toLowerCase())) {
+        if (NODE_POOL_KINDS.contains(topic.kind().toLowerCase())) {
             return deleteNodePool(out, spec.commandLine().getErr(), cluster.open());
         }
         topic.requireTopic(spec, "keks deletes kafkatopic, kafkauser, kafkarebalance and kafkanodepool resources (`keks down"

@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
         footer = {"  keks describe kafkatopic test-topic", "  keks describe kt orders", "  keks describe kafkarebalance my-rebalance"})
 final class DescribeCommand implements Callable<Integer> {
     @Mixin
-    TopicArgs topic;
+    TopicArgs.ToDescribe topic;
 
     @Mixin
     ClusterOption cluster;
@@ -46,7 +46,7 @@ final class DescribeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (RebalanceLines.KINDS.contains(topic.kind.toLowerCase())) {
+        if (RebalanceLines.KINDS.contains(topic.kind().toLowerCase())) {
             return RebalanceLines.describe(out, spec.commandLine().getErr(), cluster.open(), topic.name);
         }
         topic.requireTopic(spec, "keks describes kafkatopic and kafkarebalance (`keks status` shows the Kafka and its nodes)");

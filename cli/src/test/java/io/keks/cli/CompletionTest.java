@@ -57,7 +57,8 @@ class CompletionTest {
         assertThat(bashCompletes(script, "keks get ")).containsExactly("kafka", "kafkanodepools", "kafkatopics", "kafkausers",
                 "kafkarebalances");
         assertThat(bashCompletes(script, "keks get kafkatopics -o ")).containsExactly("json", "yaml");
-        assertThat(bashCompletes(script, "keks delete ")).containsExactly("kafkatopic", "kafkauser", "kafkarebalance");
+        assertThat(bashCompletes(script, "keks delete ")).containsExactly("kafkatopic", "kafkauser", "kafkarebalance", "kafkanodepool");
+        assertThat(bashCompletes(script, "keks describe ")).containsExactly("kafkatopic", "kafkarebalance");
         assertThat(bashCompletes(script, "keks up --de")).containsExactly("--detach");
         assertThat(Files.readString(script)).contains("complete -F _complete_keks -o default ./keks");
     }

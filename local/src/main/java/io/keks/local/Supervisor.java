@@ -41,9 +41,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
- * Keeps every node of a local cluster running: starts the ones that are not, and restarts a node
- * that dies, backing off when it keeps dying (CrashLoopBackOff, as Kubernetes would say). Writes
- * what it sees to supervisor.json for {@code keks status}.
+ * Keeps every node of a local cluster running: starts the ones that are not, and restarts a node that dies, backing off
+ * when it keeps dying (CrashLoopBackOff, as Kubernetes would say). Writes what it sees to supervisor.json for keks status.
  */
 public final class Supervisor {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -23,12 +23,25 @@ abstract class TopicArgs {
         }
     }
 
+    /** The kinds the shell completes KIND with. */
+    abstract static class KindList implements Iterable<String> {
+        private final List<String> kinds;
+
+        KindList(String... kinds) {
+            this.kinds = List.of(kinds);
+        }
+
+        @Override
+        public Iterator<String> iterator() {
+            return kinds.iterator();
+        }
+    }
+
     /** What `keks describe` takes. */
     static final class ToDescribe extends TopicArgs {
-        static final class Kinds implements Iterable<String> {
-            @Override
-            public Iterator<String> iterator() {
-                return List.of("kafkatopic", "kafkarebalance").iterator();
+        static final class Kinds extends KindList {
+            Kinds() {
+                super("kafkatopic", "kafkarebalance");
             }
         }
 
@@ -44,10 +57,9 @@ abstract class TopicArgs {
 
     /** What `keks delete` takes. */
     static final class ToDelete extends TopicArgs {
-        static final class Kinds implements Iterable<String> {
-            @Override
-            public Iterator<String> iterator() {
-                return List.of("kafkatopic", "kafkauser", "kafkarebalance", "kafkanodepool").iterator();
+        static final class Kinds extends KindList {
+            Kinds() {
+                super("kafkatopic", "kafkauser", "kafkarebalance", "kafkanodepool");
             }
         }
 

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The status of a Kafka and its node pools as Strimzi users read them: conditions (Ready, Warning)
@@ -56,6 +57,7 @@ final class KafkaStatuses {
     private final List<KafkaNodePool> pools;
     private final List<Condition> warnings = new ArrayList<>();
     private String metadataVersion;
+    private Condition quorum;
 
     KafkaStatuses(Kafka kafka, List<KafkaNodePool> pools) {
         this.kafka = kafka;
@@ -98,6 +100,7 @@ final class KafkaStatuses {
         }
         Condition ready = missing.isEmpty() ? condition("Ready", "True", null, null)
                 : condition("Ready", "False", "NotReady", String.join(", ", missing));
+        quorum = quorumCondition(cluster, names, observed);
         // a finished reconcile looks again now and then; one waiting for Kafka soon
         return withCluster(cluster, identity, ready, missing.isEmpty() ? Duration.ofMinutes(2) : requeue);
     }
@@ -135,6 +138,27 @@ final class KafkaStatuses {
         return new Outcome(s, poolStatuses, requeue);
     }
 
+    /**
+     * The controllers that vote, as a condition of type ControllerQuorum (Strimzi's status has no field for them):
+     * True when the voters are the desired controllers, False while controllers wait to be added or removed.
+     */
+    private Condition quorumCondition(DesiredCluster cluster, KafkaNames names, ObservedCluster observed) {
+        List<Integer> voters = observed.voters().stream().sorted().toList();
+        StringBuilder message = new StringBuilder("voters " + voters.stream().map(String::valueOf).collect(Collectors.joining(", ")));
+        observed.quorumLeader().ifPresent(l -> message.append("; active controller ").append(l));
+        List<String> toAdd = cluster.controllers().stream().filter(c -> !observed.voters().contains(c.id())).map(names::pod).toList();
+        List<Integer> toRemove = voters.stream().filter(v -> cluster.controllers().stream().noneMatch(c -> c.id() == v)).toList();
+        if (!toAdd.isEmpty()) {
+            message.append("; not voting yet: ").append(String.join(", ", toAdd));
+        }
+        if (!toRemove.isEmpty()) {
+            message.append("; leaving: ").append(toRemove.stream().map(String::valueOf).collect(Collectors.joining(", ")));
+        }
+        boolean asDesired = toAdd.isEmpty() && toRemove.isEmpty();
+        return condition("ControllerQuorum", asDesired ? "True" : "False", asDesired ? "VotersAsDesired" : "VotersChanging",
+                message.toString());
+    }
+
     private KafkaStatus base() {
         KafkaStatus s = new KafkaStatus();
         s.setObservedGeneration(Optional.ofNullable(kafka.getMetadata().getGeneration()).orElse(0L));
@@ -144,6 +168,9 @@ final class KafkaStatuses {
     private List<Condition> conditions(Condition ready) {
         List<Condition> all = new ArrayList<>();
         all.add(ready);
+        if (quorum != null) {
+            all.add(quorum);
+        }
         all.addAll(warnings);
         return all;
     }

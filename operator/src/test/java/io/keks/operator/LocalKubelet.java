@@ -103,6 +103,14 @@ final class LocalKubelet implements AutoCloseable {
                 Pod fresh = client.pods().inNamespace(namespace).withName(name).get();
                 fresh.setStatus(new PodStatusBuilder().withPhase("Running").build());
                 client.pods().inNamespace(namespace).resource(fresh).updateStatus();
+            } else if (c.process(id).isEmpty()) {
+                // restartPolicy Always: a container that exited on its own is started again in the same pod
+                try {
+                    c.start(node(c, id));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                events.add("restarted " + name + " (container exited)");
             }
         }
         // a pod deleted before the finalizer was on: its process goes too

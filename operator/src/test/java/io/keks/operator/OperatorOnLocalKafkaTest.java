@@ -12,30 +12,17 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.keks.engine.ManifestFiles;
 import io.keks.engine.rebalance.RebalanceReconciler;
-import io.keks.engine.roll.NodeRuntime;
-import io.keks.engine.roll.Roller;
-import io.keks.local.ClusterHome;
-import io.keks.local.LocalAddressing;
-import io.keks.local.LocalCluster;
-import io.keks.local.TestHomes;
-import io.keks.local.Progress;
-import io.keks.model.DesiredCluster;
-import io.keks.model.DesiredNode;
-import io.keks.model.ListenerSpec;
-import io.keks.model.manifest.Manifests;
-import io.keks.operator.resources.RenderOptions;
 import io.strimzi.api.kafka.model.common.Condition;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.rebalance.KafkaRebalance;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -63,78 +50,40 @@ class OperatorOnLocalKafkaTest {
     static final Path EXAMPLES = Path.of(System.getProperty("keks.install.dir", ".."), "examples");
     static KubernetesClient client;
     static KubernetesMockServer server;
+    static LocalPods cluster;
     static Path home;
     static LocalKubelet kubelet;
     static KafkaReconciliation reconcile;
 
     @BeforeAll
     static void setUp() throws Exception {
-        home = Files.createTempDirectory("keks-operator-test");
-        Manifests seed = ManifestFiles.read(List.of(EXAMPLES.resolve("kafka-manifests")));
-        LocalCluster local = TestHomes.apply(home, seed);
-        seed.kafkas().forEach(k -> client.resources(Kafka.class).inNamespace(NS).resource(k.resource()).create());
-        seed.nodePools().forEach(p -> client.resources(KafkaNodePool.class).inNamespace(NS).resource(p.resource()).create());
-        kubelet = new LocalKubelet(client, NS, local);
-        KafkaAccess access = new KafkaAccess() {
-            @Override
-            public Properties connection(DesiredCluster cluster) {
-                try {
-                    return kubelet.cluster().connections().clientProperties(null);
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }
-
-            @Override
-            public NodeRuntime.HostPort controlPlane(DesiredCluster cluster, DesiredNode controller) {
-                // the stand-in kubelet runs each pod as a local process on its own ports
-                return new NodeRuntime.HostPort(LocalAddressing.HOST, kubelet.cluster().addressing().port(controller, ListenerSpec.CONTROLPLANE));
-            }
-        };
-        reconcile = new KafkaReconciliation(client, access, new KafkaReconciliation.Settings(RenderOptions.defaults(),
-                Roller.Options.defaults().withNodeTimeout(Duration.ofMinutes(3)), 50L << 20, Duration.ofSeconds(1)));
+        cluster = new LocalPods(client, NS, ManifestFiles.read(List.of(EXAMPLES.resolve("kafka-manifests"))));
+        home = cluster.home;
+        kubelet = cluster.kubelet;
+        reconcile = cluster.reconcile;
     }
 
     @AfterAll
     static void tearDown() throws Exception {
-        if (kubelet != null) {
-            kubelet.close();
-            kubelet.cluster().stopAll(Duration.ofSeconds(60), Progress.SILENT);
+        if (cluster != null) {
+            cluster.close();
         }
-        TestHomes.killAndDelete(home);
     }
 
     static Kafka kafka() {
-        return client.resources(Kafka.class).inNamespace(NS).withName("cluster").get();
+        return cluster.kafka();
     }
 
     static KafkaNodePool pool(String name) {
-        return client.resources(KafkaNodePool.class).inNamespace(NS).withName(name).get();
+        return cluster.pool(name);
     }
 
-    /** One reconciliation, its statuses written as the SDK and the operator write them. */
     static KafkaStatuses.Outcome reconcileOnce() {
-        Kafka k = kafka();
-        KafkaStatuses.Outcome o = reconcile.reconcile(k);
-        k.setStatus(o.kafka());
-        client.resources(Kafka.class).inNamespace(NS).resource(k).updateStatus();
-        KafkaStatuses.writePools(client, NS, o);
-        return o;
+        return cluster.reconcileOnce();
     }
 
     static KafkaStatuses.Outcome reconcileUntilReady() {
-        KafkaStatuses.Outcome[] last = new KafkaStatuses.Outcome[1];
-        try {
-            await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-                last[0] = reconcileOnce();
-                return last[0].condition("Ready").map(c -> c.getStatus().equals("True")).orElse(false);
-            });
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            // what the operator last said, and what the stand-in kubelet did, are what explain it
-            throw new AssertionError("not Ready within 4 minutes; last conditions: "
-                    + (last[0] == null ? "none" : last[0].kafka().getConditions()) + "; kubelet: " + kubelet.events, e);
-        }
-        return last[0];
+        return cluster.reconcileUntilReady();
     }
 
     static List<Pod> pods() {
@@ -172,9 +121,7 @@ class OperatorOnLocalKafkaTest {
                 return p;
             });
         }
-        Manifests now = CustomResources.of(kafka(), List.of(pool("controller"), pool("broker")));
-        kubelet.cluster(LocalCluster.apply(new ClusterHome(home), now, new LocalCluster.Options(null, 512L << 20,
-                LocalCluster.Options.bundleFromSystem()), Progress.SILENT));
+        cluster.syncLocal();
     }
 
     @Test
@@ -531,8 +478,25 @@ class OperatorOnLocalKafkaTest {
     @Order(7)
     void controllersJoinAndLeaveTheQuorumThroughTheSameEngineStepAsLocally() throws Exception {
         reconcileUntilReady();
+        int before = kubelet.events.size();
         change(null, null, p -> p.getSpec().setReplicas(5));
-        reconcileUntilReady();
+        // on a thread of its own: the client completes its calls on the common pool, which a 2-core machine gives one thread
+        CompletableFuture<KafkaStatuses.Outcome> grown = CompletableFuture.supplyAsync(OperatorOnLocalKafkaTest::reconcileUntilReady,
+                r -> Thread.ofPlatform().daemon().name("reconcile").start(r));
+        // the active controller killed once the first new controller's pod runs; the kubelet starts its container again
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100))
+                .until(() -> grown.isDone() || cluster.eventsSince(before).contains("started cluster-controller-6"));
+        int killed;
+        try (Admin admin = kubelet.cluster().admin()) {
+            killed = admin.describeMetadataQuorum().quorumInfo().get(30, TimeUnit.SECONDS).leaderId();
+        }
+        kubelet.cluster().process(killed).orElseThrow().destroyForcibly();
+        KafkaStatuses.Outcome five = grown.get(5, TimeUnit.MINUTES);
+        assertThat(cluster.eventsSince(before)).contains("restarted cluster-controller-" + killed + " (container exited)");
+        assertThat(five.condition("ControllerQuorum")).hasValueSatisfying(c -> {
+            assertThat(c.getStatus()).isEqualTo("True");
+            assertThat(c.getMessage()).startsWith("voters 3, 4, 5, 6, 7; active controller ");
+        });
         assertThat(pods()).extracting(p -> p.getMetadata().getName()).contains("cluster-controller-6", "cluster-controller-7");
         assertThat(pool("controller").getStatus().getNodeIds()).containsExactly(3, 4, 5, 6, 7);
         try (Admin admin = kubelet.cluster().admin()) {
@@ -542,7 +506,8 @@ class OperatorOnLocalKafkaTest {
 
         int from = kubelet.events.size();
         change(null, null, p -> p.getSpec().setReplicas(3));
-        reconcileUntilReady();
+        assertThat(reconcileUntilReady().condition("ControllerQuorum")).hasValueSatisfying(c ->
+                assertThat(c.getMessage()).startsWith("voters 3, 4, 5; active controller "));
         assertThat(kubelet.stoppedSince(from)).containsExactlyInAnyOrder("cluster-controller-6", "cluster-controller-7");
         assertThat(pool("controller").getStatus().getNodeIds()).containsExactly(3, 4, 5);
         try (Admin admin = kubelet.cluster().admin()) {
@@ -550,13 +515,6 @@ class OperatorOnLocalKafkaTest {
             assertThat(q.voters()).extracting(QuorumInfo.ReplicaState::replicaId).containsExactlyInAnyOrder(3, 4, 5);
             assertThat(q.leaderId()).isIn(3, 4, 5);
         }
-    }
-
-    /** Re-applies the local cluster with every KafkaNodePool the mock API server holds now. */
-    static void syncLocalWithPools() throws Exception {
-        Manifests now = CustomResources.of(kafka(), client.resources(KafkaNodePool.class).inNamespace(NS).list().getItems());
-        kubelet.cluster(LocalCluster.apply(new ClusterHome(home), now, new LocalCluster.Options(null, 512L << 20,
-                LocalCluster.Options.bundleFromSystem()), Progress.SILENT));
     }
 
     @Test
@@ -568,13 +526,13 @@ class OperatorOnLocalKafkaTest {
                 .withName("controller-b").withNamespace(NS).withLabels(old.getMetadata().getLabels()).endMetadata()
                 .withSpec(old.getSpec()).build();
         client.resources(KafkaNodePool.class).inNamespace(NS).resource(renamed).create();
-        syncLocalWithPools();
+        cluster.syncLocal();
         reconcileUntilReady();
         assertThat(pool("controller-b").getStatus().getNodeIds()).containsExactly(6, 7, 8);
 
         int from = kubelet.events.size();
         client.resources(KafkaNodePool.class).inNamespace(NS).withName("controller").delete();
-        syncLocalWithPools();
+        cluster.syncLocal();
         reconcileUntilReady();
         try (Admin admin = kubelet.cluster().admin()) {
             QuorumInfo q = admin.describeMetadataQuorum().quorumInfo().get(30, TimeUnit.SECONDS);

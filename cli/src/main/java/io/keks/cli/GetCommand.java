@@ -1,6 +1,7 @@
 package io.keks.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.keks.engine.DiskUse;
 import io.keks.engine.topic.TopicStatus;
 import io.keks.local.ClusterStatus;
 import io.keks.local.LocalCluster;
@@ -10,6 +11,8 @@ import io.keks.model.DesiredTopic;
 import io.keks.model.DesiredUser;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -127,7 +130,7 @@ final class GetCommand implements Callable<Integer> {
     }
 
     private static final Map<String, List<String>> HEADERS = Map.of(
-            "kafkanodepool", List.of("NAME", "DESIRED REPLICAS", "ROLES", "NODEIDS"),
+            "kafkanodepool", List.of("NAME", "DESIRED REPLICAS", "ROLES", "NODEIDS", "FULLEST DISK"),
             "kafkatopic", List.of("NAME", "CLUSTER", "PARTITIONS", "REPLICATION FACTOR", "READY"),
             "kafkauser", List.of("NAME", "CLUSTER", "AUTHENTICATION", "AUTHORIZATION", "READY"),
             "kafkarebalance", RebalanceLines.HEADERS);
@@ -140,12 +143,18 @@ final class GetCommand implements Callable<Integer> {
         }
     }
 
+    /** Strimzi's columns, and the fullest log directory of the pool's brokers (offline first) as Kafka reports it. */
     private static List<List<String>> pools(LocalCluster c) {
+        Map<String, List<DiskUse>> disks = new HashMap<>();
+        ClusterStatus.of(c, 3000).nodes().forEach(n -> disks.computeIfAbsent(n.pool(), k -> new ArrayList<>()).addAll(n.disks()));
         List<List<String>> rows = new ArrayList<>();
         for (Map.Entry<String, List<Integer>> e : c.desired().poolIds().entrySet()) {
             var nodes = c.desired().nodes().stream().filter(n -> n.pool().equals(e.getKey())).toList();
             String roles = nodes.isEmpty() ? "" : nodes.get(0).processRoles();
-            rows.add(List.of(e.getKey(), String.valueOf(e.getValue().size()), "[" + roles + "]", e.getValue().toString()));
+            String fullest = disks.getOrDefault(e.getKey(), List.of()).stream()
+                    .max(Comparator.comparing(DiskUse::offline).thenComparingInt(DiskUse::percentUsed))
+                    .map(d -> d.brief() + " (node " + d.broker() + ")").orElse("-");
+            rows.add(List.of(e.getKey(), String.valueOf(e.getValue().size()), "[" + roles + "]", e.getValue().toString(), fullest));
         }
         return rows;
     }

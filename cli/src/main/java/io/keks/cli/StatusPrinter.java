@@ -1,10 +1,12 @@
 package io.keks.cli;
 
+import io.keks.engine.DiskUse;
 import io.keks.local.ClusterStatus;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /** Tables in the style of kubectl: upper-case headers, columns padded by the widest cell. */
 final class StatusPrinter {
@@ -53,14 +55,16 @@ final class StatusPrinter {
                     ? " (not voting)" : "");
             List<String> row = new ArrayList<>(List.of(n.name(), n.state().equals("Running") ? "1/1" : "0/1", n.state(),
                     String.valueOf(n.restarts()), n.startedAt() > 0 ? age(now - n.startedAt()) : "-", roles,
-                    n.rack() == null ? "-" : n.rack(), n.pid() == null ? "-" : String.valueOf(n.pid())));
+                    n.rack() == null ? "-" : n.rack(), n.pid() == null ? "-" : String.valueOf(n.pid()),
+                    n.disks().isEmpty() ? "-" : n.disks().stream().map(DiskUse::brief).collect(Collectors.joining(", "))));
             if (changing) {
                 row.add(n.kafkaVersion() == null ? "-" : n.kafkaVersion());
                 row.add(n.pendingRestart().isEmpty() ? "-" : String.join(",", n.pendingRestart()));
             }
             rows.add(row);
         }
-        List<String> header = new ArrayList<>(List.of("NAME", "READY", "STATUS", "RESTARTS", "AGE", "ROLES", "RACK", "PID"));
+        // DISK: each log directory of a broker, how full its volume is
+        List<String> header = new ArrayList<>(List.of("NAME", "READY", "STATUS", "RESTARTS", "AGE", "ROLES", "RACK", "PID", "DISK"));
         if (changing) {
             header.addAll(List.of("KAFKA", "PENDING RESTART"));
         }

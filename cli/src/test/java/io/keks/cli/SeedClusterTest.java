@@ -119,6 +119,21 @@ class SeedClusterTest {
         assertThat(nodes.subList(0, 3)).extracting(n -> n.path("pool").asText() + "/" + n.path("rack").asText())
                 .containsExactly("broker/zone-a", "broker/zone-b", "broker/zone-c");
         assertThat(nodes.subList(3, 6)).extracting(n -> n.path("roles").get(0).asText()).containsOnly("controller");
+        // each broker reports the volume of its log directory, as df would; controllers have no log directory to report
+        long free = Files.getFileStore(home).getUsableSpace();
+        long size = Files.getFileStore(home).getTotalSpace();
+        assertThat(nodes.subList(0, 3)).allSatisfy(n -> {
+            assertThat(n.path("disks")).hasSize(1);
+            JsonNode d = n.path("disks").get(0);
+            assertThat(d.path("broker").asInt()).isEqualTo(n.path("id").asInt());
+            assertThat(d.path("dir").asText()).startsWith(home.resolve("clusters/cluster/nodes/" + n.path("id").asInt()).toString());
+            assertThat(d.path("totalBytes").asLong()).isEqualTo(size);
+            assertThat(d.path("usableBytes").asLong()).isBetween(0L, size).isCloseTo(free, org.assertj.core.data.Percentage.withPercentage(5));
+            assertThat(d.path("error").isNull()).isTrue();
+        });
+        assertThat(nodes.subList(3, 6)).allSatisfy(n -> assertThat(n.path("disks")).isEmpty());
+        String table = KeksCli.run("status").out();
+        assertThat(table).contains("DISK").containsPattern("cluster-broker-0 .* \\d+% of \\d+(\\.\\d)?[GT]");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.keks.local;
 
+import io.keks.engine.DiskUse;
 import io.keks.engine.ObservedCluster;
 import io.keks.engine.change.ClusterImage;
 import io.keks.model.DesiredNode;
@@ -33,10 +34,12 @@ public record ClusterStatus(String name, String namespace, String clusterId, boo
      * @param kafkaVersion   the Kafka version the node last started with (during an upgrade, nodes differ)
      * @param pendingRestart why a change in progress is yet to restart the node (RestartReason names)
      * @param metricsUrl     the node's Prometheus endpoint; null when spec.kafka.metricsConfig asks for none
+     * @param disks          a broker's log directories as it reports them; empty for a controller or a broker that
+     *                       did not answer
      */
     public record Node(int id, String name, String pool, List<String> roles, Long pid, String rack, String state,
                        int restarts, long startedAt, String log, String kafkaVersion, List<String> pendingRestart,
-                       String metricsUrl) {
+                       String metricsUrl, List<DiskUse> disks) {
     }
 
     public record Condition(String type, String status, String reason, String message) {
@@ -45,12 +48,12 @@ public record ClusterStatus(String name, String namespace, String clusterId, boo
     /** Reads processes and, when a broker answers within {@code timeoutMs}, the Admin API. */
     public static ClusterStatus of(LocalCluster cluster, long timeoutMs) {
         if (!cluster.anyNodeRunning()) {
-            return of(cluster, Optional.empty());
+            return of(cluster, Optional.empty(), List.of());
         }
         try (Admin admin = cluster.admin()) {
             return of(cluster, admin, timeoutMs);
         } catch (IOException e) {
-            return of(cluster, Optional.empty());
+            return of(cluster, Optional.empty(), List.of());
         }
     }
 
@@ -62,10 +65,11 @@ public record ClusterStatus(String name, String namespace, String clusterId, boo
         } catch (Exception e) {
             observed = Optional.empty();
         }
-        return of(cluster, observed);
+        List<DiskUse> disks = observed.map(o -> DiskUse.read(admin, o.brokers(), timeoutMs)).orElse(List.of());
+        return of(cluster, observed, disks);
     }
 
-    private static ClusterStatus of(LocalCluster cluster, Optional<ObservedCluster> observed) {
+    private static ClusterStatus of(LocalCluster cluster, Optional<ObservedCluster> observed, List<DiskUse> disks) {
         Map<Integer, Supervisor.NodeRecord> records = Supervisor.readRecords(cluster.dir());
         Optional<RollRecord> roll = RollRecord.read(cluster.dir());
         List<Node> nodes = new ArrayList<>();
@@ -77,7 +81,8 @@ public record ClusterStatus(String name, String namespace, String clusterId, boo
                     p.map(ProcessHandle::pid).orElse(null), n.rack(), state, rec == null ? 0 : rec.restarts(),
                     p.flatMap(h -> h.info().startInstant()).map(i -> i.toEpochMilli()).orElse(0L),
                     cluster.logFile(n.id()).toString(), cluster.runningVersion(n.id()).orElse(null),
-                    roll.map(r -> r.pending(cluster.nodeName(n))).orElse(List.of()), cluster.metricsUrl(n.id()).orElse(null)));
+                    roll.map(r -> r.pending(cluster.nodeName(n))).orElse(List.of()), cluster.metricsUrl(n.id()).orElse(null),
+                    disksOf(disks, n.id())));
         }
         // nodes the pools dropped that still exist: a broker being drained shows until it is removed
         try {
@@ -89,7 +94,7 @@ public record ClusterStatus(String name, String namespace, String clusterId, boo
                             n.roles().stream().sorted().map(r -> r.kafkaName()).toList(), p.map(ProcessHandle::pid).orElse(null),
                             n.rack(), "Leaving", 0,
                             p.flatMap(h -> h.info().startInstant()).map(i -> i.toEpochMilli()).orElse(0L),
-                            cluster.logFile(n.id()).toString(), n.kafkaVersion(), List.of(), null));
+                            cluster.logFile(n.id()).toString(), n.kafkaVersion(), List.of(), null, disksOf(disks, n.id())));
                 }
             }
         } catch (Exception e) {
@@ -111,11 +116,19 @@ public record ClusterStatus(String name, String namespace, String clusterId, boo
                 "the change applied at " + Instant.ofEpochMilli(r.at()) + " was refused and not made; the cluster"
                         + " runs as before: " + String.join("; ", r.reasons()))));
         cluster.warnings().forEach(w -> conditions.add(new Condition("Warning", "True", "ManifestWarning", w.format())));
+        for (Node n : nodes) {
+            n.disks().stream().filter(d -> d.needsAttention(DiskUse.WARN_PERCENT)).forEach(d -> conditions.add(new Condition("Warning", "True",
+                    d.offline() ? "LogDirectoryOffline" : "VolumeNearlyFull", d.warning(n.name()))));
+        }
         return new ClusterStatus(cluster.desired().name(), cluster.desired().namespace(), cluster.state().memory().clusterId(), ready,
                 "KRaft", cluster.desired().version().toString(), cluster.connections().bootstrap(first), listeners,
                 observed.flatMap(o -> o.quorumLeader().isPresent() ? Optional.of(o.quorumLeader().getAsInt()) : Optional.empty()).orElse(null),
                 observed.map(o -> o.voters().stream().sorted().toList()).orElse(List.of()), nodes, conditions, cluster.exporterUrl().orElse(null),
                 Supervisor.process(cluster.dir()).isPresent() ? cluster.dashboardUrl() : null);
+    }
+
+    private static List<DiskUse> disksOf(List<DiskUse> disks, int node) {
+        return disks.stream().filter(d -> d.broker() == node).toList();
     }
 
     /** A roll in progress, or the last one stopping, as conditions. */

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.keks.engine.ClusterMemory;
+import io.keks.engine.DiskUse;
 import io.keks.engine.ObservedCluster;
 import io.keks.engine.config.DynamicConfigApplier;
 import io.keks.engine.reconcile.Reconciliation;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,6 +109,7 @@ public final class KafkaReconciliation {
                     new PodReadiness(client, KafkaNames.of(applied)).update(applied, observed);
                     var levels = BundledMetadataVersions.of(applied.version());
                     cluster.finalized().ifPresent(l -> statuses.metadataVersion(levels.name(l)));
+                    warnOfFullDisks(cluster, applied, observed, statuses);
                     yield statuses.observed(applied, memory, observed, cluster.pods(),
                             o.liveConfig().map(DynamicConfigApplier.Result::changes).orElse(List.of()), settings.requeue());
                 }
@@ -119,6 +122,22 @@ public final class KafkaReconciliation {
         } catch (Exception e) {
             LOG.warn("Kafka {}/{}: reconciliation failed", ns, name, e);
             return statuses.notReady(cluster.applied(), cluster.memory(), "ReconcileFailed", rootMessage(e), settings.requeue());
+        }
+    }
+
+    /** A Warning for each broker log directory that is nearly full or that Kafka took offline, as describeLogDirs tells. */
+    private static void warnOfFullDisks(KubernetesCluster cluster, DesiredCluster applied, ObservedCluster observed, KafkaStatuses statuses) {
+        KafkaNames names = KafkaNames.of(applied);
+        try (Admin admin = cluster.admin()) {
+            for (DiskUse d : DiskUse.read(admin, observed.brokers(), 10_000)) {
+                if (d.needsAttention(DiskUse.WARN_PERCENT)) {
+                    String node = applied.nodes().stream().filter(n -> n.id() == d.broker()).findFirst().map(names::pod)
+                            .orElse("node " + d.broker());
+                    statuses.warn(d.offline() ? "LogDirectoryOffline" : "VolumeNearlyFull", d.warning(node));
+                }
+            }
+        } catch (Exception e) {
+            LOG.debug("disk use not read: {}", e.getMessage());
         }
     }
 

@@ -53,22 +53,31 @@ final class RollFollower {
     }
 
     /**
-     * For {@code keks up}: when the supervisor before stopped in the middle of a change (killed, or the machine
-     * lost power), the one just started takes that change up again, and this follows it; otherwise asks for the
-     * change as {@link #request} does.
+     * The request of the change a supervisor stopped in the middle of (killed, or the machine lost power), which the
+     * next supervisor takes up again; read by {@code keks up} before it starts that supervisor.
      */
-    static int requestOrFollowResumed(LocalCluster cluster, RollOptions options, PrintWriter out, PrintWriter err)
-            throws IOException, InterruptedException {
+    static Optional<String> cutShort(LocalCluster cluster) {
         Optional<RollRecord> cut = RollRecord.read(cluster.dir()).filter(r -> !r.finished());
         Optional<RollRequest> asked = RollRequest.read(cluster.dir());
+        return cut.filter(r -> asked.isPresent() && asked.get().id().equals(r.requestId())).map(RollRecord::requestId);
+    }
+
+    /**
+     * Follows the change {@link #cutShort} named as the supervisor that runs now carries it out, however far it got
+     * before this looks (also done already).
+     */
+    static int followResumed(LocalCluster cluster, String requestId, PrintWriter out, PrintWriter err) throws InterruptedException {
         Optional<Instant> supervisorStart = SuperviseCommand.running(cluster.dir()).flatMap(p -> p.info().startInstant());
-        if (cut.isPresent() && asked.isPresent() && asked.get().id().equals(cut.get().requestId()) && supervisorStart.isPresent()) {
-            out.println("  the change the supervisor before stopped in the middle of is taken up again");
-            out.flush();
-            // the record the stopped supervisor left is older than the supervisor that runs now
-            return follow(cluster, cut.get().requestId(), supervisorStart.get().toEpochMilli(), out, err);
+        if (supervisorStart.isEmpty()) {
+            err.println("error: no supervisor runs cluster " + cluster.desired().name() + " to finish the change it was making; see "
+                    + cluster.dir().resolve("supervisor.log"));
+            err.flush();
+            return 1;
         }
-        return request(cluster, Set.of(), options, 0, out, err);
+        out.println("  the change the supervisor before stopped in the middle of is taken up again");
+        out.flush();
+        // the record the stopped supervisor left is older than the supervisor that runs now
+        return follow(cluster, requestId, supervisorStart.get().toEpochMilli(), out, err);
     }
 
     /**

@@ -106,6 +106,7 @@ final class UpCommand implements Callable<Integer> {
         LocalClusterRuntime runtime = opened.runtime();
         Start start = new Start(out, progress);
         boolean[] rollFailed = new boolean[1];
+        boolean[] followed = new boolean[1];
         runtime.starting(start, Duration.ofSeconds(timeoutSeconds))
                 .withTopics(new LocalClusterRuntime.Topics(50L * 1024 * 1024, Duration.ofSeconds(timeoutSeconds), line -> {
                     out.println(line);
@@ -114,7 +115,9 @@ final class UpCommand implements Callable<Integer> {
                 .changing((cluster, delta, admin) -> {
                     // the supervisor makes the change: the one just started in the background must be up first
                     start.awaitSupervisor(cluster);
-                    rollFailed[0] = RollFollower.requestOrFollowResumed(cluster, RollOptions.waiting(timeoutSeconds), out, err) != 0;
+                    followed[0] = true;
+                    rollFailed[0] = (start.cutShort.isPresent() ? RollFollower.followResumed(cluster, start.cutShort.get(), out, err)
+                            : RollFollower.request(cluster, Set.of(), RollOptions.waiting(timeoutSeconds), 0, out, err)) != 0;
                 });
         Reconciliation.Outcome o = ManifestOptions.run(runtime, Reconciliation.Mode.UP, opened.manifests(), lines(progress, out), err);
         if (o == null) {
@@ -126,6 +129,11 @@ final class UpCommand implements Callable<Integer> {
         if (o.ending() != Reconciliation.Ending.DONE) {
             err.println("error: " + o.message());
             return 1;
+        }
+        if (start.cutShort.isPresent() && !followed[0]) {
+            // this pass found nothing left to change: the new supervisor may have finished it first, or be finishing it
+            start.awaitSupervisor(runtime.cluster());
+            rollFailed[0] = RollFollower.followResumed(runtime.cluster(), start.cutShort.get(), out, err) != 0;
         }
         return ready(runtime, o, start, started, rollFailed[0], out);
     }
@@ -212,6 +220,8 @@ final class UpCommand implements Callable<Integer> {
         final CountDownLatch stopped = new CountDownLatch(1);
         final AtomicBoolean stopping = new AtomicBoolean();
         boolean supervisorWasRunning;
+        /** The request of a change the last supervisor stopped in the middle of, read before a new one starts. */
+        Optional<String> cutShort = Optional.empty();
         private Process spawned;
 
         Start(PrintWriter out, Progress progress) {
@@ -236,6 +246,8 @@ final class UpCommand implements Callable<Integer> {
                 out.println("Cluster " + cluster.desired().name() + " is already running (supervisor pid " + supervisor.get().pid() + ")");
                 return;
             }
+            // a change the last supervisor left unfinished: the one started here finishes it, and keks up follows it
+            cutShort = RollFollower.cutShort(cluster);
             List<String> busy = cluster.ports().busy();
             if (!busy.isEmpty()) {
                 throw new IllegalStateException("ports in use: " + String.join(", ", busy) + ". Stop what uses them"

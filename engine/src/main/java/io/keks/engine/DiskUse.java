@@ -41,6 +41,11 @@ public record DiskUse(int broker, String dir, long totalBytes, long usableBytes,
         return offline() || percentUsed() >= percent;
     }
 
+    /** The reason of the Warning condition for a volume that needs attention. */
+    public String reason() {
+        return offline() ? "LogDirectoryOffline" : "VolumeNearlyFull";
+    }
+
     /** As a status column shows it: {@code 41% of 98G}, {@code offline}, or {@code ?} when the broker did not say. */
     public String brief() {
         if (offline()) {

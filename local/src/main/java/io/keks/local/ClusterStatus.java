@@ -117,8 +117,8 @@ public record ClusterStatus(String name, String namespace, String clusterId, boo
                         + " runs as before: " + String.join("; ", r.reasons()))));
         cluster.warnings().forEach(w -> conditions.add(new Condition("Warning", "True", "ManifestWarning", w.format())));
         for (Node n : nodes) {
-            n.disks().stream().filter(d -> d.needsAttention(DiskUse.WARN_PERCENT)).forEach(d -> conditions.add(new Condition("Warning", "True",
-                    d.offline() ? "LogDirectoryOffline" : "VolumeNearlyFull", d.warning(n.name()))));
+            n.disks().stream().filter(d -> d.needsAttention(DiskUse.WARN_PERCENT))
+                    .forEach(d -> conditions.add(new Condition("Warning", "True", d.reason(), d.warning(n.name()))));
         }
         return new ClusterStatus(cluster.desired().name(), cluster.desired().namespace(), cluster.state().memory().clusterId(), ready,
                 "KRaft", cluster.desired().version().toString(), cluster.connections().bootstrap(first), listeners,

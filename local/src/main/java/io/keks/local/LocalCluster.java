@@ -391,9 +391,7 @@ public final class LocalCluster {
 
     /** Whether every desired broker serves and every controller votes in a quorum with a leader. */
     public boolean isReady(ObservedCluster o) {
-        return o.quorumLeader().isPresent()
-                && desired.brokers().stream().allMatch(b -> o.brokerServing(b.id()))
-                && desired.controllers().stream().allMatch(c -> o.voters().contains(c.id()));
+        return isStarted(o) && desired.controllers().stream().allMatch(c -> o.voters().contains(c.id()));
     }
 
     /**

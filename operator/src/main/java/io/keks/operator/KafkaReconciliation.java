@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,7 +108,7 @@ public final class KafkaReconciliation {
                     new PodReadiness(client, KafkaNames.of(applied)).update(applied, observed);
                     var levels = BundledMetadataVersions.of(applied.version());
                     cluster.finalized().ifPresent(l -> statuses.metadataVersion(levels.name(l)));
-                    warnOfFullDisks(cluster, applied, observed, statuses);
+                    warnOfFullDisks(applied, o.disks(), statuses);
                     yield statuses.observed(applied, memory, observed, cluster.pods(),
                             o.liveConfig().map(DynamicConfigApplier.Result::changes).orElse(List.of()), settings.requeue());
                 }
@@ -125,19 +124,15 @@ public final class KafkaReconciliation {
         }
     }
 
-    /** A Warning for each broker log directory that is nearly full or that Kafka took offline, as describeLogDirs tells. */
-    private static void warnOfFullDisks(KubernetesCluster cluster, DesiredCluster applied, ObservedCluster observed, KafkaStatuses statuses) {
+    /** A Warning for each broker log directory that is nearly full or that Kafka took offline, as the pass read them. */
+    private static void warnOfFullDisks(DesiredCluster applied, List<DiskUse> disks, KafkaStatuses statuses) {
         KafkaNames names = KafkaNames.of(applied);
-        try (Admin admin = cluster.admin()) {
-            for (DiskUse d : DiskUse.read(admin, observed.brokers(), 10_000)) {
-                if (d.needsAttention(DiskUse.WARN_PERCENT)) {
-                    String node = applied.nodes().stream().filter(n -> n.id() == d.broker()).findFirst().map(names::pod)
-                            .orElse("node " + d.broker());
-                    statuses.warn(d.offline() ? "LogDirectoryOffline" : "VolumeNearlyFull", d.warning(node));
-                }
+        for (DiskUse d : disks) {
+            if (d.needsAttention(DiskUse.WARN_PERCENT)) {
+                String node = applied.nodes().stream().filter(n -> n.id() == d.broker()).findFirst().map(names::pod)
+                        .orElse("node " + d.broker());
+                statuses.warn(d.reason(), d.warning(node));
             }
-        } catch (Exception e) {
-            LOG.debug("disk use not read: {}", e.getMessage());
         }
     }
 

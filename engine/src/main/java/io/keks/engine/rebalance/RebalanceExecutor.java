@@ -122,7 +122,7 @@ public final class RebalanceExecutor {
             });
             // the throttle goes from every broker and topic of the whole proposal: a pass that a kill cut short left it
             // on partitions this one finds already moved
-            Set<Integer> everyBroker = new TreeSet<>(brokers);
+            Set<Integer> everyBroker = new TreeSet<>();
             target.forEach((tp, r) -> {
                 everyBroker.addAll(r);
                 everyBroker.addAll(current.getOrDefault(tp, List.of()));

@@ -1,6 +1,7 @@
 package io.keks.engine.reconcile;
 
 import io.keks.engine.ClusterMemory;
+import io.keks.engine.DiskUse;
 import io.keks.engine.ObservedCluster;
 import io.keks.engine.change.ChangeGate;
 import io.keks.engine.change.ClusterDelta;
@@ -45,11 +46,12 @@ import org.apache.kafka.clients.admin.Admin;
  *       carried out in the safe order; skipped when Kafka refused the live config;</li>
  *   <li><b>auto-rebalance</b>: after brokers joined, their share of the partitions moved onto them when
  *       {@code spec.cruiseControl.autoRebalance} asks for it;</li>
- *   <li><b>report</b>: the {@link Outcome}.</li>
+ *   <li><b>report</b>: the {@link Outcome}, with each broker log directory's disk use (read beside the users).</li>
  * </ol>
  */
 public final class Reconciliation {
     private static final long CONFIG_TIMEOUT_MS = 30_000;
+    private static final long DISK_TIMEOUT_MS = 10_000;
 
     /** How a caller's pass treats a refused change and nodes that do not run. */
     public enum Mode {
@@ -118,13 +120,15 @@ public final class Reconciliation {
      * @param refused  why the change was refused; empty when it was not
      * @param message  what to say of an ending other than DONE
      * @param delta    the change of nodes, when the pass got that far
+     * @param disks    each broker log directory as Kafka reported it when it answered (empty when it did not)
      */
     public record Outcome(Ending ending, DesiredCluster applied, ClusterMemory memory, List<String> refused, String message,
                           Optional<ObservedCluster> observed, Optional<DynamicConfigApplier.Result> liveConfig,
-                          Optional<TopicReconciler.Result> topics, Optional<UserReconciler.Result> users, Optional<ClusterDelta> delta) {
+                          Optional<TopicReconciler.Result> topics, Optional<UserReconciler.Result> users, Optional<ClusterDelta> delta,
+                          List<DiskUse> disks) {
         static Outcome ended(Ending ending, DesiredCluster applied, ClusterMemory memory, List<String> refused, String message) {
             return new Outcome(ending, applied, memory, refused, message, Optional.empty(), Optional.empty(), Optional.empty(),
-                    Optional.empty(), Optional.empty());
+                    Optional.empty(), Optional.empty(), List.of());
         }
     }
 
@@ -207,6 +211,8 @@ public final class Reconciliation {
         }
         Optional<UserReconciler.Result> users = runtime.reconcileUsers(applied);
         users.ifPresent(listener::users);
+        // disk use, for the report: read while the pass has Kafka's ear, not by another client afterwards
+        List<DiskUse> disks = DiskUse.read(admin, observed.brokers(), DISK_TIMEOUT_MS);
         Optional<RebalanceReconciler> rebalancer = runtime.rebalances()
                 .map(store -> new RebalanceReconciler(admin, store, RebalanceReconciler.Settings.defaults(), listener::step));
         if (rebalancer.isPresent() && !applied.rebalances().isEmpty()) {
@@ -214,13 +220,13 @@ public final class Reconciliation {
         }
         if (live.isPresent() && live.get().refused().isPresent()) {
             return new Outcome(Ending.CONFIG_REFUSED, applied, memory, refused, "Kafka refused spec.kafka.config, nothing was changed: "
-                    + live.get().refused().get(), Optional.of(observed), live, topicResult, users, Optional.empty());
+                    + live.get().refused().get(), Optional.of(observed), live, topicResult, users, Optional.empty(), disks);
         }
         // nodes this pass started all at once from a stopped cluster run what is desired: only a metadata.version can be
         // due, or a quorum that a change stopped in the middle left with voters to add or remove
         if (!facts.running() && mode.startsNodes && applied.metadataVersion() == null && votersAsDesired(applied, observed)) {
             return new Outcome(Ending.DONE, applied, memory, refused, "", Optional.of(observed), live, topicResult, users,
-                    Optional.empty());
+                    Optional.empty(), disks);
         }
         ChangeOfNodes change = changeOfNodes(runtime, applied, memory, modes, certificates, admin, listener);
         if (!change.delta().isEmpty()) {
@@ -232,7 +238,7 @@ public final class Reconciliation {
                     .ifPresent(state -> listener.rebalances(Map.of(applied.name() + "-auto-rebalancing-add-brokers", state)));
         }
         return new Outcome(Ending.DONE, applied, change.memory(), refused, "", Optional.of(observed), live, topicResult, users,
-                Optional.of(change.delta()));
+                Optional.of(change.delta()), disks);
     }
 
     /** Whether the controllers that vote are the desired ones (or Kafka did not say). */

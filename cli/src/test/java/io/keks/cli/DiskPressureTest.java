@@ -20,13 +20,17 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Real disk pressure: the development cluster's node keeps its data on a 128 MiB tmpfs of the test's own, and a
  * producer fills it. keks reports the volume as Kafka does (describeLogDirs), and warns before the directory fills.
  * Mounting needs root (CI runs as root here); elsewhere the test is skipped, under CI=true it fails.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DiskPressureTest {
     static final long SIZE = 128L << 20;
     static Path home;
@@ -57,7 +61,8 @@ class DiskPressureTest {
         } finally {
             io.keks.local.TestHomes.killAll(home);
             if (mounted != null) {
-                new ProcessBuilder("umount", mounted.toString()).inheritIO().start().waitFor(30, TimeUnit.SECONDS);
+                // lazily: a process still closing its files must not leave the mount behind
+                new ProcessBuilder("umount", "-l", mounted.toString()).inheritIO().start().waitFor(30, TimeUnit.SECONDS);
             }
             SeedClusterTest.killLeftovers(home);
         }
@@ -80,6 +85,7 @@ class DiskPressureTest {
     }
 
     @Test
+    @Order(1)
     void aFillingVolumeIsShownAsKafkaSeesItAndWarnedOfBeforeItIsFull() throws Exception {
         JsonNode before = status();
         JsonNode disk = before.path("nodes").get(0).path("disks").get(0);
@@ -117,5 +123,30 @@ class DiskPressureTest {
                 .contains("% full (", " of 128M, ", "retention.ms");
         assertThat(KeksCli.run("status").out()).containsPattern("dev-dual-role-0 .* (8[5-9]|9\\d)% of 128M");
         assertThat(KeksCli.run("get", "kafkanodepools").out()).containsPattern("dual-role .* (8[5-9]|9\\d)% of 128M \\(node 0\\)");
+    }
+
+    @Test
+    @Order(2)
+    void keksUpRefusesToStartANodeOnANearlyFullVolumeAndStartsItOnceThereIsRoom() throws Exception {
+        KeksCli.Result down = KeksCli.run("down");
+        assertThat(down.exitCode()).as(down.out() + down.err()).isZero();
+        Path filler = mounted.resolve("filler");
+        long room = Files.getFileStore(mounted).getUsableSpace() - SIZE / 50;
+        Files.write(filler, new byte[(int) Math.max(0, room)]);
+        assertThat(100 - 100 * Files.getFileStore(mounted).getUsableSpace() / SIZE).isGreaterThanOrEqualTo(95);
+
+        KeksCli.Result refused = KeksCli.run("up", "-d");
+        assertThat(refused.exitCode()).as(refused.out() + refused.err()).isEqualTo(2);
+        assertThat(refused.err()).contains("refused, nothing was changed", "node 0 is not started: its volume " + mounted,
+                "% full (", " of 128M, ", " free)", "free space on that filesystem");
+        assertThat(LocalCluster.open(ClusterHome.fromEnvironment(), "dev").anyNodeRunning()).isFalse();
+        try (var data = Files.list(mounted.resolve("nodes/0/data-0"))) {
+            assertThat(data.toList()).as("its data is left as it was").isNotEmpty();
+        }
+
+        Files.delete(filler);
+        KeksCli.Result up = KeksCli.run("up", "-d");
+        assertThat(up.exitCode()).as(up.out() + up.err()).isZero();
+        assertThat(status().path("ready").asBoolean()).isTrue();
     }
 }

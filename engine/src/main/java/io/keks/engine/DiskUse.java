@@ -4,8 +4,11 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.LogDirDescription;
 
@@ -21,6 +24,23 @@ import org.apache.kafka.clients.admin.LogDirDescription;
 public record DiskUse(int broker, String dir, long totalBytes, long usableBytes, String error) {
     /** At this share of a volume used, keks warns: a full log directory is taken offline by Kafka. */
     public static final int WARN_PERCENT = 85;
+
+    private static final Pattern VOLUME_DIR = Pattern.compile(".*/data-([0-9]+)/kafka-log[0-9]+/?");
+
+    /**
+     * The id of the volume the directory is on, from its path ({@code .../data-<volume>/kafka-log<node>} on every
+     * runtime); empty for a directory keks did not name.
+     */
+    public OptionalInt volume() {
+        Matcher m = VOLUME_DIR.matcher(dir);
+        return m.matches() ? OptionalInt.of(Integer.parseInt(m.group(1))) : OptionalInt.empty();
+    }
+
+    /**
+     * Locally, where a disk cannot grow, a node is not started on a filesystem this full: Kafka would take its log
+     * directory offline as soon as it fills, and a broker with no log directory left stops.
+     */
+    public static final int REFUSE_START_PERCENT = 95;
 
     /** The bytes in use, -1 when not known. */
     public long usedBytes() {
@@ -67,6 +87,14 @@ public record DiskUse(int broker, String dir, long totalBytes, long usableBytes,
                 + ", " + bytes(usableBytes) + " free); Kafka takes a directory offline when it fills: lower retention.ms or"
                 + " retention.bytes of its largest topics, delete topics no one reads, move partitions to other brokers"
                 + " (a KafkaRebalance), or give the node a larger volume";
+    }
+
+    /** Why {@code node} is not started on this volume's filesystem, with the numbers and what to do. */
+    public String startRefusal(String node) {
+        return node + " is not started: its volume " + dir + " is on a filesystem " + percentUsed() + "% full (" + bytes(usedBytes())
+                + " of " + bytes(totalBytes) + ", " + bytes(usableBytes) + " free), and Kafka takes a log directory offline when it"
+                + " fills; free space on that filesystem (a stopped cluster's data stays: `keks down --delete-data` of a cluster you"
+                + " no longer need, or lower retention.ms of its largest topics once it runs), or move KEKS_HOME to a larger disk";
     }
 
     /** Every log directory of each of {@code brokers}; a broker that does not answer in time is left out. */

@@ -24,7 +24,7 @@ class ClusterMemoryTest {
             nodes.add(new DesiredNode(i, "controller", Set.of(Role.CONTROLLER), null, List.of(), null));
         }
         return new DesiredCluster("kafka", "cluster", KafkaVersion.parse("4.4.0").orElseThrow(), metadataVersion, List.of(), Map.of(),
-                nodes, List.of(), Map.of(), null, null, null, null, List.of(), CaSpec.DEFAULTS, CaSpec.DEFAULTS, null, List.of());
+                nodes, List.of(), Map.of(), null, null, null, null, List.of(), CaSpec.DEFAULTS, CaSpec.DEFAULTS, null, List.of(), Map.of());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.keks.local;
 
 import io.keks.engine.ClusterMemory;
+import io.keks.engine.DiskUse;
 import io.keks.engine.ObservedCluster;
 import io.keks.engine.change.ClusterDelta;
 import io.keks.engine.change.ClusterImage;
@@ -17,14 +18,17 @@ import io.keks.model.DesiredCluster;
 import io.keks.model.DesiredNode;
 import io.keks.model.KafkaVersion;
 import io.keks.model.MetricsSpec;
+import io.keks.model.VolumeSpec;
 import io.keks.model.manifest.ManifestException;
 import io.keks.model.manifest.Manifests;
 import io.keks.model.manifest.Problem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -210,6 +214,27 @@ public final class LocalClusterRuntime implements ClusterRuntime {
         last = previous.isPresent() ? LocalCluster.open(home, name, stored) : null;
         ClusterMemory memory = previous.map(ClusterState::memory).orElseGet(() -> ClusterMemory.newCluster(wanted));
         return new Facts(wanted, Optional.ofNullable(last).map(LocalCluster::desired), memory, last != null && last.anyNodeRunning());
+    }
+
+    /** The filesystem under each volume of the nodes, read where the volume is or, before it exists, where it will be. */
+    @Override
+    public List<DiskUse> volumesBeforeStart(List<DesiredNode> nodes) throws IOException {
+        LocalAddressing at = new LocalAddressing(home.cluster(name), 0, Optional.empty(), false);
+        List<DiskUse> out = new ArrayList<>();
+        for (DesiredNode n : nodes) {
+            for (VolumeSpec v : n.volumes()) {
+                Path dir = at.volumeDir(n.id(), v);
+                Path existing = dir;
+                while (existing != null && !Files.exists(existing)) {
+                    existing = existing.getParent();
+                }
+                if (existing != null) {
+                    FileStore store = Files.getFileStore(existing);
+                    out.add(new DiskUse(n.id(), dir.toString(), store.getTotalSpace(), store.getUsableSpace(), null));
+                }
+            }
+        }
+        return out;
     }
 
     /** What metricsConfig needs locally, checked before anything of an apply is stored: its rules. */

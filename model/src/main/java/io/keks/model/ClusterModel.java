@@ -93,6 +93,7 @@ public final class ClusterModel {
         List<Sourced<KafkaNodePool>> pools = poolModel.pools(kafka, manifests.nodePools(), name, namespace);
         Map<String, NavigableSet<Integer>> ids = poolModel.nodeIds(kafka, pools);
         List<DesiredNode> nodes = poolModel.nodes(kafka, spec, pools, ids);
+        Map<String, StorageGrowth> storageGrowth = poolModel.storageGrowth(pools);
         long brokers = nodes.stream().filter(DesiredNode::isBroker).count();
         checkReplication(kafka, config, brokers);
         List<DesiredTopic> topics = TopicModel.topics(manifests.topics(), name, config, (int) brokers, problems);
@@ -110,7 +111,7 @@ public final class ClusterModel {
         ids.forEach((pool, set) -> poolIds.put(pool, List.copyOf(set)));
         DesiredCluster cluster = new DesiredCluster(namespace, name, version, metadataVersion, listeners, config,
                 nodes, topics, poolIds, spec.getRack() == null ? null : spec.getRack().getTopologyKey(), metrics,
-                exporter, authorization, users, clusterCa, clientsCa, rebalance, rebalances);
+                exporter, authorization, users, clusterCa, clientsCa, rebalance, rebalances, storageGrowth);
         return new Result(cluster, List.copyOf(problems));
     }
 

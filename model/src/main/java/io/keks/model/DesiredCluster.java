@@ -14,13 +14,14 @@ import java.util.Optional;
  *                        null when the cluster is not rack-aware
  * @param metrics         each node's metrics endpoint; null when spec.kafka.metricsConfig asks for none
  * @param exporter        the consumer-lag exporter; null when spec.kafkaExporter asks for none
+ * @param storageGrowth   per pool, how its volumes grow before they fill, for the pools whose annotations ask for it
  */
 public record DesiredCluster(String namespace, String name, KafkaVersion version, String metadataVersion,
                              List<ListenerSpec> listeners, Map<String, String> config, List<DesiredNode> nodes,
                              List<DesiredTopic> topics, Map<String, List<Integer>> poolIds, String rackTopologyKey,
                              MetricsSpec metrics, ExporterSpec exporter, AuthorizationSpec authorization,
                              List<DesiredUser> users, CaSpec clusterCa, CaSpec clientsCa, RebalanceSpec rebalance,
-                             List<DesiredRebalance> rebalances) {
+                             List<DesiredRebalance> rebalances, Map<String, StorageGrowth> storageGrowth) {
 
     public List<DesiredNode> brokers() {
         return nodes.stream().filter(DesiredNode::isBroker).toList();
@@ -49,10 +50,11 @@ public record DesiredCluster(String namespace, String name, KafkaVersion version
     /** Whether the two differ in anything but their topics, users and rebalances: the Kafka, its nodes and pools, config, listeners. */
     public boolean sameClusterAs(DesiredCluster other) {
         return new DesiredCluster(namespace, name, version, metadataVersion, listeners, config, nodes, List.of(), poolIds,
-                rackTopologyKey, metrics, exporter, authorization, List.of(), clusterCa, clientsCa, rebalance, List.of())
+                rackTopologyKey, metrics, exporter, authorization, List.of(), clusterCa, clientsCa, rebalance, List.of(), storageGrowth)
                 .equals(new DesiredCluster(other.namespace, other.name, other.version, other.metadataVersion, other.listeners,
                         other.config, other.nodes, List.of(), other.poolIds, other.rackTopologyKey, other.metrics,
-                        other.exporter, other.authorization, List.of(), other.clusterCa, other.clientsCa, other.rebalance, List.of()));
+                        other.exporter, other.authorization, List.of(), other.clusterCa, other.clientsCa, other.rebalance, List.of(),
+                        other.storageGrowth));
     }
 
     /** spec.cruiseControl: empty when rebalancing is off. */

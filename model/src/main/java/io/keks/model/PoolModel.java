@@ -225,6 +225,21 @@ final class PoolModel {
         return racked;
     }
 
+    /** The pools whose keks.io/storage- annotations ask their volumes to grow, by name; a bad annotation is a problem. */
+    Map<String, StorageGrowth> storageGrowth(List<Sourced<KafkaNodePool>> pools) {
+        Map<String, StorageGrowth> out = new LinkedHashMap<>();
+        for (Sourced<KafkaNodePool> pool : pools) {
+            KafkaNodePool p = pool.resource();
+            Map<String, String> ann = Optional.ofNullable(p.getMetadata().getAnnotations()).orElse(Map.of());
+            long largest = p.getSpec() == null || p.getSpec().getStorage() == null ? 0 : volumes(p.getSpec().getStorage()).stream()
+                    .filter(v -> v.type().equals("persistent-claim")).mapToLong(VolumeSpec::sizeBytes).max().orElse(0);
+            StorageGrowth.read(ann, largest, (key, message) -> problems.add(pool.error("/metadata/annotations/"
+                    + key.replace("~", "~0").replace("/", "~1"), "annotation " + key + " " + message)))
+                    .ifPresent(g -> out.put(p.getMetadata().getName(), g));
+        }
+        return out;
+    }
+
     private static List<VolumeSpec> volumes(Storage storage) {
         List<SingleVolumeStorage> singles = storage instanceof JbodStorage jbod
                 ? Optional.ofNullable(jbod.getVolumes()).orElse(List.of())

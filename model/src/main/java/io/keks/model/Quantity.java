@@ -37,6 +37,18 @@ public final class Quantity {
         return bytes.signum() > 0 ? Optional.of(bytes.longValue()) : Optional.empty();
     }
 
+    /** A size as Kubernetes writes it, in the largest binary unit that divides it whole: 100Gi, 1536Mi, 4Ti. */
+    public static String kubernetesSize(long bytes) {
+        String[] units = {"Pi", "Ti", "Gi", "Mi", "Ki"};
+        for (int i = 0; i < units.length; i++) {
+            long unit = 1L << (50 - 10 * i);
+            if (bytes != 0 && bytes % unit == 0) {
+                return bytes / unit + units[i];
+            }
+        }
+        return Long.toString(bytes);
+    }
+
     /** Bytes of a JVM size such as 6g, 512m or 1048576. */
     public static Optional<Long> jvmBytes(String text) {
         if (text == null) {

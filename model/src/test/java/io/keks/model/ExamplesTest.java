@@ -70,7 +70,8 @@ class ExamplesTest {
         var v1 = ClusterModel.build(read("v1"), ClusterModel.Options.defaults()).cluster();
         assertThat(v1).isEqualTo(new DesiredCluster(beta.namespace(), beta.name(), beta.version(), beta.metadataVersion(),
                 beta.listeners(), beta.config(), beta.nodes(), v1.topics(), beta.poolIds(), beta.rackTopologyKey(),
-                beta.metrics(), beta.exporter(), beta.authorization(), beta.users(), beta.clusterCa(), beta.clientsCa(), beta.rebalance(), beta.rebalances()));
+                beta.metrics(), beta.exporter(), beta.authorization(), beta.users(), beta.clusterCa(), beta.clientsCa(), beta.rebalance(), beta.rebalances(),
+                beta.storageGrowth()));
         assertThat(v1.topics()).extracting(DesiredTopic::topicName).containsExactly("test-topic");
     }
 

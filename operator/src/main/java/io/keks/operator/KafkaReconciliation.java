@@ -8,6 +8,7 @@ import io.keks.engine.DiskUse;
 import io.keks.engine.ObservedCluster;
 import io.keks.engine.config.DynamicConfigApplier;
 import io.keks.engine.reconcile.Reconciliation;
+import io.keks.engine.storage.VolumeGrowth;
 import io.keks.engine.roll.Roller;
 import io.keks.model.ClusterModel;
 import io.keks.model.DesiredCluster;
@@ -92,6 +93,11 @@ public final class KafkaReconciliation {
             @Override
             public void step(String line) {
                 LOG.info("Kafka {}/{}: {}", ns, name, line);
+            }
+
+            @Override
+            public void volumes(VolumeGrowth.Result result) {
+                result.held().forEach(h -> statuses.warn(h.reason(), h.message()));
             }
         };
         try {

@@ -19,6 +19,7 @@ import io.keks.engine.rebalance.RebalanceReconciler;
 import io.keks.engine.reconcile.ClusterRuntime;
 import io.keks.engine.roll.Roller;
 import io.keks.engine.security.CertificateStore;
+import io.keks.engine.storage.VolumeGrowth;
 import io.keks.model.DesiredCluster;
 import io.keks.model.DesiredNode;
 import io.keks.model.KafkaVersion;
@@ -141,6 +142,11 @@ final class KubernetesCluster implements ClusterRuntime {
         return Optional.of(new KubernetesRebalances(client, names.namespace(), names.cluster()));
     }
 
+    @Override
+    public Optional<VolumeGrowth.Claims> claims() {
+        return Optional.of(new KubernetesClaims(client, names));
+    }
+
     /** The objects of the applied cluster, rendered once, with the Secrets' values its certificate store fills. */
     @Override
     public Optional<CertificateStore> certificates(DesiredCluster applied, ClusterMemory m) {
@@ -164,7 +170,6 @@ final class KubernetesCluster implements ClusterRuntime {
                 applier.apply(o);
             }
         }
-        applier.warnings().forEach(w -> statuses.warn("StorageNotExpandable", w));
         removeUnwantedExporter(applied);
     }
 

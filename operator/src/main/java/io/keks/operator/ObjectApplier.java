@@ -3,11 +3,6 @@ package io.keks.operator;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.storage.StorageClass;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -15,12 +10,11 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 
 /**
  * Writes rendered objects with plain create and JSON merge patch, the calls that behave the same on
- * every API server (no server-side apply). Claims are only created, and grown when the storage class
- * allows it; a claim never shrinks.
+ * every API server (no server-side apply). Claims are only created here: {@link KubernetesClaims} grows them,
+ * and nothing shrinks them.
  */
 final class ObjectApplier {
     private final KubernetesClient client;
-    private final List<String> warnings = new ArrayList<>();
 
     ObjectApplier(KubernetesClient client) {
         this.client = client;
@@ -33,8 +27,7 @@ final class ObjectApplier {
             client.resource(desired).create();
             return true;
         }
-        if (desired instanceof PersistentVolumeClaim claim) {
-            grow((PersistentVolumeClaim) existing, claim);
+        if (desired instanceof PersistentVolumeClaim) {
             return false;
         }
         if (!contains(Serialization.jsonMapper().valueToTree(existing), Serialization.jsonMapper().valueToTree(desired))) {
@@ -80,36 +73,4 @@ final class ObjectApplier {
         return want.equals(have) || want.asText().equals(have.asText());
     }
 
-    private void grow(PersistentVolumeClaim existing, PersistentVolumeClaim desired) {
-        Quantity had = existing.getSpec().getResources().getRequests().get("storage");
-        Quantity want = desired.getSpec().getResources().getRequests().get("storage");
-        if (Quantity.getAmountInBytes(want).compareTo(Quantity.getAmountInBytes(had)) <= 0) {
-            return;
-        }
-        String name = existing.getMetadata().getName();
-        Optional<StorageClass> cls = storageClass(existing.getSpec().getStorageClassName());
-        if (cls.isEmpty() || !Boolean.TRUE.equals(cls.get().getAllowVolumeExpansion())) {
-            warnings.add("claim " + name + " stays at " + had + " (the manifest asks for " + want + "): "
-                    + cls.map(c -> "StorageClass " + c.getMetadata().getName() + " does not allow volume expansion")
-                    .orElse("its StorageClass is unknown") + "; use a class with allowVolumeExpansion: true");
-            return;
-        }
-        existing.getSpec().getResources().getRequests().put("storage", want);
-        client.resource(existing).patch(PatchContext.of(PatchType.JSON_MERGE));
-    }
-
-    /** The named class, or the cluster's default one when the claim names none. */
-    private Optional<StorageClass> storageClass(String name) {
-        var classes = client.storage().v1().storageClasses();
-        if (name != null) {
-            return Optional.ofNullable(classes.withName(name).get());
-        }
-        return classes.list().getItems().stream().filter(c -> c.getMetadata().getAnnotations() != null
-                && "true".equals(c.getMetadata().getAnnotations().get("storageclass.kubernetes.io/is-default-class"))).findFirst();
-    }
-
-    /** What could not be done as the manifests ask, for the Kafka's Warning conditions. */
-    List<String> warnings() {
-        return warnings;
-    }
 }

@@ -548,4 +548,59 @@ class OperatorOnLocalKafkaTest {
         assertThat(pods()).extracting(p -> p.getMetadata().getName()).doesNotContain("cluster-controller-3", "cluster-controller-4",
                 "cluster-controller-5");
     }
+
+    @Test
+    @Order(9)
+    void brokerClaimsGrowOnceBeforeTheyFillAndAHandRaisedSizeIsAppliedWithoutRestartingPods() throws Exception {
+        reconcileUntilReady();
+        client.storage().v1().storageClasses().resource(new io.fabric8.kubernetes.api.model.storage.StorageClassBuilder()
+                .withNewMetadata().withName("gp3").addToAnnotations("storageclass.kubernetes.io/is-default-class", "true").endMetadata()
+                .withProvisioner("ebs.csi.aws.com").withAllowVolumeExpansion(true).build()).create();
+        // the threshold just under what Kafka reports for this machine's disk, so that the brokers' volumes are past it
+        int percent;
+        try (Admin admin = kubelet.cluster().admin()) {
+            percent = io.keks.engine.DiskUse.read(admin, List.of(0, 1, 2), 10_000).stream()
+                    .mapToInt(io.keks.engine.DiskUse::percentUsed).min().orElseThrow();
+        }
+        assertThat(percent).as("Kafka reports how full the brokers' disks are").isPositive();
+        Map<String, String> uids = podUids();
+        int from = kubelet.events.size();
+        change(null, p -> p.getMetadata().setAnnotations(new java.util.HashMap<>(Map.of(
+                io.keks.model.StorageGrowth.ENABLED, "true",
+                io.keks.model.StorageGrowth.AT_PERCENT, String.valueOf(Math.max(1, percent - 1)),
+                io.keks.model.StorageGrowth.STEP, "10Gi",
+                io.keks.model.StorageGrowth.STEP_PERCENT, "0",
+                io.keks.model.StorageGrowth.COOLDOWN, "1h"))));
+        reconcileOnce();
+        assertThat(claimSizes()).containsEntry("data-0-cluster-broker-0", "110Gi").containsEntry("data-0-cluster-broker-1", "110Gi")
+                .containsEntry("data-0-cluster-broker-2", "110Gi").containsEntry("data-0-cluster-controller-3", "100Gi");
+        assertThat(client.persistentVolumeClaims().inNamespace(NS).withName("data-0-cluster-broker-0").get().getMetadata()
+                .getAnnotations()).containsKey(KubernetesClaims.GROWN_AT);
+
+        // still past the threshold (this disk did not really grow), but within the cooldown: no second growth, and a Warning
+        KafkaStatuses.Outcome again = reconcileOnce();
+        assertThat(claimSizes()).containsEntry("data-0-cluster-broker-0", "110Gi");
+        assertThat(kafka().getStatus().getConditions()).anySatisfy(c -> {
+            assertThat(c.getType()).isEqualTo("Warning");
+            assertThat(c.getReason()).isEqualTo("VolumeGrowthCoolingDown");
+            assertThat(c.getMessage()).contains("data-0-cluster-broker-", "% full", "grows again from");
+        });
+        assertThat(again.condition("Ready").orElseThrow().getStatus()).isEqualTo("True");
+
+        // the manifest's 100Gi is below what the claims were grown to: not a shrink; a size raised by hand is applied
+        change(null, p -> ((io.strimzi.api.kafka.model.kafka.JbodStorage) p.getSpec().getStorage()).getVolumes().stream()
+                .map(v -> (io.strimzi.api.kafka.model.kafka.PersistentClaimStorage) v).forEach(v -> v.setSize("150Gi")));
+        reconcileUntilReady();
+        assertThat(claimSizes()).containsEntry("data-0-cluster-broker-0", "150Gi").containsEntry("data-0-cluster-broker-2", "150Gi")
+                .containsEntry("data-0-cluster-controller-3", "100Gi");
+        assertThat(podUids()).as("no pod was replaced").isEqualTo(uids);
+        assertThat(kubelet.stoppedSince(from)).as("no Kafka process was restarted").isEmpty();
+    }
+
+    static Map<String, String> claimSizes() {
+        Map<String, String> m = new java.util.TreeMap<>();
+        client.persistentVolumeClaims().inNamespace(NS).list().getItems().forEach(c -> m.put(c.getMetadata().getName(),
+                c.getSpec().getResources().getRequests().get("storage").toString()));
+        return m;
+    }
 }

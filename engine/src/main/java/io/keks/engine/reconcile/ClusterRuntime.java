@@ -1,6 +1,7 @@
 package io.keks.engine.reconcile;
 
 import io.keks.engine.ClusterMemory;
+import io.keks.engine.DiskUse;
 import io.keks.engine.ObservedCluster;
 import io.keks.engine.change.ClusterDelta;
 import io.keks.engine.change.ClusterImage;
@@ -8,9 +9,11 @@ import io.keks.engine.change.MetadataVersions;
 import io.keks.engine.config.ConfigModes;
 import io.keks.engine.rebalance.RebalanceReconciler;
 import io.keks.engine.security.CertificateStore;
+import io.keks.engine.storage.VolumeGrowth;
 import io.keks.engine.topic.TopicReconciler;
 import io.keks.engine.user.UserReconciler;
 import io.keks.model.DesiredCluster;
+import io.keks.model.DesiredNode;
 import io.keks.model.KafkaVersion;
 import java.util.List;
 import java.util.Map;
@@ -111,6 +114,19 @@ public interface ClusterRuntime {
      * empty where a controller of their own does (Kubernetes), or when the cluster has none.
      */
     default Optional<RebalanceReconciler.Store> rebalances() {
+        return Optional.empty();
+    }
+
+    /**
+     * How full the filesystem under each volume of {@code nodes} is, where the runtime can see it before a node starts
+     * (this machine's disks); empty where it cannot (Kubernetes, where claims grow instead).
+     */
+    default List<DiskUse> volumesBeforeStart(List<DesiredNode> nodes) throws Exception {
+        return List.of();
+    }
+
+    /** The claims of a runtime whose volumes can grow (Kubernetes); empty where they cannot (this machine's disks). */
+    default Optional<VolumeGrowth.Claims> claims() {
         return Optional.empty();
     }
 

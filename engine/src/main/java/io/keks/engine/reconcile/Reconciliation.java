@@ -12,10 +12,12 @@ import io.keks.engine.rebalance.RebalanceState;
 import io.keks.engine.security.CertificatePlan;
 import io.keks.engine.security.CertificateStore;
 import io.keks.engine.security.ClusterCertificates;
+import io.keks.engine.storage.VolumeGrowth;
 import io.keks.engine.topic.TopicReconciler;
 import io.keks.engine.user.UserReconciler;
 import io.keks.model.DesiredCluster;
 import io.keks.model.DesiredNode;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,8 +32,9 @@ import org.apache.kafka.clients.admin.Admin;
  * One reconciliation of a Kafka cluster, the same on every runtime. Its steps, in order:
  * <ol>
  *   <li><b>read what exists</b>: the runtime's facts, gathered first;</li>
- *   <li><b>refuse unsafe changes</b>: the {@link ChangeGate}; a refused change is not made, and the cluster goes
- *       on as last applied ({@link Mode#KEEP}) or the pass ends there;</li>
+ *   <li><b>refuse unsafe changes</b>: the {@link ChangeGate}, and nodes to be started on a filesystem nearly full
+ *       where the runtime's disks cannot grow; a refused change is not made, and the cluster goes on as last applied
+ *       ({@link Mode#KEEP}) or the pass ends there;</li>
  *   <li><b>remember the cluster</b>: the manifests applied and its {@link ClusterMemory};</li>
  *   <li><b>certificates</b>: what {@link ClusterCertificates} says is missing or due;</li>
  *   <li><b>write node definitions</b>;</li>
@@ -40,6 +43,8 @@ import org.apache.kafka.clients.admin.Admin;
  *   <li><b>wait for Kafka</b>: until ready with {@link Mode#UP}, one look otherwise;</li>
  *   <li><b>live config</b>, and beside it <b>topics</b>, then <b>users</b> (where the runtime reconciles them in the
  *       same pass);</li>
+ *   <li><b>grow volumes</b>: where the runtime's storage can grow, claims below the manifest's size, and claims of pools
+ *       that ask for it before they fill ({@link VolumeGrowth}); also when Kafka does not answer, for raised sizes;</li>
  *   <li><b>rebalances</b>: each KafkaRebalance a lifecycle step further ({@link RebalanceReconciler}), where the
  *       runtime keeps them in the same pass;</li>
  *   <li><b>change of nodes</b>: the {@link ClusterDelta} between the nodes as they started and as desired now,
@@ -92,6 +97,10 @@ public final class Reconciliation {
         default void rebalances(Map<String, RebalanceState> states) {
         }
 
+        /** The volumes grown and those that should grow and could not, where the runtime's storage can grow. */
+        default void volumes(VolumeGrowth.Result result) {
+        }
+
         /** The change of nodes, before it is carried out (also when it is empty). */
         default void changeOfNodes(DesiredCluster applied, ClusterDelta delta) {
         }
@@ -139,10 +148,15 @@ public final class Reconciliation {
     public static Outcome run(ClusterRuntime runtime, Mode mode, boolean renewClusterCa, Listener listener) throws Exception {
         ClusterRuntime.Facts facts = runtime.facts();
         List<String> refused = refuseUnsafeChanges(runtime, facts);
+        if (refused.isEmpty()) {
+            refused = refuseStartsOnFullVolumes(runtime, facts, mode);
+        }
         if (!refused.isEmpty()) {
-            runtime.refused(refused);
-            if (!mode.keepsLastApplied) {
-                return Outcome.ended(Ending.REFUSED, facts.last().orElseThrow(), facts.memory(), refused, "the change was refused");
+            if (facts.last().isPresent()) {
+                runtime.refused(refused);
+            }
+            if (!mode.keepsLastApplied || facts.last().isEmpty()) {
+                return Outcome.ended(Ending.REFUSED, facts.last().orElse(facts.wanted()), facts.memory(), refused, "the change was refused");
             }
         }
         DesiredCluster applied = refused.isEmpty() ? facts.wanted() : facts.last().orElseThrow();
@@ -165,6 +179,7 @@ public final class Reconciliation {
         try (Admin admin = runtime.admin()) {
             Optional<ObservedCluster> observed = runtime.observe(applied, admin, mode.waitsUntilReady);
             if (observed.isEmpty()) {
+                growVolumes(runtime, applied, List.of(), listener);
                 return Outcome.ended(Ending.NOT_ANSWERING, applied, memory, refused, "Kafka does not answer");
             }
             return afterKafkaAnswers(runtime, mode, facts, applied, memory, refused, observed.get(), admin, certificates, listener);
@@ -180,6 +195,20 @@ public final class Reconciliation {
         DesiredCluster last = facts.last().get();
         return ChangeGate.refusals(new ChangeGate.Facts(last, facts.wanted(), facts.running(), m.formatted().keySet(), m.internalTls(),
                 m.formattedBy(last.version()), runtime::metadataVersions), runtime::admin);
+    }
+
+    /**
+     * Refuse to start a node on a nearly full filesystem: with {@link Mode#UP} every node (a stopped cluster starts them
+     * all), otherwise the nodes that join a running cluster.
+     */
+    private static List<String> refuseStartsOnFullVolumes(ClusterRuntime runtime, ClusterRuntime.Facts facts, Mode mode) throws Exception {
+        List<DesiredNode> starting = mode == Mode.UP ? facts.wanted().nodes() : mode == Mode.APPLY && facts.running()
+                ? facts.wanted().nodes().stream().filter(n -> !facts.memory().formatted().containsKey(n.id())).toList() : List.of();
+        if (starting.isEmpty()) {
+            return List.of();
+        }
+        return runtime.volumesBeforeStart(starting).stream().filter(d -> d.percentUsed() >= DiskUse.REFUSE_START_PERCENT)
+                .map(d -> d.startRefusal("node " + d.broker())).toList();
     }
 
     private static Outcome afterKafkaAnswers(ClusterRuntime runtime, Mode mode, ClusterRuntime.Facts facts, DesiredCluster applied,
@@ -213,6 +242,7 @@ public final class Reconciliation {
         users.ifPresent(listener::users);
         // disk use, for the report: read while the pass has Kafka's ear, not by another client afterwards
         List<DiskUse> disks = DiskUse.read(admin, observed.brokers(), DISK_TIMEOUT_MS);
+        growVolumes(runtime, applied, disks, listener);
         Optional<RebalanceReconciler> rebalancer = runtime.rebalances()
                 .map(store -> new RebalanceReconciler(admin, store, RebalanceReconciler.Settings.defaults(), listener::step));
         if (rebalancer.isPresent() && !applied.rebalances().isEmpty()) {
@@ -239,6 +269,14 @@ public final class Reconciliation {
         }
         return new Outcome(Ending.DONE, applied, change.memory(), refused, "", Optional.of(observed), live, topicResult, users,
                 Optional.of(change.delta()), disks);
+    }
+
+    /** Grow volumes: what {@link VolumeGrowth} says is due, where the runtime's claims can grow. */
+    private static void growVolumes(ClusterRuntime runtime, DesiredCluster applied, List<DiskUse> disks, Listener listener) throws Exception {
+        Optional<VolumeGrowth.Claims> claims = runtime.claims();
+        if (claims.isPresent()) {
+            listener.volumes(VolumeGrowth.run(claims.get(), applied, disks, Instant.now(), listener::step));
+        }
     }
 
     /** Whether the controllers that vote are the desired ones (or Kafka did not say). */

@@ -46,7 +46,7 @@ class ChangeGateTest {
                 "broker", nodes.stream().filter(DesiredNode::isBroker).map(DesiredNode::id).toList(),
                 "controller", List.of(3, 4, 5));
         return new DesiredCluster("kafka", "cluster", V44, null, List.of(listener), config, nodes, List.of(), pools, null, null,
-                null, null, List.of(), CaSpec.DEFAULTS, CaSpec.DEFAULTS, null, List.of());
+                null, null, List.of(), CaSpec.DEFAULTS, CaSpec.DEFAULTS, null, List.of(), Map.of());
     }
 
     static final DesiredCluster SEED = cluster(3, Map.of("min.insync.replicas", "2"), PLAIN);

@@ -28,7 +28,7 @@ class ChangeSafetyTest {
         Map<String, List<Integer>> pools = new TreeMap<>();
         nodes.forEach(n -> pools.computeIfAbsent(n.pool(), p -> new ArrayList<>()).add(n.id()));
         return new DesiredCluster("kafka", "cluster", KafkaVersion.parse(version).orElseThrow(), metadataVersion, List.of(),
-                Map.of(), nodes, topics, pools, null, null, null, null, List.of(), CaSpec.DEFAULTS, CaSpec.DEFAULTS, null, List.of());
+                Map.of(), nodes, topics, pools, null, null, null, null, List.of(), CaSpec.DEFAULTS, CaSpec.DEFAULTS, null, List.of(), Map.of());
     }
 
     static List<DesiredNode> seed(VolumeSpec brokerVolume, Set<Role> controllerRoles) {

@@ -29,7 +29,7 @@ class ClusterDeltaTest {
 
     static DesiredCluster cluster(String version, String metadataVersion, List<DesiredNode> nodes) {
         return new DesiredCluster("kafka", "cluster", KafkaVersion.parse(version).orElseThrow(), metadataVersion, List.of(),
-                Map.of(), nodes, List.of(), Map.of(), null, null, null, null, List.of(), CaSpec.DEFAULTS, CaSpec.DEFAULTS, null, List.of());
+                Map.of(), nodes, List.of(), Map.of(), null, null, null, null, List.of(), CaSpec.DEFAULTS, CaSpec.DEFAULTS, null, List.of(), Map.of());
     }
 
     static final List<DesiredNode> SEED = List.of(node(0, Role.BROKER), node(1, Role.BROKER), node(2, Role.BROKER),

@@ -72,7 +72,7 @@ public class RebalanceLifecycleTest {
     /** A cluster with nothing but its rebalancing settings and KafkaRebalances. */
     public static DesiredCluster cluster(RebalanceSpec spec, List<DesiredRebalance> rebalances) {
         return new DesiredCluster("kafka", "cluster", KafkaVersion.parse("4.4.0").orElseThrow(), null, List.of(), Map.of(), List.of(),
-                List.of(), Map.of(), null, null, null, null, List.of(), null, null, spec, rebalances);
+                List.of(), Map.of(), null, null, null, null, List.of(), null, null, spec, rebalances, Map.of());
     }
 
     @Test

@@ -45,7 +45,7 @@ class ReconciliationTest {
         }
         return new DesiredCluster("kafka", "cluster", V44, null, List.of(new ListenerSpec("plain", 9092, "internal", false, null)),
                 Map.of(), nodes, List.of(), Map.of("broker", List.of(0, 1, 2), "controller", List.of(3, 4, 5)), null, null, null,
-                null, List.of(), CaSpec.DEFAULTS, CaSpec.DEFAULTS, null, List.of());
+                null, List.of(), CaSpec.DEFAULTS, CaSpec.DEFAULTS, null, List.of(), Map.of());
     }
 
     /** Where the pass asks Kafka: this test has none, so the pass stops there. */

@@ -34,7 +34,7 @@ class CertificatePlanTest {
         }
         nodes.add(new DesiredNode(3, "controller", Set.of(Role.CONTROLLER), null, List.of(), null));
         return new DesiredCluster("kafka", "cluster", KafkaVersion.parse("4.4.0").orElseThrow(), null, List.of(listener), Map.of(), nodes,
-                List.of(), Map.of(), null, null, null, null, List.of(), CaSpec.DEFAULTS, CaSpec.DEFAULTS, null, List.of());
+                List.of(), Map.of(), null, null, null, null, List.of(), CaSpec.DEFAULTS, CaSpec.DEFAULTS, null, List.of(), Map.of());
     }
 
     static X509Certificate node(String commonName, int days) {

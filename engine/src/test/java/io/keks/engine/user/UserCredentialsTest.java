@@ -73,7 +73,7 @@ class UserCredentialsTest {
 
     static DesiredCluster cluster(List<DesiredUser> users) {
         return new DesiredCluster("kafka", "cluster", KafkaVersion.parse("4.4.0").orElseThrow(), null, List.of(), Map.of(), List.of(),
-                List.of(), Map.of(), null, null, null, null, users, CaSpec.DEFAULTS, CaSpec.DEFAULTS, null, List.of());
+                List.of(), Map.of(), null, null, null, null, users, CaSpec.DEFAULTS, CaSpec.DEFAULTS, null, List.of(), Map.of());
     }
 
     @Test

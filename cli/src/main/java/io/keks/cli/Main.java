@@ -32,7 +32,7 @@ import picocli.CommandLine;
 public final class Main {
     /** The subcommands, in the order help lists them. */
     private static final List<Class<?>> COMMANDS = List.of(UpCommand.class, DownCommand.class, StatusCommand.class, GetCommand.class,
-            DescribeCommand.class, ApplyCommand.class, DeleteCommand.class, AnnotateCommand.class, RollCommand.class, RenderCommand.class, ProduceCommand.class,
+            DescribeCommand.class, ApplyCommand.class, DeleteCommand.class, AnnotateCommand.class, RollCommand.class, RenderCommand.class, PlanCommand.class, ProduceCommand.class,
             ConsumeCommand.class, CredentialsCommand.class, DashboardCommand.class, CompletionCommand.class, SuperviseCommand.class,
             CommandLine.HelpCommand.class);
 

@@ -449,6 +449,15 @@ class SeedClusterTest {
         assertThat(io.keks.engine.metrics.PrometheusText.named(m, "kafka_topic_partition_replicas").stream()
                 .filter(x -> "test-topic".equals(x.label("topic")))).isNotEmpty().allSatisfy(x -> assertThat(x.value()).isEqualTo(3.0));
         assertThat(io.keks.engine.metrics.PrometheusText.value(m, "keks_lag_exporter_last_poll_success", Map.of())).hasValue(1.0);
+        // each broker's log directory as the broker reports it: this machine's filesystem, none offline
+        long size = Files.getFileStore(home).getTotalSpace();
+        var totals = io.keks.engine.metrics.PrometheusText.named(m, "keks_log_dir_total_bytes");
+        assertThat(totals).extracting(x -> x.label("broker")).containsExactlyInAnyOrder("0", "1", "2");
+        assertThat(totals).allSatisfy(x -> assertThat(x.value()).isEqualTo((double) size));
+        assertThat(io.keks.engine.metrics.PrometheusText.named(m, "keks_log_dir_usable_bytes")).hasSize(3)
+                .allSatisfy(x -> assertThat(x.value()).isPositive().isLessThan((double) size));
+        assertThat(io.keks.engine.metrics.PrometheusText.named(m, "keks_log_dir_offline")).hasSize(3)
+                .allSatisfy(x -> assertThat(x.value()).isZero());
     }
 
     /** The series names a PromQL expression queries from keks: quoted label values are not names. */
@@ -532,6 +541,9 @@ class SeedClusterTest {
         assertThat(g.path("headline").path("underReplicated").asDouble()).isZero();
         assertThat(g.path("headline").path("offlinePartitions").asDouble()).isZero();
         for (JsonNode n : g.path("nodes")) {
+            boolean broker = n.path("roles").toString().contains("broker");
+            // a broker's fullest log directory, as `keks status` shows it; a controller has none to show
+            assertThat(n.path("disk").asText("")).as(n.toString()).matches(broker ? "\\d+% of \\d.*" : "");
             assertThat(n.path("heapUsed").asDouble()).as(n.toString()).isPositive();
             assertThat(n.path("heapUsed").asDouble()).isLessThanOrEqualTo(n.path("heapMax").asDouble());
         }
@@ -550,6 +562,7 @@ class SeedClusterTest {
         assertThat(chart.find()).as(dom).isTrue();
         assertThat(Double.parseDouble(chart.group(1))).isPositive();
         assertThat(dom).contains("3 / 3");
+        assertThat(dom).as("the Disk column").containsPattern(">\\d+% of \\d[^<]*</td>");
         Path shot = HeadlessChromium.screenshot(url, artifacts.resolve("dashboard.png"), artifacts.resolve("profile-shot"));
         assertThat(Files.size(shot)).isGreaterThan(10_000);
     }

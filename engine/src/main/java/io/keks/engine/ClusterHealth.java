@@ -1,9 +1,12 @@
 package io.keks.engine;
 
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
@@ -31,8 +34,15 @@ public final class ClusterHealth {
                        int underMinIsr, Map<Integer, BrokerLoad> brokers) {
     }
 
-    /** @param logBytes the size of the replicas in the broker's log directories; -1 when it did not say */
-    public record BrokerLoad(int replicas, int leaders, long logBytes) {
+    /**
+     * @param logBytes the size of the replicas in the broker's log directories; -1 when it did not say
+     * @param disks    how full each of its log directories is; empty when it did not say
+     */
+    public record BrokerLoad(int replicas, int leaders, long logBytes, List<DiskUse> disks) {
+        /** The fullest of its log directories (an offline one first); empty when it did not say. */
+        public Optional<DiskUse> fullest() {
+            return disks.stream().max(Comparator.comparing(DiskUse::offline).thenComparingInt(DiskUse::percentUsed));
+        }
     }
 
     /** Partition counts of a set of topics against each topic's min.insync.replicas (1 when not known). */
@@ -104,30 +114,17 @@ public final class ClusterHealth {
 
         Set<Integer> serving = new HashSet<>(o.brokers());
         serving.removeAll(o.fencedBrokers());
-        Map<Integer, Long> logBytes = logBytes(o.brokers());
+        // one describeLogDirs for both: the replicas' bytes and the filesystems they are on
+        Map<Integer, Map<String, LogDirDescription>> dirs = DiskUse.describe(admin, o.brokers(), timeoutMs);
         Map<Integer, BrokerLoad> brokers = new TreeMap<>();
         for (int id : o.brokers()) {
-            brokers.put(id, new BrokerLoad(counts.replicas().getOrDefault(id, 0), counts.leaders().getOrDefault(id, 0),
-                    logBytes.getOrDefault(id, -1L)));
+            Map<String, LogDirDescription> mine = dirs.get(id);
+            long logBytes = mine == null ? -1 : mine.values().stream().flatMap(d -> d.replicaInfos().values().stream())
+                    .mapToLong(ReplicaInfo::size).sum();
+            brokers.put(id, new BrokerLoad(counts.replicas().getOrDefault(id, 0), counts.leaders().getOrDefault(id, 0), logBytes,
+                    mine == null ? List.of() : DiskUse.of(id, mine)));
         }
         return new Look(o.quorumLeader(), serving.size(), counts.partitions(), counts.underReplicated(), counts.offline(),
                 counts.underMinIsr(), brokers);
-    }
-
-    /** The bytes of every replica in each broker's log directories; a broker that does not answer is left out. */
-    private Map<Integer, Long> logBytes(Set<Integer> brokers) {
-        Map<Integer, Long> out = new HashMap<>();
-        if (brokers.isEmpty()) {
-            return out;
-        }
-        admin.describeLogDirs(brokers).descriptions().forEach((id, future) -> {
-            try {
-                Map<String, LogDirDescription> dirs = future.get(timeoutMs, TimeUnit.MILLISECONDS);
-                out.put(id, dirs.values().stream().flatMap(d -> d.replicaInfos().values().stream()).mapToLong(ReplicaInfo::size).sum());
-            } catch (Exception e) {
-                // that broker's size stays unknown this look
-            }
-        });
-        return out;
     }
 }

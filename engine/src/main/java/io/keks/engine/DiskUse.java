@@ -100,17 +100,24 @@ public record DiskUse(int broker, String dir, long totalBytes, long usableBytes,
     /** Every log directory of each of {@code brokers}; a broker that does not answer in time is left out. */
     public static List<DiskUse> read(Admin admin, Collection<Integer> brokers, long timeoutMs) {
         List<DiskUse> out = new ArrayList<>();
+        describe(admin, brokers, timeoutMs).forEach((id, dirs) -> out.addAll(of(id, dirs)));
+        out.sort(java.util.Comparator.comparingInt(DiskUse::broker).thenComparing(DiskUse::dir));
+        return out;
+    }
+
+    /** describeLogDirs of each of {@code brokers}, by broker; a broker that does not answer in time is left out. */
+    public static Map<Integer, Map<String, LogDirDescription>> describe(Admin admin, Collection<Integer> brokers, long timeoutMs) {
+        Map<Integer, Map<String, LogDirDescription>> out = new TreeMap<>();
         if (brokers.isEmpty()) {
             return out;
         }
         admin.describeLogDirs(brokers).descriptions().forEach((id, future) -> {
             try {
-                out.addAll(of(id, future.get(timeoutMs, TimeUnit.MILLISECONDS)));
+                out.put(id, future.get(timeoutMs, TimeUnit.MILLISECONDS));
             } catch (Exception e) {
                 // that broker's disks stay unknown this look
             }
         });
-        out.sort(java.util.Comparator.comparingInt(DiskUse::broker).thenComparing(DiskUse::dir));
         return out;
     }
 

@@ -1,5 +1,6 @@
 package io.keks.engine.metrics;
 
+import io.keks.engine.DiskUse;
 import io.keks.model.ExporterSpec;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,6 +26,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.GroupType;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 
@@ -53,7 +55,8 @@ public final class LagExporter {
     public String poll(ExporterSpec spec) throws Exception {
         Filter topics = new Filter(spec.topicRegex(), spec.topicExcludeRegex());
         Filter groups = new Filter(spec.groupRegex(), spec.groupExcludeRegex());
-        int brokers = admin.describeCluster().nodes().get(timeoutMs, TimeUnit.MILLISECONDS).size();
+        List<Integer> brokerIds = admin.describeCluster().nodes().get(timeoutMs, TimeUnit.MILLISECONDS).stream().map(Node::id).sorted().toList();
+        int brokers = brokerIds.size();
         Set<String> names = admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS).stream()
                 .filter(topics::accepts).collect(Collectors.toSet());
         Map<String, TopicDescription> described = new TreeMap<>(names.isEmpty() ? Map.of()
@@ -82,7 +85,20 @@ public final class LagExporter {
         out.family("kafka_brokers", "gauge", "Number of brokers in the Kafka cluster.").sample("kafka_brokers", brokers);
         writeTopics(out, described, latest, oldest);
         writeGroups(out, shown, groupInfo, committed, latest, described.keySet());
+        writeLogDirs(out, DiskUse.read(admin, brokerIds, timeoutMs));
         return out.text();
+    }
+
+    /** Each broker log directory's filesystem as the broker reports it (describeLogDirs): what Kubernetes' volume stats cannot say locally. */
+    private static void writeLogDirs(PrometheusText.Writer out, List<DiskUse> disks) {
+        out.family("keks_log_dir_total_bytes", "gauge", "Size of the filesystem holding a broker's log directory, as the broker reports it.");
+        disks.stream().filter(d -> d.totalBytes() >= 0).forEach(d -> out.sample("keks_log_dir_total_bytes", d.totalBytes(),
+                "broker", String.valueOf(d.broker()), "dir", d.dir()));
+        out.family("keks_log_dir_usable_bytes", "gauge", "Bytes still free on the filesystem of a broker's log directory.");
+        disks.stream().filter(d -> d.usableBytes() >= 0).forEach(d -> out.sample("keks_log_dir_usable_bytes", d.usableBytes(),
+                "broker", String.valueOf(d.broker()), "dir", d.dir()));
+        out.family("keks_log_dir_offline", "gauge", "1 when the broker took the log directory offline (a failed or full disk).");
+        disks.forEach(d -> out.sample("keks_log_dir_offline", d.offline() ? 1 : 0, "broker", String.valueOf(d.broker()), "dir", d.dir()));
     }
 
     private Map<TopicPartition, Long> offsets(Collection<TopicPartition> partitions, OffsetSpec which) throws Exception {

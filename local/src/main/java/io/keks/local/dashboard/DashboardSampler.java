@@ -180,6 +180,10 @@ public final class DashboardSampler {
                     : last.health().brokers().get(n.target().id());
             putNumber(o, "logBytes", load != null && load.logBytes() >= 0 ? Double.valueOf(load.logBytes())
                     : last.health() != null ? null : n.logBytes());
+            // the fullest of its log directories, as the broker reports it
+            var fullest = load == null ? java.util.Optional.<io.keks.engine.DiskUse>empty() : load.fullest();
+            o.put("disk", fullest.map(io.keks.engine.DiskUse::brief).orElse(null));
+            putNumber(o, "diskUsedPercent", fullest.filter(d -> d.percentUsed() >= 0).map(d -> (double) d.percentUsed()).orElse(null));
             putNumber(o, "heapUsed", n.heapUsed());
             putNumber(o, "heapMax", n.heapMax());
             putNumber(o, "partitions", load != null ? Double.valueOf(load.replicas()) : last.health() != null ? null : n.partitions());

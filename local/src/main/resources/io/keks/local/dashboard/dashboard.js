@@ -71,6 +71,8 @@ function renderNodes(g) {
     cell(row, broker ? number(n.partitions, 0) : '', true);
     cell(row, broker ? number(n.leaders, 0) : '', true);
     cell(row, broker ? bytes(n.logBytes) : '', true);
+    cell(row, broker ? (n.disk || 'n/a') : '', true);
+    if (n.diskUsedPercent !== null && n.diskUsedPercent >= 85) row.lastChild.classList.add('bad');
     cell(row, n.heapUsed === null ? 'n/a' : bytes(n.heapUsed) + (n.heapMax ? ' of ' + bytes(n.heapMax) : ''), true);
     body.appendChild(row);
   }

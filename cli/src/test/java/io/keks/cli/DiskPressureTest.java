@@ -127,13 +127,32 @@ class DiskPressureTest {
 
     @Test
     @Order(2)
-    void keksUpRefusesToStartANodeOnANearlyFullVolumeAndStartsItOnceThereIsRoom() throws Exception {
-        KeksCli.Result down = KeksCli.run("down");
-        assertThat(down.exitCode()).as(down.out() + down.err()).isZero();
+    void aNodeIsNotStartedOnANearlyFullVolumeAndStartsOnceThereIsRoom() throws Exception {
         Path filler = mounted.resolve("filler");
         long room = Files.getFileStore(mounted).getUsableSpace() - SIZE / 50;
         Files.write(filler, new byte[(int) Math.max(0, room)]);
         assertThat(100 - 100 * Files.getFileStore(mounted).getUsableSpace() / SIZE).isGreaterThanOrEqualTo(95);
+
+        // a broker that would join the running cluster on the same filesystem
+        Path extra = home.resolve("extra-pool.yaml");
+        Files.writeString(extra, """
+                apiVersion: kafka.strimzi.io/v1beta2
+                kind: KafkaNodePool
+                metadata:
+                  name: extra
+                  labels: {strimzi.io/cluster: dev}
+                spec:
+                  replicas: 1
+                  roles: [broker]
+                  storage: {type: jbod, volumes: [{id: 0, type: persistent-claim, size: 10Gi}]}
+                """);
+        KeksCli.Result joining = KeksCli.run("apply", "-f", extra.toString());
+        assertThat(joining.exitCode()).as(joining.out() + joining.err()).isEqualTo(2);
+        assertThat(joining.err()).contains("refused, nothing was changed", "node 1 is not started: its volume " + mounted + "/nodes/1/");
+        assertThat(KeksCli.run("get", "kafkanodepools").out()).doesNotContain("extra");
+
+        KeksCli.Result down = KeksCli.run("down");
+        assertThat(down.exitCode()).as(down.out() + down.err()).isZero();
 
         KeksCli.Result refused = KeksCli.run("up", "-d");
         assertThat(refused.exitCode()).as(refused.out() + refused.err()).isEqualTo(2);

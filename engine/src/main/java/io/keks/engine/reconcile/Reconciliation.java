@@ -198,12 +198,14 @@ public final class Reconciliation {
     }
 
     /**
-     * Refuse to start a node on a nearly full filesystem: with {@link Mode#UP} every node (a stopped cluster starts them
-     * all), otherwise the nodes that join a running cluster.
+     * Refuse to start a node on a nearly full filesystem: every node when {@link Mode#UP} starts a stopped cluster, and
+     * the nodes that join a running one ({@link Mode#UP} or {@link Mode#APPLY}); a node that runs is left to its warnings.
      */
     private static List<String> refuseStartsOnFullVolumes(ClusterRuntime runtime, ClusterRuntime.Facts facts, Mode mode) throws Exception {
-        List<DesiredNode> starting = mode == Mode.UP ? facts.wanted().nodes() : mode == Mode.APPLY && facts.running()
-                ? facts.wanted().nodes().stream().filter(n -> !facts.memory().formatted().containsKey(n.id())).toList() : List.of();
+        boolean mayStart = mode == Mode.UP || mode == Mode.APPLY;
+        List<DesiredNode> starting = !mayStart ? List.of() : mode == Mode.UP && !facts.running() ? facts.wanted().nodes()
+                : facts.running() ? facts.wanted().nodes().stream().filter(n -> !facts.memory().formatted().containsKey(n.id())).toList()
+                : List.of();
         if (starting.isEmpty()) {
             return List.of();
         }

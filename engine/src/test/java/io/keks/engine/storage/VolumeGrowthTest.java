@@ -74,6 +74,21 @@ class VolumeGrowthTest {
     }
 
     @Test
+    void aClaimGrowsOncePerCrossingOfItsThreshold() throws Exception {
+        DesiredCluster c = seed(GROW_AT_80, "100Gi");
+        Optional<Instant> grown = Optional.of(NOW.minus(Duration.ofDays(1)));
+        // grown the day before, and back under the threshold since: nothing to do, cooldown or not
+        assertThat(VolumeGrowth.plan(c, List.of(use(0, 60)), List.of(claim(0, 150 * GI, grown)), NOW).grown()).isEmpty();
+        assertThat(VolumeGrowth.plan(c, List.of(use(0, 60)), List.of(claim(0, 150 * GI, grown)), NOW).held()).isEmpty();
+        // across it again: one more step
+        assertThat(VolumeGrowth.plan(c, List.of(use(0, 80)), List.of(claim(0, 150 * GI, grown)), NOW).grown()).singleElement()
+                .satisfies(g -> assertThat(g.toBytes()).isEqualTo(200 * GI));
+        // an offline directory or a broker that did not answer gives no figure to grow on
+        assertThat(VolumeGrowth.plan(c, List.of(new DiskUse(0, "/var/lib/kafka/data-0/kafka-log0", -1, -1, "KafkaStorageException")),
+                List.of(claim(0, 150 * GI, Optional.empty())), NOW).grown()).isEmpty();
+    }
+
+    @Test
     void aClaimStillGrowingOrAtItsMaximumIsHeld() throws Exception {
         DesiredCluster c = seed(GROW_AT_80 + "    keks.io/storage-grow-max: 150Gi\n", "100Gi");
         var resizing = new VolumeGrowth.Claim(0, 0, "data-0-cluster-broker-0", 150 * GI, 100 * GI, Optional.empty(), Optional.empty());

@@ -4,7 +4,8 @@
 #   st1  throughput-optimised HDD: cheap per GiB for large, sequential, retention-heavy logs
 #   io2  provisioned IOPS SSD: latency-sensitive clusters with many partitions per broker
 # All: xfs, encrypted, bound when the pod is scheduled (so the volume is made in the pod's zone),
-# expandable (keks grows volumes before they fill), kept when the claim goes (Kafka data is not
+# expandable (keks grows a pool's claims before they fill when the pool asks with keks.io/storage-auto-grow,
+# docs/storage.md; `keks plan` sizes them), kept when the claim goes (Kafka data is not
 # deleted by accident; cleanup.sh deletes the volumes it means to).
 ################################################################################
 

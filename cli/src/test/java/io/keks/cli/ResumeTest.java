@@ -152,9 +152,11 @@ class ResumeTest {
         assertThat(cards).doesNotContain("n/a").contains("dev-dual-role-0 (0)", "1 / 1");
         String row = dom.substring(dom.indexOf("data-node=\"0\""), dom.indexOf("</tr>", dom.indexOf("data-node=\"0\"")));
         List<String> cells = java.util.regex.Pattern.compile("<td[^>]*>([^<]*)</td>").matcher(row).results().map(m -> m.group(1)).toList();
-        // name, roles, state, bytes in, bytes out, messages in (these three need metrics), partitions, leaders, log size, heap
-        assertThat(cells).hasSize(10);
-        assertThat(cells.subList(6, 9)).as(row).noneMatch(c -> c.equals("n/a") || c.isEmpty());
+        // name, roles, state, bytes in, bytes out, messages in (these three need metrics), partitions, leaders, log size,
+        // disk (the fullest log directory, from the Admin API too), heap
+        assertThat(cells).hasSize(11);
+        assertThat(cells.subList(6, 10)).as(row).noneMatch(c -> c.equals("n/a") || c.isEmpty());
+        assertThat(cells.get(9)).as(row).matches("\\d+% of \\d.*");
         assertThat(dom).contains("Kafka metrics are off, so throughput and heap are not charted");
     }
 

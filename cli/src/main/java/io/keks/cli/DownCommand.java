@@ -1,11 +1,15 @@
 package io.keks.cli;
 
+import io.keks.local.DamagedFileException;
 import io.keks.local.LocalCluster;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +38,12 @@ final class DownCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        LocalCluster c = cluster.open();
+        LocalCluster c;
+        try {
+            c = cluster.open();
+        } catch (DamagedFileException e) {
+            return downWithoutState(cluster.dir(), e, out);
+        }
         Optional<ProcessHandle> supervisor = SuperviseCommand.running(c.dir());
         if (supervisor.isPresent()) {
             out.println("Stopping cluster " + c.desired().name() + " (brokers first, then controllers)");
@@ -64,5 +73,84 @@ final class DownCommand implements Callable<Integer> {
             out.println("Cluster " + c.desired().name() + " stopped; data kept in " + c.dir());
         }
         return 0;
+    }
+
+    /**
+     * Stops a cluster whose state.json cannot be read: its supervisor, then each node process its pid file names
+     * (brokers first, as their server.properties say), and with --delete-data removes it. Without --delete-data
+     * the data stays, and the damage is said again.
+     */
+    private int downWithoutState(Path dir, DamagedFileException damaged, PrintWriter out) throws Exception {
+        out.println("The cluster's state cannot be read; stopping what runs from its files");
+        out.flush();
+        Optional<ProcessHandle> supervisor = SuperviseCommand.running(dir);
+        if (supervisor.isPresent()) {
+            out.println("  stopping the supervisor (pid " + supervisor.get().pid() + "), which stops the nodes, brokers first");
+            out.flush();
+            supervisor.get().destroy();
+            try {
+                supervisor.get().onExit().get(180, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                supervisor.get().destroyForcibly();
+            }
+        }
+        List<Path> nodes = new ArrayList<>();
+        Path nodesDir = dir.resolve("nodes");
+        if (Files.isDirectory(nodesDir)) {
+            try (Stream<Path> list = Files.list(nodesDir)) {
+                nodes.addAll(list.filter(Files::isDirectory).toList());
+            }
+        }
+        // brokers first: a broker stopping after the quorum is gone waits for it
+        nodes.sort(Comparator.comparing(n -> isController(n) ? 1 : 0));
+        for (Path node : nodes) {
+            Optional<ProcessHandle> p = nodeProcess(node);
+            if (p.isPresent()) {
+                out.println("  stopping " + node.getFileName() + " (pid " + p.get().pid() + ")");
+                out.flush();
+                p.get().destroy();
+                try {
+                    p.get().onExit().get(60, TimeUnit.SECONDS);
+                } catch (TimeoutException e) {
+                    p.get().destroyForcibly();
+                }
+            }
+        }
+        if (deleteData) {
+            try (Stream<Path> walk = Files.walk(dir)) {
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+            out.println("Cluster " + dir.getFileName() + " stopped and its data deleted");
+            return 0;
+        }
+        out.println("Cluster " + dir.getFileName() + " stopped; data kept in " + dir);
+        spec.commandLine().getErr().println("error: " + damaged.getMessage());
+        return 1;
+    }
+
+    /** The node's Kafka process, when its pid file names a live process started with the node's own config. */
+    private static Optional<ProcessHandle> nodeProcess(Path node) {
+        try {
+            Path pid = node.resolve("pid");
+            if (!Files.exists(pid)) {
+                return Optional.empty();
+            }
+            String config = node.resolve("server.properties").toString();
+            return ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).filter(ProcessHandle::isAlive)
+                    .filter(p -> p.info().arguments().map(a -> List.of(a).contains(config)).orElse(false));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean isController(Path node) {
+        try {
+            return Files.readAllLines(node.resolve("server.properties")).stream()
+                    .anyMatch(l -> l.startsWith("process.roles=") && l.contains("controller"));
+        } catch (IOException e) {
+            return false;
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.keks.local;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.keks.engine.ClusterMemory;
@@ -32,8 +33,29 @@ public record ClusterState(String name, String namespace, int portShift, String 
         nodePools = nodePools == null ? new TreeMap<>() : new TreeMap<>(nodePools);
     }
 
+    /**
+     * The cluster's record; a file that is not one (truncated, edited, emptied) is refused with a
+     * {@link DamagedFileException} naming it, since every later step depends on it.
+     */
     public static ClusterState read(Path file) throws IOException {
-        return JSON.readValue(file.toFile(), ClusterState.class);
+        ClusterState st;
+        try {
+            st = JSON.readValue(file.toFile(), ClusterState.class);
+        } catch (JacksonException e) {
+            throw damaged(file, DamagedFileException.why(e));
+        }
+        if (st == null || st.name() == null || st.memory() == null || st.memory().clusterId() == null) {
+            throw damaged(file, "its name or cluster id is missing");
+        }
+        return st;
+    }
+
+    private static DamagedFileException damaged(Path file, String why) {
+        String cluster = file.getParent() == null ? "" : " " + file.getParent().getFileName();
+        return new DamagedFileException(file, "keks' record of cluster" + cluster + ": its cluster id, node ids, ports and which"
+                + " nodes are formatted, which keks needs to run, change or stop it", why, "restore the file from a backup (the nodes'"
+                + " data is in nodes/ beside it, untouched); to give the cluster and its data up instead, `keks down --delete-data"
+                + " --cluster" + cluster + "` removes it");
     }
 
     public void write(Path file) throws IOException {

@@ -71,7 +71,15 @@ public record ClusterStatus(String name, String namespace, String clusterId, boo
 
     private static ClusterStatus of(LocalCluster cluster, Optional<ObservedCluster> observed, List<DiskUse> disks) {
         Map<Integer, Supervisor.NodeRecord> records = Supervisor.readRecords(cluster.dir());
-        Optional<RollRecord> roll = RollRecord.read(cluster.dir());
+        Optional<RollRecord> roll;
+        Optional<DamagedFileException> damagedRoll = Optional.empty();
+        try {
+            roll = RollRecord.read(cluster.dir());
+        } catch (DamagedFileException e) {
+            // status only reads: it shows what it can, and the damage as a Warning
+            roll = Optional.empty();
+            damagedRoll = Optional.of(e);
+        }
         List<Node> nodes = new ArrayList<>();
         for (DesiredNode n : cluster.desired().nodes()) {
             Optional<ProcessHandle> p = cluster.process(n.id());
@@ -112,6 +120,7 @@ public record ClusterStatus(String name, String namespace, String clusterId, boo
                         cluster.anyNodeRunning() ? notReady : "no node is running; start the cluster with `keks up`");
         List<Condition> conditions = new ArrayList<>(List.of(condition));
         roll.ifPresent(r -> conditions.addAll(rollConditions(r)));
+        damagedRoll.ifPresent(e -> conditions.add(new Condition("Warning", "True", "DamagedFile", e.getMessage())));
         RefusedChange.read(cluster.dir()).ifPresent(r -> conditions.add(new Condition("Warning", "True", "UnsafeChangeRefused",
                 "the change applied at " + Instant.ofEpochMilli(r.at()) + " was refused and not made; the cluster"
                         + " runs as before: " + String.join("; ", r.reasons()))));

@@ -26,6 +26,18 @@ final class JsonFiles {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** The file's value; empty when it does not exist; an IOException when it exists and is not one (or is empty). */
+    static <T> Optional<T> readOrFail(Path file, Class<T> type) throws IOException {
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        T value = JSON.readValue(file.toFile(), type);
+        if (value == null) {
+            throw new IOException("the file is empty");
+        }
+        return Optional.of(value);
+    }
+
     /** The file's value; empty when it does not exist or cannot be read (a reader then acts as if it did not). */
     static <T> Optional<T> read(Path file, Class<T> type) {
         try {

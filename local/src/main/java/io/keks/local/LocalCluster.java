@@ -15,6 +15,8 @@ import io.keks.model.DesiredCluster;
 import io.keks.model.DesiredNode;
 import io.keks.model.ListenerSpec;
 import io.keks.model.NodeAddressing;
+import io.keks.model.ServerProperties;
+import io.keks.model.VolumeSpec;
 import io.keks.model.manifest.Manifests;
 import io.keks.model.manifest.Problem;
 import java.io.IOException;
@@ -233,6 +235,59 @@ public final class LocalCluster {
 
     public DesiredCluster desired() {
         return desired;
+    }
+
+    /**
+     * Refuses to start a cluster whose formatted node lost its meta.properties or holds a damaged one: Kafka would
+     * not start it, and keks never formats a node that holds data again. The message says what the file must hold.
+     */
+    void checkFormattedNodes() {
+        ClusterMemory m = state.memory();
+        for (DesiredNode n : desired.nodes()) {
+            if (!m.formatted().containsKey(n.id())) {
+                continue;
+            }
+            for (VolumeSpec v : n.isBroker() ? n.volumes() : List.of(n.metadataVolume())) {
+                Path meta = Path.of(ServerProperties.logDir(addressing.volumeDir(n.id(), v).toString(), n), "meta.properties");
+                boolean metadata = v.equals(n.metadataVolume());
+                String directoryId = metadata ? m.directoryIds().get(n.id()) : null;
+                String wrong = metaPropertiesProblem(meta, m.clusterId(), n.id(), directoryId);
+                if (wrong != null) {
+                    throw new DamagedFileException(meta, "the identity of " + nodeName(n) + "'s log directory, which Kafka checks"
+                            + " at every start", wrong, "restore it from a backup, or write it again with the lines version=1,"
+                            + " cluster.id=" + m.clusterId() + ", node.id=" + n.id() + " and directory.id="
+                            + (directoryId != null ? directoryId : "<a new id: kafka-storage.sh random-uuid>")
+                            + "; keks never formats a node that holds data again");
+                }
+            }
+        }
+    }
+
+    /** What is wrong with a node directory's meta.properties; null when nothing is. */
+    static String metaPropertiesProblem(Path meta, String clusterId, int nodeId, String directoryId) {
+        if (!Files.exists(meta)) {
+            return "it is missing";
+        }
+        java.util.Properties p = new java.util.Properties();
+        try (var in = Files.newBufferedReader(meta)) {
+            p.load(in);
+        } catch (IOException | IllegalArgumentException e) {
+            return "it is not a properties file: " + e.getMessage();
+        }
+        if (!clusterId.equals(p.getProperty("cluster.id"))) {
+            return p.getProperty("cluster.id") == null ? "cluster.id is missing"
+                    : "cluster.id is " + p.getProperty("cluster.id") + ", the cluster's is " + clusterId;
+        }
+        if (!String.valueOf(nodeId).equals(p.getProperty("node.id"))) {
+            return p.getProperty("node.id") == null ? "node.id is missing" : "node.id is " + p.getProperty("node.id") + ", not " + nodeId;
+        }
+        if (p.getProperty("version") == null || p.getProperty("directory.id") == null) {
+            return (p.getProperty("version") == null ? "version" : "directory.id") + " is missing";
+        }
+        if (directoryId != null && !directoryId.equals(p.getProperty("directory.id"))) {
+            return "directory.id is " + p.getProperty("directory.id") + ", keks formatted it as " + directoryId;
+        }
+        return null;
     }
 
     public ClusterState state() {

@@ -323,6 +323,8 @@ public final class LocalClusterRuntime implements ClusterRuntime {
         cluster = cluster.formatNew(progress);
         cluster.firstApplied = firstApplied;
         if (startStopped) {
+            // here, in the command, not in the supervisor it may start: a node Kafka would not start is refused with its file
+            cluster.checkFormattedNodes();
             starter.start(cluster);
         }
         return new Created(cluster.state().memory(), previous.isEmpty());

@@ -87,7 +87,19 @@ public record RollRecord(String requestId, String phase, long startedAt, long fi
         JsonFiles.write(file(clusterDir), this);
     }
 
+    /**
+     * The record of the last change of nodes; empty when there is none. A record that cannot be read is refused
+     * ({@link DamagedFileException}): taking it for none could leave a change half done without a word.
+     */
     public static Optional<RollRecord> read(Path clusterDir) {
-        return JsonFiles.read(file(clusterDir), RollRecord.class);
+        Path f = file(clusterDir);
+        try {
+            return JsonFiles.readOrFail(f, RollRecord.class);
+        } catch (IOException e) {
+            throw new DamagedFileException(f, "the record of the last change of nodes (which nodes it restarted, started or"
+                    + " drained, and whether it finished)", DamagedFileException.why(e), "`keks status` shows what each node runs now;"
+                    + " delete this file (it holds no data) and run the change again: `keks up`, or `keks apply -f` with the"
+                    + " manifests; a node already changed is not restarted again");
+        }
     }
 }

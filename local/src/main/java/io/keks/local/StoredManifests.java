@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.keks.engine.ManifestFiles;
+import io.keks.model.manifest.ManifestException;
 import io.keks.model.manifest.ManifestParser;
 import io.keks.model.manifest.Manifests;
 import io.keks.model.manifest.Problem;
@@ -53,6 +54,14 @@ final class StoredManifests {
     static Manifests read(Path clusterDir) {
         Path dir = dir(clusterDir);
         Manifests all = ManifestFiles.read(List.of(dir));
+        if (all.hasErrors()) {
+            // refused here: merged with other manifests, a stored pool that cannot be read would just be missing
+            List<Problem> problems = new ArrayList<>(all.problems().stream().filter(Problem::isError).toList());
+            problems.add(Problem.error(dir.toString(), 0, "", "these are the manifests keks last applied to cluster "
+                    + clusterDir.getFileName() + ", read at every start and change: fix the file named above, or restore it from a"
+                    + " backup; nothing was changed"));
+            throw new ManifestException(problems);
+        }
         Path topics = dir.resolve(TOPICS);
         if (!Files.exists(topics)) {
             return all;

@@ -47,14 +47,7 @@ final class DownCommand implements Callable<Integer> {
         Optional<ProcessHandle> supervisor = SuperviseCommand.running(c.dir());
         if (supervisor.isPresent()) {
             out.println("Stopping cluster " + c.desired().name() + " (brokers first, then controllers)");
-            out.flush();
-            supervisor.get().destroy();
-            try {
-                supervisor.get().onExit().get(180, TimeUnit.SECONDS);
-            } catch (TimeoutException e) {
-                out.println("the supervisor did not stop within 180 s; stopping the nodes directly");
-                supervisor.get().destroyForcibly();
-            }
+            stop(supervisor.get(), Duration.ofSeconds(180), out);
         }
         if (c.anyNodeRunning()) {
             c.stopAll(Duration.ofSeconds(60), m -> {
@@ -63,11 +56,7 @@ final class DownCommand implements Callable<Integer> {
             });
         }
         if (deleteData) {
-            try (Stream<Path> walk = Files.walk(c.dir())) {
-                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            delete(c.dir());
             out.println("Cluster " + c.desired().name() + " stopped and its data deleted");
         } else {
             out.println("Cluster " + c.desired().name() + " stopped; data kept in " + c.dir());
@@ -86,13 +75,7 @@ final class DownCommand implements Callable<Integer> {
         Optional<ProcessHandle> supervisor = SuperviseCommand.running(dir);
         if (supervisor.isPresent()) {
             out.println("  stopping the supervisor (pid " + supervisor.get().pid() + "), which stops the nodes, brokers first");
-            out.flush();
-            supervisor.get().destroy();
-            try {
-                supervisor.get().onExit().get(180, TimeUnit.SECONDS);
-            } catch (TimeoutException e) {
-                supervisor.get().destroyForcibly();
-            }
+            stop(supervisor.get(), Duration.ofSeconds(180), out);
         }
         List<Path> nodes = new ArrayList<>();
         Path nodesDir = dir.resolve("nodes");
@@ -104,24 +87,14 @@ final class DownCommand implements Callable<Integer> {
         // brokers first: a broker stopping after the quorum is gone waits for it
         nodes.sort(Comparator.comparing(n -> isController(n) ? 1 : 0));
         for (Path node : nodes) {
-            Optional<ProcessHandle> p = nodeProcess(node);
+            Optional<ProcessHandle> p = LocalCluster.nodeProcessWithoutState(node);
             if (p.isPresent()) {
                 out.println("  stopping " + node.getFileName() + " (pid " + p.get().pid() + ")");
-                out.flush();
-                p.get().destroy();
-                try {
-                    p.get().onExit().get(60, TimeUnit.SECONDS);
-                } catch (TimeoutException e) {
-                    p.get().destroyForcibly();
-                }
+                stop(p.get(), Duration.ofSeconds(60), out);
             }
         }
         if (deleteData) {
-            try (Stream<Path> walk = Files.walk(dir)) {
-                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            delete(dir);
             out.println("Cluster " + dir.getFileName() + " stopped and its data deleted");
             return 0;
         }
@@ -130,18 +103,23 @@ final class DownCommand implements Callable<Integer> {
         return 1;
     }
 
-    /** The node's Kafka process, when its pid file names a live process started with the node's own config. */
-    private static Optional<ProcessHandle> nodeProcess(Path node) {
+    /** SIGTERM, and SIGKILL when it has not exited after {@code grace}. */
+    private static void stop(ProcessHandle p, Duration grace, PrintWriter out) throws Exception {
+        out.flush();
+        p.destroy();
         try {
-            Path pid = node.resolve("pid");
-            if (!Files.exists(pid)) {
-                return Optional.empty();
+            p.onExit().get(grace.toSeconds(), TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            out.println("  pid " + p.pid() + " did not stop within " + grace.toSeconds() + " s; killed");
+            p.destroyForcibly();
+        }
+    }
+
+    private static void delete(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
             }
-            String config = node.resolve("server.properties").toString();
-            return ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).filter(ProcessHandle::isAlive)
-                    .filter(p -> p.info().arguments().map(a -> List.of(a).contains(config)).orElse(false));
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
         }
     }
 

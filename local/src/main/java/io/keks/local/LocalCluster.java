@@ -263,6 +263,14 @@ public final class LocalCluster {
         }
     }
 
+    /**
+     * The Kafka process of the node in {@code nodeDir}, found from its files alone, for a command that cannot read
+     * the cluster's state: only a live process its pid file names that was started with the node's config.
+     */
+    public static Optional<ProcessHandle> nodeProcessWithoutState(Path nodeDir) {
+        return NodeProcesses.running(nodeDir, false);
+    }
+
     /** What is wrong with a node directory's meta.properties; null when nothing is. */
     static String metaPropertiesProblem(Path meta, String clusterId, int nodeId, String directoryId) {
         if (!Files.exists(meta)) {

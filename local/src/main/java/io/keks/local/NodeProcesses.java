@@ -74,15 +74,24 @@ final class NodeProcesses {
 
     /** The running process of node {@code id}, if there is one. */
     Optional<ProcessHandle> find(int id) {
+        return running(addressing.nodeDir(id), true);
+    }
+
+    /**
+     * The live process the pid file of the node in {@code nodeDir} names, when it was started with that node's
+     * server.properties (a pid the system gave to another program since is not the node); {@code unknownIsNode}:
+     * what to assume when the system does not show a process's arguments.
+     */
+    static Optional<ProcessHandle> running(Path nodeDir, boolean unknownIsNode) {
         try {
-            Path pidFile = pidFile(id);
+            Path pidFile = nodeDir.resolve("pid");
             if (!Files.exists(pidFile)) {
                 return Optional.empty();
             }
             long pid = Long.parseLong(Files.readString(pidFile).trim());
-            String config = configFile(id).toString();
+            String config = nodeDir.resolve("server.properties").toString();
             return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                    .filter(p -> p.info().arguments().map(a -> List.of(a).contains(config)).orElse(true));
+                    .filter(p -> p.info().arguments().map(a -> List.of(a).contains(config)).orElse(unknownIsNode));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }

@@ -121,6 +121,7 @@ class DamagedFilesTest {
         assertThat(up.exitCode()).as(up.out() + up.err()).isEqualTo(1);
         String clusterId = kept.lines().filter(l -> l.startsWith("cluster.id=")).findFirst().orElseThrow();
         String directoryId = kept.lines().filter(l -> l.startsWith("directory.id=")).findFirst().orElseThrow();
+        // the dev node is an initial controller: keks knows the id its metadata directory was formatted with
         assertThat(up.err()).contains(meta + " cannot be read (it is missing)", "dev-dual-role-0", clusterId, "node.id=0", directoryId,
                 "keks never formats a node that holds data again");
         assertThat(meta).doesNotExist();

@@ -250,7 +250,9 @@ public final class LocalCluster {
             for (VolumeSpec v : n.isBroker() ? n.volumes() : List.of(n.metadataVolume())) {
                 Path meta = Path.of(ServerProperties.logDir(addressing.volumeDir(n.id(), v).toString(), n), "meta.properties");
                 boolean metadata = v.equals(n.metadataVolume());
-                String directoryId = metadata ? m.directoryIds().get(n.id()) : null;
+                // the initial controllers' metadata directories were formatted with the ids keks chose (the quorum's
+                // voters name them); other directories got ids of Kafka's choosing
+                String directoryId = metadata && m.initialControllers().contains(n.id()) ? m.directoryIds().get(n.id()) : null;
                 String wrong = metaPropertiesProblem(meta, m.clusterId(), n.id(), directoryId);
                 if (wrong != null) {
                     throw new DamagedFileException(meta, "the identity of " + nodeName(n) + "'s log directory, which Kafka checks"

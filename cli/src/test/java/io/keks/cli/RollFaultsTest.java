@@ -165,4 +165,59 @@ class RollFaultsTest {
         assertThat(after.get(victim[0])).as("the killed node runs again").isNotEqualTo(victimPid[0]);
         finishedAndEveryRecordThere(load, "test-topic");
     }
+
+    @Test
+    @Order(3)
+    void theActiveControllerFrozenLongerThanAnElectionLosesLeadershipAndRejoinsWhenResumed() throws Exception {
+        JsonNode before = SeedClusterTest.status();
+        int active = before.path("activeController").asInt();
+        long pid = 0;
+        for (JsonNode n : before.path("nodes")) {
+            if (n.path("id").asInt() == active) {
+                pid = n.path("pid").asLong();
+            }
+        }
+        assertThat(pid).isPositive();
+        LoadProducer load = new LoadProducer(SeedClusterTest.cluster().connections().clientProperties(null), "test-topic", "frozen");
+        load.awaitAcked(200);
+        signal("STOP", pid);
+        try {
+            // the election timeout is 1 s and a follower's fetch timeout 2 s: another controller leads within seconds, but
+            // the brokers, through which keks asks, see it only once their requests to the frozen one time out (30 s)
+            await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                JsonNode s = SeedClusterTest.status();
+                return s.path("activeController").isInt() && s.path("activeController").asInt() != active;
+            });
+            // producing goes on while it stays frozen: partition leaders are brokers, and they follow the new leader
+            load.awaitAcked(600);
+        } finally {
+            signal("CONT", pid);
+        }
+        // resumed, the frozen controller follows the new leader again, as the same process
+        long frozen = pid;
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            JsonNode s = SeedClusterTest.status();
+            assertThat(s.path("ready").asBoolean()).as(s.toString()).isTrue();
+            assertThat(s.path("voters")).hasSize(3);
+            for (JsonNode n : s.path("nodes")) {
+                if (n.path("id").asInt() == active) {
+                    assertThat(n.path("pid").asLong()).as("not restarted").isEqualTo(frozen);
+                    assertThat(n.path("state").asText()).isEqualTo("Running");
+                }
+            }
+        });
+        try (var admin = SeedClusterTest.cluster().admin()) {
+            var quorum = admin.describeMetadataQuorum().quorumInfo().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            long leaderEnd = quorum.voters().stream().filter(v -> v.replicaId() == quorum.leaderId()).findFirst().orElseThrow().logEndOffset();
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(admin.describeMetadataQuorum().quorumInfo()
+                    .get(30, java.util.concurrent.TimeUnit.SECONDS).voters().stream().filter(v -> v.replicaId() == active).findFirst()
+                    .orElseThrow().logEndOffset()).as("the resumed controller caught up").isGreaterThanOrEqualTo(leaderEnd));
+        }
+        finishedAndEveryRecordThere(load, "test-topic");
+    }
+
+    static void signal(String name, long pid) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(pid)).inheritIO().start();
+        assertThat(kill.waitFor()).isZero();
+    }
 }

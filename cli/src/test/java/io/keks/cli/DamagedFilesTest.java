@@ -105,6 +105,8 @@ class DamagedFilesTest {
         assertThat(up.exitCode()).as(up.out() + up.err()).isEqualTo(1);
         assertThat(up.err()).contains(roll + " cannot be read", "the record of the last change of nodes", "delete this file");
         assertThat(LocalCluster.open(ClusterHome.fromEnvironment(), "dev").anyNodeRunning()).isFalse();
+        Files.writeString(roll, "{}");
+        assertThat(KeksCli.run("up", "-d").err()).contains(roll + " cannot be read (its requestId or phase is missing)");
         Files.delete(roll);
         upAndAllRecordsThere();
     }

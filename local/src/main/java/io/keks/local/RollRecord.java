@@ -93,13 +93,22 @@ public record RollRecord(String requestId, String phase, long startedAt, long fi
      */
     public static Optional<RollRecord> read(Path clusterDir) {
         Path f = file(clusterDir);
+        Optional<RollRecord> r;
         try {
-            return JsonFiles.readOrFail(f, RollRecord.class);
+            r = JsonFiles.readOrFail(f, RollRecord.class);
         } catch (IOException e) {
-            throw new DamagedFileException(f, "the record of the last change of nodes (which nodes it restarted, started or"
-                    + " drained, and whether it finished)", DamagedFileException.why(e), "`keks status` shows what each node runs now;"
-                    + " delete this file (it holds no data) and run the change again: `keks up`, or `keks apply -f` with the"
-                    + " manifests; a node already changed is not restarted again");
+            throw damaged(f, DamagedFileException.why(e));
         }
+        if (r.isPresent() && (r.get().requestId() == null || r.get().phase() == null)) {
+            throw damaged(f, "its requestId or phase is missing");
+        }
+        return r;
+    }
+
+    private static DamagedFileException damaged(Path f, String why) {
+        return new DamagedFileException(f, "the record of the last change of nodes (which nodes it restarted, started or drained,"
+                + " and whether it finished)", why, "`keks status` shows what each node runs now; delete this file (it holds no"
+                + " data) and run the change again: `keks up`, or `keks apply -f` with the manifests; a node already changed is not"
+                + " restarted again");
     }
 }

@@ -65,10 +65,30 @@ public final class ClusterObserver {
                 observers);
     }
 
-    /** The finalized metadata.version feature level, empty when Kafka reports none. */
+    /**
+     * The lowest metadata.version level any Kafka storage tool formats a cluster at (3.3-IV0). A lower
+     * level is what a node answers before it has loaded the metadata log (Kafka 3.9 and older answer
+     * 3.0-IV1, level 1: KAFKA-19964), never a level a cluster runs at.
+     */
+    static final int LOWEST_FORMATTED_METADATA_LEVEL = 4;
+
+    /**
+     * The finalized metadata.version feature level, empty when Kafka reports none or when, within the
+     * timeout, only nodes that have not loaded the metadata log answered.
+     */
     public static OptionalInt finalizedMetadataLevel(Admin admin, long timeoutMs)
             throws InterruptedException, ExecutionException, TimeoutException {
-        return finalizedLevel(admin, "metadata.version", timeoutMs);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (true) {
+            OptionalInt level = finalizedLevel(admin, "metadata.version", timeoutMs);
+            if (level.isEmpty() || level.getAsInt() >= LOWEST_FORMATTED_METADATA_LEVEL) {
+                return level;
+            }
+            if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(250) > deadline) {
+                return OptionalInt.empty();
+            }
+            Thread.sleep(250);
+        }
     }
 
     /** The finalized level of a feature ({@code kraft.version}, ...), empty when Kafka reports none. */

@@ -2,6 +2,7 @@ package io.keks.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.keks.engine.ClusterObserver;
 import io.keks.engine.ManifestFiles;
 import io.keks.engine.ObservedCluster;
 import io.keks.engine.topic.TopicStatus;
@@ -9,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.OptionalInt;
 import io.keks.engine.config.ConfigModes;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.AfterAll;
@@ -52,9 +53,10 @@ class Kafka39ClusterTest {
         try (Admin admin = cluster.admin()) {
             assertThat(o.brokers()).containsExactlyInAnyOrder(0, 1, 2);
             assertThat(o.voters()).containsExactlyInAnyOrder(3, 4, 5);
-            var features = admin.describeFeatures().featureMetadata().get(30, TimeUnit.SECONDS);
-            assertThat(features.finalizedFeatures().get("metadata.version").maxVersionLevel())
-                    .as("3.9-IV0 is metadata.version level 21").isEqualTo((short) 21);
+            // read the way keks reads it before a version change: a node that has not loaded the
+            // metadata log yet answers level 1 on Kafka 3.9 (KAFKA-19964), which keks does not take as the level
+            OptionalInt level = ClusterObserver.finalizedMetadataLevel(admin, 30_000);
+            assertThat(level).as("3.9-IV0 is metadata.version level 21").hasValue(21);
             List<TopicStatus> topics = cluster.topics().reconcile(1 << 20, Duration.ofMinutes(1), line -> { }).statuses();
             assertThat(topics).singleElement().satisfies(t -> assertThat(t.ready()).as(t.message()).isTrue());
         }

@@ -10,9 +10,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.admin.ReplicaInfo;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -60,16 +58,15 @@ public final class ClusterHealth {
                 for (TopicPartitionInfo p : t.partitions()) {
                     partitions++;
                     p.replicas().forEach(r -> replicas.merge(r.id(), 1, Integer::sum));
-                    boolean led = p.leader() != null && !p.leader().isEmpty() && p.leader().id() >= 0;
-                    if (led) {
-                        leaders.merge(p.leader().id(), 1, Integer::sum);
-                    } else {
+                    if (PartitionAvailability.offline(p)) {
                         offline++;
+                    } else {
+                        leaders.merge(p.leader().id(), 1, Integer::sum);
                     }
                     if (p.isr().size() < p.replicas().size()) {
                         under++;
                     }
-                    if (p.isr().size() < min) {
+                    if (PartitionAvailability.underMinIsr(p, min)) {
                         underMin++;
                     }
                 }
@@ -92,9 +89,7 @@ public final class ClusterHealth {
 
     public Look look() throws Exception {
         ObservedCluster o = observer.observe();
-        Set<String> names = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get(timeoutMs, TimeUnit.MILLISECONDS);
-        Map<String, TopicDescription> topics = names.isEmpty() ? Map.of()
-                : admin.describeTopics(names).allTopicNames().get(timeoutMs, TimeUnit.MILLISECONDS);
+        Map<String, TopicDescription> topics = AllTopics.describe(admin, timeoutMs);
         long now = System.currentTimeMillis();
         Set<String> toRead = new HashSet<>();
         if (now - configsReadAt > CONFIG_REFRESH_MS) {
@@ -112,8 +107,6 @@ public final class ClusterHealth {
         minIsr.putAll(MinInSyncReplicas.of(admin, toRead, timeoutMs));
         Counts counts = Counts.of(topics.values(), minIsr);
 
-        Set<Integer> serving = new HashSet<>(o.brokers());
-        serving.removeAll(o.fencedBrokers());
         // one describeLogDirs for both: the replicas' bytes and the filesystems they are on
         Map<Integer, Map<String, LogDirDescription>> dirs = DiskUse.describe(admin, o.brokers(), timeoutMs);
         Map<Integer, BrokerLoad> brokers = new TreeMap<>();
@@ -124,7 +117,7 @@ public final class ClusterHealth {
             brokers.put(id, new BrokerLoad(counts.replicas().getOrDefault(id, 0), counts.leaders().getOrDefault(id, 0), logBytes,
                     mine == null ? List.of() : DiskUse.of(id, mine)));
         }
-        return new Look(o.quorumLeader(), serving.size(), counts.partitions(), counts.underReplicated(), counts.offline(),
+        return new Look(o.quorumLeader(), o.servingBrokers().size(), counts.partitions(), counts.underReplicated(), counts.offline(),
                 counts.underMinIsr(), brokers);
     }
 }

@@ -21,4 +21,9 @@ public record ObservedCluster(String clusterId, Set<Integer> brokers, Set<Intege
     public boolean brokerServing(int id) {
         return brokers.contains(id) && !fencedBrokers.contains(id);
     }
+
+    /** The registered brokers that are not fenced. */
+    public Set<Integer> servingBrokers() {
+        return brokers.stream().filter(b -> !fencedBrokers.contains(b)).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
 }

@@ -2,6 +2,7 @@ package io.keks.local;
 
 import io.keks.engine.DiskUse;
 import io.keks.engine.ObservedCluster;
+import io.keks.engine.PartitionAvailability;
 import io.keks.engine.change.ClusterImage;
 import io.keks.model.DesiredNode;
 import io.keks.model.ListenerSpec;
@@ -48,12 +49,12 @@ public record ClusterStatus(String name, String namespace, String clusterId, boo
     /** Reads processes and, when a broker answers within {@code timeoutMs}, the Admin API. */
     public static ClusterStatus of(LocalCluster cluster, long timeoutMs) {
         if (!cluster.anyNodeRunning()) {
-            return of(cluster, Optional.empty(), List.of());
+            return of(cluster, Optional.empty(), List.of(), PartitionAvailability.UNKNOWN);
         }
         try (Admin admin = cluster.admin()) {
             return of(cluster, admin, timeoutMs);
         } catch (IOException e) {
-            return of(cluster, Optional.empty(), List.of());
+            return of(cluster, Optional.empty(), List.of(), PartitionAvailability.UNKNOWN);
         }
     }
 
@@ -66,10 +67,21 @@ public record ClusterStatus(String name, String namespace, String clusterId, boo
             observed = Optional.empty();
         }
         List<DiskUse> disks = observed.map(o -> DiskUse.read(admin, o.brokers(), timeoutMs)).orElse(List.of());
-        return of(cluster, observed, disks);
+        PartitionAvailability partitions = PartitionAvailability.UNKNOWN;
+        if (observed.isPresent()) {
+            try {
+                partitions = PartitionAvailability.read(admin, timeoutMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                // the rest of the status is shown all the same
+            }
+        }
+        return of(cluster, observed, disks, partitions);
     }
 
-    private static ClusterStatus of(LocalCluster cluster, Optional<ObservedCluster> observed, List<DiskUse> disks) {
+    private static ClusterStatus of(LocalCluster cluster, Optional<ObservedCluster> observed, List<DiskUse> disks,
+                                    PartitionAvailability partitions) {
         Map<Integer, Supervisor.NodeRecord> records = Supervisor.readRecords(cluster.dir());
         Optional<RollRecord> roll;
         Optional<DamagedFileException> damagedRoll = Optional.empty();
@@ -129,6 +141,7 @@ public record ClusterStatus(String name, String namespace, String clusterId, boo
             n.disks().stream().filter(d -> d.needsAttention(DiskUse.WARN_PERCENT))
                     .forEach(d -> conditions.add(new Condition("Warning", "True", d.reason(), d.warning(n.name()))));
         }
+        partitions.warnings().forEach(w -> conditions.add(new Condition("Warning", "True", w.reason(), w.message())));
         return new ClusterStatus(cluster.desired().name(), cluster.desired().namespace(), cluster.state().memory().clusterId(), ready,
                 "KRaft", cluster.desired().version().toString(), cluster.connections().bootstrap(first), listeners,
                 observed.flatMap(o -> o.quorumLeader().isPresent() ? Optional.of(o.quorumLeader().getAsInt()) : Optional.empty()).orElse(null),

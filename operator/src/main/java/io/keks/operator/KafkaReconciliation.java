@@ -115,6 +115,7 @@ public final class KafkaReconciliation {
                     var levels = BundledMetadataVersions.of(applied.version());
                     cluster.finalized().ifPresent(l -> statuses.metadataVersion(levels.name(l)));
                     warnOfFullDisks(applied, o.disks(), statuses);
+                    o.partitions().warnings().forEach(w -> statuses.warn(w.reason(), w.message()));
                     yield statuses.observed(applied, memory, observed, cluster.pods(),
                             o.liveConfig().map(DynamicConfigApplier.Result::changes).orElse(List.of()), settings.requeue());
                 }

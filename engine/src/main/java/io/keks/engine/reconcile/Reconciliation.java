@@ -2,6 +2,7 @@ package io.keks.engine.reconcile;
 
 import io.keks.engine.ClusterMemory;
 import io.keks.engine.DiskUse;
+import io.keks.engine.PartitionAvailability;
 import io.keks.engine.ObservedCluster;
 import io.keks.engine.change.ChangeGate;
 import io.keks.engine.change.ClusterDelta;
@@ -130,14 +131,16 @@ public final class Reconciliation {
      * @param message  what to say of an ending other than DONE
      * @param delta    the change of nodes, when the pass got that far
      * @param disks    each broker log directory as Kafka reported it when it answered (empty when it did not)
+     * @param partitions the partitions that could not take an acks=all write when the pass read them (none known
+     *                 when Kafka did not answer)
      */
     public record Outcome(Ending ending, DesiredCluster applied, ClusterMemory memory, List<String> refused, String message,
                           Optional<ObservedCluster> observed, Optional<DynamicConfigApplier.Result> liveConfig,
                           Optional<TopicReconciler.Result> topics, Optional<UserReconciler.Result> users, Optional<ClusterDelta> delta,
-                          List<DiskUse> disks) {
+                          List<DiskUse> disks, PartitionAvailability partitions) {
         static Outcome ended(Ending ending, DesiredCluster applied, ClusterMemory memory, List<String> refused, String message) {
             return new Outcome(ending, applied, memory, refused, message, Optional.empty(), Optional.empty(), Optional.empty(),
-                    Optional.empty(), Optional.empty(), List.of());
+                    Optional.empty(), Optional.empty(), List.of(), PartitionAvailability.UNKNOWN);
         }
     }
 
@@ -244,6 +247,7 @@ public final class Reconciliation {
         users.ifPresent(listener::users);
         // disk use, for the report: read while the pass has Kafka's ear, not by another client afterwards
         List<DiskUse> disks = DiskUse.read(admin, observed.brokers(), DISK_TIMEOUT_MS);
+        PartitionAvailability partitions = partitions(admin);
         growVolumes(runtime, applied, disks, listener);
         Optional<RebalanceReconciler> rebalancer = runtime.rebalances()
                 .map(store -> new RebalanceReconciler(admin, store, RebalanceReconciler.Settings.defaults(), listener::step));
@@ -252,13 +256,14 @@ public final class Reconciliation {
         }
         if (live.isPresent() && live.get().refused().isPresent()) {
             return new Outcome(Ending.CONFIG_REFUSED, applied, memory, refused, "Kafka refused spec.kafka.config, nothing was changed: "
-                    + live.get().refused().get(), Optional.of(observed), live, topicResult, users, Optional.empty(), disks);
+                    + live.get().refused().get(), Optional.of(observed), live, topicResult, users, Optional.empty(), disks,
+                    partitions);
         }
         // nodes this pass started all at once from a stopped cluster run what is desired: only a metadata.version can be
         // due, or a quorum that a change stopped in the middle left with voters to add or remove
         if (!facts.running() && mode.startsNodes && applied.metadataVersion() == null && votersAsDesired(applied, observed)) {
             return new Outcome(Ending.DONE, applied, memory, refused, "", Optional.of(observed), live, topicResult, users,
-                    Optional.empty(), disks);
+                    Optional.empty(), disks, partitions);
         }
         ChangeOfNodes change = changeOfNodes(runtime, applied, memory, modes, certificates, admin, listener);
         if (!change.delta().isEmpty()) {
@@ -270,7 +275,18 @@ public final class Reconciliation {
                     .ifPresent(state -> listener.rebalances(Map.of(applied.name() + "-auto-rebalancing-add-brokers", state)));
         }
         return new Outcome(Ending.DONE, applied, change.memory(), refused, "", Optional.of(observed), live, topicResult, users,
-                Optional.of(change.delta()), disks);
+                Optional.of(change.delta()), disks, partitions);
+    }
+
+    /** The partitions that cannot take an acks=all write, for the report; none known when Kafka does not say in time. */
+    private static PartitionAvailability partitions(Admin admin) throws InterruptedException {
+        try {
+            return PartitionAvailability.read(admin, DISK_TIMEOUT_MS);
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            return PartitionAvailability.UNKNOWN;
+        }
     }
 
     /** Grow volumes: what {@link VolumeGrowth} says is due, where the runtime's claims can grow. */

@@ -1,6 +1,7 @@
 package io.keks.engine.roll;
 
 import io.keks.engine.ClusterObserver;
+import io.keks.engine.AllTopics;
 import io.keks.engine.MinInSyncReplicas;
 import io.keks.engine.ObservedCluster;
 import io.keks.model.DesiredCluster;
@@ -21,7 +22,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.TopicPartition;
@@ -333,12 +333,7 @@ public final class Roller {
     }
 
     private Map<String, TopicDescription> topics() throws Exception {
-        Set<String> names = admin.listTopics(new ListTopicsOptions().listInternal(true)).names()
-                .get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-        if (names.isEmpty()) {
-            return Map.of();
-        }
-        return admin.describeTopics(names).allTopicNames().get(CALL_TIMEOUT_MS * 2, TimeUnit.MILLISECONDS);
+        return AllTopics.describe(admin, CALL_TIMEOUT_MS * 2);
     }
 
     /** min.insync.replicas of each topic, as Kafka resolves it (topic, broker or cluster default). */

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Faults in the middle of a roll of the seed cluster, under an acks=all producer: the supervisor killed with
  * SIGKILL, then `keks up -d`; the node being restarted killed with SIGKILL. The roll is finished, no node is
- * restarted twice by it, and every acknowledged record is read back.
+ * restarted twice by it, and every acknowledged record is read back. The active controller frozen past an
+ * election; two of three brokers killed at once, with status naming the partitions that cannot take writes.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RollFaultsTest {
@@ -214,6 +215,203 @@ class RollFaultsTest {
                     .orElseThrow().logEndOffset()).as("the resumed controller caught up").isGreaterThanOrEqualTo(leaderEnd));
         }
         finishedAndEveryRecordThere(load, "test-topic");
+    }
+
+    /** The Warning conditions of `keks status -o json` with this reason. */
+    static List<JsonNode> warnings(JsonNode status, String reason) {
+        List<JsonNode> out = new java.util.ArrayList<>();
+        status.path("conditions").forEach(c -> {
+            if (c.path("reason").asText().equals(reason)) {
+                out.add(c);
+            }
+        });
+        return out;
+    }
+
+    @Test
+    @Order(4)
+    void twoOfThreeBrokersKilledBlockAcksAllWritesStatusSaysWhichPartitionsAndWhyAndNothingIsLost() throws Exception {
+        JsonNode before = SeedClusterTest.status();
+        Map<Integer, Long> brokers = new java.util.TreeMap<>();
+        for (JsonNode n : before.path("nodes")) {
+            if (n.path("roles").toString().contains("broker")) {
+                brokers.put(n.path("id").asInt(), n.path("pid").asLong());
+            }
+        }
+        assertThat(brokers).hasSize(3);
+        List<Integer> victims = brokers.keySet().stream().skip(1).toList();
+        var client = SeedClusterTest.cluster().connections().clientProperties(null);
+        // a topic that lives only on the two brokers about to die: it will have no leader at all
+        String pair = "two-down-pair";
+        try (var admin = SeedClusterTest.cluster().admin()) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(pair, Map.of(0, victims))))
+                    .all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        LoadProducer onPair = new LoadProducer(client, pair, "pair");
+        onPair.awaitAcked(100).close();
+        assertThat(onPair.errors()).isEmpty();
+        LoadProducer load = new LoadProducer(client, "test-topic", "two-down");
+        load.awaitAcked(200);
+
+        // the supervisor first, so that nothing restarts the brokers behind the test's back
+        ProcessHandle supervisor = ProcessHandle.of(Long.parseLong(Files.readString(clusterDir().resolve("supervisor.pid")).trim()))
+                .orElseThrow();
+        supervisor.destroyForcibly();
+        supervisor.onExit().join();
+        for (int id : victims) {
+            ProcessHandle p = ProcessHandle.of(brokers.get(id)).orElseThrow();
+            p.destroyForcibly();
+            p.onExit().join();
+        }
+        String down = "Brokers " + victims.get(0) + ", " + victims.get(1) + ", which hold replicas of them, are not serving.";
+        JsonNode[] seen = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            JsonNode s = SeedClusterTest.status();
+            assertThat(warnings(s, "PartitionsOffline")).as(s.path("conditions").toString()).hasSize(1);
+            assertThat(warnings(s, "PartitionsUnderMinIsr")).as(s.path("conditions").toString()).hasSize(1);
+            seen[0] = s;
+        });
+        assertThat(seen[0].path("ready").asBoolean()).isFalse();
+        assertThat(warnings(seen[0], "PartitionsOffline").get(0).path("message").asText())
+                .startsWith("1 partition has no leader: " + pair + "-0. " + down)
+                .contains("unclean leader election is off", "producers to them wait and retry");
+        assertThat(warnings(seen[0], "PartitionsUnderMinIsr").get(0).path("message").asText())
+                .containsPattern("^\\d+ partitions? ha(s|ve) fewer in-sync replicas than min.insync.replicas: ")
+                .contains("test-topic-0 (1 of min 2)", down, "NOT_ENOUGH_REPLICAS");
+        assertThat(KeksCli.run("status").out()).contains("PartitionsOffline", "PartitionsUnderMinIsr");
+        try (var admin = SeedClusterTest.cluster().admin()) {
+            var topic = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, pair);
+            assertThat(admin.describeConfigs(List.of(topic)).all().get(30, java.util.concurrent.TimeUnit.SECONDS).get(topic)
+                    .get("unclean.leader.election.enable").value()).as("the manifest does not turn it on").isEqualTo("false");
+        }
+        // acks=all writes wait: nothing is acknowledged while one replica of three is in sync, and nothing fails
+        int acked = load.acked().size();
+        Thread.sleep(3_000);
+        assertThat(load.acked()).hasSize(acked);
+        assertThat(load.errors()).isEmpty();
+
+        KeksCli.Result up = KeksCli.run("up", "-d");
+        assertThat(up.exitCode()).as(up.out() + up.err()).isZero();
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            JsonNode s = SeedClusterTest.status();
+            assertThat(s.path("conditions").toString()).doesNotContain("PartitionsOffline", "PartitionsUnderMinIsr");
+        });
+        finishedAndEveryRecordThere(load, "test-topic");
+        SeedClusterTest.assertEveryRecordReadBack(client, pair, onPair.acked());
+    }
+
+    /** Writes about {@code bytes} to {@code topic} with acks=all, in records of 10 KiB; the values Kafka acknowledged. */
+    static java.util.Set<String> fill(java.util.Properties client, String topic, int bytes) throws Exception {
+        java.util.Properties props = new java.util.Properties();
+        props.putAll(client);
+        props.put("acks", "all");
+        String pad = "x".repeat(10 * 1024);
+        java.util.Set<String> acked = new java.util.HashSet<>();
+        try (var p = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(props,
+                new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.StringSerializer())) {
+            List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
+            List<String> values = new java.util.ArrayList<>();
+            for (int i = 0; i < bytes / pad.length(); i++) {
+                String value = i + "-" + pad;
+                values.add(value);
+                sent.add(p.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, value)));
+            }
+            for (int i = 0; i < sent.size(); i++) {
+                sent.get(i).get(60, java.util.concurrent.TimeUnit.SECONDS);
+                acked.add(values.get(i));
+            }
+        }
+        return acked;
+    }
+
+    /** The seed's manifests with the broker pool at {@code brokers} replicas. */
+    static Path seedWithBrokers(int brokers) throws Exception {
+        Path dir = seedWith();
+        Path file = dir.resolve("kafka-cluster.yaml");
+        String yaml = Files.readString(file);
+        String pool = "  name: broker\n";
+        int at = yaml.indexOf("  replicas: 3\n", yaml.indexOf(pool));
+        assertThat(at).isPositive();
+        Files.writeString(file, yaml.substring(0, at) + "  replicas: " + brokers + "\n" + yaml.substring(at + "  replicas: 3\n".length()));
+        return dir;
+    }
+
+    @Test
+    @Order(5)
+    void aDrainWhoseSupervisorIsKilledIsFinishedByKeksUpWithNothingLostAndNoOtherNodeRestarted() throws Exception {
+        KeksCli.Result grown = KeksCli.run("apply", "-f", seedWithBrokers(4).toString());
+        assertThat(grown.exitCode()).as(grown.out() + grown.err()).isZero();
+        Map<String, Long> before = pids();
+        String leaving = before.keySet().stream().filter(n -> n.contains("broker")).max(java.util.Comparator.comparingInt(
+                n -> Integer.parseInt(n.substring(n.lastIndexOf('-') + 1)))).orElseThrow();
+        int leavingId = Integer.parseInt(leaving.substring(leaving.lastIndexOf('-') + 1));
+        var client = SeedClusterTest.cluster().connections().clientProperties(null);
+        // data on the broker that will leave, more than the 10 s or so of throttled replication Kafka lets through at once
+        // (its rate is measured over the whole quota window), so that a move throttled to 1 MiB/s takes seconds
+        String topic = "drain-topic";
+        try (var admin = SeedClusterTest.cluster().admin()) {
+            List<Integer> others = before.keySet().stream().filter(n -> n.contains("broker") && !n.equals(leaving))
+                    .map(n -> Integer.parseInt(n.substring(n.lastIndexOf('-') + 1))).sorted().toList();
+            Map<Integer, List<Integer>> assignment = new HashMap<>();
+            assignment.put(0, List.of(leavingId, others.get(0), others.get(1)));
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, assignment)))
+                    .all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        java.util.Set<String> filled = fill(client, topic, 16 << 20);
+        LoadProducer load = new LoadProducer(client, "test-topic", "drain");
+        load.awaitAcked(200);
+
+        long handedAt = System.currentTimeMillis();
+        KeksCli.Result shrink = KeksCli.run("apply", "--no-wait", "--drain-throttle", "1", "-f", seedWithBrokers(3).toString());
+        assertThat(shrink.exitCode()).as(shrink.out() + shrink.err()).isZero();
+        // killed once Kafka is moving the partition
+        try (var admin = SeedClusterTest.cluster().admin()) {
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50)).until(() -> rollSince(handedAt).isPresent()
+                    && !admin.listPartitionReassignments().reassignments().get(30, java.util.concurrent.TimeUnit.SECONDS).isEmpty());
+        }
+        ProcessHandle supervisor = ProcessHandle.of(Long.parseLong(Files.readString(clusterDir().resolve("supervisor.pid")).trim()))
+                .orElseThrow();
+        supervisor.destroyForcibly();
+        supervisor.onExit().join();
+        assertThat(roll().finished()).as("killed in the middle of the drain").isFalse();
+        assertThat(pids().get(leaving)).as("the leaving broker still runs").isEqualTo(before.get(leaving));
+        try (var admin = SeedClusterTest.cluster().admin()) {
+            assertThat(admin.listPartitionReassignments().reassignments().get(30, java.util.concurrent.TimeUnit.SECONDS))
+                    .as("the partition's move goes on in Kafka, throttled, without keks").isNotEmpty();
+        }
+
+        KeksCli.Result up = KeksCli.run("up", "-d");
+        assertThat(up.exitCode()).as(up.out() + up.err()).isZero();
+        await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofSeconds(1)).until(() -> roll().finished());
+        RollRecord r = roll();
+        assertThat(r.phase()).as(r.failure()).isEqualTo("Done");
+        assertThat(r.events()).extracting(RollRecord.Event::message).as("the move begun before the kill is waited for, not planned again")
+                .anySatisfy(m -> assertThat(m).startsWith("waiting for 1 partition move(s) Kafka is already making"));
+        Map<String, Long> after = pids();
+        assertThat(after).doesNotContainKey(leaving);
+        before.forEach((node, pid) -> {
+            if (!node.equals(leaving)) {
+                assertThat(after.get(node)).as(node + " is not restarted by a drain").isEqualTo(pid);
+            }
+        });
+        try (var admin = SeedClusterTest.cluster().admin()) {
+            assertThat(admin.describeCluster(new org.apache.kafka.clients.admin.DescribeClusterOptions().includeFencedBrokers(true))
+                    .nodes().get(30, java.util.concurrent.TimeUnit.SECONDS)).extracting(n -> n.id()).doesNotContain(leavingId).hasSize(3);
+            admin.describeTopics(List.of(topic)).allTopicNames().get(30, java.util.concurrent.TimeUnit.SECONDS).get(topic).partitions()
+                    .forEach(p -> assertThat(p.replicas()).extracting(n -> n.id()).hasSize(3).doesNotContain(leavingId));
+            // the throttle the killed supervisor set is not left behind to slow later moves
+            var t = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+            List<org.apache.kafka.common.config.ConfigResource> resources = new java.util.ArrayList<>(List.of(t));
+            after.keySet().stream().filter(n -> n.contains("broker")).forEach(n -> resources.add(new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.BROKER, n.substring(n.lastIndexOf('-') + 1))));
+            admin.describeConfigs(resources).all().get(30, java.util.concurrent.TimeUnit.SECONDS).forEach((res, config) ->
+                    config.entries().stream().filter(e -> e.name().contains("replication.throttled"))
+                            .forEach(e -> assertThat(e.source()).as(res + " " + e.name() + "=" + e.value())
+                                    .isNotIn(org.apache.kafka.clients.admin.ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG,
+                                            org.apache.kafka.clients.admin.ConfigEntry.ConfigSource.DYNAMIC_BROKER_CONFIG)));
+        }
+        finishedAndEveryRecordThere(load, "test-topic");
+        SeedClusterTest.assertEveryRecordReadBack(client, topic, filled);
     }
 
     static void signal(String name, long pid) throws Exception {

@@ -37,6 +37,8 @@ final class LocalPods implements AutoCloseable {
     final Path home;
     final LocalKubelet kubelet;
     final KafkaReconciliation reconcile;
+    private final KafkaAccess access;
+    private final KafkaReconciliation.Settings settings;
 
     LocalPods(KubernetesClient client, String namespace, Manifests manifests) throws IOException {
         this.client = client;
@@ -47,7 +49,7 @@ final class LocalPods implements AutoCloseable {
         manifests.kafkas().forEach(k -> client.resources(Kafka.class).inNamespace(namespace).resource(k.resource()).create());
         manifests.nodePools().forEach(p -> client.resources(KafkaNodePool.class).inNamespace(namespace).resource(p.resource()).create());
         this.kubelet = new LocalKubelet(client, namespace, local);
-        KafkaAccess access = new KafkaAccess() {
+        this.access = new KafkaAccess() {
             @Override
             public Properties connection(DesiredCluster cluster) {
                 try {
@@ -63,8 +65,14 @@ final class LocalPods implements AutoCloseable {
                 return new NodeRuntime.HostPort(LocalAddressing.HOST, kubelet.cluster().addressing().port(controller, ListenerSpec.CONTROLPLANE));
             }
         };
-        this.reconcile = new KafkaReconciliation(client, access, new KafkaReconciliation.Settings(RenderOptions.defaults(),
-                Roller.Options.defaults().withNodeTimeout(Duration.ofMinutes(3)), 50L << 20, Duration.ofSeconds(1)));
+        this.settings = new KafkaReconciliation.Settings(RenderOptions.defaults(),
+                Roller.Options.defaults().withNodeTimeout(Duration.ofMinutes(3)), 50L << 20, Duration.ofSeconds(1));
+        this.reconcile = newOperatorInstance();
+    }
+
+    /** Another operator instance, as a new leader after a failover starts: nothing of the first one's memory. */
+    KafkaReconciliation newOperatorInstance() {
+        return new KafkaReconciliation(client, access, settings);
     }
 
     Kafka kafka() {
@@ -77,8 +85,13 @@ final class LocalPods implements AutoCloseable {
 
     /** One reconciliation, its statuses written as the SDK and the operator write them. */
     KafkaStatuses.Outcome reconcileOnce() {
+        return reconcileOnce(reconcile);
+    }
+
+    /** One reconciliation by the given operator instance. */
+    KafkaStatuses.Outcome reconcileOnce(KafkaReconciliation instance) {
         Kafka k = kafka();
-        KafkaStatuses.Outcome o = reconcile.reconcile(k);
+        KafkaStatuses.Outcome o = instance.reconcile(k);
         k.setStatus(o.kafka());
         client.resources(Kafka.class).inNamespace(namespace).resource(k).updateStatus();
         KafkaStatuses.writePools(client, namespace, o);
@@ -86,10 +99,14 @@ final class LocalPods implements AutoCloseable {
     }
 
     KafkaStatuses.Outcome reconcileUntilReady() {
+        return reconcileUntilReady(reconcile);
+    }
+
+    KafkaStatuses.Outcome reconcileUntilReady(KafkaReconciliation instance) {
         KafkaStatuses.Outcome[] last = new KafkaStatuses.Outcome[1];
         try {
             await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-                last[0] = reconcileOnce();
+                last[0] = reconcileOnce(instance);
                 return last[0].condition("Ready").map(c -> c.getStatus().equals("True")).orElse(false);
             });
         } catch (org.awaitility.core.ConditionTimeoutException e) {

@@ -597,6 +597,47 @@ class OperatorOnLocalKafkaTest {
         assertThat(kubelet.stoppedSince(from)).as("no Kafka process was restarted").isEmpty();
     }
 
+    /**
+     * The operator stopped in the middle of a roll (its thread interrupted once two pods were replaced, as when its
+     * pod is deleted), and a new instance with nothing of the first one's memory takes over: it finishes the roll from
+     * what the pods and Kafka say, and no pod is replaced twice.
+     */
+    @Test
+    @Order(10)
+    void aNewOperatorInstanceTakingOverInTheMiddleOfARollFinishesItAndReplacesNoPodTwice() throws Exception {
+        reconcileUntilReady();
+        Map<String, String> uids = podUids();
+        int from = kubelet.events.size();
+        change(k -> k.getSpec().getKafka().getConfig().put("auto.create.topics.enable", true), null);
+        Thread first = Thread.ofPlatform().name("first-operator").start(() -> {
+            try {
+                reconcileOnce();
+            } catch (RuntimeException e) {
+                // stopped in the middle: what it managed to write is all there is
+            }
+        });
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100)).until(() -> kubelet.stoppedSince(from).size() >= 2);
+        first.interrupt();
+        first.join(120_000);
+        assertThat(first.isAlive()).isFalse();
+        List<String> byFirst = kubelet.stoppedSince(from);
+        assertThat(byFirst).as("stopped in the middle").hasSizeLessThan(uids.size());
+
+        KafkaReconciliation second = cluster.newOperatorInstance();
+        cluster.reconcileUntilReady(second);
+        List<String> stopped = kubelet.stoppedSince(from);
+        assertThat(stopped).as("each pod once").doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(uids.keySet());
+        assertThat(stopped.subList(0, byFirst.size())).isEqualTo(byFirst);
+        assertThat(podUids()).allSatisfy((pod, uid) -> assertThat(uid).as(pod).isNotEqualTo(uids.get(pod)));
+        try (Admin admin = kubelet.cluster().admin()) {
+            for (int b : List.of(0, 1, 2)) {
+                ConfigResource r = new ConfigResource(ConfigResource.Type.BROKER, String.valueOf(b));
+                assertThat(admin.describeConfigs(List.of(r)).all().get(30, TimeUnit.SECONDS).get(r).get("auto.create.topics.enable").value())
+                        .isEqualTo("true");
+            }
+        }
+    }
+
     static Map<String, String> claimSizes() {
         Map<String, String> m = new java.util.TreeMap<>();
         client.persistentVolumeClaims().inNamespace(NS).list().getItems().forEach(c -> m.put(c.getMetadata().getName(),

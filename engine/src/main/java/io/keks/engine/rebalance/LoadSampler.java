@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.LogDirDescription;
+import org.apache.kafka.clients.admin.PartitionReassignment;
 import org.apache.kafka.clients.admin.ReplicaInfo;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
@@ -44,6 +45,9 @@ public final class LoadSampler {
         }
         double seconds = window.isZero() ? 0 : (System.nanoTime() - firstAt) / 1e9;
         Map<String, TopicDescription> topics = topics(admin);
+        // a partition Kafka is moving lists its old and new replicas both: it is counted where the move puts it
+        Map<TopicPartition, PartitionReassignment> moving = admin.listPartitionReassignments().reassignments()
+                .get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         List<ClusterLoad.Broker> brokers = new ArrayList<>();
         for (Node n : nodes.stream().sorted((a, b) -> Integer.compare(a.id(), b.id())).toList()) {
             long capacity = last.getOrDefault(n.id(), Map.of()).values().stream()
@@ -58,7 +62,10 @@ public final class LoadSampler {
                 TopicPartition tp = new TopicPartition(t.name(), p.partition());
                 long size = sizeNow.getOrDefault(tp, 0L);
                 double rate = seconds == 0 ? 0 : Math.max(0, size - sizeBefore.getOrDefault(tp, size)) / seconds;
-                partitions.add(new ClusterLoad.Partition(t.name(), p.partition(), p.replicas().stream().map(Node::id).toList(), size, rate));
+                PartitionReassignment move = moving.get(tp);
+                List<Integer> replicas = p.replicas().stream().map(Node::id)
+                        .filter(id -> move == null || !move.removingReplicas().contains(id)).toList();
+                partitions.add(new ClusterLoad.Partition(t.name(), p.partition(), replicas, size, rate));
             }
         }
         return new ClusterLoad(brokers, partitions);

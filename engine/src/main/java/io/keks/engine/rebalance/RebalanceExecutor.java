@@ -4,6 +4,7 @@ import io.keks.engine.roll.ReplicationThrottle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -137,7 +139,15 @@ public final class RebalanceExecutor {
                     return Ending.STOPPED;
                 }
             } finally {
-                throttle(everyBroker, from, target, false);
+                // also when the pass is being stopped: a throttle left behind would slow every later move of these topics
+                boolean interrupted = Thread.interrupted();
+                try {
+                    throttle(everyBroker, from, target, false);
+                } finally {
+                    if (interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
             }
             electPreferredLeaders(target);
             return Ending.DONE;
@@ -410,6 +420,41 @@ public final class RebalanceExecutor {
                 return Optional.empty();
             }
             throw e;
+        }
+    }
+
+    /**
+     * Lets the moves Kafka is making now on partitions with a replica on one of {@code brokers} end: moves another
+     * pass started, perhaps one stopped in the middle, which go on in Kafka without it. Then removes the replication
+     * throttle that pass left on their topics and brokers, which nothing else would remove.
+     *
+     * @param say told, before the wait, how many moves there are
+     * @return how many moves were waited for
+     */
+    public int finishMovesInFlight(Set<Integer> brokers, java.util.function.Consumer<String> say) throws Failed, InterruptedException {
+        try {
+            Map<TopicPartition, List<Integer>> inFlight = new TreeMap<>(
+                    Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
+            admin.listPartitionReassignments().reassignments().get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS).forEach((tp, r) -> {
+                if (r.replicas().stream().anyMatch(brokers::contains)) {
+                    inFlight.put(tp, r.replicas());
+                }
+            });
+            if (inFlight.isEmpty()) {
+                return 0;
+            }
+            say.accept(inFlight.size() + " partition move(s) Kafka is already making off or onto brokers " + brokers
+                    + " (begun before keks was stopped?), e.g. " + inFlight.keySet().iterator().next());
+            awaitRunning(inFlight.keySet());
+            Set<Integer> involved = new TreeSet<>();
+            inFlight.values().forEach(involved::addAll);
+            throttle(involved, inFlight, inFlight, false);
+            return inFlight.size();
+        } catch (Failed | InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new Failed("could not follow the partition moves in progress: " + (e instanceof ExecutionException ? e.getCause() : e)
+                    .getMessage());
         }
     }
 

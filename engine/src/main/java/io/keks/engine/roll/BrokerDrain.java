@@ -57,6 +57,24 @@ public final class BrokerDrain {
     public void drain(Set<Integer> leaving) throws Roller.RollFailed, InterruptedException {
         int first = leaving.iterator().next();
         try {
+            int[] reported = {-1};
+            RebalanceExecutor executor = new RebalanceExecutor(admin, settings, new RebalanceExecutor.Listener() {
+                @Override
+                public void step(String line) {
+                    // its own lines would repeat what the drain says
+                }
+
+                @Override
+                public void progress(RebalanceExecutor.Progress p) {
+                    if (p.partitionsDone() != reported[0]) {
+                        reported[0] = p.partitionsDone();
+                        listener.step("moved " + p.partitionsDone() + " of " + p.partitions() + " partitions");
+                    }
+                }
+            });
+            // moves of an earlier drain stopped in the middle go on in Kafka: let them end before planning, so that
+            // no partition is counted with its old and new replicas both
+            executor.finishMovesInFlight(leaving, moves -> listener.step("waiting for " + moves));
             Map<TopicPartition, List<Integer>> moves;
             ClusterLoad load = LoadSampler.sample(admin, Duration.ZERO);
             try {
@@ -74,21 +92,6 @@ public final class BrokerDrain {
                     : "not throttled"));
             Map<TopicPartition, Long> sizes = new HashMap<>();
             load.partitions().forEach(p -> sizes.put(new TopicPartition(p.topic(), p.partition()), p.sizeBytes()));
-            int[] reported = {-1};
-            RebalanceExecutor executor = new RebalanceExecutor(admin, settings, new RebalanceExecutor.Listener() {
-                @Override
-                public void step(String line) {
-                    // its own lines would repeat what the drain says
-                }
-
-                @Override
-                public void progress(RebalanceExecutor.Progress p) {
-                    if (p.partitionsDone() != reported[0]) {
-                        reported[0] = p.partitionsDone();
-                        listener.step("moved " + p.partitionsDone() + " of " + p.partitions() + " partitions");
-                    }
-                }
-            });
             try {
                 executor.execute(moves, sizes, () -> false);
             } catch (RebalanceExecutor.Failed e) {

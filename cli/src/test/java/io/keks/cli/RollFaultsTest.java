@@ -300,30 +300,6 @@ class RollFaultsTest {
         SeedClusterTest.assertEveryRecordReadBack(client, pair, onPair.acked());
     }
 
-    /** Writes about {@code bytes} to {@code topic} with acks=all, in records of 10 KiB; the values Kafka acknowledged. */
-    static java.util.Set<String> fill(java.util.Properties client, String topic, int bytes) throws Exception {
-        java.util.Properties props = new java.util.Properties();
-        props.putAll(client);
-        props.put("acks", "all");
-        String pad = "x".repeat(10 * 1024);
-        java.util.Set<String> acked = new java.util.HashSet<>();
-        try (var p = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(props,
-                new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.StringSerializer())) {
-            List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
-            List<String> values = new java.util.ArrayList<>();
-            for (int i = 0; i < bytes / pad.length(); i++) {
-                String value = i + "-" + pad;
-                values.add(value);
-                sent.add(p.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, value)));
-            }
-            for (int i = 0; i < sent.size(); i++) {
-                sent.get(i).get(60, java.util.concurrent.TimeUnit.SECONDS);
-                acked.add(values.get(i));
-            }
-        }
-        return acked;
-    }
-
     /** The seed's manifests with the broker pool at {@code brokers} replicas. */
     static Path seedWithBrokers(int brokers) throws Exception {
         Path dir = seedWith();
@@ -357,7 +333,7 @@ class RollFaultsTest {
             admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, assignment)))
                     .all().get(30, java.util.concurrent.TimeUnit.SECONDS);
         }
-        java.util.Set<String> filled = fill(client, topic, 16 << 20);
+        java.util.Set<String> filled = io.keks.local.TestRecords.fill(client, topic, 16 << 20);
         LoadProducer load = new LoadProducer(client, "test-topic", "drain");
         load.awaitAcked(200);
 

@@ -72,7 +72,13 @@ final class LocalPods implements AutoCloseable {
 
     /** Another operator instance, as a new leader after a failover starts: nothing of the first one's memory. */
     KafkaReconciliation newOperatorInstance() {
-        return new KafkaReconciliation(client, access, settings);
+        return newOperatorInstance(settings.drainThrottleBytes());
+    }
+
+    /** The same with another replication throttle for drains. */
+    KafkaReconciliation newOperatorInstance(long drainThrottleBytes) {
+        return new KafkaReconciliation(client, access, new KafkaReconciliation.Settings(settings.render(), settings.roll(),
+                drainThrottleBytes, settings.requeue()));
     }
 
     Kafka kafka() {

@@ -638,6 +638,99 @@ class OperatorOnLocalKafkaTest {
         }
     }
 
+    /**
+     * The operator stopped while Kafka moves a partition off a broker that leaves (throttled to 1 MiB/s, with more data
+     * than Kafka lets through at once), and a new instance takes over: the broker is drained and removed, no other pod
+     * is replaced, and every acknowledged record is there.
+     */
+    @Test
+    @Order(11)
+    void aNewOperatorInstanceTakingOverInTheMiddleOfADrainRemovesTheBrokerWithNothingLost() throws Exception {
+        reconcileUntilReady();
+        change(null, p -> p.getSpec().setReplicas(4));
+        reconcileUntilReady();
+        int leaving = pool("broker").getStatus().getNodeIds().stream().mapToInt(Integer::intValue).max().orElseThrow();
+        String topic = "takeover-drain";
+        var client = kubelet.cluster().connections().clientProperties(null);
+        try (Admin admin = kubelet.cluster().admin()) {
+            admin.createTopics(List.of(new NewTopic(topic, Map.of(0, List.of(leaving, 0, 1))))).all().get(30, TimeUnit.SECONDS);
+        }
+        Set<String> filled = io.keks.local.TestRecords.fill(client, topic, 16 << 20);
+        Map<String, String> uids = podUids();
+        int from = kubelet.events.size();
+        change(null, p -> p.getSpec().setReplicas(3));
+        KafkaReconciliation first = cluster.newOperatorInstance(1L << 20);
+        Thread firstThread = Thread.ofPlatform().name("first-operator").start(() -> {
+            try {
+                cluster.reconcileOnce(first);
+            } catch (RuntimeException e) {
+                // stopped in the middle: what it managed to write is all there is
+            }
+        });
+        try (Admin admin = kubelet.cluster().admin()) {
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> !admin.listPartitionReassignments().reassignments().get(30, TimeUnit.SECONDS).isEmpty());
+        }
+        firstThread.interrupt();
+        firstThread.join(120_000);
+        assertThat(firstThread.isAlive()).isFalse();
+        assertThat(pods()).extracting(p -> p.getMetadata().getName()).as("stopped in the middle").contains("cluster-broker-" + leaving);
+
+        cluster.reconcileUntilReady(cluster.newOperatorInstance());
+        assertThat(pods()).extracting(p -> p.getMetadata().getName()).doesNotContain("cluster-broker-" + leaving);
+        assertThat(kubelet.stoppedSince(from)).containsExactly("cluster-broker-" + leaving);
+        Map<String, String> after = podUids();
+        after.forEach((pod, uid) -> assertThat(uid).as(pod + " is not replaced by a drain").isEqualTo(uids.get(pod)));
+        try (Admin admin = kubelet.cluster().admin()) {
+            assertThat(admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions().get(0)
+                    .replicas()).extracting(n -> n.id()).hasSize(3).doesNotContain(leaving);
+            ConfigResource t = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+            assertThat(admin.describeConfigs(List.of(t)).all().get(30, TimeUnit.SECONDS).get(t).get("leader.replication.throttled.replicas")
+                    .source()).as("no throttle left behind").isNotEqualTo(org.apache.kafka.clients.admin.ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
+        }
+        Set<String> read = io.keks.local.TestRecords.readAll(client, topic);
+        assertThat(filled).isNotEmpty();
+        assertThat(read).as("every acknowledged record").containsAll(filled);
+    }
+
+    /** Two of three brokers frozen (SIGSTOP) until Kafka fences them: the Kafka's conditions name the partitions that cannot take writes. */
+    @Test
+    @Order(12)
+    void twoOfThreeBrokersGoneShowAsConditionsNamingThePartitionsThatCannotTakeWrites() throws Exception {
+        reconcileUntilReady();
+        String topic = "two-gone";
+        try (Admin admin = kubelet.cluster().admin()) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 3).configs(Map.of("min.insync.replicas", "2"))))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+        List<Long> frozen = new java.util.ArrayList<>();
+        for (int b : List.of(1, 2)) {
+            frozen.add(kubelet.cluster().process(b).orElseThrow().pid());
+        }
+        try {
+            for (long pid : frozen) {
+                new ProcessBuilder("kill", "-STOP", String.valueOf(pid)).inheritIO().start().waitFor();
+            }
+            // until Kafka fenced them (its session timeout) and a pass read the partitions after that
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                reconcileOnce();
+                assertThat(kafka().getStatus().getConditions()).anySatisfy(c -> {
+                    assertThat(c.getType()).isEqualTo("Warning");
+                    assertThat(c.getReason()).isEqualTo("PartitionsUnderMinIsr");
+                    assertThat(c.getMessage()).contains(topic + "-0 (1 of min 2)", "Brokers 1, 2, which hold replicas of them, are not serving");
+                });
+            });
+        } finally {
+            for (long pid : frozen) {
+                new ProcessBuilder("kill", "-CONT", String.valueOf(pid)).inheritIO().start().waitFor();
+            }
+        }
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+            reconcileOnce();
+            assertThat(kafka().getStatus().getConditions()).noneSatisfy(c -> assertThat(c.getReason()).startsWith("Partitions"));
+        });
+    }
+
     static Map<String, String> claimSizes() {
         Map<String, String> m = new java.util.TreeMap<>();
         client.persistentVolumeClaims().inNamespace(NS).list().getItems().forEach(c -> m.put(c.getMetadata().getName(),

@@ -39,12 +39,19 @@ class RollFaultsTest {
         assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
     }
 
+    /** The small filesystem a test mounted under a broker, unmounted at the end. */
+    static Path mounted;
+
     @AfterAll
     static void down() throws Exception {
         try {
             KeksCli.run("down");
         } finally {
             io.keks.local.TestHomes.killAll(home);
+            if (mounted != null) {
+                // lazily: a process still closing its files must not leave the mount behind
+                new ProcessBuilder("umount", "-l", mounted.toString()).inheritIO().start().waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
             SeedClusterTest.killLeftovers(home);
         }
     }
@@ -388,6 +395,95 @@ class RollFaultsTest {
         }
         finishedAndEveryRecordThere(load, "test-topic");
         SeedClusterTest.assertEveryRecordReadBack(client, topic, filled);
+    }
+
+    /** Runs a command that must succeed, such as mount. */
+    static void run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String said = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(String.join(" ", command) + ": " + said).isZero();
+    }
+
+    /**
+     * One broker of three on a small filesystem of its own (a tmpfs, so root is needed, as in CI here), filled by
+     * acks=all writes while the other two have room: Kafka takes its log directory offline and stops it, keks does not
+     * start it again while the filesystem is full and says why, and once there is room it starts by itself and catches up
+     * with every acknowledged record there.
+     */
+    @Test
+    @Order(6)
+    void aBrokerWhoseDiskFillsStopsIsHeldUntilThereIsRoomAndCatchesUpWithNothingLost() throws Exception {
+        Process id = new ProcessBuilder("id", "-u").start();
+        boolean root = new String(id.getInputStream().readAllBytes()).strip().equals("0");
+        if (!root && !"true".equals(System.getenv("CI"))) {
+            org.junit.jupiter.api.Assumptions.abort("mounting a small filesystem needs root; run as root to test a full disk");
+        }
+        Map<String, Long> before = pids();
+        String victim = "cluster-broker-2";
+        // the supervisor first, so that the broker can be moved onto its own filesystem while stopped
+        ProcessHandle supervisor = ProcessHandle.of(Long.parseLong(Files.readString(clusterDir().resolve("supervisor.pid")).trim()))
+                .orElseThrow();
+        supervisor.destroyForcibly();
+        supervisor.onExit().join();
+        ProcessHandle broker = ProcessHandle.of(before.get(victim)).orElseThrow();
+        broker.destroyForcibly();
+        broker.onExit().join();
+        Path volume = clusterDir().resolve("nodes/2/data-0");
+        Path aside = Files.createTempDirectory(home, "aside");
+        run("cp", "-a", volume + "/.", aside.toString());
+        long used;
+        try (Stream<Path> files = Files.walk(aside)) {
+            used = files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        }
+        long size = used + (48L << 20);
+        run("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", volume.toString());
+        mounted = volume;
+        run("cp", "-a", aside + "/.", volume.toString());
+        KeksCli.Result up = KeksCli.run("up", "-d");
+        assertThat(up.exitCode()).as(up.out() + up.err()).isZero();
+
+        var client = SeedClusterTest.cluster().connections().clientProperties(null);
+        try (var admin = SeedClusterTest.cluster().admin()) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("disk-filler", 1, (short) 3)))
+                    .all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        LoadProducer load = new LoadProducer(client, "test-topic", "full");
+        load.awaitAcked(200);
+        // more than the small filesystem holds: the broker on it fails while the other two take every write
+        java.util.Set<String> filled = io.keks.local.TestRecords.fill(client, "disk-filler", 64 << 20);
+        JsonNode[] held = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            JsonNode s = SeedClusterTest.status();
+            assertThat(warnings(s, "VolumeFull")).as(s.path("conditions").toString()).hasSize(1);
+            held[0] = s;
+        });
+        assertThat(warnings(held[0], "VolumeFull").get(0).path("message").asText())
+                .startsWith(victim + " stopped and is not started again: its volume " + volume + " is on a filesystem ")
+                .contains("free space on that filesystem", "starts " + victim + " again by itself");
+        for (JsonNode n : held[0].path("nodes")) {
+            if (n.path("name").asText().equals(victim)) {
+                assertThat(n.path("state").asText()).isEqualTo("VolumeFull");
+            }
+        }
+        assertThat(Files.readString(SeedClusterTest.cluster().logFile(2))).contains("have failed");
+        // it stays down while the filesystem is full: the producer goes on with the other two
+        Thread.sleep(3_000);
+        assertThat(pids().get(victim)).isZero();
+        load.awaitAcked(200);
+
+        run("mount", "-o", "remount,size=" + (size + (256L << 20)), volume.toString());
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            JsonNode s = SeedClusterTest.status();
+            assertThat(s.path("ready").asBoolean()).as(s.toString()).isTrue();
+            assertThat(s.path("conditions").toString()).doesNotContain("VolumeFull", "PartitionsUnderMinIsr", "LogDirectoryOffline");
+        });
+        try (var admin = SeedClusterTest.cluster().admin()) {
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> admin.describeTopics(
+                    List.of("disk-filler", "test-topic")).allTopicNames().get(30, java.util.concurrent.TimeUnit.SECONDS).values()
+                    .forEach(t -> t.partitions().forEach(p -> assertThat(p.isr()).as(t.name() + " caught up").hasSize(3))));
+        }
+        finishedAndEveryRecordThere(load, "test-topic");
+        SeedClusterTest.assertEveryRecordReadBack(client, "disk-filler", filled);
     }
 
     static void signal(String name, long pid) throws Exception {

@@ -97,6 +97,14 @@ public record DiskUse(int broker, String dir, long totalBytes, long usableBytes,
                 + " no longer need, or lower retention.ms of its largest topics once it runs), or move KEKS_HOME to a larger disk";
     }
 
+    /** Why {@code node}, which stopped, is not started again until its volume's filesystem has room. */
+    public String restartHeld(String node) {
+        return node + " stopped and is not started again: its volume " + dir + " is on a filesystem " + percentUsed() + "% full ("
+                + bytes(usedBytes()) + " of " + bytes(totalBytes) + ", " + bytes(usableBytes) + " free), and Kafka stops a broker"
+                + " whose log directories have all failed; free space on that filesystem, and keks starts " + node + " again by"
+                + " itself once it is under " + REFUSE_START_PERCENT + "% full, where it catches up from the other replicas";
+    }
+
     /** Every log directory of each of {@code brokers}; a broker that does not answer in time is left out. */
     public static List<DiskUse> read(Admin admin, Collection<Integer> brokers, long timeoutMs) {
         List<DiskUse> out = new ArrayList<>();

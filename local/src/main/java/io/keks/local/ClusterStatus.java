@@ -141,6 +141,13 @@ public record ClusterStatus(String name, String namespace, String clusterId, boo
             n.disks().stream().filter(d -> d.needsAttention(DiskUse.WARN_PERCENT))
                     .forEach(d -> conditions.add(new Condition("Warning", "True", d.reason(), d.warning(n.name()))));
         }
+        for (DesiredNode n : cluster.desired().nodes()) {
+            boolean waiting = nodes.stream().anyMatch(x -> x.id() == n.id() && x.state().equals(Supervisor.VOLUME_FULL));
+            if (waiting) {
+                cluster.fullVolume(n).ifPresent(d -> conditions.add(new Condition("Warning", "True", Supervisor.VOLUME_FULL,
+                        d.restartHeld(cluster.nodeName(n)))));
+            }
+        }
         partitions.warnings().forEach(w -> conditions.add(new Condition("Warning", "True", w.reason(), w.message())));
         return new ClusterStatus(cluster.desired().name(), cluster.desired().namespace(), cluster.state().memory().clusterId(), ready,
                 "KRaft", cluster.desired().version().toString(), cluster.connections().bootstrap(first), listeners,
@@ -174,7 +181,8 @@ public record ClusterStatus(String name, String namespace, String clusterId, boo
 
     private static String state(DesiredNode n, boolean alive, Optional<ObservedCluster> observed, Supervisor.NodeRecord rec) {
         if (!alive) {
-            return rec != null && rec.state().equals("CrashLoopBackOff") ? "CrashLoopBackOff" : "Stopped";
+            return rec != null && (rec.state().equals("CrashLoopBackOff") || rec.state().equals(Supervisor.VOLUME_FULL)) ? rec.state()
+                    : "Stopped";
         }
         if (observed.isEmpty()) {
             return "Starting";

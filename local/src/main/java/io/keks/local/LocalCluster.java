@@ -2,6 +2,7 @@ package io.keks.local;
 
 import io.keks.engine.ClusterMemory;
 import io.keks.engine.ClusterObserver;
+import io.keks.engine.DiskUse;
 import io.keks.engine.ObservedCluster;
 import io.keks.engine.change.ClusterImage;
 import io.keks.engine.change.UnsafeChangeException;
@@ -318,6 +319,19 @@ public final class LocalCluster {
 
     public LocalAddressing addressing() {
         return addressing;
+    }
+
+    /**
+     * A volume of {@code n} on a filesystem too full to start it on ({@link DiskUse#REFUSE_START_PERCENT}), as the
+     * operating system says; empty when every volume has room or the filesystem cannot be read.
+     */
+    public Optional<DiskUse> fullVolume(DesiredNode n) {
+        try {
+            return LocalClusterRuntime.volumeUse(addressing, n).stream().filter(d -> d.percentUsed() >= DiskUse.REFUSE_START_PERCENT)
+                    .findFirst();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     /** How clients and keks reach this cluster: bootstrap addresses, client properties, Admin clients. */

@@ -222,16 +222,26 @@ public final class LocalClusterRuntime implements ClusterRuntime {
         LocalAddressing at = new LocalAddressing(home.cluster(name), 0, Optional.empty(), false);
         List<DiskUse> out = new ArrayList<>();
         for (DesiredNode n : nodes) {
-            for (VolumeSpec v : n.volumes()) {
-                Path dir = at.volumeDir(n.id(), v);
-                Path existing = dir;
-                while (existing != null && !Files.exists(existing)) {
-                    existing = existing.getParent();
-                }
-                if (existing != null) {
-                    FileStore store = Files.getFileStore(existing);
-                    out.add(new DiskUse(n.id(), dir.toString(), store.getTotalSpace(), store.getUsableSpace(), null));
-                }
+            out.addAll(volumeUse(at, n));
+        }
+        return out;
+    }
+
+    /**
+     * How full the filesystem under each of a node's volumes is (the nearest existing directory's, for a volume not
+     * made yet), as the operating system says: for a node that does not run, which Kafka cannot be asked about.
+     */
+    static List<DiskUse> volumeUse(LocalAddressing at, DesiredNode n) throws IOException {
+        List<DiskUse> out = new ArrayList<>();
+        for (VolumeSpec v : n.volumes()) {
+            Path dir = at.volumeDir(n.id(), v);
+            Path existing = dir;
+            while (existing != null && !Files.exists(existing)) {
+                existing = existing.getParent();
+            }
+            if (existing != null) {
+                FileStore store = Files.getFileStore(existing);
+                out.add(new DiskUse(n.id(), dir.toString(), store.getTotalSpace(), store.getUsableSpace(), null));
             }
         }
         return out;

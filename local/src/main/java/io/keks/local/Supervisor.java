@@ -3,6 +3,7 @@ package io.keks.local;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.keks.engine.ClusterMemory;
+import io.keks.engine.DiskUse;
 import io.keks.engine.change.ClusterChanger;
 import io.keks.engine.change.ClusterDelta;
 import io.keks.engine.metrics.ExporterServer;
@@ -50,6 +51,9 @@ public final class Supervisor {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
     private static final int CRASH_LOOP_RESTARTS = 3;
     private static final Duration CRASH_LOOP_WINDOW = Duration.ofMinutes(2);
+
+    /** The state of a node that stopped and waits for room on its volume's filesystem before it is started again. */
+    public static final String VOLUME_FULL = "VolumeFull";
 
     /** What the supervisor knows of a node; restarts counts restarts after an unexpected exit. */
     public record NodeRecord(int restarts, String state, long lastStart, String lastExit) {
@@ -468,6 +472,16 @@ public final class Supervisor {
             records.put(n.id(), new NodeRecord(old.restarts(), "CrashLoopBackOff", old.lastStart(), exit));
             starts.removeFirst();
             writeRecords();
+            return;
+        }
+        Optional<DiskUse> full = cluster.fullVolume(n);
+        if (full.isPresent()) {
+            // a broker Kafka stopped because its disk filled would stop again at once: it waits for room, looked at each round
+            if (!old.state().equals(VOLUME_FULL)) {
+                progress.step(full.get().restartHeld(cluster.nodeName(n)));
+                records.put(n.id(), new NodeRecord(old.restarts(), VOLUME_FULL, old.lastStart(), exit));
+                writeRecords();
+            }
             return;
         }
         progress.step(cluster.nodeName(n) + " stopped unexpectedly; restarting it");

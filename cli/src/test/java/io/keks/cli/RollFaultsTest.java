@@ -224,15 +224,8 @@ class RollFaultsTest {
         finishedAndEveryRecordThere(load, "test-topic");
     }
 
-    /** The Warning conditions of `keks status -o json` with this reason. */
     static List<JsonNode> warnings(JsonNode status, String reason) {
-        List<JsonNode> out = new java.util.ArrayList<>();
-        status.path("conditions").forEach(c -> {
-            if (c.path("reason").asText().equals(reason)) {
-                out.add(c);
-            }
-        });
-        return out;
+        return DiskPressureTest.warnings(status, reason);
     }
 
     @Test
@@ -431,14 +424,17 @@ class RollFaultsTest {
         Path volume = clusterDir().resolve("nodes/2/data-0");
         Path aside = Files.createTempDirectory(home, "aside");
         run("cp", "-a", volume + "/.", aside.toString());
-        long used;
+        long lengths;
         try (Stream<Path> files = Files.walk(aside)) {
-            used = files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+            lengths = files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
         }
-        long size = used + (48L << 20);
-        run("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", volume.toString());
+        // room for every file's length first (index files are sparse: they take less), then 48 MiB more than they take
+        run("mount", "-t", "tmpfs", "-o", "size=" + (lengths + (16L << 20)), "tmpfs", volume.toString());
         mounted = volume;
         run("cp", "-a", aside + "/.", volume.toString());
+        var store = Files.getFileStore(volume);
+        long size = store.getTotalSpace() - store.getUsableSpace() + (48L << 20);
+        run("mount", "-o", "remount,size=" + size, volume.toString());
         KeksCli.Result up = KeksCli.run("up", "-d");
         assertThat(up.exitCode()).as(up.out() + up.err()).isZero();
 

@@ -30,15 +30,11 @@ import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.QuorumInfo;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Node;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -1530,39 +1526,8 @@ class SeedClusterTest {
         return readAll(cluster().connections().clientProperties(null), topic);
     }
 
-    /**
-     * Polls without pause until every position reaches its end offset, and fails only when reading stops
-     * moving for a minute: a topic that took the whole class to fill is read at the consumer's own pace, on
-     * a slow machine too.
-     */
-    static Set<String> readAll(Properties props, String topic) throws Exception {
-        Properties reader = new Properties();
-        reader.putAll(props);
-        reader.put("max.poll.records", "10000");
-        Set<String> values = new HashSet<>();
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(reader, new StringDeserializer(), new StringDeserializer())) {
-            List<TopicPartition> tps = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            c.assign(tps);
-            c.seekToBeginning(tps);
-            Map<TopicPartition, Long> end = new HashMap<>(c.endOffsets(tps, Duration.ofSeconds(30)));
-            long lastProgress = System.nanoTime();
-            while (!tps.stream().allMatch(tp -> c.position(tp) >= end.get(tp))) {
-                int read = 0;
-                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
-                    values.add(r.value());
-                    read++;
-                }
-                if (read > 0) {
-                    lastProgress = System.nanoTime();
-                } else if (System.nanoTime() - lastProgress > Duration.ofSeconds(60).toNanos()) {
-                    Map<TopicPartition, Long> behind = new HashMap<>();
-                    tps.stream().filter(tp -> c.position(tp) < end.get(tp)).forEach(tp -> behind.put(tp, end.get(tp) - c.position(tp)));
-                    throw new AssertionError("reading " + topic + " stopped for 60 s with " + values.size()
-                            + " records read; records left per partition: " + behind);
-                }
-            }
-        }
-        return values;
+    /** Every value of {@code topic} ({@link io.keks.local.TestRecords#readAll}). */
+    static Set<String> readAll(Properties props, String topic) {
+        return io.keks.local.TestRecords.readAll(props, topic);
     }
 }

@@ -2,6 +2,7 @@ package io.keks.local;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +46,11 @@ public final class TestRecords {
         return acked;
     }
 
-    /** Every value of {@code topic}, read from the beginning to the end offsets it has now. */
+    /**
+     * Every value of {@code topic}, read from the beginning to the end offsets it has when called. Polls without pause
+     * until every position reaches its end offset, and fails only when reading stops moving for a minute: a topic that
+     * took a whole test class to fill is read at the consumer's own pace, on a slow machine too.
+     */
     public static Set<String> readAll(Properties client, String topic) {
         Properties props = new Properties();
         props.putAll(client);
@@ -56,11 +61,21 @@ public final class TestRecords {
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             c.assign(tps);
             c.seekToBeginning(tps);
-            Map<TopicPartition, Long> end = c.endOffsets(tps, Duration.ofSeconds(30));
-            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            while (!tps.stream().allMatch(tp -> c.position(tp) >= end.get(tp)) && System.nanoTime() < deadline) {
+            Map<TopicPartition, Long> end = new HashMap<>(c.endOffsets(tps, Duration.ofSeconds(30)));
+            long lastProgress = System.nanoTime();
+            while (!tps.stream().allMatch(tp -> c.position(tp) >= end.get(tp))) {
+                int read = 0;
                 for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
                     values.add(r.value());
+                    read++;
+                }
+                if (read > 0) {
+                    lastProgress = System.nanoTime();
+                } else if (System.nanoTime() - lastProgress > Duration.ofSeconds(60).toNanos()) {
+                    Map<TopicPartition, Long> behind = new HashMap<>();
+                    tps.stream().filter(tp -> c.position(tp) < end.get(tp)).forEach(tp -> behind.put(tp, end.get(tp) - c.position(tp)));
+                    throw new AssertionError("reading " + topic + " stopped for 60 s with " + values.size()
+                            + " records read; records left per partition: " + behind);
                 }
             }
         }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -33,6 +34,8 @@ final class LocalKubelet implements AutoCloseable {
     /** What the kubelet did, in order: "started cluster-broker-0", "stopped cluster-broker-0". */
     final List<String> events = new CopyOnWriteArrayList<>();
     private final Map<String, String> started = new ConcurrentHashMap<>();
+    /** Pods whose Kubernetes node is lost: a container of theirs that exits is not started again until removed from here. */
+    final Set<String> onLostNodes = ConcurrentHashMap.newKeySet();
 
     LocalKubelet(KubernetesClient client, String namespace, LocalCluster local) {
         this.client = client;
@@ -103,7 +106,7 @@ final class LocalKubelet implements AutoCloseable {
                 Pod fresh = client.pods().inNamespace(namespace).withName(name).get();
                 fresh.setStatus(new PodStatusBuilder().withPhase("Running").build());
                 client.pods().inNamespace(namespace).resource(fresh).updateStatus();
-            } else if (c.process(id).isEmpty()) {
+            } else if (c.process(id).isEmpty() && !onLostNodes.contains(name)) {
                 // restartPolicy Always: a container that exited on its own is started again in the same pod
                 try {
                     c.start(node(c, id));

@@ -701,7 +701,10 @@ class OperatorOnLocalKafkaTest {
         assertThat(read).as("every acknowledged record").containsAll(filled);
     }
 
-    /** Two of three brokers frozen (SIGSTOP) until Kafka fences them: the Kafka's conditions name the partitions that cannot take writes. */
+    /**
+     * Two of three brokers killed at once, on Kubernetes nodes that are lost (so nothing starts them again): the Kafka's
+     * conditions name the partitions that cannot take writes and the brokers they wait for, until the nodes return.
+     */
     @Test
     @Order(12)
     void twoOfThreeBrokersGoneShowAsConditionsNamingThePartitionsThatCannotTakeWrites() throws Exception {
@@ -711,13 +714,13 @@ class OperatorOnLocalKafkaTest {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 3).configs(Map.of("min.insync.replicas", "2"))))
                     .all().get(30, TimeUnit.SECONDS);
         }
-        List<Long> frozen = new java.util.ArrayList<>();
-        for (int b : List.of(1, 2)) {
-            frozen.add(kubelet.cluster().process(b).orElseThrow().pid());
-        }
+        List<String> gone = List.of("cluster-broker-1", "cluster-broker-2");
         try {
-            for (long pid : frozen) {
-                new ProcessBuilder("kill", "-STOP", String.valueOf(pid)).inheritIO().start().waitFor();
+            kubelet.onLostNodes.addAll(gone);
+            for (int b : List.of(1, 2)) {
+                ProcessHandle p = kubelet.cluster().process(b).orElseThrow();
+                p.destroyForcibly();
+                p.onExit().join();
             }
             // until Kafka fenced them (its session timeout) and a pass read the partitions after that
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
@@ -729,11 +732,9 @@ class OperatorOnLocalKafkaTest {
                 });
             });
         } finally {
-            for (long pid : frozen) {
-                new ProcessBuilder("kill", "-CONT", String.valueOf(pid)).inheritIO().start().waitFor();
-            }
+            kubelet.onLostNodes.removeAll(gone);
         }
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
             reconcileOnce();
             assertThat(kafka().getStatus().getConditions()).noneSatisfy(c -> assertThat(c.getReason()).startsWith("Partitions"));
         });

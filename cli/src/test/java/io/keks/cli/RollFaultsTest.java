@@ -482,6 +482,92 @@ class RollFaultsTest {
         SeedClusterTest.assertEveryRecordReadBack(client, "disk-filler", filled);
     }
 
+    /** Each node's state by name, as `keks status` shows it. */
+    static Map<String, String> states(JsonNode status) {
+        Map<String, String> out = new HashMap<>();
+        status.path("nodes").forEach(n -> out.put(n.path("name").asText(), n.path("state").asText()));
+        return out;
+    }
+
+    /**
+     * A network partition on this machine's loopback (nftables and a net_cls cgroup, {@link NetworkPartition}): one broker,
+     * then the active controller, cut off from every other node for 30 s under an acks=all producer, then healed. The
+     * broker is fenced and its leaderships move, the controller loses its leadership, keks status says so meanwhile, both
+     * rejoin as the same processes, and every acknowledged record is read back.
+     */
+    @Test
+    @Order(7)
+    void aBrokerThenTheActiveControllerCutOffFor30sAreFencedOrReplacedAndRejoinWithNothingLost() throws Exception {
+        Process id = new ProcessBuilder("id", "-u").start();
+        boolean root = new String(id.getInputStream().readAllBytes()).strip().equals("0");
+        if (!root && !"true".equals(System.getenv("CI"))) {
+            org.junit.jupiter.api.Assumptions.abort("cutting a process off the network with nftables needs root");
+        }
+        Map<String, Long> before = pids();
+        LoadProducer load = new LoadProducer(SeedClusterTest.cluster().connections().clientProperties(null), "test-topic", "cut");
+        load.awaitAcked(200);
+
+        String broker = "cluster-broker-1";
+        long cut = System.nanoTime();
+        try (NetworkPartition partition = NetworkPartition.isolate(before.get(broker))) {
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                JsonNode s = SeedClusterTest.status();
+                assertThat(s.path("ready").asBoolean()).isFalse();
+                assertThat(states(s).get(broker)).as(s.path("nodes").toString()).isNotEqualTo("Running");
+            });
+            try (var admin = SeedClusterTest.cluster().admin()) {
+                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().untilAsserted(() ->
+                        admin.describeTopics(List.of("test-topic")).allTopicNames().get(10, java.util.concurrent.TimeUnit.SECONDS)
+                                .get("test-topic").partitions().forEach(p -> assertThat(p.leader().id()).as("leader moved off it")
+                                        .isNotEqualTo(1)));
+            }
+            load.awaitAcked(300);
+            long left = Duration.ofSeconds(30).toNanos() - (System.nanoTime() - cut);
+            if (left > 0) {
+                Thread.sleep(left / 1_000_000);
+            }
+        }
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            JsonNode s = SeedClusterTest.status();
+            assertThat(s.path("ready").asBoolean()).as(s.toString()).isTrue();
+        });
+        assertThat(pids().get(broker)).as("rejoined as the same process").isEqualTo(before.get(broker));
+
+        JsonNode now = SeedClusterTest.status();
+        int active = now.path("activeController").asInt();
+        String controller = "cluster-controller-" + active;
+        cut = System.nanoTime();
+        try (NetworkPartition partition = NetworkPartition.isolate(before.get(controller))) {
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                JsonNode s = SeedClusterTest.status();
+                assertThat(s.path("activeController").isInt() && s.path("activeController").asInt() != active)
+                        .as("another controller leads: " + s.path("activeController")).isTrue();
+            });
+            load.awaitAcked(300);
+            long left = Duration.ofSeconds(30).toNanos() - (System.nanoTime() - cut);
+            if (left > 0) {
+                Thread.sleep(left / 1_000_000);
+            }
+        }
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            JsonNode s = SeedClusterTest.status();
+            assertThat(s.path("ready").asBoolean()).as(s.toString()).isTrue();
+            assertThat(s.path("voters")).hasSize(3);
+            assertThat(states(s).get(controller)).isEqualTo("Running");
+        });
+        assertThat(pids().get(controller)).as("rejoined as the same process").isEqualTo(before.get(controller));
+        try (var admin = SeedClusterTest.cluster().admin()) {
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                var quorum = admin.describeMetadataQuorum().quorumInfo().get(30, java.util.concurrent.TimeUnit.SECONDS);
+                long leaderEnd = quorum.voters().stream().filter(v -> v.replicaId() == quorum.leaderId()).findFirst().orElseThrow()
+                        .logEndOffset();
+                assertThat(quorum.voters().stream().filter(v -> v.replicaId() == active).findFirst().orElseThrow().logEndOffset())
+                        .as("the controller cut off caught up").isGreaterThanOrEqualTo(leaderEnd - 10);
+            });
+        }
+        finishedAndEveryRecordThere(load, "test-topic");
+    }
+
     static void signal(String name, long pid) throws Exception {
         Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(pid)).inheritIO().start();
         assertThat(kill.waitFor()).isZero();

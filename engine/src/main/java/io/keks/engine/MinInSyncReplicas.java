@@ -10,7 +10,7 @@ public final class MinInSyncReplicas {
     private MinInSyncReplicas() {
     }
 
-    /** By topic name; a topic Kafka gave no value for is left out (callers take 1). */
+    /** By topic name; 1 for a topic Kafka gave no value for ({@link PartitionAvailability#settings}). */
     public static Map<String, Integer> of(Admin admin, Collection<String> topics, long timeoutMs) throws Exception {
         Map<String, Integer> out = new HashMap<>();
         PartitionAvailability.settings(admin, topics, timeoutMs).forEach((topic, s) -> out.put(topic, s.minIsr()));

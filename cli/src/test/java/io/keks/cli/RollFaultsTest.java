@@ -113,10 +113,7 @@ class RollFaultsTest {
         await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200))
                 .until(() -> rollSince(handedAt).map(r -> r.restarted().size() >= 2).orElse(false));
 
-        ProcessHandle supervisor = ProcessHandle.of(Long.parseLong(Files.readString(clusterDir().resolve("supervisor.pid")).trim()))
-                .orElseThrow();
-        supervisor.destroyForcibly();
-        supervisor.onExit().join();
+        killSupervisor();
         List<String> doneBefore = roll().restarted();
         Map<String, Long> atKill = pids();
         assertThat(roll().finished()).as("killed in the middle").isFalse();
@@ -254,10 +251,7 @@ class RollFaultsTest {
         load.awaitAcked(200);
 
         // the supervisor first, so that nothing restarts the brokers behind the test's back
-        ProcessHandle supervisor = ProcessHandle.of(Long.parseLong(Files.readString(clusterDir().resolve("supervisor.pid")).trim()))
-                .orElseThrow();
-        supervisor.destroyForcibly();
-        supervisor.onExit().join();
+        killSupervisor();
         for (int id : victims) {
             ProcessHandle p = ProcessHandle.of(brokers.get(id)).orElseThrow();
             p.destroyForcibly();
@@ -345,10 +339,7 @@ class RollFaultsTest {
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50)).until(() -> rollSince(handedAt).isPresent()
                     && !admin.listPartitionReassignments().reassignments().get(30, java.util.concurrent.TimeUnit.SECONDS).isEmpty());
         }
-        ProcessHandle supervisor = ProcessHandle.of(Long.parseLong(Files.readString(clusterDir().resolve("supervisor.pid")).trim()))
-                .orElseThrow();
-        supervisor.destroyForcibly();
-        supervisor.onExit().join();
+        killSupervisor();
         assertThat(roll().finished()).as("killed in the middle of the drain").isFalse();
         assertThat(pids().get(leaving)).as("the leaving broker still runs").isEqualTo(before.get(leaving));
         try (var admin = SeedClusterTest.cluster().admin()) {
@@ -406,18 +397,11 @@ class RollFaultsTest {
     @Test
     @Order(6)
     void aBrokerWhoseDiskFillsStopsIsHeldUntilThereIsRoomAndCatchesUpWithNothingLost() throws Exception {
-        Process id = new ProcessBuilder("id", "-u").start();
-        boolean root = new String(id.getInputStream().readAllBytes()).strip().equals("0");
-        if (!root && !"true".equals(System.getenv("CI"))) {
-            org.junit.jupiter.api.Assumptions.abort("mounting a small filesystem needs root; run as root to test a full disk");
-        }
+        requireRoot("mounting a small filesystem needs root; run as root to test a full disk");
         Map<String, Long> before = pids();
         String victim = "cluster-broker-2";
         // the supervisor first, so that the broker can be moved onto its own filesystem while stopped
-        ProcessHandle supervisor = ProcessHandle.of(Long.parseLong(Files.readString(clusterDir().resolve("supervisor.pid")).trim()))
-                .orElseThrow();
-        supervisor.destroyForcibly();
-        supervisor.onExit().join();
+        killSupervisor();
         ProcessHandle broker = ProcessHandle.of(before.get(victim)).orElseThrow();
         broker.destroyForcibly();
         broker.onExit().join();
@@ -498,11 +482,7 @@ class RollFaultsTest {
     @Test
     @Order(7)
     void aBrokerThenTheActiveControllerCutOffFor30sAreFencedOrReplacedAndRejoinWithNothingLost() throws Exception {
-        Process id = new ProcessBuilder("id", "-u").start();
-        boolean root = new String(id.getInputStream().readAllBytes()).strip().equals("0");
-        if (!root && !"true".equals(System.getenv("CI"))) {
-            org.junit.jupiter.api.Assumptions.abort("cutting a process off the network with nftables needs root");
-        }
+        requireRoot("cutting a process off the network with nftables needs root");
         Map<String, Long> before = pids();
         LoadProducer load = new LoadProducer(SeedClusterTest.cluster().connections().clientProperties(null), "test-topic", "cut");
         load.awaitAcked(200);
@@ -522,10 +502,7 @@ class RollFaultsTest {
                                         .isNotEqualTo(1)));
             }
             load.awaitAcked(300);
-            long left = Duration.ofSeconds(30).toNanos() - (System.nanoTime() - cut);
-            if (left > 0) {
-                Thread.sleep(left / 1_000_000);
-            }
+            sleepUntil(cut + Duration.ofSeconds(30).toNanos());
         }
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             JsonNode s = SeedClusterTest.status();
@@ -544,10 +521,7 @@ class RollFaultsTest {
                         .as("another controller leads: " + s.path("activeController")).isTrue();
             });
             load.awaitAcked(300);
-            long left = Duration.ofSeconds(30).toNanos() - (System.nanoTime() - cut);
-            if (left > 0) {
-                Thread.sleep(left / 1_000_000);
-            }
+            sleepUntil(cut + Duration.ofSeconds(30).toNanos());
         }
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             JsonNode s = SeedClusterTest.status();
@@ -566,6 +540,31 @@ class RollFaultsTest {
             });
         }
         finishedAndEveryRecordThere(load, "test-topic");
+    }
+
+    /** Skips the test where it cannot run without root, except under CI=true, where it must run. */
+    static void requireRoot(String why) throws Exception {
+        Process id = new ProcessBuilder("id", "-u").start();
+        boolean root = new String(id.getInputStream().readAllBytes()).strip().equals("0");
+        if (!root && !"true".equals(System.getenv("CI"))) {
+            org.junit.jupiter.api.Assumptions.abort(why);
+        }
+    }
+
+    /** The cluster's supervisor killed with SIGKILL; the nodes keep running. */
+    static void killSupervisor() throws Exception {
+        ProcessHandle supervisor = ProcessHandle.of(Long.parseLong(Files.readString(clusterDir().resolve("supervisor.pid")).trim()))
+                .orElseThrow();
+        supervisor.destroyForcibly();
+        supervisor.onExit().join();
+    }
+
+    /** Sleeps until System.nanoTime() reaches {@code nanos}. */
+    static void sleepUntil(long nanos) throws InterruptedException {
+        long left = nanos - System.nanoTime();
+        if (left > 0) {
+            Thread.sleep(left / 1_000_000);
+        }
     }
 
     static void signal(String name, long pid) throws Exception {

@@ -728,7 +728,9 @@ class OperatorOnLocalKafkaTest {
                 assertThat(kafka().getStatus().getConditions()).anySatisfy(c -> {
                     assertThat(c.getType()).isEqualTo("Warning");
                     assertThat(c.getReason()).isEqualTo("PartitionsUnderMinIsr");
-                    assertThat(c.getMessage()).contains(topic + "-0 (1 of min 2)", "Brokers 1, 2, which hold replicas of them, are not serving");
+                    // the topics of earlier tests are under min ISR too, and only the first five are named
+                    assertThat(c.getMessage()).containsPattern("^\\d+ partitions? ha(s|ve) fewer in-sync replicas than min.insync.replicas: ")
+                            .contains("(1 of min 2)", "Brokers 1, 2, which hold replicas of them, are not serving");
                 });
             });
         } finally {

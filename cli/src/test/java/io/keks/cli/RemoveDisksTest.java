@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * KafkaRebalance mode remove-disks on a real one-node cluster with two JBOD volumes: every replica on volume 1
- * moves to volume 0 of the same broker, and no acknowledged record is lost.
+ * moves to volume 0 of the same broker, and no acknowledged record is lost; the volume is then removed from the pool,
+ * which keks refused while it held replicas.
  */
 class RemoveDisksTest {
     static Path home;
@@ -81,6 +82,18 @@ class RemoveDisksTest {
         try (Admin admin = c.admin()) {
             assertThat(replicasPerVolume(admin).get(1)).as("Kafka put some partitions on volume 1").isPositive();
         }
+        Path manifest = home.resolve("manifests").resolve("kafka-dev.yaml");
+        String twoVolumes = Files.readString(manifest);
+        String oneVolume = twoVolumes.replace("      - id: 1\n        type: persistent-claim\n        size: 10Gi\n", "");
+        assertThat(oneVolume).isNotEqualTo(twoVolumes);
+        Files.writeString(manifest, oneVolume);
+        KeksCli.Result notYet = KeksCli.run("apply", "-f", manifest.toString());
+        assertThat(notYet.exitCode()).as(notYet.out() + notYet.err()).isEqualTo(2);
+        assertThat(notYet.out() + notYet.err()).containsPattern("KafkaNodePool \\S+ \\(node 0\\), volume 1 would be removed, but Kafka"
+                + " keeps \\d+ partition replica\\(s\\) on it \\([^)]*disk-topic-\\d")
+                .contains("empty it first with a KafkaRebalance of mode remove-disks (moveReplicasOffVolumes: [{brokerId: 0, volumeIds: [1]}])");
+        Files.writeString(manifest, twoVolumes);
+
         Path file = home.resolve("empty.yaml");
         Files.writeString(file, rebalance("empty-volume-1", "1") + "---\n" + rebalance("no-such-volume", "7"));
         KeksCli.Result applied = KeksCli.run("apply", "-f", file.toString());
@@ -94,6 +107,14 @@ class RemoveDisksTest {
         assertThat(approved.out()).contains("kafkarebalance/empty-volume-1: Ready");
         try (Admin admin = c.admin()) {
             assertThat(replicasPerVolume(admin)).containsEntry(1, 0);
+        }
+        load.awaitAcked(500);
+
+        Files.writeString(manifest, oneVolume);
+        KeksCli.Result retired = KeksCli.run("apply", "-f", manifest.toString());
+        assertThat(retired.exitCode()).as(retired.out() + retired.err()).isZero();
+        try (Admin admin = c.admin()) {
+            assertThat(replicasPerVolume(admin)).as("node 0 runs on volume 0 alone").containsOnlyKeys(0);
         }
         load.awaitAcked(500).close();
         assertThat(load.errors()).isEmpty();

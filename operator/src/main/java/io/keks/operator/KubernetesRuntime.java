@@ -10,9 +10,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * The Kubernetes {@link NodeRuntime}: a node is its pod. keks manages the pods itself, as Strimzi
@@ -62,7 +64,22 @@ public final class KubernetesRuntime implements NodeRuntime {
         if (desired == null) {
             throw new IllegalStateException("no pod rendered for node " + node.id());
         }
+        retireRemovedVolumes(node);
         client.pods().inNamespace(names.namespace()).resource(desired).create();
+    }
+
+    /**
+     * A node that starts without a volume it had (emptied first, which the change gate checks): the claim of that
+     * volume goes when its pool asked for deleteClaim (the Kafka resource owns it), and stays otherwise.
+     */
+    private void retireRemovedVolumes(DesiredNode node) {
+        String ns = names.namespace();
+        Set<String> kept = node.volumes().stream().map(v -> names.claim(node, v)).collect(Collectors.toSet());
+        client.persistentVolumeClaims().inNamespace(ns).withLabel("statefulset.kubernetes.io/pod-name", names.pod(node)).list()
+                .getItems().stream()
+                .filter(c -> !kept.contains(c.getMetadata().getName()))
+                .filter(c -> c.getMetadata().getOwnerReferences() != null && !c.getMetadata().getOwnerReferences().isEmpty())
+                .forEach(c -> client.persistentVolumeClaims().inNamespace(ns).withName(c.getMetadata().getName()).delete());
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.keks.model.DesiredNode;
 import io.keks.model.KafkaVersion;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -77,9 +78,16 @@ public final class ChangeGate {
                     + ids(f.wanted().controllers()) + " while the cluster is stopped; controllers join and leave the metadata"
                     + " quorum only while it runs: start the cluster first, then apply this again");
         }
+        Map<Integer, Set<Integer>> removedVolumes = ChangeSafety.removedVolumes(f.last(), f.wanted());
+        if (!f.running() && !removedVolumes.isEmpty()) {
+            refused.add("the node pools would remove volumes " + removedVolumes + " (node: volume ids) while the cluster is"
+                    + " stopped; only the running brokers can say whether a volume still holds partition replicas: start the"
+                    + " cluster first, then apply this again");
+        }
         boolean versionChange = !f.last().version().equals(f.wanted().version())
                 || !Objects.equals(f.last().metadataVersion(), f.wanted().metadataVersion());
-        List<String> needKafka = f.running() && refused.isEmpty() ? needsKafka(f.last(), f.wanted(), versionChange, controllersChange)
+        List<String> needKafka = f.running() && refused.isEmpty() ? needsKafka(f.last(), f.wanted(), versionChange, controllersChange,
+                !removedVolumes.isEmpty())
                 : List.of();
         OptionalInt finalized = OptionalInt.empty();
         if (!needKafka.isEmpty()) {
@@ -87,6 +95,9 @@ public final class ChangeGate {
                 refused.addAll(ChangeSafety.refusals(a, f.wanted(), TIMEOUT_MS));
                 if (controllersChange) {
                     refused.addAll(QuorumRefusals.of(a, ids(f.last().controllers()), ids(f.wanted().controllers()), TIMEOUT_MS));
+                }
+                if (!removedVolumes.isEmpty()) {
+                    refused.addAll(ChangeSafety.volumeRefusals(a, f.wanted(), removedVolumes, TIMEOUT_MS));
                 }
                 if (versionChange) {
                     finalized = ClusterObserver.finalizedMetadataLevel(a, TIMEOUT_MS);
@@ -109,8 +120,12 @@ public final class ChangeGate {
     }
 
     /** What in the change needs Kafka's answers to be judged; empty when the manifests alone decide. */
-    private static List<String> needsKafka(DesiredCluster last, DesiredCluster wanted, boolean versionChange, boolean controllersChange) {
+    private static List<String> needsKafka(DesiredCluster last, DesiredCluster wanted, boolean versionChange, boolean controllersChange,
+                                           boolean volumesRemoved) {
         List<String> needs = new ArrayList<>();
+        if (volumesRemoved) {
+            needs.add("removes volumes");
+        }
         if (controllersChange) {
             needs.add("changes the controllers");
         }

@@ -1,5 +1,6 @@
 package io.keks.engine.change;
 
+import io.keks.engine.rebalance.DiskPlan;
 import io.keks.model.DesiredCluster;
 import io.keks.model.DesiredNode;
 import io.keks.model.KafkaVersion;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -19,7 +21,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 
@@ -71,14 +75,73 @@ public final class ChangeSafety {
                 VolumeSpec now = n.volumes().stream().filter(v -> v.id() == old.id()).findFirst().orElse(null);
                 String where = "KafkaNodePool " + n.pool() + " (node " + n.id() + "), volume " + old.id();
                 if (now == null) {
-                    refused.add(where + " would be removed; removing a JBOD volume from a running node is not supported;"
-                            + " put it back in spec.storage");
+                    if (old.equals(r.metadataVolume())) {
+                        refused.add(where + " would be removed, and it holds the node's KRaft metadata log, which cannot move to"
+                                + " another volume; keep it in spec.storage (a volume with kraftMetadata: shared, or the first"
+                                + " one)");
+                    }
                 } else if (!now.type().equals(old.type())) {
                     refused.add(where + ": its type would change from " + old.type() + " to " + now.type()
                             + "; a volume's type cannot change; keep " + old.type());
                 } else if (now.sizeBytes() < old.sizeBytes()) {
                     refused.add(where + ": its size would shrink from " + old.size() + " to " + now.size()
                             + "; volumes can grow but never shrink; keep size " + old.size() + " or more");
+                }
+            }
+        }
+        return refused;
+    }
+
+    /**
+     * Volumes the manifests remove from nodes that stay: per node id, the ids of its volumes that go. A removed
+     * volume must hold no partition replica ({@link #volumeRefusals}).
+     */
+    public static Map<Integer, Set<Integer>> removedVolumes(DesiredCluster last, DesiredCluster wanted) {
+        Map<Integer, Set<Integer>> removed = new TreeMap<>();
+        for (DesiredNode n : wanted.nodes()) {
+            if (last.nodes().stream().noneMatch(r -> r.id() == n.id())) {
+                continue;
+            }
+            Set<Integer> kept = n.volumes().stream().map(VolumeSpec::id).collect(Collectors.toSet());
+            Set<Integer> gone = last.node(n.id()).volumes().stream().map(VolumeSpec::id).filter(id -> !kept.contains(id))
+                    .collect(Collectors.toCollection(TreeSet::new));
+            if (!gone.isEmpty()) {
+                removed.put(n.id(), gone);
+            }
+        }
+        return removed;
+    }
+
+    /**
+     * Refusals of removing volumes that Kafka still keeps partition replicas on (or is moving some to): the node
+     * would start without them, and those replicas would be offline on it. Only brokers keep partitions; the
+     * volume is found by its directory ({@code data-<id>}) in what the broker reports.
+     */
+    public static List<String> volumeRefusals(Admin admin, DesiredCluster wanted, Map<Integer, Set<Integer>> removed,
+                                              long timeoutMs) throws Exception {
+        List<String> refused = new ArrayList<>();
+        List<Integer> brokers = removed.keySet().stream().filter(id -> wanted.node(id).isBroker()).toList();
+        if (brokers.isEmpty()) {
+            return refused;
+        }
+        Map<Integer, Map<String, LogDirDescription>> dirs = admin.describeLogDirs(brokers).allDescriptions()
+                .get(timeoutMs, TimeUnit.MILLISECONDS);
+        for (int broker : brokers) {
+            DesiredNode node = wanted.node(broker);
+            for (int volume : removed.get(broker)) {
+                List<String> replicas = new ArrayList<>();
+                dirs.getOrDefault(broker, Map.of()).forEach((path, d) -> {
+                    if (DiskPlan.volumeOf(path).orElse(-1) == volume) {
+                        d.replicaInfos().keySet().stream().map(TopicPartition::toString).sorted().forEach(replicas::add);
+                    }
+                });
+                if (!replicas.isEmpty()) {
+                    refused.add("KafkaNodePool " + node.pool() + " (node " + broker + "), volume " + volume + " would be removed,"
+                            + " but Kafka keeps " + replicas.size() + " partition replica(s) on it (" + String.join(", ",
+                            replicas.subList(0, Math.min(5, replicas.size()))) + (replicas.size() > 5 ? " and "
+                            + (replicas.size() - 5) + " more" : "") + "); empty it first with a KafkaRebalance of mode"
+                            + " remove-disks (moveReplicasOffVolumes: [{brokerId: " + broker + ", volumeIds: [" + volume
+                            + "]}]), then apply this again");
                 }
             }
         }

@@ -54,6 +54,24 @@ class ChangeSafetyTest {
     }
 
     @Test
+    void aVolumeMayBeRemovedButNotTheOneHoldingTheMetadataLog() {
+        VolumeSpec second = new VolumeSpec(1, "persistent-claim", 100L << 30, "100Gi", null, false, false);
+        List<DesiredNode> jbod = new ArrayList<>();
+        for (DesiredNode n : seed(GI100, Set.of(Role.CONTROLLER))) {
+            jbod.add(n.isBroker() ? new DesiredNode(n.id(), n.pool(), n.roles(), null, List.of(GI100, second), null) : n);
+        }
+        DesiredCluster twoVolumes = cluster("4.4.0", null, jbod, List.of());
+        assertThat(ChangeSafety.removedVolumes(twoVolumes, RUNNING)).isEqualTo(Map.of(0, Set.of(1), 1, Set.of(1), 2, Set.of(1)));
+        assertThat(ChangeSafety.refusals(twoVolumes, RUNNING)).as("volume 1 is left to the check against Kafka").isEmpty();
+        assertThat(ChangeSafety.removedVolumes(RUNNING, twoVolumes)).as("adding a volume removes none").isEmpty();
+
+        VolumeSpec onlySecond = new VolumeSpec(1, "persistent-claim", 100L << 30, "100Gi", null, false, true);
+        DesiredCluster withoutFirst = cluster("4.4.0", null, seed(onlySecond, Set.of(Role.CONTROLLER)), List.of());
+        assertThat(ChangeSafety.refusals(twoVolumes, withoutFirst)).hasSize(3).first().asString()
+                .contains("KafkaNodePool broker (node 0), volume 0 would be removed, and it holds the node's KRaft metadata log");
+    }
+
+    @Test
     void aControllerPoolKeepsItsRolesAndTheLastBrokerPoolStays() {
         List<String> roles = ChangeSafety.refusals(RUNNING, cluster("4.4.0", null,
                 seed(GI100, Set.of(Role.CONTROLLER, Role.BROKER)), List.of()));

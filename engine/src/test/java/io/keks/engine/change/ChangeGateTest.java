@@ -8,6 +8,7 @@ import io.keks.model.DesiredNode;
 import io.keks.model.KafkaVersion;
 import io.keks.model.ListenerSpec;
 import io.keks.model.Role;
+import io.keks.model.VolumeSpec;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,6 +104,28 @@ class ChangeGateTest {
         assertThat(ChangeGate.refusals(facts(SEED, cluster(2, Map.of("min.insync.replicas", "2"), PLAIN), false, true),
                 unreachable(opened))).singleElement().asString().contains("would remove nodes [2] while the cluster is stopped");
         assertThat(opened).hasValue(0);
+    }
+
+    @Test
+    void aRemovedVolumeIsCheckedWithKafkaAndRefusedWhileTheClusterIsStoppedOrDoesNotAnswer() throws Exception {
+        VolumeSpec first = new VolumeSpec(0, "persistent-claim", 1L << 30, "1Gi", null, false, true);
+        VolumeSpec second = new VolumeSpec(1, "persistent-claim", 1L << 30, "1Gi", null, false, false);
+        DesiredCluster twoVolumes = withBrokerVolumes(SEED, List.of(first, second));
+        DesiredCluster oneVolume = withBrokerVolumes(SEED, List.of(first));
+        AtomicInteger opened = new AtomicInteger();
+        assertThat(ChangeGate.refusals(facts(twoVolumes, oneVolume, false, true), unreachable(opened))).singleElement().asString()
+                .contains("would remove volumes {0=[1], 1=[1], 2=[1]} (node: volume ids) while the cluster is stopped");
+        assertThat(opened).hasValue(0);
+        assertThat(ChangeGate.refusals(facts(twoVolumes, oneVolume, true, true), unreachable(opened))).singleElement().asString()
+                .contains("the change removes volumes, which can only be checked", "Kafka did not answer");
+        assertThat(opened).hasValue(1);
+    }
+
+    static DesiredCluster withBrokerVolumes(DesiredCluster c, List<VolumeSpec> volumes) {
+        List<DesiredNode> nodes = c.nodes().stream().map(n -> n.isBroker()
+                ? new DesiredNode(n.id(), n.pool(), n.roles(), null, volumes, null) : n).toList();
+        return new DesiredCluster("kafka", "cluster", V44, null, c.listeners(), c.config(), nodes, List.of(), c.poolIds(), null, null,
+                null, null, List.of(), CaSpec.DEFAULTS, CaSpec.DEFAULTS, null, List.of(), Map.of());
     }
 
     @Test

@@ -3,6 +3,8 @@ package io.keks.operator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.keks.engine.rebalance.KafkaRebalanceStatuses;
@@ -10,11 +12,14 @@ import io.keks.engine.rebalance.RebalanceReconciler;
 import io.keks.engine.rebalance.RebalanceState;
 import io.keks.model.DesiredRebalance;
 import io.strimzi.api.kafka.model.rebalance.KafkaRebalance;
+import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 
 /**
  * Where the operator keeps a cluster's KafkaRebalances: each one's status on the resource, as Strimzi writes
@@ -23,7 +28,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * ({@code keks-state.json}, what an approval carries out and a restarted operator resumes).
  */
 final class KubernetesRebalances implements RebalanceReconciler.Store {
+    /** keks' state of the rebalance without its proposal, which a large rebalance makes too large for one ConfigMap. */
     static final String STATE_KEY = "keks-state.json";
+    /** The SHA-256 of the proposal as JSON: the proposal is written again only when it changes. */
+    static final String PROPOSAL_DIGEST = "keks-proposal.sha256";
     private static final ObjectMapper JSON = new ObjectMapper();
     /** One execution per cluster in this operator (the lease makes it the only one). */
     private static final Map<String, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
@@ -32,10 +40,13 @@ final class KubernetesRebalances implements RebalanceReconciler.Store {
     private final String namespace;
     private final String cluster;
 
+    private final ProposalParts proposals;
+
     KubernetesRebalances(KubernetesClient client, String namespace, String cluster) {
         this.client = client;
         this.namespace = namespace;
         this.cluster = cluster;
+        this.proposals = new ProposalParts(client, namespace, ProposalParts.PART_BYTES);
     }
 
     private KafkaRebalance resource(String name) {
@@ -48,14 +59,27 @@ final class KubernetesRebalances implements RebalanceReconciler.Store {
         if (map == null || map.getData() == null || !map.getData().containsKey(STATE_KEY)) {
             return Optional.empty();
         }
-        return Optional.of(JSON.readValue(map.getData().get(STATE_KEY), RebalanceState.class));
+        RebalanceState state = JSON.readValue(map.getData().get(STATE_KEY), RebalanceState.class);
+        if (!map.getData().containsKey(PROPOSAL_DIGEST)) {
+            return Optional.of(state); // written by an earlier keks, the proposal inside the state
+        }
+        try {
+            return Optional.of(withProposal(state, proposals.read(name, map)));
+        } catch (IOException damaged) {
+            // never a part of a proposal carried out: NotReady until a refresh plans a new one
+            return Optional.of(new RebalanceState(RebalanceState.NOT_READY, damaged.getMessage(), state.sessionId(),
+                    state.optimizationResult(), List.of(), state.brokerLoad(), null, state.lastTransitionTime()));
+        }
     }
 
     @Override
     public void save(String name, RebalanceState state) throws Exception {
         KafkaRebalance r = resource(name);
+        byte[] proposal = JSON.writeValueAsBytes(state.proposal());
+        String digest = ProposalParts.digest(proposal);
         Map<String, String> data = new LinkedHashMap<>();
-        data.put(STATE_KEY, JSON.writeValueAsString(state));
+        data.put(STATE_KEY, JSON.writeValueAsString(withProposal(state, List.of())));
+        data.put(PROPOSAL_DIGEST, digest);
         if (!state.brokerLoad().isEmpty()) {
             data.put("brokerLoad.json", JSON.writeValueAsString(state.brokerLoad()));
         }
@@ -65,19 +89,15 @@ final class KubernetesRebalances implements RebalanceReconciler.Store {
             data.put("executorState.json", JSON.writeValueAsString(state.progress()));
         }
         ConfigMap had = client.configMaps().inNamespace(namespace).withName(name).get();
+        boolean proposalWritten = had != null && had.getData() != null && digest.equals(had.getData().get(PROPOSAL_DIGEST));
+        Map<String, String> binary = proposalWritten ? had.getBinaryData() : proposals.write(name, proposal, owner(r, name));
         if (had == null) {
-            ConfigMapBuilder map = new ConfigMapBuilder().withNewMetadata().withName(name).withNamespace(namespace)
-                    .withLabels(Map.of("strimzi.io/cluster", cluster, "strimzi.io/kind", "KafkaRebalance", "app.kubernetes.io/managed-by", "keks"))
-                    .endMetadata().withData(data);
-            if (r != null) {
-                map.editMetadata().withOwnerReferences(new OwnerReferenceBuilder().withApiVersion(r.getApiVersion()).withKind(r.getKind())
-                        .withName(name).withUid(r.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(false).build())
-                        .endMetadata();
-            }
+            ConfigMapBuilder map = new ConfigMapBuilder().withMetadata(meta(name, r)).withData(data).withBinaryData(binary);
             client.configMaps().inNamespace(namespace).resource(map.build()).create();
         } else {
             client.configMaps().inNamespace(namespace).withName(name).edit(cm -> {
                 cm.setData(data);
+                cm.setBinaryData(binary);
                 return cm;
             });
         }
@@ -85,6 +105,27 @@ final class KubernetesRebalances implements RebalanceReconciler.Store {
             r.setStatus(KafkaRebalanceStatuses.of(r, state));
             client.resources(KafkaRebalance.class).inNamespace(namespace).resource(r).updateStatus();
         }
+    }
+
+    /** The metadata of a ConfigMap that belongs to rebalance {@code name}: owned by it, so it goes with it. */
+    private ObjectMeta meta(String mapName, KafkaRebalance r) {
+        ObjectMetaBuilder meta = new ObjectMetaBuilder().withName(mapName).withNamespace(namespace)
+                .withLabels(Map.of("strimzi.io/cluster", cluster, "strimzi.io/kind", "KafkaRebalance", "app.kubernetes.io/managed-by", "keks"));
+        if (r != null) {
+            meta.withOwnerReferences(new OwnerReferenceBuilder().withApiVersion(r.getApiVersion()).withKind(r.getKind())
+                    .withName(r.getMetadata().getName()).withUid(r.getMetadata().getUid()).withController(true)
+                    .withBlockOwnerDeletion(false).build());
+        }
+        return meta.build();
+    }
+
+    private Function<String, ObjectMeta> owner(KafkaRebalance r, String name) {
+        return part -> meta(part, r);
+    }
+
+    private static RebalanceState withProposal(RebalanceState s, List<RebalanceState.Move> proposal) {
+        return new RebalanceState(s.state(), s.reason(), s.sessionId(), s.optimizationResult(), proposal, s.brokerLoad(), s.progress(),
+                s.lastTransitionTime());
     }
 
     @Override

@@ -1,31 +1,25 @@
 package io.keks.engine.metrics;
 
 import io.keks.engine.DiskUse;
+import io.keks.engine.Offsets;
 import io.keks.model.ExporterSpec;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.GroupListing;
-import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
@@ -66,20 +60,13 @@ public final class LagExporter {
         Map<TopicPartition, Long> latest = offsets(partitions, OffsetSpec.latest());
         Map<TopicPartition, Long> oldest = offsets(partitions, OffsetSpec.earliest());
 
-        List<String> groupIds = admin.listGroups().all().get(timeoutMs, TimeUnit.MILLISECONDS).stream()
-                .filter(g -> g.type().map(t -> t == GroupType.CONSUMER || t == GroupType.CLASSIC).orElse(true))
-                .map(GroupListing::groupId).filter(groups::accepts).sorted().toList();
+        List<String> groupIds = Offsets.consumerGroups(admin, timeoutMs).stream().filter(groups::accepts).toList();
         Map<String, ConsumerGroupDescription> groupInfo = groupIds.isEmpty() ? Map.of()
                 : admin.describeConsumerGroups(groupIds).all().get(timeoutMs, TimeUnit.MILLISECONDS);
         List<String> shown = groupIds.stream()
                 .filter(g -> spec.showAllOffsets() || (groupInfo.containsKey(g) && !groupInfo.get(g).members().isEmpty()))
                 .toList();
-        Map<String, Map<TopicPartition, OffsetAndMetadata>> committed = new HashMap<>();
-        if (!shown.isEmpty()) {
-            Map<String, ListConsumerGroupOffsetsSpec> all = new HashMap<>();
-            shown.forEach(g -> all.put(g, new ListConsumerGroupOffsetsSpec()));
-            committed.putAll(admin.listConsumerGroupOffsets(all).all().get(timeoutMs, TimeUnit.MILLISECONDS));
-        }
+        Map<String, Map<TopicPartition, OffsetAndMetadata>> committed = Offsets.committed(admin, shown, timeoutMs);
 
         PrometheusText.Writer out = new PrometheusText.Writer();
         out.family("kafka_brokers", "gauge", "Number of brokers in the Kafka cluster.").sample("kafka_brokers", brokers);
@@ -102,23 +89,7 @@ public final class LagExporter {
     }
 
     private Map<TopicPartition, Long> offsets(Collection<TopicPartition> partitions, OffsetSpec which) throws Exception {
-        if (partitions.isEmpty()) {
-            return Map.of();
-        }
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        partitions.forEach(tp -> request.put(tp, which));
-        ListOffsetsResult result = admin.listOffsets(request);
-        Map<TopicPartition, Long> out = new HashMap<>();
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        for (TopicPartition tp : partitions) {
-            try {
-                long left = Math.max(0, deadline - System.nanoTime());
-                out.put(tp, result.partitionResult(tp).get(left, TimeUnit.NANOSECONDS).offset());
-            } catch (ExecutionException | TimeoutException e) {
-                // a partition without a leader right now has no offset to give; the others are still reported
-            }
-        }
-        return out;
+        return Offsets.of(admin, partitions, which, timeoutMs);
     }
 
     private static void writeTopics(PrometheusText.Writer out, Map<String, TopicDescription> topics,

@@ -21,9 +21,10 @@ import org.apache.kafka.common.TopicPartitionInfo;
 
 /**
  * The {@link ClusterLoad} of a running cluster, from the Admin API alone: brokers and racks
- * (describeCluster), replicas in order (describeTopics), log sizes and disk sizes (describeLogDirs), and what
- * producers write, from how much each leader's log grew between two looks a sampling window apart. No metrics
- * topic, no agent in the brokers, no warm-up: the first proposal comes after one window.
+ * (describeCluster), replicas in order (describeTopics), log sizes and disk sizes (describeLogDirs), what
+ * producers write, from how much each leader's log grew between two looks a sampling window apart, and what consumer
+ * groups read, from how far their committed offsets moved meanwhile ({@link ConsumedBytes}). No metrics topic, no
+ * agent in the brokers, no warm-up: the first proposal comes after one window.
  */
 public final class LoadSampler {
     private static final long CALL_TIMEOUT_MS = 30_000;
@@ -38,10 +39,13 @@ public final class LoadSampler {
         Map<Integer, Map<String, LogDirDescription>> first = logDirs(admin, ids);
         long firstAt = System.nanoTime();
         Map<Integer, Map<String, LogDirDescription>> last = first;
+        Map<TopicPartition, Double> consumed = Map.of();
         if (!window.isZero()) {
-            // the window itself: what producers write shows only as logs that grow while it passes
+            Map<String, Map<TopicPartition, Long>> committedBefore = ConsumedBytes.committed(admin);
+            // the window itself: what producers write and consumers read shows only as logs and offsets that move
             Thread.sleep(window.toMillis());
             last = logDirs(admin, ids);
+            consumed = ConsumedBytes.offsetsConsumed(committedBefore, ConsumedBytes.committed(admin));
         }
         double seconds = window.isZero() ? 0 : (System.nanoTime() - firstAt) / 1e9;
         Map<String, TopicDescription> topics = topics(admin);
@@ -56,6 +60,7 @@ public final class LoadSampler {
         }
         Map<TopicPartition, Long> sizeNow = sizes(last);
         Map<TopicPartition, Long> sizeBefore = sizes(first);
+        Map<TopicPartition, Double> bytesPerOffset = ConsumedBytes.bytesPerOffset(admin, consumed.keySet(), sizeNow);
         List<ClusterLoad.Partition> partitions = new ArrayList<>();
         for (TopicDescription t : new TreeMap<>(topics).values()) {
             for (TopicPartitionInfo p : t.partitions()) {
@@ -65,7 +70,8 @@ public final class LoadSampler {
                 PartitionReassignment move = moving.get(tp);
                 List<Integer> replicas = p.replicas().stream().map(Node::id)
                         .filter(id -> move == null || !move.removingReplicas().contains(id)).toList();
-                partitions.add(new ClusterLoad.Partition(t.name(), p.partition(), replicas, size, rate));
+                double out = seconds == 0 ? 0 : consumed.getOrDefault(tp, 0.0) * bytesPerOffset.getOrDefault(tp, 0.0) / seconds;
+                partitions.add(new ClusterLoad.Partition(t.name(), p.partition(), replicas, size, rate, out));
             }
         }
         return new ClusterLoad(brokers, partitions);

@@ -22,6 +22,8 @@ final class Placement {
     final int[][] replicas;
     final long[] size;
     final double[] bytesIn;
+    /** What consumers read from each partition: outbound load on its leader. */
+    final double[] bytesOut;
     final int[] topic;
     final boolean[] fixed;
     final int topicCount;
@@ -56,6 +58,7 @@ final class Placement {
         // one more slot: the probe that ceiling() sorts among the partitions by size
         size = new long[partitionCount + 1];
         bytesIn = new double[partitionCount];
+        bytesOut = new double[partitionCount];
         topic = new int[partitionCount];
         fixed = new boolean[partitionCount];
         Map<String, Integer> topics = new HashMap<>();
@@ -73,6 +76,7 @@ final class Placement {
             }
             size[p] = partition.sizeBytes();
             bytesIn[p] = partition.bytesInPerSecond();
+            bytesOut[p] = partition.bytesOutPerSecond();
             topic[p] = topics.computeIfAbsent(partition.topic(), t -> topics.size());
             fixed[p] = excluded != null && excluded.matcher(partition.topic()).matches();
         }
@@ -177,8 +181,8 @@ final class Placement {
         if (leader) {
             leaders[b]++;
             leaderBytesIn[b] += bytesIn[p];
-            // the leader sends what producers write to every follower
-            networkOut[b] += bytesIn[p] * (replicas[p].length - 1);
+            // the leader sends what producers write to every follower, and what consumers read
+            networkOut[b] += bytesIn[p] * (replicas[p].length - 1) + bytesOut[p];
         }
     }
 
@@ -191,7 +195,7 @@ final class Placement {
         if (leader) {
             leaders[b]--;
             leaderBytesIn[b] -= bytesIn[p];
-            networkOut[b] -= bytesIn[p] * (replicas[p].length - 1);
+            networkOut[b] -= bytesIn[p] * (replicas[p].length - 1) + bytesOut[p];
         }
     }
 }

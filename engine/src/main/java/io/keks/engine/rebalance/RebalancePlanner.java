@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.IntPredicate;
+import java.util.function.IntToDoubleFunction;
 import java.util.function.IntToLongFunction;
 import java.util.stream.IntStream;
 import org.apache.kafka.common.TopicPartition;
@@ -354,42 +355,55 @@ public final class RebalancePlanner {
                 break;
             }
         }
-        if (goals.contains(Goal.LEADER_BYTES_IN_DISTRIBUTION) || goals.contains(Goal.NETWORK_OUTBOUND_USAGE_DISTRIBUTION)) {
-            evenLeaderBytesIn(mean);
+        if (goals.contains(Goal.NETWORK_OUTBOUND_USAGE_DISTRIBUTION)) {
+            // ahead of leader bytes in in Cruise Control's order; with no consumer reads and one replication factor,
+            // evening it out evens leader bytes in too
+            evenLeaderLoad(mean, at.networkOut, p -> at.bytesIn[p] * (at.replicas[p].length - 1) + at.bytesOut[p]);
+        } else if (goals.contains(Goal.LEADER_BYTES_IN_DISTRIBUTION)) {
+            evenLeaderLoad(mean, at.leaderBytesIn, p -> at.bytesIn[p]);
         }
     }
 
     /**
-     * What producers write, evened out over the leaders (a leader also sends it to every follower): leadership of
-     * the busiest partitions of a broker over the mean goes to a replica on a broker under it, keeping every
-     * broker's leader count within 3 % of the mean.
+     * A load only leaders carry, evened out over the brokers: what producers write (a leader takes it and sends it
+     * to every follower) or all a leader sends (to followers and consumers). Leadership of the busiest partitions of a
+     * broker over the mean goes to a replica on a broker under it, keeping every broker's leader count within 3 % of
+     * the mean.
+     *
+     * @param load      each broker's load, kept up to date by the placement
+     * @param partition what leading a partition adds to it
      */
-    private void evenLeaderBytesIn(double meanLeaders) {
+    private void evenLeaderLoad(double meanLeaders, double[] load, IntToDoubleFunction partition) {
         double total = 0;
         int brokers = 0;
         for (int b = 0; b < at.brokerCount; b++) {
-            total += at.leaderBytesIn[b];
+            total += load[b];
             brokers += active[b] ? 1 : 0;
         }
         double mean = total / Math.max(1, brokers);
         int most = (int) Math.floor(meanLeaders * 1.03);
         int least = (int) Math.ceil(meanLeaders * 0.97);
-        Integer[] busiest = IntStream.range(0, at.partitionCount).boxed().sorted((a, b) -> Double.compare(at.bytesIn[b], at.bytesIn[a]))
-                .toArray(Integer[]::new);
+        Integer[] busiest = IntStream.range(0, at.partitionCount).boxed()
+                .sorted((a, b) -> Double.compare(partition.applyAsDouble(b), partition.applyAsDouble(a))).toArray(Integer[]::new);
         for (int sweep = 0; sweep < 5 && mean > 0; sweep++) {
             boolean changed = false;
             for (int p : busiest) {
                 int leader = at.replicas[p][0];
-                if (at.fixed[p] || at.leaderBytesIn[leader] <= mean * (1 + BYTES_TOLERANCE) || at.leaders[leader] <= least) {
+                if (at.fixed[p] || load[leader] <= mean * (1 + BYTES_TOLERANCE) || at.leaders[leader] <= least) {
                     continue;
                 }
+                // to the least loaded follower that stays below what the leader carries now
+                int best = -1;
                 for (int i = 1; i < at.replicas[p].length; i++) {
                     int r = at.replicas[p][i];
-                    if (active[r] && at.leaders[r] < most && at.leaderBytesIn[r] + at.bytesIn[p] < at.leaderBytesIn[leader]) {
-                        at.lead(p, i);
-                        changed = true;
-                        break;
+                    if (active[r] && at.leaders[r] < most && load[r] + partition.applyAsDouble(p) < load[leader]
+                            && (best < 0 || load[r] < load[at.replicas[p][best]])) {
+                        best = i;
                     }
+                }
+                if (best > 0) {
+                    at.lead(p, best);
+                    changed = true;
                 }
             }
             if (!changed) {

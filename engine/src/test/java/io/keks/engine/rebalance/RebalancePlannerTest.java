@@ -191,6 +191,36 @@ class RebalancePlannerTest {
         assertThat(proposal.moves().get(new TopicPartition("t", 0))).contains(4).contains(3);
     }
 
+    /** 600 partitions over 3 brokers in 3 racks, 200 led by each, 100 B/s written to each; six led by broker 0 read heavily. */
+    static ClusterLoad consumed(double heavyReads) {
+        List<ClusterLoad.Broker> brokers = List.of(new ClusterLoad.Broker(0, "a", 0), new ClusterLoad.Broker(1, "b", 0),
+                new ClusterLoad.Broker(2, "c", 0));
+        List<ClusterLoad.Partition> ps = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            int leader = i % 3;
+            List<Integer> replicas = List.of(leader, (leader + 1) % 3, (leader + 2) % 3);
+            ps.add(new ClusterLoad.Partition("t", i, replicas, 1000, 100, leader == 0 && i < 18 ? heavyReads : 0));
+        }
+        return new ClusterLoad(brokers, ps);
+    }
+
+    @Test
+    void whatConsumersReadCountsAsTheLeadersOutboundLoadAndIsEvenedOut() throws Exception {
+        RebalanceRequest full = new RebalanceRequest(Mode.FULL, Set.of(), List.of(), false, null, Capacity.defaults());
+        Proposal proposal = RebalancePlanner.plan(consumed(10_000), full);
+        assertThat(proposal.before()).extracting(Proposal.BrokerLoad::networkOutBytesPerSecond)
+                .as("replication (200 leaders x 100 B/s x 2 followers) and, on broker 0, six partitions read at 10 kB/s")
+                .containsExactly(100_000.0, 40_000.0, 40_000.0);
+        double mean = 60_000;
+        assertThat(proposal.after()).extracting(Proposal.BrokerLoad::networkOutBytesPerSecond).allMatch(out -> out <= mean * 1.05);
+        assertThat(proposal.replicaMovements()).isZero();
+        assertThat(proposal.leaderMovements()).isPositive();
+        assertThat(proposal.after()).extracting(Proposal.BrokerLoad::leaders).allMatch(l -> l >= 194 && l <= 206);
+
+        Proposal unread = RebalancePlanner.plan(consumed(0), full);
+        assertThat(unread.leaderMovements()).as("without the reads the leaders are even already").isZero();
+    }
+
     @Test
     void excludedTopicsStayWhereTheyAre() throws Exception {
         RebalanceRequest r = new RebalanceRequest(Mode.ADD_BROKERS, ids(12, 15), List.of(), false, Pattern.compile("topic-1.*"),

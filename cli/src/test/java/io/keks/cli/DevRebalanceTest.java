@@ -1,29 +1,40 @@
 package io.keks.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.keks.engine.rebalance.ClusterLoad;
 import io.keks.engine.rebalance.DiskPlan;
+import io.keks.engine.rebalance.LoadSampler;
 import io.keks.local.ClusterHome;
 import io.keks.local.LocalCluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * KafkaRebalance mode remove-disks on a real one-node cluster with two JBOD volumes: every replica on volume 1
- * moves to volume 0 of the same broker, and no acknowledged record is lost; the volume is then removed from the pool,
- * which keks refused while it held replicas.
+ * Rebalancing on a real one-node cluster (the dev example with two JBOD volumes and cruiseControl on). KafkaRebalance
+ * mode remove-disks: every replica on volume 1 moves to volume 0 of the same broker, and no acknowledged record is
+ * lost; the volume is then removed from the pool, which keks refused while it held replicas. And the load the planner
+ * weighs: what a consumer group reads is seen, from its committed offsets, as outbound bytes of the partitions it reads.
  */
-class RemoveDisksTest {
+class DevRebalanceTest {
     static Path home;
 
     @BeforeAll
@@ -72,6 +83,54 @@ class RemoveDisksTest {
     }
 
     @Test
+    void whatAConsumerGroupReadsIsSampledAsOutboundBytesOfThePartitionsItReads() throws Exception {
+        LocalCluster c = LocalCluster.open(ClusterHome.fromEnvironment(), "dev");
+        try (Admin admin = c.admin()) {
+            admin.createTopics(List.of(new NewTopic("read-topic", 3, (short) 1), new NewTopic("unread-topic", 3, (short) 1)))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+        Properties consumerProps = new Properties();
+        consumerProps.putAll(c.connections().clientProperties(null));
+        consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, "reader");
+        consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        consumerProps.put(ConsumerConfig.AUTO_COMMIT_INTERVAL_MS_CONFIG, "200");
+        AtomicBoolean reading = new AtomicBoolean(true);
+        AtomicLong read = new AtomicLong();
+        try (LoadProducer written = new LoadProducer(c.connections().clientProperties(null), "read-topic", "r");
+             LoadProducer unread = new LoadProducer(c.connections().clientProperties(null), "unread-topic", "u")) {
+            Thread reader = Thread.ofPlatform().name("reader").start(() -> {
+                try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(),
+                        new ByteArrayDeserializer())) {
+                    consumer.subscribe(List.of("read-topic"));
+                    while (reading.get()) {
+                        read.addAndGet(consumer.poll(Duration.ofMillis(100)).count());
+                    }
+                }
+            });
+            written.awaitAcked(2000);
+            unread.awaitAcked(2000);
+            await().atMost(Duration.ofSeconds(60)).until(() -> read.get() >= 2000);
+            ClusterLoad load;
+            try (Admin admin = c.admin()) {
+                load = LoadSampler.sample(admin, Duration.ofSeconds(5));
+            } finally {
+                reading.set(false);
+                reader.join();
+            }
+            double readOut = load.partitions().stream().filter(p -> p.topic().equals("read-topic"))
+                    .mapToDouble(ClusterLoad.Partition::bytesOutPerSecond).sum();
+            double readIn = load.partitions().stream().filter(p -> p.topic().equals("read-topic"))
+                    .mapToDouble(ClusterLoad.Partition::bytesInPerSecond).sum();
+            assertThat(readIn).as("the producer writes to read-topic").isPositive();
+            assertThat(readOut).as("the group keeps up, so it reads about what is written: %s B/s out, %s B/s in", readOut, readIn)
+                    .isBetween(readIn * 0.5, readIn * 1.5);
+            assertThat(load.partitions().stream().filter(p -> p.topic().equals("unread-topic")))
+                    .hasSize(3).allMatch(p -> p.bytesInPerSecond() > 0 && p.bytesOutPerSecond() == 0);
+            assertThat(written.errors()).isEmpty();
+        }
+    }
+
+    @Test
     void aVolumeIsEmptiedOntoTheOtherOneOfItsBrokerWithoutLosingARecord() throws Exception {
         LocalCluster c = LocalCluster.open(ClusterHome.fromEnvironment(), "dev");
         try (Admin admin = c.admin()) {
@@ -90,7 +149,7 @@ class RemoveDisksTest {
         KeksCli.Result notYet = KeksCli.run("apply", "-f", manifest.toString());
         assertThat(notYet.exitCode()).as(notYet.out() + notYet.err()).isEqualTo(2);
         assertThat(notYet.out() + notYet.err()).containsPattern("KafkaNodePool \\S+ \\(node 0\\), volume 1 would be removed, but Kafka"
-                + " keeps \\d+ partition replica\\(s\\) on it \\([^)]*disk-topic-\\d")
+                + " keeps \\d+ partition replica\\(s\\) on it \\(\\S+-\\d+")
                 .contains("empty it first with a KafkaRebalance of mode remove-disks (moveReplicasOffVolumes: [{brokerId: 0, volumeIds: [1]}])");
         Files.writeString(manifest, twoVolumes);
 

@@ -383,8 +383,12 @@ public final class RebalancePlanner {
         double mean = total / Math.max(1, brokers);
         int most = (int) Math.floor(meanLeaders * 1.03);
         int least = (int) Math.ceil(meanLeaders * 0.97);
-        Integer[] busiest = IntStream.range(0, at.partitionCount).boxed()
-                .sorted((a, b) -> Double.compare(partition.applyAsDouble(b), partition.applyAsDouble(a))).toArray(Integer[]::new);
+        double[] weight = new double[at.partitionCount];
+        for (int p = 0; p < at.partitionCount; p++) {
+            weight[p] = partition.applyAsDouble(p);
+        }
+        Integer[] busiest = IntStream.range(0, at.partitionCount).boxed().sorted((a, b) -> Double.compare(weight[b], weight[a]))
+                .toArray(Integer[]::new);
         for (int sweep = 0; sweep < 5 && mean > 0; sweep++) {
             boolean changed = false;
             for (int p : busiest) {
@@ -396,7 +400,7 @@ public final class RebalancePlanner {
                 int best = -1;
                 for (int i = 1; i < at.replicas[p].length; i++) {
                     int r = at.replicas[p][i];
-                    if (active[r] && at.leaders[r] < most && load[r] + partition.applyAsDouble(p) < load[leader]
+                    if (active[r] && at.leaders[r] < most && load[r] + weight[p] < load[leader]
                             && (best < 0 || load[r] < load[at.replicas[p][best]])) {
                         best = i;
                     }

@@ -21,6 +21,7 @@ import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -41,10 +42,24 @@ public final class ClusterModel {
             "metadata.log.dir", "broker.rack", "ssl.keystore", "ssl.truststore", "sasl.", "security.",
             "authorizer.", "super.users");
 
-    /** Inputs that do not come from the manifests. */
-    public record Options(Map<String, List<Integer>> currentNodeIds, long maxHeapBytes) {
+    /**
+     * Inputs that do not come from the manifests.
+     *
+     * @param configRules the config definitions of a Kafka version, to check config values against; it may throw when
+     *                    the version cannot be had, which is then reported at spec.kafka.version
+     */
+    public record Options(Map<String, List<Integer>> currentNodeIds, long maxHeapBytes,
+                          Function<KafkaVersion, KafkaConfigRules> configRules) {
+        public Options(Map<String, List<Integer>> currentNodeIds, long maxHeapBytes) {
+            this(currentNodeIds, maxHeapBytes, v -> KafkaConfigRules.NONE);
+        }
+
         public static Options defaults() {
             return new Options(Map.of(), 512L << 20);
+        }
+
+        public Options withConfigRules(Function<KafkaVersion, KafkaConfigRules> rules) {
+            return new Options(currentNodeIds, maxHeapBytes, rules);
         }
     }
 
@@ -85,7 +100,9 @@ public final class ClusterModel {
         KafkaVersion version = version(kafka, spec);
         String metadataVersion = metadataVersion(kafka, spec, version);
         List<ListenerSpec> listeners = listeners(kafka, spec);
+        KafkaConfigRules rules = configRules(kafka, version);
         Map<String, String> config = config(kafka, spec, version);
+        ConfigValues.check(config, rules, KafkaConfigRules.Scope.BROKER, version, kafka, "/spec/kafka/config", problems);
         MetricsSpec metrics = MetricsModel.metrics(kafka, namespace, manifests.configMaps(), problems).orElse(null);
         ExporterSpec exporter = MetricsModel.exporter(kafka, problems).orElse(null);
 
@@ -96,7 +113,8 @@ public final class ClusterModel {
         Map<String, StorageGrowth> storageGrowth = poolModel.storageGrowth(pools);
         long brokers = nodes.stream().filter(DesiredNode::isBroker).count();
         checkReplication(kafka, config, brokers);
-        List<DesiredTopic> topics = TopicModel.topics(manifests.topics(), name, config, (int) brokers, problems);
+        List<DesiredTopic> topics = TopicModel.topics(manifests.topics(), name, config, (int) brokers, rules, version, true,
+                problems);
         AuthorizationSpec authorization = authorization(kafka, spec);
         List<DesiredUser> users = UserModel.users(manifests.users(), name, authorization, manifests.secrets(), problems);
         CaSpec clusterCa = ca(kafka, "clusterCa", kafka.resource().getSpec().getClusterCa());
@@ -244,6 +262,20 @@ public final class ClusterModel {
                     + KafkaVersion.OLDEST + " or newer (dynamic KRaft quorum, KIP-853)"));
         }
         return parsed.get();
+    }
+
+    /** The config rules of the version, or none when it has problems already; a version that cannot be had is one. */
+    private KafkaConfigRules configRules(Sourced<Kafka> kafka, KafkaVersion version) {
+        if (problems.stream().anyMatch(Problem::isError)) {
+            return KafkaConfigRules.NONE;
+        }
+        try {
+            return options.configRules().apply(version);
+        } catch (RuntimeException e) {
+            problems.add(kafka.error("/spec/kafka/version", "Kafka " + version + " cannot be had: " + e.getMessage()
+                    + "; use a released Kafka version (" + KafkaVersion.BUNDLED + " comes with keks)"));
+            return KafkaConfigRules.NONE;
+        }
     }
 
     private String metadataVersion(Sourced<Kafka> kafka, KafkaClusterSpec spec, KafkaVersion version) {

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /** Turns the {@code config} maps of manifests into the strings Kafka reads. */
 final class ConfigValues {
@@ -30,6 +31,74 @@ final class ConfigValues {
             }
         });
         return out;
+    }
+
+    /**
+     * Each entry against the Kafka version's config definitions: a value Kafka would refuse is an error. A key Kafka
+     * does not define is an error for a topic (Kafka refuses the topic) and a warning for a broker (a plugin may read
+     * it; per-listener copies are read by prefix), each with the nearest key Kafka has.
+     */
+    static void check(Map<String, String> config, KafkaConfigRules rules, KafkaConfigRules.Scope scope, KafkaVersion version,
+                      Sourced<?> source, String pointer, List<Problem> problems) {
+        if (!rules.known()) {
+            return;
+        }
+        Set<String> keys = rules.keys(scope);
+        config.forEach((key, value) -> {
+            String at = pointer + "/" + key;
+            if (keys.contains(key)) {
+                rules.refusal(scope, key, value).ifPresent(why -> problems.add(source.error(at, "Kafka " + version + " refuses \""
+                        + value + "\": " + why + "; set a value it takes")));
+            } else if (scope == KafkaConfigRules.Scope.TOPIC) {
+                problems.add(source.error(at, "Kafka " + version + " has no topic config " + key + nearest(key, keys)
+                        + " and refuses a topic with a config it does not know; correct or remove it"));
+            } else if (!key.startsWith("listener.name.")) {
+                problems.add(source.warning(at, "Kafka " + version + " has no broker config " + key + nearest(key, keys)
+                        + "; it is passed on as written, for a plugin that reads it"));
+            }
+        });
+    }
+
+    /** " (did you mean K?)" for the key nearest {@code key} by edits, when one is near enough to be a slip. */
+    static String nearest(String key, Set<String> keys) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String k : keys) {
+            int d = distance(key, k, bestDistance);
+            if (d < bestDistance) {
+                best = k;
+                bestDistance = d;
+            }
+        }
+        return best != null && bestDistance <= Math.max(2, key.length() / 6) ? " (did you mean " + best + "?)" : "";
+    }
+
+    /** Levenshtein distance, giving up (returning {@code limit}) once every path costs that much. */
+    private static int distance(String a, String b, int limit) {
+        if (Math.abs(a.length() - b.length()) >= limit) {
+            return limit;
+        }
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            int rowMin = current[0];
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+                rowMin = Math.min(rowMin, current[j]);
+            }
+            if (rowMin >= limit) {
+                return limit;
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 
     static OptionalInt integer(Map<String, String> config, String key) {

@@ -1,5 +1,6 @@
 package io.keks.model;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.keks.model.manifest.Problem;
 import io.keks.model.manifest.Sourced;
@@ -30,6 +31,11 @@ import java.util.TreeSet;
  * ids assigned, and each node's volumes and heap. Part of {@link ClusterModel}; problems go to its list.
  */
 final class PoolModel {
+    /** Nodes one pool may have: far more than a machine or a Kafka cluster runs, few enough to refuse a slip at once. */
+    static final int MAX_REPLICAS = 1000;
+    /** What the Kafka and pool names may take of a pod name's 63 characters: two '-' and a node id of 5 digits are left. */
+    static final int POD_NAME_ROOM = 63 - 2 - 5;
+
     private final ClusterModel.Options options;
     private final List<Problem> problems;
 
@@ -68,6 +74,11 @@ final class PoolModel {
             if (!ClusterModel.DNS_LABEL.matcher(meta.getName()).matches()) {
                 problems.add(pool.error("/metadata/name", "\"" + meta.getName() + "\" is not a valid name; use"
                         + " lower-case letters, digits and '-'"));
+            } else if (name.length() + meta.getName().length() > POD_NAME_ROOM) {
+                problems.add(pool.error("/metadata/name", "a node's pod and host name is <kafka>-<pool>-<id>, which Kubernetes"
+                        + " limits to 63 characters: with Kafka " + name + ", a pool name of at most "
+                        + Math.max(1, POD_NAME_ROOM - name.length()) + " characters leaves room for ids up to 5 digits;"
+                        + " this one has " + meta.getName().length()));
             }
             checkPool(pool);
             mine.add(pool);
@@ -85,6 +96,14 @@ final class PoolModel {
             problems.add(kafka.error("", "no KafkaNodePool with role controller for Kafka " + name + "; add one with"
                     + " `roles: [controller]` and the label " + ClusterModel.CLUSTER_LABEL + ": " + name));
         }
+        for (Role role : Role.values()) {
+            List<Sourced<KafkaNodePool>> withRole = mine.stream().filter(p -> roles(p).contains(role)).toList();
+            if (!withRole.isEmpty() && withRole.stream().allMatch(p -> p.resource().getSpec().getReplicas() == 0)) {
+                problems.add(withRole.get(0).error("/spec/replicas", "the pools with role " + role.kafkaName() + " of Kafka " + name
+                        + " have 0 replicas in all, and a cluster needs at least one " + role.kafkaName() + "; give this pool"
+                        + " replicas"));
+            }
+        }
         return mine;
     }
 
@@ -99,8 +118,26 @@ final class PoolModel {
         }
         if (spec.getRoles() == null || spec.getRoles().isEmpty()) {
             problems.add(pool.error("/spec/roles", "roles is missing; use [broker], [controller] or both"));
+        } else if (spec.getRoles().contains(null)) {
+            JsonNode listed = pool.document().tree().at("/spec/roles");
+            if (listed.size() == 0) {
+                // read from the API server, whose schema lets only the two roles through: no text to name
+                problems.add(pool.error("/spec/roles", "a role is neither broker nor controller; keks runs Kafka in KRaft mode,"
+                        + " whose roles are broker and controller"));
+            }
+            for (int i = 0; i < listed.size(); i++) {
+                if (!Set.of("broker", "controller").contains(listed.get(i).asText())) {
+                    problems.add(pool.error("/spec/roles/" + i, "\"" + listed.get(i).asText() + "\" is not a role; keks runs Kafka in"
+                            + " KRaft mode, whose roles are broker and controller"));
+                    break;
+                }
+            }
         } else if (new HashSet<>(spec.getRoles()).size() != spec.getRoles().size()) {
             problems.add(pool.error("/spec/roles", "a role is listed twice"));
+        }
+        if (spec.getReplicas() > MAX_REPLICAS) {
+            problems.add(pool.error("/spec/replicas", "replicas " + spec.getReplicas() + " is more than keks runs in one pool"
+                    + " (" + MAX_REPLICAS + "); split the nodes over pools, or check the number"));
         }
         if (spec.getStorage() == null) {
             problems.add(pool.error("/spec/storage", "storage is missing; e.g. type: jbod with one persistent-claim volume"));
@@ -158,6 +195,9 @@ final class PoolModel {
         var spec = pool.resource().getSpec();
         if (spec != null && spec.getRoles() != null) {
             for (ProcessRoles r : spec.getRoles()) {
+                if (r == null) {
+                    continue; // a role Strimzi does not know: refused in checkPool
+                }
                 roles.add(r == ProcessRoles.BROKER ? Role.BROKER : Role.CONTROLLER);
             }
         }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -21,6 +22,11 @@ import java.util.regex.Pattern;
  */
 public final class TopicModel {
     private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+    /** A Kubernetes object name (DNS-1123 subdomain), as metadata.name of a KafkaTopic must be. */
+    static final Pattern RESOURCE_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    /** Topics Kafka makes for itself; a KafkaTopic must not manage them. */
+    static final Set<String> INTERNAL_TOPICS = Set.of("__consumer_offsets", "__transaction_state", "__share_group_state",
+            "__cluster_metadata", "__remote_log_metadata");
 
     private TopicModel() {
     }
@@ -30,16 +36,25 @@ public final class TopicModel {
     }
 
     public static Checked check(List<Sourced<KafkaTopic>> resources, DesiredCluster cluster) {
+        return check(resources, cluster, KafkaConfigRules.NONE);
+    }
+
+    /** @param rules the config definitions of the cluster's Kafka version, which each topic's config is checked against */
+    public static Checked check(List<Sourced<KafkaTopic>> resources, DesiredCluster cluster, KafkaConfigRules rules) {
         List<Problem> problems = new ArrayList<>();
-        List<DesiredTopic> topics = topics(resources, cluster.name(), cluster.config(), cluster.brokers().size(), problems);
+        // two KafkaTopics for one topic are settled by age here (the younger one's status says ResourceConflict)
+        List<DesiredTopic> topics = topics(resources, cluster.name(), cluster.config(), cluster.brokers().size(), rules,
+                cluster.version(), false, problems);
         return new Checked(topics, problems);
     }
 
     static List<DesiredTopic> topics(List<Sourced<KafkaTopic>> resources, String cluster, Map<String, String> clusterConfig,
-                                     int brokers, List<Problem> problems) {
+                                     int brokers, KafkaConfigRules rules, KafkaVersion version, boolean oneKafkaTopicPerTopic,
+                                     List<Problem> problems) {
         List<DesiredTopic> out = new ArrayList<>();
         // most KafkaTopics of one apply share a creation time: each distinct one is parsed once
         Map<String, Optional<Instant>> times = new HashMap<>();
+        Map<String, String> claimed = new HashMap<>();
         for (Sourced<KafkaTopic> t : resources) {
             KafkaTopic topic = t.resource();
             String name = topic.getMetadata().getName();
@@ -48,9 +63,29 @@ public final class TopicModel {
             }
             var spec = topic.getSpec();
             String topicName = spec != null && spec.getTopicName() != null ? spec.getTopicName() : name;
+            if (name.length() > 253 || !RESOURCE_NAME.matcher(name).matches()) {
+                problems.add(t.error("/metadata/name", "\"" + (name.length() > 60 ? name.substring(0, 60) + "..." : name)
+                        + "\" is not a Kubernetes resource name (at most 253 lower-case letters, digits, '-' and '.', starting and"
+                        + " ending with a letter or digit); name the KafkaTopic so and give the topic's own name in spec.topicName"));
+                continue;
+            }
+            String nameAt = spec != null && spec.getTopicName() != null ? "/spec/topicName" : "/metadata/name";
             if (!TOPIC_NAME.matcher(topicName).matches() || topicName.equals(".") || topicName.equals("..")) {
-                problems.add(t.error(spec != null && spec.getTopicName() != null ? "/spec/topicName" : "/metadata/name",
-                        "\"" + topicName + "\" is not a valid Kafka topic name; use letters, digits, '.', '_' and '-'"));
+                problems.add(t.error(nameAt, "\"" + (topicName.length() > 60 ? topicName.substring(0, 60) + "..." : topicName)
+                        + "\" is not a valid Kafka topic name; use 1 to 249 letters, digits, '.', '_' and '-', and not \".\" or \"..\""));
+                continue;
+            }
+            if (INTERNAL_TOPICS.contains(topicName)) {
+                problems.add(t.error(nameAt, topicName + " is Kafka's own internal topic, which Kafka makes and configures itself;"
+                        + " remove this KafkaTopic (its settings are broker configs in spec.kafka.config, such as"
+                        + " offsets.topic.replication.factor)"));
+                continue;
+            }
+            String first = oneKafkaTopicPerTopic ? claimed.putIfAbsent(topicName, t.document().source() + ":"
+                    + t.document().startLine()) : null;
+            if (first != null) {
+                problems.add(t.error(nameAt, "topic " + topicName + " is also named by the KafkaTopic at " + first
+                        + "; one KafkaTopic per topic, so remove one of them"));
                 continue;
             }
             OptionalInt partitions = OptionalInt.empty();
@@ -73,6 +108,7 @@ public final class TopicModel {
                     replicas = OptionalInt.of(spec.getReplicas());
                 }
                 config = ConfigValues.strings(spec.getConfig(), t, "/spec/config", problems);
+                ConfigValues.check(config, rules, KafkaConfigRules.Scope.TOPIC, version, t, "/spec/config", problems);
             }
             int rf = replicas.orElse(ConfigValues.integer(clusterConfig, "default.replication.factor").orElse(1));
             OptionalInt minIsr = ConfigValues.integer(config, "min.insync.replicas");

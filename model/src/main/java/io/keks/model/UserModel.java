@@ -1,5 +1,6 @@
 package io.keks.model;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.keks.model.manifest.Problem;
 import io.keks.model.manifest.Sourced;
@@ -16,11 +17,13 @@ import io.strimzi.api.kafka.model.user.acl.AclRuleTopicResource;
 import io.strimzi.api.kafka.model.user.acl.AclRuleTransactionalIdResource;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Reads KafkaUser resources into {@link DesiredUser}s, checking them against the cluster: the
@@ -147,6 +150,23 @@ public final class UserModel {
         return null;
     }
 
+    /** The first operation of an ACL rule that Kafka does not have, named with the ones it has. */
+    private static Problem unknownOperation(Sourced<KafkaUser> u, String at) {
+        JsonNode rule = u.document().tree().at(at);
+        String where = at + "/operation";
+        String name = rule.path("operation").asText("");
+        JsonNode list = rule.path("operations");
+        for (int i = 0; i < list.size(); i++) {
+            if (AclOperation.forValue(list.get(i).asText()) == null) {
+                where = at + "/operations/" + i;
+                name = list.get(i).asText();
+                break;
+            }
+        }
+        return u.error(where, "\"" + name + "\" is not an ACL operation Kafka has; use " + Arrays.stream(AclOperation.values())
+                .map(AclOperation::toValue).collect(Collectors.joining(", ")));
+    }
+
     private static List<DesiredUser.Acl> acls(Sourced<KafkaUser> u, KafkaUserAuthorizationSimple simple, List<Problem> problems) {
         List<DesiredUser.Acl> out = new ArrayList<>();
         List<AclRule> rules = simple.getAcls() == null ? List.of() : simple.getAcls();
@@ -166,6 +186,10 @@ public final class UserModel {
             }
             if (ops.isEmpty()) {
                 problems.add(u.error(at + "/operations", "an ACL rule needs operations, e.g. [Read, Describe]"));
+                continue;
+            }
+            if (ops.contains(null)) {
+                problems.add(unknownOperation(u, at));
                 continue;
             }
             String type;

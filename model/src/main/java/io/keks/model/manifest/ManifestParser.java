@@ -7,7 +7,9 @@ import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.rebalance.KafkaRebalance;
 import io.strimzi.api.kafka.model.user.KafkaUser;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
 
@@ -18,6 +20,7 @@ import java.util.stream.IntStream;
 public final class ManifestParser {
     public static final String GROUP = "kafka.strimzi.io";
     static final Set<String> VERSIONS = Set.of(GROUP + "/v1beta2", GROUP + "/v1");
+    private static final Set<String> KINDS = Set.of("Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser", "KafkaRebalance");
     private static final Set<String> LATER_KINDS = Set.of("KafkaConnect",
             "KafkaConnector", "KafkaMirrorMaker2", "KafkaBridge");
 
@@ -30,6 +33,10 @@ public final class ManifestParser {
         YamlParser.Result yaml = YamlParser.parse(source, text);
         Manifests out = of(yaml.documents());
         out.problems().addAll(0, yaml.problems());
+        if (yaml.documents().isEmpty() && yaml.problems().isEmpty()) {
+            out.problems().add(Problem.warning(source, 0, "", "holds no YAML document (it is empty, or only '---' lines and"
+                    + " comments), so nothing in it is applied"));
+        }
         return out;
     }
 
@@ -67,6 +74,14 @@ public final class ManifestParser {
                     (apiVersion == null ? "apiVersion" : "kind") + " is missing; every document needs apiVersion and kind"));
             return;
         }
+        if (apiVersion.equals("v1") && kind.equals("List")) {
+            // kubectl get -o yaml prints a List: its items are the documents
+            JsonNode items = tree.path("items");
+            for (int i = 0; i < items.size(); i++) {
+                read(item(doc, i), out);
+            }
+            return;
+        }
         if (apiVersion.equals("v1") && (kind.equals("ConfigMap") || kind.equals("Secret"))) {
             // a Kafka's metricsConfig names a ConfigMap, a KafkaUser's given password a Secret: locally they
             // come with the manifests, as on Kubernetes they sit beside them
@@ -77,6 +92,12 @@ public final class ManifestParser {
             } else {
                 StrictBinder.bind(doc, tree, "", Secret.class, problems).ifPresent(c -> out.secrets().add(new Sourced<>(c, doc)));
             }
+            return;
+        }
+        if (!apiVersion.startsWith(GROUP + "/") && KINDS.contains(kind)) {
+            String version = apiVersion.contains("/") ? apiVersion.substring(apiVersion.indexOf('/') + 1) : "v1beta2";
+            problems.add(doc.error("/apiVersion", "\"" + apiVersion + "\" is not the API of Strimzi's " + kind + "; did you mean "
+                    + GROUP + "/" + (VERSIONS.contains(GROUP + "/" + version) ? version : "v1beta2") + "?"));
             return;
         }
         if (!apiVersion.startsWith(GROUP + "/")) {
@@ -109,6 +130,18 @@ public final class ManifestParser {
                     : doc.error("/kind", "unknown kind \"" + kind + "\" in " + GROUP
                             + "; use Kafka, KafkaNodePool, KafkaTopic, KafkaUser or KafkaRebalance"));
         }
+    }
+
+    /** Item {@code i} of a List document as a document of its own, its lines kept. */
+    private static YamlDocument item(YamlDocument list, int i) {
+        String prefix = "/items/" + i;
+        Map<String, Integer> lines = new HashMap<>();
+        list.lineByPointer().forEach((pointer, line) -> {
+            if (pointer.equals(prefix) || pointer.startsWith(prefix + "/")) {
+                lines.put(pointer.substring(prefix.length()), line);
+            }
+        });
+        return new YamlDocument(list.source(), list.index(), list.lineOf(prefix), list.tree().path("items").get(i), Map.copyOf(lines));
     }
 
     private static String text(JsonNode tree, String field) {

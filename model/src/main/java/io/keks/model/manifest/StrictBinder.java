@@ -50,6 +50,7 @@ public final class StrictBinder {
                 .addModule(noAnySetter)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .build();
         for (LogicalType type : List.of(LogicalType.Integer, LogicalType.Float, LogicalType.Boolean)) {
@@ -103,6 +104,12 @@ public final class StrictBinder {
             Class<?> target = f.getTargetType();
             if (target != null && target.isEnum()) {
                 return "\"" + f.getValue() + "\" is not allowed here; use one of " + enumValues(f.getOriginalMessage());
+            }
+            if (pointer.endsWith("/size") || pointer.endsWith("/sizeLimit")) {
+                return "a size is written with its unit, like 100Gi or 500G, not as the number " + f.getValue();
+            }
+            if (f.getValue() instanceof Number n && typeName(target).equals("an integer")) {
+                return "expected a whole number, got " + n;
             }
             return "expected " + typeName(target) + ", got \"" + f.getValue() + "\"";
         }

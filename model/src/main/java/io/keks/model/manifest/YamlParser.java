@@ -108,11 +108,74 @@ public final class YamlParser {
     }
 
     private static Parsed parsePart(String source, Part part) {
-        BlockYaml.Read fast = BlockYaml.read(source, part.text(), part.firstLine());
-        if (fast != null) {
-            return new Parsed(new Result(fast.documents(), fast.problems()), fast.composed(), false);
+        Problem tooDeep = flowNestingProblem(source, part);
+        if (tooDeep != null) {
+            return new Parsed(new Result(List.of(), List.of(tooDeep)), 0, true);
         }
-        return parseWithSnakeYaml(source, part);
+        try {
+            BlockYaml.Read fast = BlockYaml.read(source, part.text(), part.firstLine());
+            if (fast != null) {
+                return new Parsed(new Result(fast.documents(), fast.problems()), fast.composed(), false);
+            }
+            return parseWithSnakeYaml(source, part);
+        } catch (StackOverflowError e) {
+            // indentation nested thousands of levels deep: readers of nested YAML recurse per level
+            return new Parsed(new Result(List.of(), List.of(Problem.error(source, part.firstLine() + 1, "", "nested too deeply to"
+                    + " read (no Strimzi resource nests more than " + MAX_DEPTH + " levels); check the indentation"))), 0, true);
+        }
+    }
+
+    /** Deeper than any Strimzi resource nests, far less deep than a reader's stack allows. */
+    static final int MAX_DEPTH = 64;
+
+    /**
+     * Flow collections ({@code [ {}) opened more than {@link #MAX_DEPTH} deep, found by counting brackets outside quotes and
+     * comments before any reader recurses into them; the problem names the line where the limit is passed.
+     */
+    static Problem flowNestingProblem(String source, Part part) {
+        String text = part.text();
+        if (text.indexOf('[') < 0 && text.indexOf('{') < 0) {
+            return null;
+        }
+        int depth = 0;
+        int line = part.firstLine() + 1;
+        char quote = 0;
+        boolean comment = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\n') {
+                line++;
+                comment = false;
+                if (quote == 0) {
+                    continue;
+                }
+            }
+            if (comment) {
+                continue;
+            }
+            if (quote != 0) {
+                if (c == '\\' && quote == '"') {
+                    i++;
+                } else if (c == quote) {
+                    quote = 0;
+                }
+                continue;
+            }
+            switch (c) {
+                case '"', '\'' -> quote = (i == 0 || " \t[{,:-".indexOf(text.charAt(i - 1)) >= 0) ? c : 0;
+                case '#' -> comment = i == 0 || Character.isWhitespace(text.charAt(i - 1));
+                case '[', '{' -> {
+                    if (++depth > MAX_DEPTH) {
+                        return Problem.error(source, line, "", "brackets nested more than " + MAX_DEPTH + " levels deep from this"
+                                + " line; no Strimzi resource nests that deep, so check the brackets");
+                    }
+                }
+                case ']', '}' -> depth = Math.max(0, depth - 1);
+                default -> {
+                }
+            }
+        }
+        return null;
     }
 
     /** Reads any YAML, for texts {@link BlockYaml} leaves alone; package-visible to compare the two in tests. */

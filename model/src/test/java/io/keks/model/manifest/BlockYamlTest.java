@@ -45,7 +45,11 @@ class BlockYamlTest {
         assertThat(files).hasSizeGreaterThan(40);
         List<Path> fast = new ArrayList<>();
         for (Path f : files) {
-            if (readAsSnakeYamlDoes(f.toString(), Files.readString(f), 0)) {
+            String text = Files.readString(f);
+            if (YamlParser.flowNestingProblem(f.toString(), new YamlParser.Part(text, 0)) != null) {
+                continue; // refused before either reader recurses into it
+            }
+            if (readAsSnakeYamlDoes(f.toString(), text, 0)) {
                 fast.add(f);
             }
         }

@@ -3,6 +3,10 @@ package io.keks.cli;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesListBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.keks.local.ClusterHome;
+import io.keks.local.KafkaConfigRulesFromJars;
+import io.keks.local.KafkaDistributions;
+import io.keks.local.LocalCluster;
 import io.keks.model.manifest.ManifestException;
 import io.keks.model.manifest.Manifests;
 import io.keks.operator.resources.RenderOptions;
@@ -60,7 +64,10 @@ final class RenderCommand implements Callable<Integer> {
         }
         Rendering.Result r;
         try {
-            r = Rendering.render(manifests, new RenderOptions(operatorImage, kafkaRepository, Optional.empty()));
+            ClusterHome home = ClusterHome.fromEnvironment();
+            KafkaDistributions kafka = new KafkaDistributions(LocalCluster.Options.bundleFromSystem(), home.kafkaCache(), err::println);
+            r = Rendering.render(manifests, new RenderOptions(operatorImage, kafkaRepository, Optional.empty()),
+                    KafkaConfigRulesFromJars.of(kafka));
         } catch (ManifestException e) {
             ManifestOptions.print(e.problems(), err);
             return 2;

@@ -198,14 +198,20 @@ public final class LocalClusterRuntime implements ClusterRuntime {
             }
         }
         maxHeap = options.maxHeapBytes() != null ? options.maxHeapBytes() : LocalCluster.maxHeapOf(dir);
+        distributions = new KafkaDistributions(options.kafkaBundle(), home.kafkaCache(), progress::step);
+        // config values are checked against the wanted Kafka version's own definitions, fetched first if need be
         ClusterModel.Result model = ClusterModel.build(combined, new ClusterModel.Options(previous.map(ClusterState::poolIds).orElse(Map.of()),
-                maxHeap));
+                maxHeap).withConfigRules(KafkaConfigRulesFromJars.of(distributions)));
         warnings = model.warnings();
         warned.accept(warnings);
         DesiredCluster wanted = model.cluster();
-        distributions = new KafkaDistributions(options.kafkaBundle(), home.kafkaCache(), progress::step);
         libDir = distributions.libDir(wanted.version());
         requireMetricsRules(wanted);
+        int shift = previous.map(ClusterState::portShift).orElse(options.portShift() == null ? 0 : options.portShift());
+        List<String> clashes = new LocalAddressing(dir, shift, Optional.empty(), false).portClashes(wanted);
+        if (!clashes.isEmpty()) {
+            throw new ManifestException(clashes.stream().map(c -> Problem.error("manifests", 0, "spec.kafka.listeners", c)).toList());
+        }
         metricsAgent = wanted.metricsSpec().isPresent() ? distributions.metricsAgent() : null;
         if (previous.isPresent() && options.portShift() != null && options.portShift() != previous.get().portShift()) {
             throw new IllegalStateException("cluster " + name + " was created with --port-shift " + previous.get().portShift()

@@ -79,7 +79,7 @@ public final class KafkaReconciliation {
         }
         ClusterModel.Result model;
         try {
-            model = Rendering.model(manifests, Map.of());
+            model = Rendering.model(manifests, Map.of(), OperatorConfigRules::of);
         } catch (ManifestException e) {
             return statuses.invalid(CustomResources.message(e.problems()));
         }

@@ -249,7 +249,7 @@ public final class KafkaTopicBatches implements AutoCloseable {
         }
         List<Sourced<KafkaTopic>> sourced = topics.stream().map(t -> new Sourced<>(t, new YamlDocument(CustomResources.source(t), 0, 0,
                 Serialization.jsonMapper().createObjectNode(), Map.of()))).toList();
-        TopicModel.Checked checked = TopicModel.check(sourced, desired);
+        TopicModel.Checked checked = TopicModel.check(sourced, desired, OperatorConfigRules.of(desired.version()));
         Map<String, List<Problem>> problems = checked.problems().stream().filter(Problem::isError)
                 .collect(Collectors.groupingBy(Problem::source));
         Map<String, DesiredTopic> byName = new HashMap<>();

@@ -79,6 +79,11 @@ final class UpCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** Below this a Kafka node does not get through its start. */
+    static final long MIN_HEAP_BYTES = 128L << 20;
+    /** The highest shift that keeps the ports of the examples' nodes (9093 + 100 x node id) below 65536. */
+    static final int MAX_PORT_SHIFT = 50_000;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -91,6 +96,19 @@ final class UpCommand implements Callable<Integer> {
         Optional<Long> heap = maxHeap == null ? Optional.of(-1L) : Quantity.jvmBytes(maxHeap);
         if (heap.isEmpty()) {
             err.println("error: --max-heap " + maxHeap + " is not a JVM size; write it like 512m or 1g");
+            return 2;
+        }
+        if (maxHeap != null && heap.get() < MIN_HEAP_BYTES) {
+            err.println("error: --max-heap " + maxHeap + " is less than a Kafka node starts with; give it 128m or more");
+            return 2;
+        }
+        if (portShift != null && (portShift < 0 || portShift > MAX_PORT_SHIFT)) {
+            err.println("error: --port-shift " + portShift + " is outside 0.." + MAX_PORT_SHIFT + ": every port is a listener's port"
+                    + " plus 100 x node id plus the shift, and must stay at or below 65535");
+            return 2;
+        }
+        if (timeoutSeconds < 1) {
+            err.println("error: --timeout " + timeoutSeconds + " is not a wait; give the seconds to wait for the cluster, 1 or more");
             return 2;
         }
         Progress progress = m -> {

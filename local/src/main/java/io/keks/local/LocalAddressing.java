@@ -1,6 +1,7 @@
 package io.keks.local;
 
 import io.keks.engine.roll.NodeRuntime;
+import io.keks.model.DesiredCluster;
 import io.keks.model.DesiredNode;
 import io.keks.model.ExporterSpec;
 import io.keks.model.ListenerSpec;
@@ -8,9 +9,13 @@ import io.keks.model.MetricsSpec;
 import io.keks.model.NodeAddressing;
 import io.keks.model.VolumeSpec;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * Every node on 127.0.0.1. A listener's port is the manifest's port plus 100 per node id (plus the
@@ -69,6 +74,41 @@ public record LocalAddressing(Path clusterDir, int portShift, Optional<KeyStoreF
             port++;
         }
         return port;
+    }
+
+    /**
+     * Ports two of the cluster's servers would both take on this machine, where a listener's port is moved by 100 per
+     * node id, and ports past 65535: each said with what takes it and what to change. Empty when every port is free of
+     * the others.
+     */
+    public List<String> portClashes(DesiredCluster cluster) {
+        Map<Integer, String> taken = new HashMap<>();
+        List<String> clashes = new ArrayList<>();
+        BiConsumer<Integer, String> take = (port, what) -> {
+            if (port > 65535) {
+                clashes.add(what + " would be port " + port + ", past 65535; use lower node ids, listener ports or --port-shift");
+                return;
+            }
+            String other = taken.putIfAbsent(port, what);
+            if (other != null) {
+                clashes.add(what + " and " + other + " would both be port " + port + " here, where a listener's port is moved by"
+                        + " 100 per node id; keep the listeners' ports less than 100 apart (e.g. 9092, 9093, 9094)");
+            }
+        };
+        for (DesiredNode n : cluster.nodes()) {
+            for (ListenerSpec l : cluster.listenersOf(n)) {
+                take.accept(port(n, l), "node " + n.id() + "'s listener " + l.name() + " (" + l.port() + " + 100 x " + n.id()
+                        + (portShift == 0 ? "" : " + " + portShift) + ")");
+            }
+            if (cluster.metricsSpec().isPresent()) {
+                take.accept(metricsPort(n.id()), "node " + n.id() + "'s metrics endpoint");
+            }
+        }
+        if (cluster.exporterSpec().isPresent()) {
+            take.accept(exporterPort(), "the lag exporter");
+        }
+        take.accept(dashboardPort(), "the dashboard");
+        return clashes;
     }
 
     public Path nodeDir(int id) {

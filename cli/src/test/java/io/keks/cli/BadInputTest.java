@@ -112,6 +112,26 @@ class BadInputTest {
     }
 
     @Test
+    void aKafkaVersionThatCannotBeFetchedIsNamedAtItsLine() throws Exception {
+        Path file = Files.createTempDirectory("keks-version").resolve("kafka.yaml");
+        String seed = Files.readString(CORPUS.resolve("25-replicas-not-integer.yaml")).replace("replicas: three", "replicas: 3");
+        Files.writeString(file, seed.replace("version: 4.4.0", "version: 99.0.0"));
+        assertRefusedLeavingHomeAsItWas(file + ":7: spec.kafka.version: Kafka 99.0.0 cannot be had: cannot fetch Kafka 99.0.0",
+                "up", "-d", "-f", file.toString());
+    }
+
+    @Test
+    void aFileWithNoDocumentIsNamed() throws Exception {
+        Path dir = Files.createTempDirectory("keks-empty");
+        Files.writeString(dir.resolve("empty.yaml"), "");
+        Files.writeString(dir.resolve("separators.yaml"), "---\n# nothing yet\n---\n");
+        KeksCli.Result r = KeksCli.run("render", "-f", dir.toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("empty.yaml: holds no YAML document (it is empty, or only '---' lines and comments), so nothing"
+                + " in it is applied", "separators.yaml: holds no YAML document");
+    }
+
+    @Test
     void optionsOutOfRangeAreRefusedBeforeAnythingIsWritten() throws Exception {
         String dev = Path.of(SeedClusterTest.EXAMPLES, "dev").toString();
         assertRefusedLeavingHomeAsItWas("--port-shift 70000 is outside 0..50000", "up", "-d", "--port-shift", "70000", "-f", dev);

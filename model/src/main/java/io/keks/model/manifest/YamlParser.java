@@ -201,16 +201,39 @@ public final class YamlParser {
             }
         } catch (MarkedYamlEngineException e) {
             int line = e.getProblemMark().map(m -> m.getLine() + 1 + offset).orElse(0);
+            int opened = e.getContextMark().map(m -> m.getLine() + 1 + offset).orElse(line);
             String what = e.getProblem() == null ? "malformed YAML" : e.getProblem();
-            String context = e.getContext() == null ? "" : " (" + e.getContext() + ")";
-            problems.add(Problem.error(source, line, "", "malformed YAML: " + what + context
-                    + "; fix the indentation or quoting at this line"));
+            if (e.getContext() != null && opened < line) {
+                // an unclosed quote or bracket: the reader gives up where the text ends or the next line starts, but the
+                // mistake is where it opened
+                problems.add(Problem.error(source, opened, "", "malformed YAML: " + opening(e.getContext())
+                        + " opened on this line is not closed (the reader gave up at line " + line + ": " + what
+                        + "); close it on this line"));
+            } else {
+                String context = e.getContext() == null ? "" : " (" + e.getContext() + ")";
+                problems.add(Problem.error(source, line, "", "malformed YAML: " + what + context
+                        + "; fix the indentation or quoting at this line"));
+            }
             malformed = true;
         } catch (YamlEngineException e) {
             problems.add(Problem.error(source, 0, "", "malformed YAML: " + e.getMessage()));
             malformed = true;
         }
         return new Parsed(new Result(documents, problems), index, malformed);
+    }
+
+    /** What a reader's context names, in a user's words: the quote or bracket that was opened. */
+    private static String opening(String context) {
+        if (context.contains("quoted scalar")) {
+            return "the quote";
+        }
+        if (context.contains("flow sequence")) {
+            return "the [";
+        }
+        if (context.contains("flow mapping")) {
+            return "the {";
+        }
+        return context.replaceFirst("^while (scanning|parsing) ", "");
     }
 
     private static int line(Node node, int offset) {

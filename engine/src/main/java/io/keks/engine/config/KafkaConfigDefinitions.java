@@ -1,11 +1,15 @@
 package io.keks.engine.config;
 
 import io.keks.model.KafkaConfigRules;
+import org.apache.kafka.common.config.ConfigDef;
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 
 /**
@@ -31,6 +35,42 @@ public final class KafkaConfigDefinitions implements KafkaConfigRules {
         this.ensureValid = ensureValid;
         this.typeField = typeField;
         this.validatorField = validatorField;
+    }
+
+    private static final String OWN_VERSION = ownVersion();
+    private static volatile Optional<KafkaConfigRules> own;
+
+    /** The version of the Kafka jars on keks' own class path, as kafka-clients records it. */
+    private static String ownVersion() {
+        try (InputStream in = ConfigDef.class.getResourceAsStream("/kafka/kafka-version.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    /**
+     * The definitions on keks' own class path (the CLI and the operator carry kafka-server and kafka-storage) when they
+     * are of {@code version}: no jars to open, and classes that keks' start-up cache already holds.
+     */
+    public static Optional<KafkaConfigRules> own(String version) {
+        if (!version.equals(OWN_VERSION)) {
+            return Optional.empty();
+        }
+        Optional<KafkaConfigRules> rules = own;
+        if (rules == null) {
+            try {
+                rules = Optional.of(load(KafkaConfigDefinitions.class.getClassLoader()));
+            } catch (ReflectiveOperationException | LinkageError e) {
+                rules = Optional.empty();
+            }
+            own = rules;
+        }
+        return rules;
     }
 
     /** The definitions of the Kafka whose jars {@code loader} holds. */

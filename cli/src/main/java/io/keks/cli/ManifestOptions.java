@@ -43,8 +43,13 @@ final class ManifestOptions {
         try {
             return Reconciliation.run(runtime, mode, false, listener);
         } catch (ManifestException e) {
+            runtime.discardIfNew();
             print(e.problems().stream().filter(p -> !shown.contains(p)).toList(), err);
             return null;
+        } catch (Exception e) {
+            // a late step failed for a cluster this pass made: what the earlier steps wrote goes with it
+            runtime.discardIfNew();
+            throw e;
         }
     }
 

@@ -132,6 +132,30 @@ class BadInputTest {
     }
 
     @Test
+    void aNewClusterWhoseStorageCannotBeFormattedLeavesNothingBehind() throws Exception {
+        // a late step fails: every check passes, keks writes the state, the CA and the nodes' files, then Kafka's
+        // storage tool cannot run (its jars are not there); what the pass wrote goes with it
+        Path bundle = Files.createTempDirectory("keks-broken-bundle");
+        Files.createDirectories(bundle.resolve("4.4.0"));
+        Files.writeString(bundle.resolve("4.4.0").resolve("kafka_2.13-4.4.0.jar"), "not a jar");
+        String previous = System.getProperty("keks.kafka.bundle");
+        System.setProperty("keks.kafka.bundle", bundle.toString());
+        try {
+            Map<String, String> before = snapshot();
+            KeksCli.Result r = KeksCli.run("apply", "-f", Path.of(SeedClusterTest.EXAMPLES, "dev").toString());
+            assertThat(r.exitCode()).as(r.out() + r.err()).isNotZero();
+            assertThat(r.out()).as("the pass got as far as formatting").contains("formatting storage");
+            assertThat(snapshot()).isEqualTo(before);
+        } finally {
+            if (previous == null) {
+                System.clearProperty("keks.kafka.bundle");
+            } else {
+                System.setProperty("keks.kafka.bundle", previous);
+            }
+        }
+    }
+
+    @Test
     void optionsOutOfRangeAreRefusedBeforeAnythingIsWritten() throws Exception {
         String dev = Path.of(SeedClusterTest.EXAMPLES, "dev").toString();
         assertRefusedLeavingHomeAsItWas("--port-shift 70000 is outside 0..50000", "up", "-d", "--port-shift", "70000", "-f", dev);

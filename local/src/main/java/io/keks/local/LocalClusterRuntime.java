@@ -76,6 +76,9 @@ public final class LocalClusterRuntime implements ClusterRuntime {
     private Consumer<List<Problem>> warned = w -> { };
     private Duration readyTimeout = Duration.ofSeconds(180);
     private Set<Integer> manual = Set.of();
+    /** The directory this pass made for the cluster (null when it existed), and whether the pass started a node. */
+    private Path madeHere;
+    private boolean started;
 
     private Optional<ClusterState> previous = Optional.empty();
     private Manifests stored = Manifests.empty();
@@ -177,9 +180,26 @@ public final class LocalClusterRuntime implements ClusterRuntime {
         return Optional.ofNullable(users);
     }
 
+    /**
+     * Undoes what a pass that failed wrote for a cluster that did not exist before it, so that KEKS_HOME is as it was: the
+     * cluster's directory (state, CA, stored manifests, formatted nodes) goes, when the pass made that directory and
+     * started no node. A cluster that existed, or whose nodes were started, is left for `keks status` to explain.
+     */
+    public void discardIfNew() throws IOException {
+        Path dir = home.cluster(name);
+        if (madeHere != null && !started && Files.exists(dir) && !LocalCluster.anyNodeProcess(dir)) {
+            KafkaDistributions.deleteTree(madeHere);
+        }
+    }
+
     @Override
     public Facts facts() throws IOException {
         Path dir = home.cluster(name);
+        // the highest directory of the cluster's path that this pass will make (the cluster's own, or the one holding clusters)
+        madeHere = null;
+        for (Path p = dir; p != null && !p.equals(home.root()) && !Files.exists(p); p = p.getParent()) {
+            madeHere = p;
+        }
         previous = Files.exists(dir.resolve("state.json")) ? Optional.of(ClusterState.read(dir.resolve("state.json"))) : Optional.empty();
         for (String other : home.clusterNames()) {
             if (!other.equals(name) && LocalCluster.open(home, other).anyNodeRunning()) {
@@ -341,6 +361,7 @@ public final class LocalClusterRuntime implements ClusterRuntime {
         if (startStopped) {
             // here, in the command, not in the supervisor it may start: a node Kafka would not start is refused with its file
             cluster.checkFormattedNodes();
+            started = true;
             starter.start(cluster);
         }
         return new Created(cluster.state().memory(), previous.isEmpty());

@@ -1004,10 +1004,6 @@ class SeedClusterTest {
                     Integer.parseInt(nameAndPartitions[1]), "retention.ms: 3600000").replace("replicas: 3", "replicas: 2"));
         }
         refusals.put(twoBrokers.toString(), "the node pools would leave 2 broker(s), fewer than the 3 replicas of topic");
-        refusals.put(seedWithPool("broker", s -> s.replace("replicas: 3", "replicas: 0")).toString(),
-                "no node pool with the broker role would be left: a cluster needs brokers");
-        refusals.put(seedWithPool("controller", s -> s.replace("replicas: 3", "replicas: 0")).toString(),
-                "no node pool with the controller role would be left: the metadata quorum would be gone");
         refusals.put(seedWithPool("controller", s -> s.replace("    - controller\n", "    - controller\n    - broker\n")).toString(),
                 "KafkaNodePool controller: its roles would change from [controller] to [broker, controller]");
         refusals.put(seedWithPool("broker", s -> s.replace("size: 100Gi", "size: 50Gi")).toString(),
@@ -1019,6 +1015,12 @@ class SeedClusterTest {
         Path brokers2 = seedWithPool("broker", s -> s.replace("replicas: 3", "replicas: 2"));
         invalid.put(brokers2.toString(), "spec.kafka.config[\"default.replication.factor\"]: default.replication.factor is 3 but"
                 + " the cluster has 2 broker(s); lower it or add brokers");
+        invalid.put(seedWithPool("broker", s -> s.replace("replicas: 3", "replicas: 0")).toString(),
+                "spec.replicas: the pools with role broker of Kafka cluster have 0 replicas in all, and a cluster needs at least one"
+                        + " broker");
+        invalid.put(seedWithPool("controller", s -> s.replace("replicas: 3", "replicas: 0")).toString(),
+                "spec.replicas: the pools with role controller of Kafka cluster have 0 replicas in all, and a cluster needs at least"
+                        + " one controller");
         Path topicFile = dir.resolve("t.yaml");
         Files.writeString(topicFile, topic("refused-topic", 3, "min.insync.replicas: 5"));
         invalid.put(topicFile.toString(), "min.insync.replicas 5 is more than the replication factor 3");
@@ -1117,12 +1119,19 @@ class SeedClusterTest {
         KeksCli.Result gone = KeksCli.run("delete", "kafkatopic", "orders-again");
         assertThat(gone.out()).contains("kafkatopic/orders-again deleted; topic orders kept in Kafka (another KafkaTopic names it)");
 
-        // Kafka refuses a config value: InvalidConfig, naming the key
+        // a value Kafka's definition of the key refuses: refused with the apply, before anything is stored
         Path bad = dir.resolve("bad-config.yaml");
         Files.writeString(bad, kafkaTopic("bad-config", null, 1, 3, "retention.ms: forever", null));
+        KeksCli.Result refused = KeksCli.run("apply", "-f", bad.toString());
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.err()).contains(bad + ":11: spec.config[\"retention.ms\"]: Kafka 4.4.0 refuses \"forever\": Not a number"
+                + " of type LONG");
+        // values each key takes, which Kafka refuses together when it makes the topic: InvalidConfig, naming them
+        Files.writeString(bad, kafkaTopic("bad-config", null, 1, 3, "min.compaction.lag.ms: 2000\n    max.compaction.lag.ms: 1000",
+                null));
         KeksCli.Result invalid = KeksCli.run("apply", "-f", bad.toString());
         assertThat(invalid.exitCode()).isEqualTo(1);
-        assertThat(invalid.out()).contains("kafkatopic/bad-config NOT ready: InvalidConfig:").contains("retention.ms");
+        assertThat(invalid.out()).contains("kafkatopic/bad-config NOT ready: InvalidConfig:").contains("min.compaction.lag.ms");
         // a name Kafka refuses because it collides with an existing topic's metrics name: KafkaError
         try (Admin admin = cluster().admin()) {
             admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("metrics_x", 1, (short) 3))).all().get(30, TimeUnit.SECONDS);

@@ -18,6 +18,7 @@ import io.keks.model.DesiredCluster;
 import io.keks.model.DesiredNode;
 import io.keks.model.KafkaVersion;
 import io.keks.model.MetricsSpec;
+import io.keks.model.TopicModel;
 import io.keks.model.VolumeSpec;
 import io.keks.model.manifest.ManifestException;
 import io.keks.model.manifest.Manifests;
@@ -29,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -220,8 +222,18 @@ public final class LocalClusterRuntime implements ClusterRuntime {
         maxHeap = options.maxHeapBytes() != null ? options.maxHeapBytes() : LocalCluster.maxHeapOf(dir);
         distributions = new KafkaDistributions(options.kafkaBundle(), home.kafkaCache(), progress::step);
         // config values are checked against the wanted Kafka version's own definitions, fetched first if need be
-        ClusterModel.Result model = ClusterModel.build(combined, new ClusterModel.Options(previous.map(ClusterState::poolIds).orElse(Map.of()),
-                maxHeap).withConfigRules(KafkaConfigRulesFromJars.of(distributions)));
+        ClusterModel.Options modelOptions = new ClusterModel.Options(previous.map(ClusterState::poolIds).orElse(Map.of()), maxHeap)
+                .withConfigRules(KafkaConfigRulesFromJars.of(distributions));
+        if (previous.isPresent()) {
+            // the KafkaTopics given now follow the naming rules; those stored by an earlier keks are read as they were
+            // accepted, and one given now for a topic a stored one names is told ResourceConflict by the topics step
+            List<Problem> naming = TopicModel.namingProblems(incoming.topics(), new HashSet<>());
+            if (!naming.isEmpty()) {
+                throw new ManifestException(naming);
+            }
+            modelOptions = modelOptions.withStoredKafkaTopics();
+        }
+        ClusterModel.Result model = ClusterModel.build(combined, modelOptions);
         warnings = model.warnings();
         warned.accept(warnings);
         DesiredCluster wanted = model.cluster();

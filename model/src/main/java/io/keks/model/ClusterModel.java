@@ -47,11 +47,15 @@ public final class ClusterModel {
      *
      * @param configRules the config definitions of a Kafka version, to check config values against; it may throw when
      *                    the version cannot be had, which is then reported at spec.kafka.version
+     * @param oneKafkaTopicPerTopic whether KafkaTopics are held to the naming rules of manifests given together
+     *                    ({@link TopicModel#namingProblems}): yes for those; no for manifests an earlier keks stored (and
+     *                    new ones merged with them, checked on their own), where two KafkaTopics for one topic are settled
+     *                    by age, the younger one's status saying ResourceConflict as Strimzi's does
      */
     public record Options(Map<String, List<Integer>> currentNodeIds, long maxHeapBytes,
-                          Function<KafkaVersion, KafkaConfigRules> configRules) {
+                          Function<KafkaVersion, KafkaConfigRules> configRules, boolean oneKafkaTopicPerTopic) {
         public Options(Map<String, List<Integer>> currentNodeIds, long maxHeapBytes) {
-            this(currentNodeIds, maxHeapBytes, v -> KafkaConfigRules.NONE);
+            this(currentNodeIds, maxHeapBytes, v -> KafkaConfigRules.NONE, true);
         }
 
         public static Options defaults() {
@@ -59,7 +63,11 @@ public final class ClusterModel {
         }
 
         public Options withConfigRules(Function<KafkaVersion, KafkaConfigRules> rules) {
-            return new Options(currentNodeIds, maxHeapBytes, rules);
+            return new Options(currentNodeIds, maxHeapBytes, rules, oneKafkaTopicPerTopic);
+        }
+
+        public Options withStoredKafkaTopics() {
+            return new Options(currentNodeIds, maxHeapBytes, configRules, false);
         }
     }
 
@@ -113,7 +121,8 @@ public final class ClusterModel {
         Map<String, StorageGrowth> storageGrowth = poolModel.storageGrowth(pools);
         long brokers = nodes.stream().filter(DesiredNode::isBroker).count();
         checkReplication(kafka, config, brokers);
-        List<DesiredTopic> topics = TopicModel.topics(manifests.topics(), name, config, (int) brokers, rules, version, true,
+        List<DesiredTopic> topics = TopicModel.topics(manifests.topics(), name, config, (int) brokers, rules, version,
+                options.oneKafkaTopicPerTopic(),
                 problems);
         AuthorizationSpec authorization = authorization(kafka, spec);
         List<DesiredUser> users = UserModel.users(manifests.users(), name, authorization, manifests.secrets(), problems);

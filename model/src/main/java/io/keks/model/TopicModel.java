@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,8 +55,14 @@ public final class TopicModel {
         List<DesiredTopic> out = new ArrayList<>();
         // most KafkaTopics of one apply share a creation time: each distinct one is parsed once
         Map<String, Optional<Instant>> times = new HashMap<>();
-        Map<String, String> claimed = new HashMap<>();
+        Set<Sourced<KafkaTopic>> refused = new HashSet<>();
+        if (oneKafkaTopicPerTopic) {
+            problems.addAll(namingProblems(resources, refused));
+        }
         for (Sourced<KafkaTopic> t : resources) {
+            if (refused.contains(t)) {
+                continue;
+            }
             KafkaTopic topic = t.resource();
             String name = topic.getMetadata().getName();
             if (!ClusterModel.labelledFor(t, "KafkaTopic", cluster, problems)) {
@@ -63,29 +70,10 @@ public final class TopicModel {
             }
             var spec = topic.getSpec();
             String topicName = spec != null && spec.getTopicName() != null ? spec.getTopicName() : name;
-            if (name.length() > 253 || !RESOURCE_NAME.matcher(name).matches()) {
-                problems.add(t.error("/metadata/name", "\"" + (name.length() > 60 ? name.substring(0, 60) + "..." : name)
-                        + "\" is not a Kubernetes resource name (at most 253 lower-case letters, digits, '-' and '.', starting and"
-                        + " ending with a letter or digit); name the KafkaTopic so and give the topic's own name in spec.topicName"));
-                continue;
-            }
             String nameAt = spec != null && spec.getTopicName() != null ? "/spec/topicName" : "/metadata/name";
             if (!TOPIC_NAME.matcher(topicName).matches() || topicName.equals(".") || topicName.equals("..")) {
                 problems.add(t.error(nameAt, "\"" + (topicName.length() > 60 ? topicName.substring(0, 60) + "..." : topicName)
                         + "\" is not a valid Kafka topic name; use 1 to 249 letters, digits, '.', '_' and '-', and not \".\" or \"..\""));
-                continue;
-            }
-            if (INTERNAL_TOPICS.contains(topicName)) {
-                problems.add(t.error(nameAt, topicName + " is Kafka's own internal topic, which Kafka makes and configures itself;"
-                        + " remove this KafkaTopic (its settings are broker configs in spec.kafka.config, such as"
-                        + " offsets.topic.replication.factor)"));
-                continue;
-            }
-            String first = oneKafkaTopicPerTopic ? claimed.putIfAbsent(topicName, t.document().source() + ":"
-                    + t.document().startLine()) : null;
-            if (first != null) {
-                problems.add(t.error(nameAt, "topic " + topicName + " is also named by the KafkaTopic at " + first
-                        + "; one KafkaTopic per topic, so remove one of them"));
                 continue;
             }
             OptionalInt partitions = OptionalInt.empty();
@@ -130,6 +118,43 @@ public final class TopicModel {
                     "true".equals(annotations.get(DesiredTopic.PAUSE_ANNOTATION))));
         }
         return out;
+    }
+
+    /**
+     * The naming rules of KafkaTopics given together, each broken one an error, the KafkaTopic added to {@code refused}:
+     * a name Kubernetes takes as metadata.name, no KafkaTopic for Kafka's internal topics, one KafkaTopic per topic. Not
+     * applied to KafkaTopics an earlier keks stored, which did not have these rules; a KafkaTopic given now for a topic
+     * that a stored one names is told ResourceConflict by the topics step, as Strimzi's is.
+     */
+    public static List<Problem> namingProblems(List<Sourced<KafkaTopic>> resources, Set<Sourced<KafkaTopic>> refused) {
+        List<Problem> problems = new ArrayList<>();
+        Map<String, String> claimed = new HashMap<>();
+        for (Sourced<KafkaTopic> t : resources) {
+            String name = t.resource().getMetadata().getName();
+            var spec = t.resource().getSpec();
+            boolean own = spec != null && spec.getTopicName() != null;
+            String topicName = own ? spec.getTopicName() : name;
+            String nameAt = own ? "/spec/topicName" : "/metadata/name";
+            if (name.length() > 253 || !RESOURCE_NAME.matcher(name).matches()) {
+                problems.add(t.error("/metadata/name", "\"" + (name.length() > 60 ? name.substring(0, 60) + "..." : name)
+                        + "\" is not a Kubernetes resource name (at most 253 lower-case letters, digits, '-' and '.', starting and"
+                        + " ending with a letter or digit); name the KafkaTopic so and give the topic's own name in spec.topicName"));
+                refused.add(t);
+            } else if (INTERNAL_TOPICS.contains(topicName)) {
+                problems.add(t.error(nameAt, topicName + " is Kafka's own internal topic, which Kafka makes and configures itself;"
+                        + " remove this KafkaTopic (its settings are broker configs in spec.kafka.config, such as"
+                        + " offsets.topic.replication.factor)"));
+                refused.add(t);
+            } else {
+                String first = claimed.putIfAbsent(topicName, t.document().source() + ":" + t.document().startLine());
+                if (first != null) {
+                    problems.add(t.error(nameAt, "topic " + topicName + " is also named by the KafkaTopic at " + first
+                            + "; one KafkaTopic per topic, so remove one of them"));
+                    refused.add(t);
+                }
+            }
+        }
+        return problems;
     }
 
     private static Optional<Instant> created(KafkaTopic topic) {

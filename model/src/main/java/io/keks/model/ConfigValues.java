@@ -2,6 +2,7 @@ package io.keks.model;
 
 import io.keks.model.manifest.Problem;
 import io.keks.model.manifest.Sourced;
+import io.keks.model.manifest.Spelling;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,44 +62,7 @@ final class ConfigValues {
 
     /** " (did you mean K?)" for the key nearest {@code key} by edits, when one is near enough to be a slip. */
     static String nearest(String key, Set<String> keys) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String k : keys) {
-            int d = distance(key, k, bestDistance);
-            if (d < bestDistance) {
-                best = k;
-                bestDistance = d;
-            }
-        }
-        return best != null && bestDistance <= Math.max(2, key.length() / 6) ? " (did you mean " + best + "?)" : "";
-    }
-
-    /** Levenshtein distance, giving up (returning {@code limit}) once every path costs that much. */
-    private static int distance(String a, String b, int limit) {
-        if (Math.abs(a.length() - b.length()) >= limit) {
-            return limit;
-        }
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            int rowMin = current[0];
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-                rowMin = Math.min(rowMin, current[j]);
-            }
-            if (rowMin >= limit) {
-                return limit;
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
+        return Spelling.nearest(key, keys, Math.max(2, key.length() / 6)).map(k -> " (did you mean " + k + "?)").orElse("");
     }
 
     static OptionalInt integer(Map<String, String> config, String key) {

@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import java.util.Collection;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -183,30 +183,9 @@ public final class StrictBinder {
         if (known == null) {
             return Optional.empty();
         }
-        return known.stream().map(String::valueOf)
-                .filter(k -> !k.equals("additionalProperties"))
-                .map(k -> Map.entry(k, distance(field.toLowerCase(), k.toLowerCase())))
-                .filter(e -> e.getValue() <= Math.max(2, field.length() / 3))
-                .min(Comparator.comparingInt(Map.Entry::getValue))
-                .map(Map.Entry::getKey);
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
+        // compared lower-case, answered as the field is spelled
+        Map<String, String> byLower = new HashMap<>();
+        known.stream().map(String::valueOf).filter(k -> !k.equals("additionalProperties")).forEach(k -> byLower.putIfAbsent(k.toLowerCase(), k));
+        return Spelling.nearest(field.toLowerCase(), byLower.keySet(), Math.max(2, field.length() / 3)).map(byLower::get);
     }
 }

@@ -108,7 +108,7 @@ public final class YamlParser {
     }
 
     private static Parsed parsePart(String source, Part part) {
-        Problem tooDeep = flowNestingProblem(source, part);
+        Problem tooDeep = nestingProblem(source, part);
         if (tooDeep != null) {
             return new Parsed(new Result(List.of(), List.of(tooDeep)), 0, true);
         }
@@ -127,18 +127,39 @@ public final class YamlParser {
 
     /** Deeper than any Strimzi resource nests, far less deep than a reader's stack allows. */
     static final int MAX_DEPTH = 64;
+    /** Indentation of that many levels of four columns each: none of keks' readers recurses so deep. */
+    static final int MAX_INDENT = 4 * MAX_DEPTH;
 
     /**
-     * Flow collections ({@code [ {}) opened more than {@link #MAX_DEPTH} deep, found by counting brackets outside quotes and
-     * comments before any reader recurses into them; the problem names the line where the limit is passed.
+     * Nesting deeper than any Strimzi resource, found before any reader recurses into it: lines indented more than
+     * {@link #MAX_INDENT} columns, and flow collections ({@code [ {}) opened more than {@link #MAX_DEPTH} deep, counted
+     * outside quotes and comments. The problem names the line where the limit is passed.
      */
-    static Problem flowNestingProblem(String source, Part part) {
+    static Problem nestingProblem(String source, Part part) {
         String text = part.text();
+        int line = part.firstLine() + 1;
+        int indent = 0;
+        boolean start = true;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\n') {
+                line++;
+                indent = 0;
+                start = true;
+            } else if (start && c == ' ') {
+                if (++indent > MAX_INDENT) {
+                    return Problem.error(source, line, "", "indented more than " + MAX_INDENT + " columns, deeper than any"
+                            + " Strimzi resource nests; check the indentation");
+                }
+            } else {
+                start = false;
+            }
+        }
         if (text.indexOf('[') < 0 && text.indexOf('{') < 0) {
             return null;
         }
         int depth = 0;
-        int line = part.firstLine() + 1;
+        line = part.firstLine() + 1;
         char quote = 0;
         boolean comment = false;
         for (int i = 0; i < text.length(); i++) {
@@ -216,7 +237,11 @@ public final class YamlParser {
             }
             malformed = true;
         } catch (YamlEngineException e) {
-            problems.add(Problem.error(source, 0, "", "malformed YAML: " + e.getMessage()));
+            String message = String.valueOf(e.getMessage());
+            problems.add(Problem.error(source, 0, "", message.startsWith("Number of aliases")
+                    ? "its aliases (*name) stand for more than 50 collections, which would multiply the document ('billion"
+                    + " laughs'); write the values out"
+                    : "malformed YAML: " + message));
             malformed = true;
         }
         return new Parsed(new Result(documents, problems), index, malformed);

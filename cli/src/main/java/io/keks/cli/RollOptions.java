@@ -11,7 +11,7 @@ final class RollOptions {
             + " several racks.")
     boolean byRack;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "300",
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "300", converter = PositiveSeconds.class,
             description = "Bound of each wait: for a restart to be safe, for a node to be back and caught up, for a drain to"
                     + " progress (default ${DEFAULT-VALUE}).")
     int timeoutSeconds = 300;

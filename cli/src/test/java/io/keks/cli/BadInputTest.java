@@ -162,5 +162,6 @@ class BadInputTest {
         assertRefusedLeavingHomeAsItWas("--port-shift -5 is outside 0..50000", "up", "-d", "--port-shift", "-5", "-f", dev);
         assertRefusedLeavingHomeAsItWas("--timeout -1 is not a wait", "up", "-d", "--timeout", "-1", "-f", dev);
         assertRefusedLeavingHomeAsItWas("--max-heap 0 is less than a Kafka node starts with", "up", "-d", "--max-heap", "0", "-f", dev);
+        assertRefusedLeavingHomeAsItWas("Invalid value for option '--timeout': 0 is not a wait", "apply", "--timeout", "0", "-f", dev);
     }
 }

@@ -46,8 +46,16 @@ public final class ManifestFiles {
         return name.endsWith(".yaml") || name.endsWith(".yml");
     }
 
+    /** The largest manifest file keks reads: about 250,000 KafkaTopics, far below what its heap holds once parsed. */
+    static final long MAX_FILE_BYTES = 64L << 20;
+
     private static Manifests readFile(Path file) {
         try {
+            long size = Files.size(file);
+            if (size > MAX_FILE_BYTES) {
+                return withProblem(Problem.error(file.toString(), 0, "", "is " + size + " bytes, more than the " + (MAX_FILE_BYTES >> 20)
+                        + " MiB keks reads in one manifest file (about 250,000 KafkaTopics); split it into several files"));
+            }
             return ManifestParser.parse(file.toString(), Files.readString(file));
         } catch (MalformedInputException e) {
             return withProblem(Problem.error(file.toString(), 0, "", "not UTF-8 text; save the file as UTF-8"));

@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Function;
 
 /**
  * Where the operator keeps a cluster's KafkaRebalances: each one's status on the resource, as Strimzi writes
@@ -90,7 +89,7 @@ final class KubernetesRebalances implements RebalanceReconciler.Store {
         }
         ConfigMap had = client.configMaps().inNamespace(namespace).withName(name).get();
         boolean proposalWritten = had != null && had.getData() != null && digest.equals(had.getData().get(PROPOSAL_DIGEST));
-        Map<String, String> binary = proposalWritten ? had.getBinaryData() : proposals.write(name, proposal, owner(r, name));
+        Map<String, String> binary = proposalWritten ? had.getBinaryData() : proposals.write(name, proposal, part -> meta(part, r));
         if (had == null) {
             ConfigMapBuilder map = new ConfigMapBuilder().withMetadata(meta(name, r)).withData(data).withBinaryData(binary);
             client.configMaps().inNamespace(namespace).resource(map.build()).create();
@@ -117,10 +116,6 @@ final class KubernetesRebalances implements RebalanceReconciler.Store {
                     .withBlockOwnerDeletion(false).build());
         }
         return meta.build();
-    }
-
-    private Function<String, ObjectMeta> owner(KafkaRebalance r, String name) {
-        return part -> meta(part, r);
     }
 
     private static RebalanceState withProposal(RebalanceState s, List<RebalanceState.Move> proposal) {

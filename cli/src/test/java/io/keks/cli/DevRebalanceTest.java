@@ -69,6 +69,16 @@ class DevRebalanceTest {
         return count;
     }
 
+    /**
+     * Until every partition of the topics has a leader. createTopics returns once the controller made them; a producer
+     * started before the broker leads them was seen, twice in CI, to hold its first batches for some partitions until
+     * they expired (120 s, never sent), which this test is not about.
+     */
+    static void awaitLeaders(Admin admin, String... topics) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> admin.describeTopics(List.of(topics)).allTopicNames().get(30, TimeUnit.SECONDS)
+                .values().stream().allMatch(t -> t.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())));
+    }
+
     static String rebalance(String name, String volumes) {
         return """
                 apiVersion: kafka.strimzi.io/v1beta2
@@ -88,6 +98,7 @@ class DevRebalanceTest {
         try (Admin admin = c.admin()) {
             admin.createTopics(List.of(new NewTopic("read-topic", 3, (short) 1), new NewTopic("unread-topic", 3, (short) 1)))
                     .all().get(30, TimeUnit.SECONDS);
+            awaitLeaders(admin, "read-topic", "unread-topic");
         }
         Properties consumerProps = new Properties();
         consumerProps.putAll(c.connections().clientProperties(null));
@@ -135,6 +146,7 @@ class DevRebalanceTest {
         LocalCluster c = LocalCluster.open(ClusterHome.fromEnvironment(), "dev");
         try (Admin admin = c.admin()) {
             admin.createTopics(List.of(new NewTopic("disk-topic", 8, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            awaitLeaders(admin, "disk-topic");
         }
         LoadProducer load = new LoadProducer(c.connections().clientProperties(null), "disk-topic", "disk");
         load.awaitAcked(2000);

@@ -274,17 +274,6 @@ public final class LocalCluster {
         return NodeProcesses.running(nodeDir, false);
     }
 
-    /** Whether a Kafka process runs for any node directory of the cluster in {@code clusterDir}, found from its files alone. */
-    static boolean anyNodeProcess(Path clusterDir) throws IOException {
-        Path nodes = clusterDir.resolve("nodes");
-        if (!Files.isDirectory(nodes)) {
-            return false;
-        }
-        try (Stream<Path> dirs = Files.list(nodes)) {
-            return dirs.anyMatch(d -> nodeProcessWithoutState(d).isPresent());
-        }
-    }
-
     /** What is wrong with a node directory's meta.properties; null when nothing is. */
     static String metaPropertiesProblem(Path meta, String clusterId, int nodeId, String directoryId) {
         if (!Files.exists(meta)) {

@@ -189,7 +189,7 @@ public final class LocalClusterRuntime implements ClusterRuntime {
      */
     public void discardIfNew() throws IOException {
         Path dir = home.cluster(name);
-        if (madeHere != null && !started && Files.exists(dir) && !LocalCluster.anyNodeProcess(dir)) {
+        if (madeHere != null && !started && Files.exists(dir) && !NodeProcesses.anyRunning(dir)) {
             KafkaDistributions.deleteTree(madeHere);
         }
     }

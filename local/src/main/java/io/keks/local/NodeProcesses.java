@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Starts, finds and stops the JVM of each node. A node is identified by the pid in its pid file,
@@ -82,6 +83,17 @@ final class NodeProcesses {
      * server.properties (a pid the system gave to another program since is not the node); {@code unknownIsNode}:
      * what to assume when the system does not show a process's arguments.
      */
+    /** Whether a Kafka process runs for any node directory of the cluster in {@code clusterDir}, found from its files alone. */
+    static boolean anyRunning(Path clusterDir) throws IOException {
+        Path nodes = clusterDir.resolve("nodes");
+        if (!Files.isDirectory(nodes)) {
+            return false;
+        }
+        try (Stream<Path> dirs = Files.list(nodes)) {
+            return dirs.anyMatch(d -> running(d, false).isPresent());
+        }
+    }
+
     static Optional<ProcessHandle> running(Path nodeDir, boolean unknownIsNode) {
         try {
             Path pidFile = nodeDir.resolve("pid");

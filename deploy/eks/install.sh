@@ -2,8 +2,10 @@
 # Stands up EKS for keks (deploy/eks/*.tf), then the seed's Kafka cluster and topic, and waits until
 # they are Ready. Safe to run again: every step converges. Needs terraform, aws (configured) and kubectl.
 #   AWS_REGION=eu-west-1 KEKS_OPERATOR_IMAGE=<account>.dkr.ecr.eu-west-1.amazonaws.com/keks-operator deploy/eks/install.sh
-# (KEKS_OPERATOR_IMAGE: the operator image you pushed, see docs/kubernetes.md; KEKS_OPERATOR_TAG its tag
-# when not the chart's appVersion)
+#   AWS_REGION=eu-west-1 KEKS_BUILD_IMAGE=1 deploy/eks/install.sh     (builds and pushes the image first)
+# (KEKS_OPERATOR_IMAGE: the operator image you pushed, for linux/amd64 and linux/arm64, see
+# docs/kubernetes.md; KEKS_OPERATOR_TAG its tag when not the chart's appVersion. KEKS_BUILD_IMAGE=1:
+# build-image.sh builds it for both architectures and pushes it to ECR, needs docker with buildx)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -12,7 +14,10 @@ source "$here/common.sh"
 
 require_tools terraform aws kubectl
 choose_region
-[ -n "${KEKS_OPERATOR_IMAGE:-}" ] || fail "set KEKS_OPERATOR_IMAGE to the keks operator image you pushed (docs/kubernetes.md, \"Install on EKS\", step 1)"
+if [ "${KEKS_BUILD_IMAGE:-}" = 1 ]; then
+  KEKS_OPERATOR_IMAGE=$("$here/build-image.sh")
+fi
+[ -n "${KEKS_OPERATOR_IMAGE:-}" ] || fail "set KEKS_OPERATOR_IMAGE to the keks operator image you pushed (docs/kubernetes.md, \"Install on EKS\", step 1), or KEKS_BUILD_IMAGE=1 to build and push it to ECR"
 export TF_VAR_keks_operator_image=$KEKS_OPERATOR_IMAGE
 export TF_VAR_keks_operator_tag=${KEKS_OPERATOR_TAG:-}
 if [ ! -f "$root/operator/target/helm/keks-operator/Chart.yaml" ]; then
@@ -28,7 +33,7 @@ retry terraform init -input=false
 stages=(
   "-target=module.vpc"
   "-target=module.eks -target=module.ebs_csi_irsa -target=module.karpenter"
-  "-target=module.addons -target=helm_release.karpenter"
+  "-target=module.addons -target=helm_release.karpenter -target=helm_release.metrics_server -target=helm_release.kube_prometheus_stack"
   ""
 )
 for stage in "${stages[@]}"; do

@@ -108,13 +108,32 @@ module "eks" {
   cluster_addons = {
     coredns                = {}
     kube-proxy             = {}
-    vpc-cni                = {}
+    # with network policy enforcement on: the NetworkPolicy the keks operator makes for each Kafka
+    # cluster is otherwise accepted by the API server and enforced by nothing
+    vpc-cni = {
+      before_compute       = true
+      configuration_values = jsonencode({ enableNetworkPolicy = "true" })
+    }
     eks-pod-identity-agent = {}
   }
 
   eks_managed_node_groups = {
     core = {
+      # the AMI is named, not left to the module's default; the instance types must be x86_64 for it
+      ami_type       = var.core_node_ami_type
       instance_types = var.core_node_instance_types
+      # the operator, Karpenter, Grafana and the images they pull live here; Prometheus keeps its data on a claim
+      block_device_mappings = {
+        root = {
+          device_name = "/dev/xvda"
+          ebs = {
+            volume_size           = var.core_node_disk_gib
+            volume_type           = "gp3"
+            encrypted             = true
+            delete_on_termination = true
+          }
+        }
+      }
       min_size       = var.core_node_count
       desired_size   = var.core_node_count
       max_size       = var.core_node_count * 2

@@ -39,6 +39,36 @@ variable "core_node_count" {
   default     = 3
 }
 
+variable "core_node_ami_type" {
+  description = "EKS AMI type of the core node group; must match the architecture of core_node_instance_types (AL2023_ARM_64_STANDARD for Graviton)."
+  type        = string
+  default     = "AL2023_x86_64_STANDARD"
+}
+
+variable "core_node_disk_gib" {
+  description = "Root volume of each core node in GiB (gp3, encrypted): container images and logs of the operator, Karpenter and the monitoring stack."
+  type        = number
+  default     = 100
+}
+
+variable "prometheus_retention" {
+  description = "How long Prometheus keeps its samples."
+  type        = string
+  default     = "15d"
+}
+
+variable "prometheus_storage_size" {
+  description = "Size of Prometheus' gp3 claim; 50Gi holds 15 days of a few hundred Kafka pods' series."
+  type        = string
+  default     = "50Gi"
+}
+
+variable "enable_amazon_prometheus" {
+  description = "Also write every sample to an Amazon Managed Service for Prometheus workspace (made here) and add it to Grafana as a data source."
+  type        = bool
+  default     = false
+}
+
 variable "kafka_instance_categories" {
   description = "EC2 instance categories Karpenter may choose for Kafka nodes (c, m, r as in the blueprint)."
   type        = list(string)

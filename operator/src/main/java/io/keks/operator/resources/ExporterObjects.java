@@ -80,7 +80,9 @@ public final class ExporterObjects {
         var deploymentBuilder = new DeploymentBuilder().withMetadata(m).withNewSpec().withReplicas(1)
                 .withNewSelector().withMatchLabels(selector(names)).endSelector()
                 .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
+                // the image is built for linux/amd64 and linux/arm64 (deploy/eks/build-image.sh): any Linux node will do
                 .withNewSpec().withServiceAccountName(names.serviceAccount()).withContainers(container)
+                .withNodeSelector(Map.of("kubernetes.io/os", "linux"))
                 .addNewVolume().withName("tmp").withNewEmptyDir().withMedium("Memory").withSizeLimit(new Quantity("16Mi")).endEmptyDir()
                 .endVolume().endSpec()
                 .endTemplate().endSpec();

@@ -129,6 +129,53 @@ class TerraformTest {
                 .isEqualTo(term.path("values").get(0).asText());
     }
 
+    /**
+     * Karpenter replaces drifted nodes (every AMI release, with al2023@latest) and consolidates
+     * under-used ones on its own, held back only by pod disruption budgets, which wait for a pod to be
+     * Ready and not for its partitions to be in sync: the kafka pool must allow none of that.
+     */
+    @Test
+    void karpenterNeverDisruptsAKafkaNodeByItself() throws Exception {
+        JsonNode disruption = karpenterManifests().get("nodepool-kafka.yaml.tftpl").path("spec").path("disruption");
+        Map<String, String> allowed = new TreeMap<>();
+        for (JsonNode budget : disruption.path("budgets")) {
+            JsonNode reasons = budget.path("reasons");
+            List<String> covered = reasons.isMissingNode() ? List.of("Drifted", "Underutilized", "Empty") : new ArrayList<>();
+            reasons.forEach(r -> covered.add(r.asText()));
+            covered.forEach(r -> allowed.merge(r, budget.path("nodes").asText(), (a, b) -> a.equals("0") ? a : b));
+        }
+        assertThat(allowed).as("nodes Karpenter may disrupt at once, by reason").containsEntry("Drifted", "0")
+                .containsEntry("Underutilized", "0");
+        assertThat(disruption.path("budgets").findValuesAsText("schedule")).as("budgets that hold only at some hours").isEmpty();
+    }
+
+    /** The production settings of the EKS stack that a plan would not complain about if they were lost. */
+    @Test
+    void networkPolicyIsEnforcedAndMonitoringKeepsItsDataInItsOwnNamespace() {
+        JsonNode eks = file("main.tf").path("module").path("eks").get(0);
+        assertThat(eks.path("cluster_addons").path("vpc-cni").toString()).as("vpc-cni add-on")
+                .contains("enableNetworkPolicy", "true");
+        JsonNode core = eks.path("eks_managed_node_groups").path("core");
+        assertThat(core.path("ami_type").asText()).as("core nodes' AMI type").isNotBlank();
+        assertThat(core.path("block_device_mappings").toString()).contains("volume_size", "gp3", "encrypted");
+
+        JsonNode addons = file("addons.tf");
+        JsonNode stack = addons.path("resource").path("helm_release").path("kube_prometheus_stack").get(0);
+        assertThat(stack).as("helm_release kube_prometheus_stack").isNotNull();
+        assertThat(stack.path("namespace").asText()).contains("monitoring_namespace");
+        String values = stack.path("values").toString();
+        assertThat(values).as("kube-prometheus-stack values").contains("storageSpec", "volumeClaimTemplate", "gp3",
+                "var.prometheus_storage_size", "remoteWrite");
+        assertThat(values).as("the Grafana password is never in the values Helm stores in plain text").doesNotContain("adminPassword");
+        assertThat(stack.path("set_sensitive").toString()).contains("grafana.adminPassword", "random_password.grafana_admin");
+        JsonNode objects = addons.path("resource").path("kubectl_manifest").path("monitoring").get(0);
+        assertThat(objects.path("override_namespace").asText()).as("keks' monitoring objects' namespace").contains("monitoring_namespace");
+        JsonNode metricsServer = addons.path("resource").path("helm_release").path("metrics_server").get(0);
+        assertThat(metricsServer.path("values").toString()).contains("replicas", "podDisruptionBudget", "podAntiAffinity");
+        assertThat(addons.path("resource").path("aws_prometheus_workspace").path("amp").get(0).path("count").asText())
+                .contains("var.enable_amazon_prometheus");
+    }
+
     /** What karpenter.tf passes to its templates, as Terraform would give it for the defaults. */
     static final Map<String, Object> SAMPLE = Map.of(
             "node_role", "keks-karpenter-node", "discovery", "keks", "tags", Map.of("Project", "keks"),
@@ -181,6 +228,12 @@ class TerraformTest {
         NpmTools.Run r = NpmTools.node(Path.of("src", "test", "node", "validate.mjs"), file.toString());
         assertThat(r.exitCode()).as(r.output()).isZero();
         assertThat(r.output()).contains("ok EC2NodeClass/default", "ok NodePool/kafka", "ok NodePool/general");
+    }
+
+    /** The parse tree of one file of deploy/eks. */
+    private static JsonNode file(String name) {
+        return parsed.entrySet().stream().filter(e -> Path.of(e.getKey()).getFileName().toString().equals(name))
+                .map(Map.Entry::getValue).findFirst().orElseThrow(() -> new AssertionError(name + " is not among " + parsed.keySet()));
     }
 
     /** The names of the blocks of this kind (variable "x", module "y") across every file. */

@@ -16,13 +16,15 @@ import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The operator's side of the change gate's one policy when Kafka does not answer (the local side is in
  * the cli's ResumeTest): a change whose safety depends on what Kafka holds is refused and the cluster
  * runs as last applied; any other change is made. Kafka here is an address nothing listens on.
  */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, kubernetesClientBuilderCustomizer = ApiServerRules.class)
+@ExtendWith(ApiServerRules.class)
 class KafkaNotAnsweringTest {
     static final String NS = "kafka";
     static final Path EXAMPLES = Path.of(System.getProperty("keks.install.dir", ".."), "examples");

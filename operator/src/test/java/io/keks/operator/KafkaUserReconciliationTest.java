@@ -23,13 +23,15 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A KafkaUser's Secret on the mock API server: owned by the user, with the keys Strimzi's user
  * operator writes, kept across reconciliations. The Kafka here cannot be reached, which the user's
  * status says; the Secret is made all the same, so an application can mount it as soon as it exists.
  */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, kubernetesClientBuilderCustomizer = ApiServerRules.class)
+@ExtendWith(ApiServerRules.class)
 class KafkaUserReconciliationTest {
     static final String NS = "kafka";
     KubernetesClient client;

@@ -17,13 +17,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The operator as it runs in its pod, on the Java Operator SDK, against the mock API server: it
  * reconciles what appears in a watched namespace, patches the status without server-side apply,
  * and serves its metrics, liveness and readiness.
  */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, kubernetesClientBuilderCustomizer = ApiServerRules.class)
+@ExtendWith(ApiServerRules.class)
 class KeksOperatorTest {
     KubernetesClient client;
     io.fabric8.kubernetes.client.server.mock.KubernetesMockServer server;

@@ -18,9 +18,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The claims as the grow-volumes step sees them on the API server, and how a claim is grown. */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, kubernetesClientBuilderCustomizer = ApiServerRules.class)
+@ExtendWith(ApiServerRules.class)
 class KubernetesClaimsTest {
     static final Path EXAMPLES = Path.of(System.getProperty("keks.install.dir", ".."), "examples");
     static final long GI = 1L << 30;

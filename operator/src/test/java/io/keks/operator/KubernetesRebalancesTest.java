@@ -14,9 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A rebalance's state and proposal as the operator keeps them in ConfigMaps, at sizes one ConfigMap cannot hold. */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, kubernetesClientBuilderCustomizer = ApiServerRules.class)
+@ExtendWith(ApiServerRules.class)
 class KubernetesRebalancesTest {
     static final int LIMIT = 1 << 20;
     KubernetesClient client;

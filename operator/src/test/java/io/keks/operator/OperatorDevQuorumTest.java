@@ -26,12 +26,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The development example (one pod with both roles) grown to three by the operator: the new pods join the quorum
  * as observers and become voters, as `keks apply` does locally, and what was written before is still there.
  */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, kubernetesClientBuilderCustomizer = ApiServerRules.class)
+@ExtendWith(ApiServerRules.class)
 class OperatorDevQuorumTest {
     static final String NS = "dev";
     static KubernetesClient client;

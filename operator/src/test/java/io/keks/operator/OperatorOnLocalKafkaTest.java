@@ -37,13 +37,15 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The operator against the fabric8 mock API server (CRUD mode), with the seed's Kafka and pools as
  * custom resources, and a local cluster with the same node ids playing the pods: the engine's checks
  * run against real Kafka while the operator creates, deletes and re-creates pods.
  */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, kubernetesClientBuilderCustomizer = ApiServerRules.class)
+@ExtendWith(ApiServerRules.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OperatorOnLocalKafkaTest {
     static final String NS = "kafka";

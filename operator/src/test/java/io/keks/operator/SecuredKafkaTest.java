@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The secured example (examples/secure/) through the operator on the mock API server: every node's
@@ -35,7 +36,8 @@ import org.junit.jupiter.api.Test;
  * node's server.properties, the operator's own certificate, and no rotation on a second pass. No
  * Kafka runs here (SecureClusterTest checks the same certificates against real Kafka).
  */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, kubernetesClientBuilderCustomizer = ApiServerRules.class)
+@ExtendWith(ApiServerRules.class)
 class SecuredKafkaTest {
     static final String NS = "kafka";
     static final Path SECURE = Path.of(System.getProperty("keks.install.dir", ".."), "examples", "secure");

@@ -69,6 +69,9 @@ public final class LagExporter {
         Map<String, Map<TopicPartition, OffsetAndMetadata>> committed = Offsets.committed(admin, shown, timeoutMs);
 
         PrometheusText.Writer out = new PrometheusText.Writer();
+        // kafka_exporter's build info, which dashboards made for it (Strimzi's among them) use to find the exporter
+        out.family("kafka_exporter_build_info", "gauge", "Always 1; names the exporter (keks' consumer-lag exporter).")
+                .sample("kafka_exporter_build_info", 1, "version", "keks");
         out.family("kafka_brokers", "gauge", "Number of brokers in the Kafka cluster.").sample("kafka_brokers", brokers);
         writeTopics(out, described, latest, oldest);
         writeGroups(out, shown, groupInfo, committed, latest, described.keySet());

@@ -106,7 +106,7 @@ class ShellScriptsTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
-        for (String script : List.of("install.sh", "cleanup.sh", "build-image.sh")) {
+        for (String script : List.of("install.sh", "cleanup.sh", "build-image.sh", "kafka-helper.sh")) {
             String text = Files.readString(TerraformTest.DIR.resolve(script));
             assertThat(text).as(script).contains("set -euo pipefail");
             assertThat(Files.isExecutable(TerraformTest.DIR.resolve(script))).as(script + " is executable").isTrue();

@@ -33,7 +33,7 @@ public final class Main {
     /** The subcommands, in the order help lists them. */
     private static final List<Class<?>> COMMANDS = List.of(UpCommand.class, DownCommand.class, StatusCommand.class, GetCommand.class,
             DescribeCommand.class, ApplyCommand.class, DeleteCommand.class, AnnotateCommand.class, RollCommand.class, RenderCommand.class, PlanCommand.class, ProduceCommand.class,
-            ConsumeCommand.class, CredentialsCommand.class, DashboardCommand.class, CompletionCommand.class, SuperviseCommand.class,
+            ConsumeCommand.class, PerfTestCommand.class, FailoverDrillCommand.class, CredentialsCommand.class, DashboardCommand.class, CompletionCommand.class, SuperviseCommand.class,
             CommandLine.HelpCommand.class);
 
     private Main() {

@@ -22,6 +22,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
@@ -442,6 +444,7 @@ class SeedClusterTest {
         assertThat(io.keks.engine.metrics.PrometheusText.value(m, "kafka_consumergroup_members", Map.of("consumergroup", "lagging")))
                 .hasValue(0.0);
         assertThat(io.keks.engine.metrics.PrometheusText.value(m, "kafka_brokers", Map.of())).hasValue(3.0);
+        assertThat(io.keks.engine.metrics.PrometheusText.value(m, "kafka_exporter_build_info", Map.of("version", "keks"))).hasValue(1.0);
         assertThat(io.keks.engine.metrics.PrometheusText.named(m, "kafka_topic_partition_replicas").stream()
                 .filter(x -> "test-topic".equals(x.label("topic")))).isNotEmpty().allSatisfy(x -> assertThat(x.value()).isEqualTo(3.0));
         assertThat(io.keks.engine.metrics.PrometheusText.value(m, "keks_lag_exporter_last_poll_success", Map.of())).hasValue(1.0);
@@ -1332,6 +1335,52 @@ class SeedClusterTest {
         // the applies kept the heap `up --max-heap` gave the nodes (an apply once reset it to the default and rolled them)
         assertThat(Files.readString(home.resolve("clusters/cluster/max-heap")).trim()).isEqualTo(String.valueOf(640L << 20));
         assertThat(ProcessHandle.of(nodePids().get(0)).orElseThrow().info().commandLine().orElse("")).contains("-Xmx640m");
+    }
+
+    @Test
+    @Order(26)
+    void perfTestRunsKafkasOwnToolsWithLatencyPercentiles() throws Exception {
+        KeksCli.Result perf = KeksCli.run("perf-test", "perf-topic", "--records", "50000", "--end-to-end", "-o", "json");
+        assertThat(perf.exitCode()).as(perf.out() + perf.err()).isZero();
+        // the tools' own output, as they printed it, then the summary read from it
+        assertThat(perf.err()).contains("ProducerPerformance", "50000 records sent", "ms 99.9th", "start.time", "Percentiles: 50th");
+        JsonNode s = JSON.readTree(perf.out());
+        JsonNode producer = s.path("producer");
+        assertThat(producer.path("records").asLong()).isEqualTo(50_000);
+        assertThat(producer.path("recordsPerSecond").asDouble()).isPositive();
+        assertThat(List.of(producer.path("latencyP50Ms").asLong(), producer.path("latencyP95Ms").asLong(), producer.path("latencyP99Ms").asLong(),
+                producer.path("latencyP999Ms").asLong())).isSorted();
+        // ConsumerPerformance stops at the end of the fetch that reaches the count
+        assertThat(Long.parseLong(s.path("consumer").path("data.consumed.in.nMsg").asText())).isGreaterThanOrEqualTo(50_000);
+        assertThat(s.path("endToEnd").path("latencyP999Ms").asLong()).isGreaterThanOrEqualTo(s.path("endToEnd").path("latencyP50Ms").asLong());
+        try (Admin admin = cluster().admin()) {
+            TopicDescription d = admin.describeTopics(List.of("perf-topic")).allTopicNames().get(30, TimeUnit.SECONDS).get("perf-topic");
+            assertThat(d.partitions()).hasSize(6).allSatisfy(p -> assertThat(p.replicas()).hasSize(3));
+        }
+    }
+
+    @Test
+    @Order(26)
+    void theFailoverDrillKillsTheBusiestBrokerUnderLoadAndShowsItRecoverWithNothingLost() throws Exception {
+        KeksCli.Result drill = KeksCli.run("failover-drill", "--rate", "300", "--before", "3", "--down-for", "12");
+        assertThat(drill.exitCode()).as(drill.out() + drill.err()).isZero();
+        Matcher killed = Pattern.compile("killing broker (\\d+) \\(SIGKILL, pid (\\d+)\\)").matcher(drill.out());
+        assertThat(killed.find()).as(drill.out()).isTrue();
+        int victim = Integer.parseInt(killed.group(1));
+        long pid = Long.parseLong(killed.group(2));
+        assertThat(drill.out()).contains("partitions under-replicated", "running again", "restarted by keks' supervisor",
+                "have every replica in sync", " 0 lost, 0 duplicates", "PASSED");
+        // in the order it happened: frozen, fenced (the shrink, leaders moved), killed, back, whole again, the check
+        assertThat(drill.out()).containsSubsequence("freezing broker", "under-replicated", "killing broker", "running again",
+                "every replica in sync", "read back");
+        JsonNode node = null;
+        for (JsonNode n : status().path("nodes")) {
+            node = n.path("id").asInt() == victim ? n : node;
+        }
+        assertThat(node).as("broker " + victim + " in keks status").isNotNull();
+        assertThat(node.path("pid").asLong()).isNotEqualTo(pid);
+        assertThat(node.path("state").asText()).isEqualTo("Running");
+        assertThat(ProcessHandle.of(pid)).as("the killed process").isEmpty();
     }
 
     @Test

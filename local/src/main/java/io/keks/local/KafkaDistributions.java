@@ -96,8 +96,30 @@ public final class KafkaDistributions {
         }
         progress.accept("Kafka " + version + " is not bundled; fetching it from Maven Central (once, cached in "
                 + cached + ")");
-        resolve(version, cached);
+        resolve(artifacts(version), cached, "Kafka " + version);
         return cached;
+    }
+
+    /**
+     * The class path of Kafka's own command-line tools for {@code version} (ProducerPerformance,
+     * ConsumerPerformance, EndToEndLatency): Kafka's jars, and the kafka-tools jar with what it needs
+     * where a cache made before keks ran these tools lacks it (fetched once into
+     * {@code <cache>/<version>-tools}).
+     */
+    public List<Path> toolsClasspath(KafkaVersion version) throws IOException {
+        Path lib = libDir(version);
+        try (Stream<Path> s = Files.list(lib)) {
+            if (s.anyMatch(p -> p.getFileName().toString().startsWith("kafka-tools-" + version))) {
+                return List.of(lib);
+            }
+        }
+        Path tools = cacheRoot.resolve(version + "-tools");
+        if (!Files.exists(tools.resolve(COMPLETE))) {
+            progress.accept("Kafka " + version + "'s command-line tools are not there; fetching them from Maven Central (once, cached in "
+                    + tools + ")");
+            resolve(List.of("org.apache.kafka:kafka-tools:" + version), tools, "Kafka " + version + "'s tools");
+        }
+        return List.of(lib, tools);
     }
 
     private static boolean hasJars(Path dir) throws IOException {
@@ -113,6 +135,8 @@ public final class KafkaDistributions {
     static List<String> artifacts(KafkaVersion version) {
         List<String> coords = new ArrayList<>();
         coords.add("org.apache.kafka:kafka_2.13:" + version);
+        // as in Kafka's own distribution: the performance tools `keks perf-test` runs
+        coords.add("org.apache.kafka:kafka-tools:" + version);
         if (version.atLeast(new KafkaVersion(4, 0, 0))) {
             coords.add("org.slf4j:slf4j-api:2.0.17");
             coords.add("org.apache.logging.log4j:log4j-core:2.25.3");
@@ -124,19 +148,25 @@ public final class KafkaDistributions {
         return coords;
     }
 
-    private void resolve(KafkaVersion version, Path target) throws IOException {
+    private void resolve(List<String> artifacts, Path target, String what) throws IOException {
         RepositorySystem system = new RepositorySystemSupplier().get();
         try {
             RepositorySystemSession session = session(system);
             CollectRequest collect = new CollectRequest();
-            for (String coords : artifacts(version)) {
-                collect.addDependency(new Dependency(new DefaultArtifact(coords), JavaScopes.RUNTIME));
+            for (String coords : artifacts) {
+                DefaultArtifact artifact = new DefaultArtifact(coords);
+                // kafka-tools: the Connect plugin tool's dependencies stay out, as in the bundle (kafka-bundle/pom.xml)
+                List<org.eclipse.aether.graph.Exclusion> exclusions = artifact.getArtifactId().equals("kafka-tools")
+                        ? List.of(new org.eclipse.aether.graph.Exclusion("org.apache.kafka", "connect-runtime", "*", "*"),
+                                new org.eclipse.aether.graph.Exclusion("com.fasterxml.jackson.dataformat", "jackson-dataformat-csv", "*", "*"))
+                        : List.of();
+                collect.addDependency(new Dependency(artifact, JavaScopes.RUNTIME, false, exclusions));
             }
             collect.addRepository(new RemoteRepository.Builder("central", "default", centralUrl()).build());
             DependencyRequest request = new DependencyRequest(collect, DependencyFilterUtils.classpathFilter(JavaScopes.RUNTIME));
             List<ArtifactResult> results = system.resolveDependencies(session, request).getArtifactResults();
             Files.createDirectories(cacheRoot);
-            Path tmp = Files.createTempDirectory(cacheRoot, version + ".partial");
+            Path tmp = Files.createTempDirectory(cacheRoot, target.getFileName() + ".partial");
             for (ArtifactResult r : results) {
                 Path jar = r.getArtifact().getFile().toPath();
                 Files.copy(jar, tmp.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
@@ -146,9 +176,9 @@ public final class KafkaDistributions {
                 deleteTree(target);
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            progress.accept("Kafka " + version + " fetched: " + results.size() + " jars");
+            progress.accept(what + " fetched: " + results.size() + " jars");
         } catch (org.eclipse.aether.resolution.DependencyResolutionException e) {
-            throw new IOException("cannot fetch Kafka " + version + " from Maven Central (is it a released version,"
+            throw new IOException("cannot fetch " + what + " from Maven Central (is it a released version,"
                     + " and is the network reachable?): " + e.getMessage(), e);
         } finally {
             system.shutdown();

@@ -100,12 +100,12 @@ resource "helm_release" "kube_prometheus_stack" {
           searchNamespace = "ALL"
         }
       }
-      serviceAccount        = var.enable_amazon_prometheus ? { annotations = { "eks.amazonaws.com/role-arn" = module.amp_irsa[0].iam_role_arn } } : {}
-      "grafana.ini"         = var.enable_amazon_prometheus ? { auth = { sigv4_auth_enabled = true } } : {}
+      serviceAccount        = { annotations = local.amp_role_annotations }
+      "grafana.ini"         = local.amp_grafana_ini
       additionalDataSources = local.amp_data_sources
     })
     prometheus = {
-      serviceAccount = var.enable_amazon_prometheus ? { annotations = { "eks.amazonaws.com/role-arn" = module.amp_irsa[0].iam_role_arn } } : {}
+      serviceAccount = { annotations = local.amp_role_annotations }
       prometheusSpec = merge(local.on_core_nodes, {
         # PodMonitors and PrometheusRules of any release and namespace, keks' included
         podMonitorSelectorNilUsesHelmValues     = false
@@ -154,7 +154,7 @@ module "amp_irsa" {
 
   role_name_prefix                                = "${var.name}-amp-"
   attach_amazon_managed_service_prometheus_policy = true
-  amazon_managed_service_prometheus_workspace_arns = [aws_prometheus_workspace.amp[0].arn]
+  amazon_managed_service_prometheus_workspace_arns = aws_prometheus_workspace.amp[*].arn
 
   oidc_providers = {
     cluster = {
@@ -169,24 +169,28 @@ module "amp_irsa" {
   tags = local.tags
 }
 
+# Written as for-expressions over the (zero or one) workspace rather than as conditionals: the two
+# sides of a conditional must have one type, and [0] of a resource with count 0 is an error even on
+# the side not taken.
 locals {
-  amp_endpoint = var.enable_amazon_prometheus ? aws_prometheus_workspace.amp[0].prometheus_endpoint : ""
-  amp_remote_write = var.enable_amazon_prometheus ? [{
-    url   = "${local.amp_endpoint}api/v1/remote_write"
+  amp_role_annotations = { for arn in module.amp_irsa[*].iam_role_arn : "eks.amazonaws.com/role-arn" => arn }
+  amp_grafana_ini      = { for w in aws_prometheus_workspace.amp : "auth" => { sigv4_auth_enabled = true } }
+  amp_remote_write = [for w in aws_prometheus_workspace.amp : {
+    url   = "${w.prometheus_endpoint}api/v1/remote_write"
     sigv4 = { region = var.region }
-  }] : []
-  amp_data_sources = var.enable_amazon_prometheus ? [{
+  }]
+  amp_data_sources = [for w in aws_prometheus_workspace.amp : {
     name   = "Amazon Managed Prometheus"
     type   = "prometheus"
     access = "proxy"
-    url    = trimsuffix(local.amp_endpoint, "/")
+    url    = trimsuffix(w.prometheus_endpoint, "/")
     jsonData = {
       httpMethod    = "POST"
       sigV4Auth     = true
       sigV4AuthType = "default"
       sigV4Region   = var.region
     }
-  }] : []
+  }]
 }
 
 # keks' dashboards, alert rules and PodMonitors (deploy/monitoring: one Kubernetes object per file),

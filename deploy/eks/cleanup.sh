@@ -51,12 +51,12 @@ else
   echo "no EKS cluster ${cluster:-of this stack} in $region"
   # Objects inside a cluster that is gone went with it; Terraform cannot reach the cluster to destroy
   # them and would stop, so they are dropped from its state and the AWS resources destroyed alone.
-  inside=$(terraform state list 2>/dev/null \
+  # (an array: addresses such as kubectl_manifest.monitoring["rules/x.yaml"] must not be globbed)
+  mapfile -t inside < <(terraform state list 2>/dev/null \
     | grep -E '^(module\.[a-z_]+(\[[0-9]+\])?\.)*(kubernetes_[a-z0-9_]+|helm_release|kubectl_manifest)\.' || true)
-  if [ -n "$inside" ]; then
-    say "forgetting $(wc -l <<<"$inside") Kubernetes objects of the deleted cluster in Terraform's state"
-    # shellcheck disable=SC2086 # one address per word
-    terraform state rm $inside >/dev/null
+  if [ "${#inside[@]}" -gt 0 ]; then
+    say "forgetting ${#inside[@]} Kubernetes objects of the deleted cluster in Terraform's state"
+    terraform state rm "${inside[@]}" >/dev/null
   fi
 fi
 

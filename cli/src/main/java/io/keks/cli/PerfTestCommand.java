@@ -67,8 +67,12 @@ final class PerfTestCommand implements Callable<Integer> {
     @Option(names = "--no-consumer", description = "Only produce.")
     boolean noConsumer;
 
-    @Option(names = "--end-to-end", description = "Also run EndToEndLatency: 10,000 records one at a time, each timed until consumed.")
+    @Option(names = "--end-to-end", description = "Also run EndToEndLatency: records sent one at a time, each timed until consumed.")
     boolean endToEnd;
+
+    @Option(names = "--end-to-end-records", paramLabel = "N", defaultValue = "10000",
+            description = "Records EndToEndLatency sends, one round trip each (default: 10000).")
+    int endToEndRecords;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
             description = "text (default), or json: the tools' output goes to standard error and the summary, as JSON, to standard output.")
@@ -93,8 +97,8 @@ final class PerfTestCommand implements Callable<Integer> {
         if (!json && !output.equals("text")) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--output must be text or json, not \"" + output + "\"");
         }
-        if (records <= 0 || recordSize <= 0) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--records and --record-size must be positive");
+        if (records <= 0 || recordSize <= 0 || endToEndRecords <= 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--records, --record-size and --end-to-end-records must be positive");
         }
         if (!List.of("all", "-1", "1", "0").contains(acks)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--acks must be all, 1 or 0, not \"" + acks + "\"");
@@ -164,12 +168,13 @@ final class PerfTestCommand implements Callable<Integer> {
             if (endToEnd) {
                 // EndToEndLatency waits for each acknowledgement: it takes 1 or all only
                 String e2eAcks = acks.equals("1") ? "1" : "all";
-                show.println("end to end: Kafka's EndToEndLatency, 10,000 records of " + recordSize + " bytes, one at a time, acks=" + e2eAcks);
+                show.printf("end to end: Kafka's EndToEndLatency, %,d records of %d bytes, one at a time, acks=%s%n", endToEndRecords, recordSize,
+                        e2eAcks);
                 List<String> args = tools.namedArguments()
-                        ? List.of("--bootstrap-server", props.getProperty("bootstrap.servers"), "--topic", topic, "--num-records", "10000",
+                        ? List.of("--bootstrap-server", props.getProperty("bootstrap.servers"), "--topic", topic, "--num-records", Integer.toString(endToEndRecords),
                                 "--producer-acks", e2eAcks, "--record-size", Integer.toString(recordSize),
                                 "--command-config", config.toString())
-                        : List.of(props.getProperty("bootstrap.servers"), topic, "10000", e2eAcks,
+                        : List.of(props.getProperty("bootstrap.servers"), topic, Integer.toString(endToEndRecords), e2eAcks,
                                 Integer.toString(recordSize), config.toString());
                 Tools.Run e2e = tools.run("org.apache.kafka.tools.EndToEndLatency", args);
                 Optional<Matcher> p = e2e.last(END_TO_END);

@@ -1340,7 +1340,8 @@ class SeedClusterTest {
     @Test
     @Order(26)
     void perfTestRunsKafkasOwnToolsWithLatencyPercentiles() throws Exception {
-        KeksCli.Result perf = KeksCli.run("perf-test", "perf-topic", "--records", "50000", "--end-to-end", "-o", "json");
+        KeksCli.Result perf = KeksCli.run("perf-test", "perf-topic", "--records", "50000", "--end-to-end", "--end-to-end-records", "1000",
+                "-o", "json");
         assertThat(perf.exitCode()).as(perf.out() + perf.err()).isZero();
         // the tools' own output, as they printed it, then the summary read from it
         assertThat(perf.err()).contains("ProducerPerformance", "50000 records sent", "ms 99.9th", "start.time", "Percentiles: 50th");

@@ -30,7 +30,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.LongDeserializer;
 import org.apache.kafka.common.serialization.LongSerializer;
 import picocli.CommandLine.Command;
@@ -139,6 +138,7 @@ final class FailoverDrillCommand implements Callable<Integer> {
                     victimProcess.destroyForcibly();
                     Runtime.getRuntime().removeShutdownHook(guard);
                 }
+                // a last stretch of records sent to the whole cluster, so the check also covers writes after the recovery
                 Thread.sleep(2000);
                 load.close();
                 return verify(props, load, recovered) ? 0 : 1;
@@ -276,16 +276,7 @@ final class FailoverDrillCommand implements Callable<Integer> {
     }
 
     private TopicDescription ensureTopic(Admin admin) throws Exception {
-        if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
-            try {
-                admin.createTopics(List.of(new NewTopic(topic, 6, (short) 3).configs(Map.of("min.insync.replicas", "2"))))
-                        .all().get(30, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw e;
-                }
-            }
-        }
+        MissingTopics.create(admin, new NewTopic(topic, 6, (short) 3).configs(Map.of("min.insync.replicas", "2")));
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
             TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);

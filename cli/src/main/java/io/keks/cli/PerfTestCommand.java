@@ -29,7 +29,6 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -205,19 +204,9 @@ final class PerfTestCommand implements Callable<Integer> {
 
     private void ensureTopic(Properties props, PrintWriter show) throws Exception {
         try (Admin admin = Admin.create(props)) {
-            if (admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
-                return;
-            }
-            int brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
-            short replicas = (short) Math.min(3, brokers);
-            try {
-                admin.createTopics(List.of(new NewTopic(topic, 6, replicas))).all().get(30, TimeUnit.SECONDS);
-                show.printf("topic %s made: 6 partitions, %d replicas (delete it with `keks delete kafkatopic` if it was made by a KafkaTopic,"
-                        + " or leave it for the next run)%n", topic, replicas);
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw e;
-                }
+            short replicas = (short) Math.min(3, admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size());
+            if (MissingTopics.create(admin, new NewTopic(topic, 6, replicas))) {
+                show.printf("topic %s made: 6 partitions, %d replicas (kept for the next run)%n", topic, replicas);
             }
         }
     }
@@ -247,6 +236,20 @@ final class PerfTestCommand implements Callable<Integer> {
 
     /** Runs one of Kafka's tools in a JVM of its own, its output shown line by line as it comes and kept. */
     record Tools(List<Path> classpath, KafkaVersion version, Path work, PrintWriter show) {
+        /** The tools log warnings and errors only, to standard error: log4j2 for Kafka 4, log4j 1 before. */
+        Tools {
+            try {
+                Files.writeString(work.resolve("log4j2.properties"), "rootLogger.level = WARN\nrootLogger.appenderRef.err.ref = ERR\n"
+                        + "appender.err.type = Console\nappender.err.name = ERR\nappender.err.target = SYSTEM_ERR\n"
+                        + "appender.err.layout.type = PatternLayout\nappender.err.layout.pattern = %p %m%n\n");
+                Files.writeString(work.resolve("log4j.properties"), "log4j.rootLogger=WARN, err\nlog4j.appender.err=org.apache.log4j.ConsoleAppender\n"
+                        + "log4j.appender.err.Target=System.err\nlog4j.appender.err.layout=org.apache.log4j.PatternLayout\n"
+                        + "log4j.appender.err.layout.ConversionPattern=%p %m%n\n");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
         record Run(int exitCode, List<String> lines) {
             Optional<Matcher> last(Pattern p) {
                 for (int i = lines.size() - 1; i >= 0; i--) {
@@ -269,16 +272,8 @@ final class PerfTestCommand implements Callable<Integer> {
             cmd.add(ProcessHandle.current().info().command().orElse("java"));
             cmd.add("-Xmx512m");
             cmd.add("-XX:+UseG1GC");
-            Path log2 = work.resolve("log4j2.properties");
-            Path log1 = work.resolve("log4j.properties");
-            Files.writeString(log2, "rootLogger.level = WARN\nrootLogger.appenderRef.err.ref = ERR\nappender.err.type = Console\n"
-                    + "appender.err.name = ERR\nappender.err.target = SYSTEM_ERR\nappender.err.layout.type = PatternLayout\n"
-                    + "appender.err.layout.pattern = %p %m%n\n");
-            Files.writeString(log1, "log4j.rootLogger=WARN, err\nlog4j.appender.err=org.apache.log4j.ConsoleAppender\n"
-                    + "log4j.appender.err.Target=System.err\nlog4j.appender.err.layout=org.apache.log4j.PatternLayout\n"
-                    + "log4j.appender.err.layout.ConversionPattern=%p %m%n\n");
-            cmd.add("-Dlog4j2.configurationFile=" + log2);
-            cmd.add("-Dlog4j.configuration=file:" + log1);
+            cmd.add("-Dlog4j2.configurationFile=" + work.resolve("log4j2.properties"));
+            cmd.add("-Dlog4j.configuration=file:" + work.resolve("log4j.properties"));
             cmd.add("-cp");
             cmd.add(classpath.stream().map(d -> d.resolve("*").toString()).collect(Collectors.joining(java.io.File.pathSeparator)));
             cmd.add(mainClass);

@@ -87,7 +87,7 @@ class BadCustomResourcesTest {
                 String kind = doc.path("kind").asText();
                 if (kind.equals("Kafka") || kind.equals("KafkaNodePool")) {
                     ApiServerRules.check("POST", "/apis/" + doc.path("apiVersion").asText() + "/namespaces/" + ns + "/"
-                            + kind.toLowerCase(java.util.Locale.ROOT) + "s", "application/json", doc.toString(), refused, new ArrayList<>());
+                            + kind.toLowerCase(java.util.Locale.ROOT) + "s", doc.toString(), refused, new ArrayList<>());
                 }
             }
             if (!refused.isEmpty()) {

@@ -67,7 +67,7 @@ class OpenApiValidationTest {
                         List<String> refused = new ArrayList<>();
                         List<String> pruned = new ArrayList<>();
                         ApiServerRules.check("POST", "/apis/" + doc.path("apiVersion").asText() + "/namespaces/kafka/kafkatopics",
-                                "application/json", doc.toString(), refused, pruned);
+                                doc.toString(), refused, pruned);
                         assertThat(refused).as(f + " " + doc.path("metadata").path("name").asText()).isEmpty();
                         assertThat(pruned).as(f + " " + doc.path("metadata").path("name").asText()).isEmpty();
                     } else {

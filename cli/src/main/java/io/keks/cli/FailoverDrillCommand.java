@@ -279,7 +279,18 @@ final class FailoverDrillCommand implements Callable<Integer> {
         MissingTopics.create(admin, new NewTopic(topic, 6, (short) 3).configs(Map.of("min.insync.replicas", "2")));
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
-            TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+            TopicDescription d;
+            try {
+                d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+            } catch (ExecutionException e) {
+                // a topic just made is not yet known to the broker asked
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(300);
+                continue;
+            }
             if (d.partitions().get(0).replicas().size() < 3) {
                 throw new ParameterException(spec.commandLine(), "topic " + topic + " has " + d.partitions().get(0).replicas().size()
                         + " replicas; the drill needs 3 (name another with --topic)");

@@ -57,7 +57,7 @@ final class NodeFiles {
     /** Each desired node's server.properties, the metrics rules and the exporter's patterns, as the manifests say. */
     void write() throws IOException {
         // the rules are replaced whole: the agent in a running node re-reads the file when it changes
-        replace(metricsRulesFile(dir), desired.metricsSpec().map(m -> m.rules().getBytes(StandardCharsets.UTF_8)));
+        replace(metricsRulesFile(dir), desired.metricsSpec().map(m -> m.agentRules().getBytes(StandardCharsets.UTF_8)));
         replace(exporterFile(dir), desired.exporterSpec().map(e -> {
             try {
                 return new ObjectMapper().writeValueAsBytes(e);

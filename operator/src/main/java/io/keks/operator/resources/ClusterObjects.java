@@ -78,6 +78,7 @@ public final class ClusterObjects {
         if (addressing.internalTls() && cluster.exporterSpec().isPresent()) {
             out.add(parts.secret(names.exporterCerts(), List.of(ExporterObjects.CLIENT_PROPERTIES)));
         }
+        cluster.metricsSpec().filter(m -> m.rules() != null).ifPresent(m -> out.add(parts.metricsRules(m)));
         for (DesiredNode n : cluster.nodes()) {
             if (addressing.hasKeyStore(n)) {
                 out.add(parts.nodeSecret(n));
@@ -107,6 +108,15 @@ public final class ClusterObjects {
 
         HasMetadata identity(ClusterMemory memory) {
             return new ConfigMapBuilder().withMetadata(meta(names.identity())).withData(new LinkedHashMap<>(IdentityData.of(memory))).build();
+        }
+
+        /**
+         * The rules every node's agent reads. Without the user's ConfigMap there are none to join, and the pods wait
+         * for this one as they would for theirs; the operator writes it on its next pass after theirs appears.
+         */
+        HasMetadata metricsRules(MetricsSpec metrics) {
+            return new ConfigMapBuilder().withMetadata(meta(names.metricsRules()))
+                    .withData(Map.of(NodeObjects.METRICS_RULES_FILE, metrics.agentRules())).build();
         }
 
         /** Lets the service account of the Kafka pods read the nodes' labels (cluster-scoped, so not owned). */

@@ -44,6 +44,11 @@ public record KafkaNames(String namespace, String cluster) {
         return cluster + "-kafka";
     }
 
+    /** The exporter rules each node's agent reads: the rules of the ConfigMap metricsConfig names, with keks' own after them. */
+    public String metricsRules() {
+        return cluster + "-kafka-metrics-rules";
+    }
+
     public String networkPolicy() {
         return cluster + "-network-policy-kafka";
     }

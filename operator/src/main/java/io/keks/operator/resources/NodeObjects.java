@@ -64,7 +64,7 @@ public final class NodeObjects {
     static final String METRICS_AGENT_DIR = "/opt/kafka/keks/metrics-agent";
     static final String METRICS_AGENT_JAR = "jmx_prometheus_javaagent.jar";
     static final String METRICS_CONFIG_DIR = "/opt/kafka/keks/metrics-config";
-    static final String METRICS_RULES_FILE = "rules.yml";
+    public static final String METRICS_RULES_FILE = "rules.yml";
 
     /**
      * Starts the node: the server.properties from the ConfigMap, with broker.rack from the zone of the
@@ -233,9 +233,10 @@ public final class NodeObjects {
             volumes.add(new VolumeBuilder().withName("metrics-agent").withNewEmptyDir().withSizeLimit(new Quantity("20Mi"))
                     .endEmptyDir().build());
             mounts.add(mount("metrics-agent", METRICS_AGENT_DIR));
-            // mounted whole, not by subPath, so changed rules reach the running agent, which re-reads them
-            volumes.add(new VolumeBuilder().withName("metrics-config").withNewConfigMap().withName(m.configMap())
-                    .withItems(new KeyToPath(m.key(), null, METRICS_RULES_FILE)).endConfigMap().build());
+            // the operator's copy of the user's rules with keks' own after them (ClusterObjects), mounted whole, not by
+            // subPath, so changed rules reach the running agent, which re-reads them
+            volumes.add(new VolumeBuilder().withName("metrics-config").withNewConfigMap().withName(names.metricsRules())
+                    .withItems(new KeyToPath(METRICS_RULES_FILE, null, METRICS_RULES_FILE)).endConfigMap().build());
             mounts.add(mount("metrics-config", METRICS_CONFIG_DIR));
             init.add(new ContainerBuilder().withName("metrics-agent").withImage(options.operatorImage())
                     .withCommand("cp", "/opt/keks/agents/" + METRICS_AGENT_JAR, METRICS_AGENT_DIR + "/")

@@ -243,18 +243,23 @@ class SeedObjectsTest {
                 assertThat(c.getCommand()).containsExactly("cp", "/opt/keks/agents/jmx_prometheus_javaagent.jar",
                         "/opt/kafka/keks/metrics-agent/");
             });
-            // the seed's ConfigMap and key, mounted as a directory so changed rules reach the agent
+            // the operator's copy of the seed's rules, mounted as a directory so changed rules reach the agent
             assertThat(pod.getSpec().getVolumes()).filteredOn(v -> v.getName().equals("metrics-config")).singleElement()
                     .satisfies(v -> {
-                        assertThat(v.getConfigMap().getName()).isEqualTo("kafka-metrics");
+                        assertThat(v.getConfigMap().getName()).isEqualTo("cluster-kafka-metrics-rules");
                         assertThat(v.getConfigMap().getItems()).singleElement().satisfies(i -> {
-                            assertThat(i.getKey()).isEqualTo("kafka-metrics-config.yml");
+                            assertThat(i.getKey()).isEqualTo("rules.yml");
                             assertThat(i.getPath()).isEqualTo("rules.yml");
                         });
                     });
             assertThat(kafka.getVolumeMounts()).filteredOn(m -> m.getName().equals("metrics-config"))
                     .singleElement().satisfies(m -> assertThat(m.getSubPath()).isNull());
         }
+        // the seed's rules are keks' own, so nothing is appended: the copy holds them as the seed's ConfigMap does
+        ConfigMap seedRules = ManifestFiles.read(List.of(EXAMPLES.resolve("kafka-manifests"))).configMaps().stream().map(c -> c.resource())
+                .filter(c -> c.getMetadata().getName().equals("kafka-metrics")).findFirst().orElseThrow();
+        assertThat(get(ConfigMap.class, "cluster-kafka-metrics-rules").getData())
+                .containsExactly(java.util.Map.entry("rules.yml", seedRules.getData().get("kafka-metrics-config.yml")));
         NetworkPolicy policy = get(NetworkPolicy.class, "cluster-network-policy-kafka");
         assertThat(policy.getSpec().getIngress()).anySatisfy(r -> {
             assertThat(r.getPorts()).singleElement().satisfies(p -> assertThat(p.getPort().getIntVal()).isEqualTo(9404));

@@ -46,6 +46,36 @@ public final class KafkaDistributions {
     /** The JMX Prometheus exporter agent nodes run for spec.kafka.metricsConfig; keep equal to jmx.exporter.version in the poms. */
     static final String METRICS_AGENT = "io.prometheus.jmx:jmx_prometheus_javaagent:1.0.1";
 
+    /** Strimzi's metrics reporter nodes load for metricsConfig of type strimziMetricsReporter; keep equal to metrics.reporter.version. */
+    static final String METRICS_REPORTER = "io.strimzi:metrics-reporter:0.2.0";
+
+    /** What the nodes need to serve {@code metrics}: the agent's jar or the reporter's directory of jars; null for none. */
+    public Path metricsJars(java.util.Optional<io.keks.model.MetricsSpec> metrics) throws IOException {
+        if (metrics.isEmpty()) {
+            return null;
+        }
+        return metrics.get().agent() ? metricsAgent() : metricsReporter();
+    }
+
+    /**
+     * The directory of the metrics reporter's jars and the Prometheus client's it needs: bundled beside the Kafka
+     * versions (they join a node's class path only when asked for), else fetched from Maven Central once into the cache.
+     */
+    public Path metricsReporter() throws IOException {
+        if (bundleRoot != null) {
+            Path bundled = bundleRoot.resolve("reporter");
+            if (Files.exists(bundled.resolve("metrics-reporter-" + new DefaultArtifact(METRICS_REPORTER).getVersion() + ".jar"))) {
+                return bundled;
+            }
+        }
+        Path cached = cacheRoot.resolve("reporter-" + new DefaultArtifact(METRICS_REPORTER).getVersion());
+        if (!Files.exists(cached.resolve(COMPLETE))) {
+            progress.accept("Strimzi's metrics reporter is not bundled; fetching it from Maven Central (once, cached in " + cached + ")");
+            resolve(List.of(METRICS_REPORTER), cached, "Strimzi's metrics reporter");
+        }
+        return cached;
+    }
+
     /**
      * The agent's jar: bundled beside the Kafka versions (never on a node's class path), else
      * fetched from Maven Central once into the cache.

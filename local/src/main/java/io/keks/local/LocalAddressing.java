@@ -57,6 +57,11 @@ public record LocalAddressing(Path clusterDir, int portShift, Optional<KeyStoreF
         return port(nodeId, MetricsSpec.PORT);
     }
 
+    @Override
+    public String metricsListener(DesiredNode node) {
+        return "http://" + HOST + ":" + metricsPort(node.id());
+    }
+
     /** Where the consumer-lag exporter serves, when the manifests ask for it. */
     public int exporterPort() {
         return ExporterSpec.PORT + portShift;

@@ -49,7 +49,7 @@ public final class LocalCluster {
     private final List<Problem> warnings;
     private final LocalAddressing addressing;
     final Path libDir;
-    private final Path metricsAgent;
+    private final Path metricsJars;
     private final NodeProcesses processes;
     private final Optional<String> storePassword;
     private final LocalConnections connections;
@@ -100,25 +100,26 @@ public final class LocalCluster {
 
     /** A cluster prepared by {@link LocalClusterRuntime}: its state, the manifests applied, and where its Kafka lives. */
     static LocalCluster of(ClusterHome home, ClusterState state, DesiredCluster desired, List<Problem> warnings, Path libDir,
-                           Path metricsAgent) throws IOException {
-        return new LocalCluster(home, state, desired, warnings, libDir, metricsAgent);
+                           Path metricsJars) throws IOException {
+        return new LocalCluster(home, state, desired, warnings, libDir, metricsJars);
     }
 
-    /** @param metricsAgent the JMX exporter agent jar; null when the manifests ask for no metrics */
+    /** @param metricsJars the JMX exporter agent jar, or the directory of the metrics reporter's jars; null when the manifests ask for no metrics */
     private LocalCluster(ClusterHome home, ClusterState state, DesiredCluster desired, List<Problem> warnings,
-                         Path libDir, Path metricsAgent) throws IOException {
+                         Path libDir, Path metricsJars) throws IOException {
         this.home = home;
         this.dir = home.cluster(state.name());
         this.state = state;
         this.desired = desired;
         this.warnings = warnings;
         this.libDir = libDir;
-        this.metricsAgent = metricsAgent;
+        this.metricsJars = metricsJars;
         this.storePassword = LocalConnections.storePassword(dir, desired, internalTls());
         this.addressing = new LocalAddressing(dir, state.portShift(),
                 storePassword.map(pw -> new NodeAddressing.KeyStoreFiles(null, pw)), internalTls());
         this.processes = new NodeProcesses(addressing, libDir, desired.version(), home.cdsCache(),
-                desired.metricsSpec().map(m -> new NodeProcesses.MetricsAgent(metricsAgent, NodeFiles.metricsRulesFile(dir))));
+                desired.metricsSpec().map(m -> m.agent() ? new NodeProcesses.MetricsAgent(metricsJars, NodeFiles.metricsRulesFile(dir))
+                        : new NodeProcesses.MetricsReporter(metricsJars)));
         this.connections = new LocalConnections(dir, desired, addressing, storePassword);
         this.nodeFiles = new NodeFiles(dir, desired, state, addressing, processes);
     }
@@ -149,7 +150,7 @@ public final class LocalCluster {
         KafkaDistributions distributions = new KafkaDistributions(Options.bundleFromSystem(), home.kafkaCache(), m -> { });
         Path libDir = distributions.libDir(model.cluster().version());
         return new LocalCluster(home, st, model.cluster(), model.warnings(), libDir,
-                model.cluster().metricsSpec().isPresent() ? distributions.metricsAgent() : null);
+                distributions.metricsJars(model.cluster().metricsSpec()));
     }
 
     /**
@@ -226,7 +227,7 @@ public final class LocalCluster {
         }
         ClusterState st = state.withMemory(memory.withFormatted(formatted));
         st.write(dir.resolve("state.json"));
-        return new LocalCluster(home, st, desired, warnings, libDir, metricsAgent);
+        return new LocalCluster(home, st, desired, warnings, libDir, metricsJars);
     }
 
     /** The manifests this cluster was last given, read again from where they are stored. */

@@ -89,7 +89,7 @@ public final class LocalClusterRuntime implements ClusterRuntime {
     private List<Problem> warnings = List.of();
     private KafkaDistributions distributions;
     private Path libDir;
-    private Path metricsAgent;
+    private Path metricsJars;
     private LocalCluster last;
     private LocalCluster cluster;
     private long maxHeap;
@@ -244,7 +244,7 @@ public final class LocalClusterRuntime implements ClusterRuntime {
         if (!clashes.isEmpty()) {
             throw new ManifestException(clashes.stream().map(c -> Problem.error("manifests", 0, "spec.kafka.listeners", c)).toList());
         }
-        metricsAgent = wanted.metricsSpec().isPresent() ? distributions.metricsAgent() : null;
+        metricsJars = distributions.metricsJars(wanted.metricsSpec());
         if (previous.isPresent() && options.portShift() != null && options.portShift() != previous.get().portShift()) {
             throw new IllegalStateException("cluster " + name + " was created with --port-shift " + previous.get().portShift()
                     + "; ports cannot change on an existing cluster (keks down --delete-data starts over)");
@@ -287,7 +287,7 @@ public final class LocalClusterRuntime implements ClusterRuntime {
 
     /** What metricsConfig needs locally, checked before anything of an apply is stored: its rules. */
     private static void requireMetricsRules(DesiredCluster desired) {
-        if (desired.metricsSpec().isEmpty()) {
+        if (desired.metricsSpec().isEmpty() || !desired.metricsSpec().get().agent()) {
             return;
         }
         MetricsSpec m = desired.metricsSpec().get();
@@ -343,7 +343,7 @@ public final class LocalClusterRuntime implements ClusterRuntime {
             manifestsStored = true;
         }
         Set<String> firstApplied = cluster != null ? cluster.firstApplied : newTopics();
-        cluster = LocalCluster.of(home, st, applied, warnings, libDir, metricsAgent);
+        cluster = LocalCluster.of(home, st, applied, warnings, libDir, metricsJars);
         cluster.firstApplied = firstApplied;
     }
 

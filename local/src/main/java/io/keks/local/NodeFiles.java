@@ -7,6 +7,7 @@ import io.keks.engine.security.Pem;
 import io.keks.model.DesiredCluster;
 import io.keks.model.DesiredNode;
 import io.keks.model.ExporterSpec;
+import io.keks.model.MetricsSpec;
 import io.keks.model.Role;
 import io.keks.model.ServerProperties;
 import java.io.IOException;
@@ -57,7 +58,8 @@ final class NodeFiles {
     /** Each desired node's server.properties, the metrics rules and the exporter's patterns, as the manifests say. */
     void write() throws IOException {
         // the rules are replaced whole: the agent in a running node re-reads the file when it changes
-        replace(metricsRulesFile(dir), desired.metricsSpec().map(m -> m.agentRules().getBytes(StandardCharsets.UTF_8)));
+        replace(metricsRulesFile(dir), desired.metricsSpec().filter(MetricsSpec::agent)
+                .map(m -> m.agentRules().getBytes(StandardCharsets.UTF_8)));
         replace(exporterFile(dir), desired.exporterSpec().map(e -> {
             try {
                 return new ObjectMapper().writeValueAsBytes(e);

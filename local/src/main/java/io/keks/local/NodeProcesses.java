@@ -32,13 +32,21 @@ final class NodeProcesses {
     private final Path libDir;
     private final KafkaVersion version;
     private final Path cdsDir;
-    private final Optional<MetricsAgent> metrics;
+    private final Optional<Metrics> metrics;
 
-    /** The JMX Prometheus exporter agent and the rules it reads (spec.kafka.metricsConfig). */
-    record MetricsAgent(Path jar, Path rules) {
+    /** How each node serves its metrics (spec.kafka.metricsConfig). */
+    sealed interface Metrics permits MetricsAgent, MetricsReporter {
     }
 
-    NodeProcesses(LocalAddressing addressing, Path libDir, KafkaVersion version, Path cdsDir, Optional<MetricsAgent> metrics) {
+    /** The JMX Prometheus exporter agent and the rules it reads (type jmxPrometheusExporter). */
+    record MetricsAgent(Path jar, Path rules) implements Metrics {
+    }
+
+    /** Strimzi's metrics reporter: its jars join Kafka's on the class path, and server.properties turns it on. */
+    record MetricsReporter(Path libs) implements Metrics {
+    }
+
+    NodeProcesses(LocalAddressing addressing, Path libDir, KafkaVersion version, Path cdsDir, Optional<Metrics> metrics) {
         this.addressing = addressing;
         this.libDir = libDir;
         this.version = version;
@@ -173,8 +181,9 @@ final class NodeProcesses {
             cmd.add("-XX:ArchiveClassesAtExit=" + trainingArchive(node.id()));
             cmd.add("-Xlog:cds=off,cds+dynamic=off");
         }
-        metrics.ifPresent(m -> cmd.add("-javaagent:" + m.jar() + "=" + LocalAddressing.HOST + ":"
-                + addressing.metricsPort(node.id()) + ":" + m.rules()));
+        if (metrics.orElse(null) instanceof MetricsAgent m) {
+            cmd.add("-javaagent:" + m.jar() + "=" + LocalAddressing.HOST + ":" + addressing.metricsPort(node.id()) + ":" + m.rules());
+        }
         cmd.add("-Dkafka.logs.dir=" + dir);
         if (version.atLeast(new KafkaVersion(4, 0, 0))) {
             cmd.add("-Dlog4j2.configurationFile=" + writeLogConfig(dir.getParent().getParent(), "log4j2.properties", LOG4J2));
@@ -182,7 +191,8 @@ final class NodeProcesses {
             cmd.add("-Dlog4j.configuration=file:" + writeLogConfig(dir.getParent().getParent(), "log4j.properties", LOG4J1));
         }
         cmd.add("-cp");
-        cmd.add(libDir.resolve("*").toString());
+        // the reporter's jars after Kafka's, so that the class archive, made from Kafka's alone, still applies
+        cmd.add(libDir.resolve("*") + (metrics.orElse(null) instanceof MetricsReporter r ? File.pathSeparator + r.libs().resolve("*") : ""));
         cmd.add("kafka.Kafka");
         cmd.add(configFile(node.id()).toString());
         return cmd;

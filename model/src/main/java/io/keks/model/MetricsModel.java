@@ -8,6 +8,7 @@ import io.keks.model.manifest.Sourced;
 import io.keks.model.manifest.YamlParser;
 import io.strimzi.api.kafka.model.common.metrics.JmxPrometheusExporterMetrics;
 import io.strimzi.api.kafka.model.common.metrics.MetricsConfig;
+import io.strimzi.api.kafka.model.common.metrics.StrimziMetricsReporter;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.kafka.exporter.KafkaExporterSpec;
 import java.util.Iterator;
@@ -34,9 +35,12 @@ final class MetricsModel {
         if (config == null) {
             return Optional.empty();
         }
+        if (config instanceof StrimziMetricsReporter reporter) {
+            return reporter(kafka, reporter, problems);
+        }
         if (!(config instanceof JmxPrometheusExporterMetrics jmx)) {
             problems.add(kafka.warning(AT + "/type", "metrics type " + config.getType() + " is not supported; keks serves"
-                    + " metrics with type jmxPrometheusExporter, so this cluster has no metrics endpoints"));
+                    + " metrics with type jmxPrometheusExporter or strimziMetricsReporter, so this cluster has no metrics endpoints"));
             return Optional.empty();
         }
         ConfigMapKeySelector ref = jmx.getValueFrom() == null ? null : jmx.getValueFrom().getConfigMapKeyRef();
@@ -63,6 +67,41 @@ final class MetricsModel {
         }
         checkRules(found.get(), ref.getKey(), rules, problems);
         return Optional.of(new MetricsSpec(ref.getName(), ref.getKey(), rules));
+    }
+
+    /**
+     * Strimzi's metrics reporter: {@code values.allowList}, regular expressions over the names of the series it
+     * serves, every one of them when there is none. The reporter reads the list comma-separated, so a pattern may
+     * not hold a comma.
+     */
+    private static Optional<MetricsSpec> reporter(Sourced<Kafka> kafka, StrimziMetricsReporter reporter, List<Problem> problems) {
+        List<String> allow = reporter.getValues() == null || reporter.getValues().getAllowList() == null
+                ? List.of() : reporter.getValues().getAllowList();
+        int before = problems.size();
+        for (int i = 0; i < allow.size(); i++) {
+            String at = AT + "/values/allowList/" + i;
+            String pattern = allow.get(i);
+            if (pattern == null || pattern.isBlank()) {
+                problems.add(kafka.error(at, "an empty pattern matches nothing; remove it, or give a regular expression over"
+                        + " series names such as kafka_server_replicamanager_.*"));
+                continue;
+            }
+            if (pattern.contains(",")) {
+                problems.add(kafka.error(at, "\"" + pattern + "\" holds a comma, which the reporter reads as the end of the"
+                        + " pattern; give each alternative as its own entry"));
+                continue;
+            }
+            try {
+                Pattern.compile(pattern);
+            } catch (PatternSyntaxException e) {
+                problems.add(kafka.error(at, "\"" + pattern + "\" is not a regular expression: " + e.getDescription()
+                        + " near index " + e.getIndex()));
+            }
+        }
+        if (problems.size() > before) {
+            return Optional.empty();
+        }
+        return Optional.of(MetricsSpec.reporter(allow.isEmpty() ? List.of(".*") : allow));
     }
 
     static Optional<ExporterSpec> exporter(Sourced<Kafka> kafka, List<Problem> problems) {

@@ -19,6 +19,11 @@ public interface NodeAddressing {
 
     int port(DesiredNode node, ListenerSpec listener);
 
+    /** Where Strimzi's metrics reporter inside the node serves (spec.kafka.metricsConfig of type strimziMetricsReporter). */
+    default String metricsListener(DesiredNode node) {
+        return "http://:" + MetricsSpec.PORT;
+    }
+
     /** The directory of each volume, in {@link DesiredNode#volumes()} order. */
     List<String> volumeDirs(DesiredNode node);
 

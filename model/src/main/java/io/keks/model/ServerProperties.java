@@ -51,6 +51,8 @@ public final class ServerProperties {
         security(p, cluster, node, addressing);
         storage(p, node, addressing);
         p.putAll(cluster.config());
+        cluster.metricsSpec().filter(MetricsSpec::reporter)
+                .ifPresent(m -> p.putAll(m.reporterConfig(addressing.metricsListener(node), cluster.config())));
         return p;
     }
 

@@ -52,6 +52,18 @@ class MetricsRulesTest {
     }
 
     @Test
+    void strimzisReporterComesFirstAndKeepsTheReportersTheUserNames() {
+        MetricsSpec reporter = MetricsSpec.reporter(List.of("kafka_server_.*", "jvm_.*"));
+        assertThat(reporter.reporter()).isTrue();
+        assertThat(reporter.reporterConfig("http://:9404", Map.of("metric.reporters", "com.example.Audit")))
+                .containsEntry("metric.reporters", MetricsSpec.REPORTER_KAFKA_CLASS + ",com.example.Audit")
+                .containsEntry("kafka.metrics.reporters", MetricsSpec.REPORTER_YAMMER_CLASS)
+                .containsEntry("prometheus.metrics.reporter.listener", "http://:9404")
+                .containsEntry("prometheus.metrics.reporter.allowlist", "kafka_server_.*,jvm_.*");
+        assertThat(reporter.reporterConfig("http://127.0.0.1:9404", Map.of())).containsEntry("metric.reporters", MetricsSpec.REPORTER_KAFKA_CLASS);
+    }
+
+    @Test
     void aRuleTheUserAlreadyHasIsNotRepeatedAndAConfigWithoutRulesIsLeftAlone() {
         Map<?, ?> first = (Map<?, ?>) MetricsSpec.keksRules().get(0);
         String theirs = "lowercaseOutputName: true\nrules:\n- pattern: '" + first.get("pattern") + "'\n  name: '" + first.get("name")

@@ -78,7 +78,7 @@ public final class ClusterObjects {
         if (addressing.internalTls() && cluster.exporterSpec().isPresent()) {
             out.add(parts.secret(names.exporterCerts(), List.of(ExporterObjects.CLIENT_PROPERTIES)));
         }
-        cluster.metricsSpec().filter(m -> m.rules() != null).ifPresent(m -> out.add(parts.metricsRules(m)));
+        cluster.metricsSpec().filter(m -> m.agent() && m.rules() != null).ifPresent(m -> out.add(parts.metricsRules(m)));
         for (DesiredNode n : cluster.nodes()) {
             if (addressing.hasKeyStore(n)) {
                 out.add(parts.nodeSecret(n));

@@ -64,6 +64,7 @@ public final class NodeObjects {
     static final String METRICS_AGENT_DIR = "/opt/kafka/keks/metrics-agent";
     static final String METRICS_AGENT_JAR = "jmx_prometheus_javaagent.jar";
     static final String METRICS_CONFIG_DIR = "/opt/kafka/keks/metrics-config";
+    static final String METRICS_REPORTER_DIR = "/opt/kafka/keks/metrics-reporter";
     public static final String METRICS_RULES_FILE = "rules.yml";
 
     /**
@@ -224,11 +225,22 @@ public final class NodeObjects {
         }
     }
 
-    /** The init containers: the metrics agent copied in, and the rack read from the node's topology label; with their volumes. */
+    /** The init containers: the metrics agent or reporter copied in, and the rack read from the node's topology label; with their volumes. */
     private List<Container> initContainers(DesiredNode node, PoolSettings settings, List<Volume> volumes, List<VolumeMount> mounts) {
         boolean rack = cluster.rackTopologyKey() != null && node.isBroker();
         List<Container> init = new ArrayList<>();
-        cluster.metricsSpec().ifPresent(m -> {
+        cluster.metricsSpec().filter(MetricsSpec::reporter).ifPresent(m -> {
+            // nor Strimzi's metrics reporter: its jars are copied from the operator's image, and join Kafka's class path
+            volumes.add(new VolumeBuilder().withName("metrics-reporter").withNewEmptyDir().withSizeLimit(new Quantity("20Mi"))
+                    .endEmptyDir().build());
+            mounts.add(mount("metrics-reporter", METRICS_REPORTER_DIR));
+            init.add(new ContainerBuilder().withName("metrics-reporter").withImage(options.operatorImage())
+                    .withCommand("cp", "-r", "/opt/keks/reporter/.", METRICS_REPORTER_DIR + "/")
+                    .withVolumeMounts(mount("metrics-reporter", METRICS_REPORTER_DIR))
+                    .withSecurityContext(settings.initContainer() == null ? null : settings.initContainer().getSecurityContext())
+                    .build());
+        });
+        cluster.metricsSpec().filter(MetricsSpec::agent).ifPresent(m -> {
             // the apache/kafka image has no exporter agent: it is copied from the operator's image
             volumes.add(new VolumeBuilder().withName("metrics-agent").withNewEmptyDir().withSizeLimit(new Quantity("20Mi"))
                     .endEmptyDir().build());
@@ -289,7 +301,11 @@ public final class NodeObjects {
             env.add(new EnvVar("KAFKA_HEAP_OPTS", "-Xms" + node.heap().xms() + " -Xmx" + node.heap().xmx(), null));
         }
         List<String> opts = new ArrayList<>();
-        if (cluster.metricsSpec().isPresent()) {
+        if (cluster.metricsSpec().filter(MetricsSpec::reporter).isPresent()) {
+            // kafka-run-class.sh puts CLASSPATH before Kafka's own jars
+            env.add(new EnvVar("CLASSPATH", METRICS_REPORTER_DIR + "/*", null));
+        }
+        if (cluster.metricsSpec().filter(MetricsSpec::agent).isPresent()) {
             opts.add("-javaagent:" + METRICS_AGENT_DIR + "/" + METRICS_AGENT_JAR + "=" + MetricsSpec.PORT + ":"
                     + METRICS_CONFIG_DIR + "/" + METRICS_RULES_FILE);
         }

@@ -76,6 +76,50 @@ class SeedObjectsTest {
     }
 
     @Test
+    void withStrimzisReporterEveryPodCopiesItsJarsOntoKafkasClassPathAndRunsNoAgent() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("reporter-manifests");
+        String kafka = java.nio.file.Files.readString(EXAMPLES.resolve("kafka-manifests/kafka-cluster.yaml"));
+        String withReporter = kafka.replace("""
+                    metricsConfig:
+                      type: jmxPrometheusExporter
+                      valueFrom:
+                        configMapKeyRef:
+                          name: kafka-metrics
+                          key: kafka-metrics-config.yml
+                """, """
+                    metricsConfig:
+                      type: strimziMetricsReporter
+                      values:
+                        allowList: ["kafka_.*", "jvm_.*"]
+                """);
+        assertThat(withReporter).contains("strimziMetricsReporter").doesNotContain("jmxPrometheusExporter");
+        java.nio.file.Files.writeString(dir.resolve("kafka-cluster.yaml"), withReporter);
+        List<HasMetadata> objects = Rendering.render(ManifestFiles.read(List.of(dir)), RenderOptions.defaults()).objects();
+        Pod pod = (Pod) objects.stream().filter(o -> o instanceof Pod && o.getMetadata().getName().equals("cluster-broker-0")).findFirst()
+                .orElseThrow();
+        Container kafkaContainer = pod.getSpec().getContainers().get(0);
+        assertThat(kafkaContainer.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("CLASSPATH");
+            assertThat(e.getValue()).isEqualTo("/opt/kafka/keks/metrics-reporter/*");
+        });
+        assertThat(kafkaContainer.getEnv()).filteredOn(e -> e.getName().equals("KAFKA_OPTS"))
+                .allSatisfy(e -> assertThat(e.getValue()).doesNotContain("-javaagent"));
+        assertThat(kafkaContainer.getPorts()).anySatisfy(p -> assertThat(p.getContainerPort()).isEqualTo(9404));
+        assertThat(pod.getSpec().getInitContainers()).extracting(Container::getName).contains("metrics-reporter")
+                .doesNotContain("metrics-agent");
+        assertThat(pod.getSpec().getInitContainers()).filteredOn(c -> c.getName().equals("metrics-reporter")).singleElement()
+                .satisfies(c -> assertThat(c.getCommand()).containsExactly("cp", "-r", "/opt/keks/reporter/.", "/opt/kafka/keks/metrics-reporter/"));
+        assertThat(objects).noneMatch(o -> o.getMetadata().getName().equals("cluster-kafka-metrics-rules"));
+        Properties broker = new Properties();
+        broker.load(new StringReader(objects.stream().filter(o -> o instanceof ConfigMap && o.getMetadata().getName()
+                .equals("cluster-broker-0")).map(o -> ((ConfigMap) o).getData().get("server.properties")).findFirst().orElseThrow()));
+        assertThat(broker.getProperty("metric.reporters")).isEqualTo("io.strimzi.kafka.metrics.KafkaPrometheusMetricsReporter");
+        assertThat(broker.getProperty("kafka.metrics.reporters")).isEqualTo("io.strimzi.kafka.metrics.YammerPrometheusMetricsReporter");
+        assertThat(broker.getProperty("prometheus.metrics.reporter.listener")).isEqualTo("http://:9404");
+        assertThat(broker.getProperty("prometheus.metrics.reporter.allowlist")).isEqualTo("kafka_.*,jvm_.*");
+    }
+
+    @Test
     void aClusterWhoseIdentityPredatesInternalTlsKeepsPlaintextInsideUnlessSecured() throws Exception {
         var manifests = ManifestFiles.read(List.of(EXAMPLES.resolve("kafka-manifests")));
         var desired = Rendering.model(manifests, java.util.Map.of()).cluster();

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Baseline for bench/startup: the seed's six nodes (3 controllers, 3 brokers) formatted and started
 # by hand with plain `java kafka.Kafka`, no keks, no tuning beyond EXTRA_JVM_OPTS. Prints the seconds
-# from the first format to the moment every broker logged that it started, then stops the nodes.
+# from the first format to the moment every broker logged that it started, then stops the nodes; with
+# REST_SECONDS set, first waits that long and prints the nodes' resident memory (bench/memory).
 # Usage: bench/startup/hand-start.sh KAFKA_LIB_DIR JAVA [PORT_BASE]
 set -euo pipefail
 lib=$(cd "$1" && pwd); java=$2; base=${3:-19000}
@@ -72,3 +73,12 @@ for id in 0 1 2; do
 done
 end=$(date +%s.%N)
 echo "six nodes started in $(echo "$end - $start" | bc) s"
+if [ -n "${REST_SECONDS:-}" ]; then
+  # bench/memory: the nodes' resident memory after REST_SECONDS at rest
+  sleep "$REST_SECONDS"
+  rss() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+  controllers=0; brokers=0
+  for i in 0 1 2; do controllers=$((controllers + $(rss "${pids[$i]}"))); done
+  for i in 3 4 5; do brokers=$((brokers + $(rss "${pids[$i]}"))); done
+  echo "resident after ${REST_SECONDS} s at rest: $(( (controllers + brokers) / 1024 )) MB (controllers $((controllers / 1024)) MB, brokers $((brokers / 1024)) MB)"
+fi

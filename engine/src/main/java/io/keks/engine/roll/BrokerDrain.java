@@ -37,6 +37,9 @@ public final class BrokerDrain {
      *                 go without a partition finishing before the drain gives up (the reassignment is then left
      *                 running; Kafka finishes it on its own)
      */
+    /** How long a replica may still be listed on a leaving broker after its move finished (metadata reaching every broker). */
+    private static final Duration SETTLE = Duration.ofSeconds(10);
+
     public BrokerDrain(Admin admin, RebalanceExecutor.Settings settings, Roller.Listener listener) {
         this.admin = admin;
         this.settings = settings;
@@ -97,7 +100,14 @@ public final class BrokerDrain {
             } catch (RebalanceExecutor.Failed e) {
                 throw new Roller.RollFailed(first, e.getMessage() + "; brokers " + leaving + " were not removed");
             }
+            // the broker the Admin client asks may learn of the last finished move a moment after the controller: a
+            // replica still listed on a leaving broker counts only once it is still there after a few seconds
             List<String> left = DrainPlan.stillOn(leaving, LoadSampler.topics(admin).values());
+            long settle = System.nanoTime() + SETTLE.toNanos();
+            while (!left.isEmpty() && System.nanoTime() < settle) {
+                Thread.sleep(250);
+                left = DrainPlan.stillOn(leaving, LoadSampler.topics(admin).values());
+            }
             if (!left.isEmpty()) {
                 throw new Roller.RollFailed(first, "brokers " + leaving + " still hold replicas of " + left.size()
                         + " partition(s) after the reassignment, e.g. " + left.get(0) + " (a topic created meanwhile?)");

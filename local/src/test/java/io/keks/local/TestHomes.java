@@ -41,8 +41,8 @@ public final class TestHomes {
     }
 
     /**
-     * Kills every Kafka node and supervisor of {@code home} with SIGKILL, by the pid each recorded, and
-     * waits until each is gone: what a power cut leaves. The supervisors go first: one still alive would
+     * Kills every Kafka node and supervisor of {@code home} with SIGKILL, by the pid each recorded and then any
+     * process still running with this home's files, and waits until each is gone: what a power cut leaves. The supervisors go first: one still alive would
      * start again the nodes it sees die.
      */
     public static void killAll(Path home) throws IOException {
@@ -56,5 +56,14 @@ public final class TestHomes {
                 });
             }
         }
+        // as a power loss would: also a node the supervisor had just started when it was killed, before it wrote the
+        // node's pid file (found by the files of this home in its arguments)
+        String dir = home.toString();
+        ProcessHandle.allProcesses().filter(h -> h.pid() != ProcessHandle.current().pid())
+                .filter(h -> h.info().arguments().map(a -> java.util.Arrays.stream(a).anyMatch(x -> x.contains(dir))).orElse(false))
+                .forEach(h -> {
+                    h.destroyForcibly();
+                    h.onExit().join();
+                });
     }
 }

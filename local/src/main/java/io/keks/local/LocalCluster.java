@@ -118,8 +118,7 @@ public final class LocalCluster {
         this.addressing = new LocalAddressing(dir, state.portShift(),
                 storePassword.map(pw -> new NodeAddressing.KeyStoreFiles(null, pw)), internalTls());
         this.processes = new NodeProcesses(addressing, libDir, desired.version(), home.cdsCache(),
-                desired.metricsSpec().map(m -> m.agent() ? new NodeProcesses.MetricsAgent(metricsJars, NodeFiles.metricsRulesFile(dir))
-                        : new NodeProcesses.MetricsReporter(metricsJars)));
+                desired.metricsSpec().map(m -> NodeProcesses.Metrics.of(m, metricsJars, NodeFiles.metricsRulesFile(dir))));
         this.connections = new LocalConnections(dir, desired, addressing, storePassword);
         this.nodeFiles = new NodeFiles(dir, desired, state, addressing, processes);
     }

@@ -36,6 +36,10 @@ final class NodeProcesses {
 
     /** How each node serves its metrics (spec.kafka.metricsConfig). */
     sealed interface Metrics permits MetricsAgent, MetricsReporter {
+        /** @param jars the agent's jar, or the reporter's directory of jars (KafkaDistributions.metricsJars) */
+        static Metrics of(io.keks.model.MetricsSpec spec, Path jars, Path rules) {
+            return spec.agent() ? new MetricsAgent(jars, rules) : new MetricsReporter(jars);
+        }
     }
 
     /** The JMX Prometheus exporter agent and the rules it reads (type jmxPrometheusExporter). */

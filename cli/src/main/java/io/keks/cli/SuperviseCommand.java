@@ -75,6 +75,8 @@ final class SuperviseCommand implements Callable<Integer> {
         cmd.add("-Xlog:cds=off,cds+dynamic=off");
         // first on the command line: /proc may show only the start of a long class path
         cmd.add(MARKER + "=" + cluster.desired().name());
+        // it starts small and grows only when the dashboard or the lag exporter needs more
+        cmd.add("-Xms16m");
         cmd.add("-Xmx128m");
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-XX:TieredStopAtLevel=1");

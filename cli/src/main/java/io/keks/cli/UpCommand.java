@@ -370,7 +370,7 @@ final class UpCommand implements Callable<Integer> {
         for (DesiredNode n : cluster.desired().nodes()) {
             if (n.heap().scaledDown() && pools.add(n.pool())) {
                 out.println("note: pool " + n.pool() + " asks for " + n.heap().requested() + " per node; here each node gets -Xmx"
-                        + n.heap().xmx() + " so " + cluster.desired().nodes().size() + " nodes fit this machine (--max-heap to change)");
+                        + n.heap().xmx() + " (starting at -Xms" + n.heap().xms() + ") so " + cluster.desired().nodes().size() + " nodes fit this machine (--max-heap to change)");
             }
         }
     }

@@ -319,10 +319,12 @@ final class PoolModel {
             want = options.maxHeapBytes();
         }
         long xmx = Math.min(want, options.maxHeapBytes());
-        long xms = xmx;
-        if (jvm != null && jvm.getXms() != null) {
+        // a cap means one machine runs every node (locally): a heap keks sizes there starts small
+        boolean sizedHere = options.maxHeapBytes() != Long.MAX_VALUE && (requested == null || want > xmx);
+        long xms = sizedHere ? Math.min(HeapSpec.INITIAL_BYTES, xmx) : xmx;
+        if (!sizedHere && jvm != null && jvm.getXms() != null) {
             xms = Math.min(Quantity.jvmBytes(jvm.getXms()).orElse(xmx), xmx);
         }
-        return new HeapSpec(Quantity.jvmSize(xms), Quantity.jvmSize(xmx), requested, want > xmx);
+        return new HeapSpec(Quantity.jvmSize(xms), Quantity.jvmSize(xmx), requested, want > xmx, sizedHere);
     }
 }

@@ -16,6 +16,15 @@ import org.junit.jupiter.api.Test;
 /** The examples users start from must read into the cluster they describe. */
 class ExamplesTest {
     static final Path EXAMPLES = Path.of("..", "examples");
+    /** Nodes on one host, each node's ports 100 apart. */
+    static final NodeAddressing LOCAL = new NodeAddressing() {
+        public String host(DesiredNode node) { return "127.0.0.1"; }
+        public int port(DesiredNode node, ListenerSpec l) { return l.port() + 100 * node.id(); }
+        public List<String> volumeDirs(DesiredNode node) { return List.of("/d/" + node.id() + "/data-0"); }
+        public java.util.Optional<KeyStoreFiles> keyStore(DesiredNode node) {
+            return java.util.Optional.of(new KeyStoreFiles("/d/ks.p12", "pw"));
+        }
+    };
 
     static Manifests read(String... paths) throws IOException {
         Manifests all = Manifests.empty();
@@ -50,7 +59,35 @@ class ExamplesTest {
         assertThat(heap.scaledDown()).isTrue();
         assertThat(heap.requested()).isEqualTo("-Xmx6g");
         assertThat(heap.xmx()).isEqualTo("512m");
+        // scaled down to fit: it starts small, and Kafka's 128 MB cleaner map shrinks with it
+        assertThat(heap.xms()).isEqualTo("16m");
+        assertThat(heap.cleanerBufferBytes()).hasValue(16L << 20);
         assertThat(result.warnings()).noneMatch(Problem::isError);
+    }
+
+    @Test
+    void aHeapTheManifestSizesKeepsItsStartAndKafkasCleanerMap() throws IOException {
+        // the operator has no cap: the seed's pods get the -Xms4g it asks for
+        DesiredCluster operator = ClusterModel.build(read("kafka-manifests"), new ClusterModel.Options(Map.of(), Long.MAX_VALUE)).cluster();
+        assertThat(operator.node(0).heap()).satisfies(h -> {
+            assertThat(h.xms()).isEqualTo("4g");
+            assertThat(h.cleanerBufferBytes()).isEmpty();
+        });
+        // locally, a heap within the cap is the manifest's choice, not keks'
+        String seed = Files.readString(EXAMPLES.resolve("kafka-manifests/kafka-cluster.yaml"));
+        String small = seed.replace("      -Xms: 4g\n      -Xmx: 6g\n", "      -Xms: 200m\n      -Xmx: 256m\n");
+        assertThat(small).isNotEqualTo(seed);
+        DesiredCluster local = ClusterModel.build(ManifestParser.parse("small.yaml", small), ClusterModel.Options.defaults()).cluster();
+        assertThat(local.node(0).heap()).satisfies(h -> {
+            assertThat(h.xms()).isEqualTo("200m");
+            assertThat(h.xmx()).isEqualTo("256m");
+            assertThat(h.cleanerBufferBytes()).isEmpty();
+        });
+        assertThat(ServerProperties.of(local, local.node(0), LOCAL)).doesNotContainKey("log.cleaner.dedupe.buffer.size");
+        // and a cleaner map the config names wins over the one keks sizes
+        String named = seed.replace("      min.insync.replicas: 2\n", "      min.insync.replicas: 2\n      log.cleaner.dedupe.buffer.size: 67108864\n");
+        DesiredCluster configured = ClusterModel.build(ManifestParser.parse("named.yaml", named), ClusterModel.Options.defaults()).cluster();
+        assertThat(ServerProperties.of(configured, configured.node(0), LOCAL)).containsEntry("log.cleaner.dedupe.buffer.size", "67108864");
     }
 
     @Test
@@ -84,14 +121,7 @@ class ExamplesTest {
     @Test
     void serverPropertiesOfABrokerNameItsListenersRackAndQuorum() throws IOException {
         DesiredCluster c = ClusterModel.build(read("kafka-manifests"), ClusterModel.Options.defaults()).cluster();
-        NodeAddressing local = new NodeAddressing() {
-            public String host(DesiredNode node) { return "127.0.0.1"; }
-            public int port(DesiredNode node, ListenerSpec l) { return l.port() + 100 * node.id(); }
-            public List<String> volumeDirs(DesiredNode node) { return List.of("/d/" + node.id() + "/data-0"); }
-            public java.util.Optional<KeyStoreFiles> keyStore(DesiredNode node) {
-                return java.util.Optional.of(new KeyStoreFiles("/d/ks.p12", "pw"));
-            }
-        };
+        NodeAddressing local = LOCAL;
         Map<String, String> p = ServerProperties.of(c, c.node(1), local);
         assertThat(p).containsEntry("process.roles", "broker")
                 .containsEntry("node.id", "1")
@@ -101,11 +131,13 @@ class ExamplesTest {
                 .containsEntry("log.dirs", "/d/1/data-0/kafka-log1")
                 .containsEntry("metadata.log.dir", "/d/1/data-0/kafka-log1")
                 .containsEntry("broker.rack", "zone-b")
-                .containsEntry("min.insync.replicas", "2");
+                .containsEntry("min.insync.replicas", "2")
+                .containsEntry("log.cleaner.dedupe.buffer.size", String.valueOf(16 << 20));
         Map<String, String> controller = ServerProperties.of(c, c.node(3), local);
         assertThat(controller).containsEntry("process.roles", "controller")
                 .containsEntry("listeners", "CONTROLPLANE-9090://127.0.0.1:9390")
-                .doesNotContainKey("advertised.listeners").doesNotContainKey("broker.rack");
+                .doesNotContainKey("advertised.listeners").doesNotContainKey("broker.rack")
+                .doesNotContainKey("log.cleaner.dedupe.buffer.size");
     }
 
     @Test

@@ -12,12 +12,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Steady produce load for bench/roll: acks=all, idempotent, RATE records a second of 200 bytes.
- * Writes one line per record to OUT: send time (epoch ms), latency until acknowledged (ms), and 1
- * when Kafka reported an error, else 0. Runs until the file STOP exists.
+ * Writes one line per record to OUT: send time (epoch ms), latency until acknowledged (ms), 1
+ * when Kafka reported an error, else 0, and the record's index i (its key is "k" + i). Runs until
+ * the file STOP exists.
  *   java -cp 'cli/target/keks/lib/*' bench/roll/Load.java CLIENT_PROPERTIES TOPIC RATE OUT STOP
  */
 public class Load {
-    record Sample(long sentMs, double latencyMs, int error) {
+    record Sample(long index, long sentMs, double latencyMs, int error) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -40,11 +41,12 @@ public class Load {
              BufferedWriter w = Files.newBufferedWriter(out)) {
             long next = System.nanoTime();
             long lastCheck = 0;
-            for (long i = 0; ; i++) {
+            for (long n = 0; ; n++) {
+                long i = n;
                 long sentNanos = System.nanoTime();
                 long sentMs = System.currentTimeMillis();
                 p.send(new ProducerRecord<>(topic, "k" + i, value), (md, e) ->
-                        samples.add(new Sample(sentMs, (System.nanoTime() - sentNanos) / 1e6, e == null ? 0 : 1)));
+                        samples.add(new Sample(i, sentMs, (System.nanoTime() - sentNanos) / 1e6, e == null ? 0 : 1)));
                 next += intervalNanos;
                 LockSupport.parkNanos(next - System.nanoTime());
                 if (sentNanos - lastCheck > 1_000_000_000L) {
@@ -62,7 +64,7 @@ public class Load {
 
     static void drain(ConcurrentLinkedQueue<Sample> samples, BufferedWriter w) throws IOException {
         for (Sample s; (s = samples.poll()) != null; ) {
-            w.write(s.sentMs() + " " + String.format("%.3f", s.latencyMs()) + " " + s.error() + "\n");
+            w.write(s.sentMs() + " " + String.format("%.3f", s.latencyMs()) + " " + s.error() + " " + s.index() + "\n");
         }
         w.flush();
     }

@@ -14,7 +14,7 @@ def pct(values, p):
 samples = []
 with open(sys.argv[1]) as f:
     for line in f:
-        t, lat, err = line.split()
+        t, lat, err = line.split()[:3]
         samples.append((int(t), float(lat), int(err)))
 windows = []  # (name, start_ms, end_ms)
 with open(sys.argv[2]) as f:

@@ -2,7 +2,9 @@
 # Baseline for bench/startup: the seed's six nodes (3 controllers, 3 brokers) formatted and started
 # by hand with plain `java kafka.Kafka`, no keks, no tuning beyond EXTRA_JVM_OPTS. Prints the seconds
 # from the first format to the moment every broker logged that it started, then stops the nodes; with
-# REST_SECONDS set, first waits that long and prints the nodes' resident memory (bench/memory).
+# REST_SECONDS set, first waits that long and prints the nodes' resident memory (bench/memory); with TOPIC set,
+# also creates that topic (12 partitions, 3 replicas) with Kafka's own kafka-topics tool, as a user starting by
+# hand would, and prints the seconds until it was created.
 # Usage: bench/startup/hand-start.sh KAFKA_LIB_DIR JAVA [PORT_BASE]
 set -euo pipefail
 lib=$(cd "$1" && pwd); java=$2; base=${3:-19000}
@@ -73,6 +75,12 @@ for id in 0 1 2; do
 done
 end=$(date +%s.%N)
 echo "six nodes started in $(echo "$end - $start" | bc) s"
+if [ -n "${TOPIC:-}" ]; then
+  "$java" -cp "$lib/*" org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$((base+100))" --create \
+    --topic "$TOPIC" --partitions 12 --replication-factor 3 > "$work/topic.log" 2>&1 || { cat "$work/topic.log"; exit 1; }
+  end=$(date +%s.%N)
+  echo "six nodes started and $TOPIC created in $(echo "$end - $start" | bc) s"
+fi
 if [ -n "${REST_SECONDS:-}" ]; then
   # bench/memory: the nodes' resident memory after REST_SECONDS at rest
   sleep "$REST_SECONDS"

@@ -63,10 +63,9 @@ final class SuperviseCommand implements Callable<Integer> {
         if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
             cmd.add("/usr/bin/setsid");
         }
-        if (Files.isExecutable(Path.of("/usr/bin/nice"))) {
-            // it starts while the brokers do: let them have the CPU first
-            cmd.addAll(List.of("/usr/bin/nice", "-n", "10"));
-        }
+        // Not under nice, though it starts while the brokers do: the nodes it restarts (in a roll, after a
+        // crash) would inherit its priority for good, and then run below the nodes `keks up` started
+        // whenever the machine is busy. Without root a process cannot take back a lower priority.
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         Path archive = cluster.home().cdsCache().resolve("keks-supervise-" + Runtime.version().feature() + ".jsa");
         Files.createDirectories(archive.getParent());

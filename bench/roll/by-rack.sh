@@ -74,7 +74,11 @@ echo
 paste -d' ' "$out/one-at-a-time" "$out/by-rack" | awk '{print $2 / $1}' > "$out/ratio"
 echo "one broker at a time: median $(median < "$out/one-at-a-time") s"
 echo "by rack:              median $(median < "$out/by-rack") s"
-echo "by rack / one at a time, per run: median $(median < "$out/ratio")"
+python3 - "$out/ratio" <<'PY'
+import statistics, sys
+r = [float(l) for l in open(sys.argv[1])]
+print(f"by rack / one at a time, per run: median {statistics.median(r):.2f} (min {min(r):.2f}, max {max(r):.2f}, n={len(r)})")
+PY
 python3 - "$out/latency" "$out/windows" <<'PY'
 import sys
 samples = [l.split() for l in open(sys.argv[1])]

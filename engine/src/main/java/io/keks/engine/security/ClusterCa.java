@@ -218,10 +218,8 @@ public final class ClusterCa {
 
     private byte[] keyStore(Issued issued, String alias, char[] password) {
         try {
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(null, null);
-            ks.setKeyEntry(alias, issued.key(), password, new X509Certificate[] {issued.certificate(), certificate});
-            return store(ks, password);
+            return pkcs12(password, ks -> ks.setKeyEntry(alias, issued.key(), password,
+                    new X509Certificate[] {issued.certificate(), certificate}));
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot write the key store of " + alias, e);
         }
@@ -264,13 +262,12 @@ public final class ClusterCa {
      */
     public byte[] trustStore(char[] password, List<X509Certificate> previous) {
         try {
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(null, null);
-            ks.setCertificateEntry("ca", certificate);
-            for (int i = 0; i < previous.size(); i++) {
-                ks.setCertificateEntry("ca-previous-" + i, previous.get(i));
-            }
-            return store(ks, password);
+            return pkcs12(password, ks -> {
+                ks.setCertificateEntry("ca", certificate);
+                for (int i = 0; i < previous.size(); i++) {
+                    ks.setCertificateEntry("ca-previous-" + i, previous.get(i));
+                }
+            });
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot write the trust store", e);
         }
@@ -293,16 +290,21 @@ public final class ClusterCa {
      * so the iterations guard nothing, while each Kafka channel that loads the store paid them:
      * measured here, 48 ms a load in a warm JVM against 2 ms (363 ms against 149 ms in a new one),
      * and 0.5 s off the warm start of a seed cluster whose internal listeners run TLS (bench/startup
-     * median 12.8 s to 12.3 s). The JDK reads
-     * these properties at each store, so they are set for this one and put back.
+     * median 12.8 s to 12.3 s). The JDK reads these properties when a key entry is set (the key is
+     * encrypted then) and when the store is written (its MAC and certificates), so they are set around
+     * both and put back: set around the writing alone, the key kept 10,000, which cost each broker
+     * about 0.45 s of its start (a flight recording of the seed cluster's start, 2026-12-04).
      */
-    private static byte[] store(KeyStore ks, char[] password) throws GeneralSecurityException, IOException {
+    private static byte[] pkcs12(char[] password, Fill fill) throws GeneralSecurityException, IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         synchronized (PBE_ITERATIONS) {
             Map<String, String> before = new HashMap<>();
             PBE_ITERATIONS.forEach(k -> before.put(k, System.getProperty(k)));
             try {
                 PBE_ITERATIONS.forEach(k -> System.setProperty(k, "1"));
+                KeyStore ks = KeyStore.getInstance("PKCS12");
+                ks.load(null, null);
+                fill.into(ks);
                 ks.store(out, password);
             } finally {
                 before.forEach((k, v) -> {
@@ -315,6 +317,11 @@ public final class ClusterCa {
             }
         }
         return out.toByteArray();
+    }
+
+    /** Puts a store's entries in. */
+    private interface Fill {
+        void into(KeyStore ks) throws GeneralSecurityException;
     }
 
     /** EC P-256: as strong as RSA 3072 and generated in milliseconds rather than a second. */

@@ -55,6 +55,47 @@ class ClusterCaTest {
     }
 
     @Test
+    void storesAreWrittenWithOnePbeIterationSoEveryKafkaChannelOpensThemCheaply() throws Exception {
+        // a Kafka node opens its key store once per TLS channel builder; 10,000 iterations (the JDK's default) of the
+        // key's PBKDF2 cost a broker about 0.45 s of its start in a new JVM
+        ClusterCa ca = ClusterCa.create("cluster", Duration.ofDays(30));
+        char[] pw = "secret".toCharArray();
+        byte[] keyStore = ca.issueKeyStore("cluster-broker-0", List.of("localhost"), List.of(), Duration.ofDays(30), pw);
+        var once = java.util.Map.of("mac", 1, "certificates", 1, "key", 1);
+        assertThat(pbeIterations(keyStore)).isEqualTo(once);
+        assertThat(pbeIterations(ca.issueUserKeyStore("alice", Duration.ofDays(30), pw))).isEqualTo(once);
+        assertThat(pbeIterations(ca.trustStore(pw))).isEqualTo(java.util.Map.of("mac", 1, "certificates", 1));
+        // and the JDK's own default is left as it was for everything else in the JVM
+        assertThat(System.getProperty("keystore.pkcs12.keyPbeIterationCount")).isNull();
+    }
+
+    /** The PBE iteration counts of a PKCS12 store, by what they protect: its MAC, its encrypted certificates, its key. */
+    private static java.util.Map<String, Integer> pbeIterations(byte[] p12) throws Exception {
+        var pfx = new org.bouncycastle.pkcs.PKCS12PfxPdu(p12);
+        java.util.Map<String, Integer> out = new java.util.TreeMap<>();
+        out.put("mac", pfx.toASN1Structure().getMacData().getIterationCount().intValueExact());
+        for (var info : pfx.getContentInfos()) {
+            if (info.getContentType().equals(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.encryptedData)) {
+                var encrypted = org.bouncycastle.asn1.pkcs.EncryptedData.getInstance(info.getContent());
+                out.put("certificates", iterations(encrypted.getEncryptionAlgorithm()));
+                continue;
+            }
+            for (var bag : new org.bouncycastle.pkcs.PKCS12SafeBagFactory(info).getSafeBags()) {
+                if (bag.getBagValue() instanceof org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo key) {
+                    out.put("key", iterations(key.getEncryptionAlgorithm()));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static int iterations(org.bouncycastle.asn1.x509.AlgorithmIdentifier pbes2) {
+        var params = org.bouncycastle.asn1.pkcs.PBES2Parameters.getInstance(pbes2.getParameters());
+        return org.bouncycastle.asn1.pkcs.PBKDF2Params.getInstance(params.getKeyDerivationFunc().getParameters())
+                .getIterationCount().intValueExact();
+    }
+
+    @Test
     void certificatesAreDueWithinTheRenewalDays() {
         var spec = new io.keks.model.CaSpec(365, 30);
         long now = System.currentTimeMillis();

@@ -145,7 +145,7 @@ public final class LocalCluster {
         }
         ClusterState st = ClusterState.read(dir.resolve("state.json"));
         ClusterModel.Result model = ClusterModel.build(stored != null ? stored : StoredManifests.read(dir),
-                new ClusterModel.Options(st.poolIds(), maxHeapOf(dir)).withStoredKafkaTopics());
+                LocalClusterRuntime.modelOptions(st.poolIds(), maxHeapOf(dir)).withStoredKafkaTopics());
         KafkaDistributions distributions = new KafkaDistributions(Options.bundleFromSystem(), home.kafkaCache(), m -> { });
         Path libDir = distributions.libDir(model.cluster().version());
         return new LocalCluster(home, st, model.cluster(), model.warnings(), libDir,

@@ -222,7 +222,7 @@ public final class LocalClusterRuntime implements ClusterRuntime {
         maxHeap = options.maxHeapBytes() != null ? options.maxHeapBytes() : LocalCluster.maxHeapOf(dir);
         distributions = new KafkaDistributions(options.kafkaBundle(), home.kafkaCache(), progress::step);
         // config values are checked against the wanted Kafka version's own definitions, fetched first if need be
-        ClusterModel.Options modelOptions = new ClusterModel.Options(previous.map(ClusterState::poolIds).orElse(Map.of()), maxHeap)
+        ClusterModel.Options modelOptions = modelOptions(previous.map(ClusterState::poolIds).orElse(Map.of()), maxHeap)
                 .withConfigRules(KafkaConfigRulesFromJars.of(distributions));
         if (previous.isPresent()) {
             // the KafkaTopics given now follow the naming rules; those stored by an earlier keks are read as they were
@@ -269,6 +269,11 @@ public final class LocalClusterRuntime implements ClusterRuntime {
      * How full the filesystem under each of a node's volumes is (the nearest existing directory's, for a volume not
      * made yet), as the operating system says: for a node that does not run, which Kafka cannot be asked about.
      */
+    /** How the manifests are read here: with the heap cap, and every node on this machine's cores. */
+    static ClusterModel.Options modelOptions(Map<String, List<Integer>> poolIds, long maxHeap) {
+        return new ClusterModel.Options(poolIds, maxHeap).withSharedCores(Runtime.getRuntime().availableProcessors());
+    }
+
     static List<DiskUse> volumeUse(LocalAddressing at, DesiredNode n) throws IOException {
         List<DiskUse> out = new ArrayList<>();
         for (VolumeSpec v : n.volumes()) {

@@ -51,11 +51,12 @@ public final class ClusterModel {
      *                    ({@link TopicModel#namingProblems}): yes for those; no for manifests an earlier keks stored (and
      *                    new ones merged with them, checked on their own), where two KafkaTopics for one topic are settled
      *                    by age, the younger one's status saying ResourceConflict as Strimzi's does
+     * @param sharedCores the processors of the one machine every node runs on (locally); 0 when each node has its own
      */
     public record Options(Map<String, List<Integer>> currentNodeIds, long maxHeapBytes,
-                          Function<KafkaVersion, KafkaConfigRules> configRules, boolean oneKafkaTopicPerTopic) {
+                          Function<KafkaVersion, KafkaConfigRules> configRules, boolean oneKafkaTopicPerTopic, int sharedCores) {
         public Options(Map<String, List<Integer>> currentNodeIds, long maxHeapBytes) {
-            this(currentNodeIds, maxHeapBytes, v -> KafkaConfigRules.NONE, true);
+            this(currentNodeIds, maxHeapBytes, v -> KafkaConfigRules.NONE, true, 0);
         }
 
         public static Options defaults() {
@@ -63,11 +64,16 @@ public final class ClusterModel {
         }
 
         public Options withConfigRules(Function<KafkaVersion, KafkaConfigRules> rules) {
-            return new Options(currentNodeIds, maxHeapBytes, rules, oneKafkaTopicPerTopic);
+            return new Options(currentNodeIds, maxHeapBytes, rules, oneKafkaTopicPerTopic, sharedCores);
+        }
+
+        /** Every node runs on one machine of {@code cores} processors (locally): see {@link PoolModel#machineConfig}. */
+        public Options withSharedCores(int cores) {
+            return new Options(currentNodeIds, maxHeapBytes, configRules, oneKafkaTopicPerTopic, cores);
         }
 
         public Options withStoredKafkaTopics() {
-            return new Options(currentNodeIds, maxHeapBytes, configRules, false);
+            return new Options(currentNodeIds, maxHeapBytes, configRules, false, sharedCores);
         }
     }
 

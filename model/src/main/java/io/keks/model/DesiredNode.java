@@ -1,11 +1,24 @@
 package io.keks.model;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
-/** One Kafka node as the manifests want it. {@code rack} is null when the cluster is not rack-aware. */
+/**
+ * One Kafka node as the manifests want it. {@code rack} is null when the cluster is not rack-aware.
+ * {@code machineConfig}: Kafka settings keks sizes for a machine that runs every node (locally); the
+ * cluster's {@code spec.kafka.config} overrides each of them. Empty where each node has its own machine.
+ */
 public record DesiredNode(int id, String pool, Set<Role> roles, String rack, List<VolumeSpec> volumes,
-                          HeapSpec heap) {
+                          HeapSpec heap, Map<String, String> machineConfig) {
+
+    public DesiredNode {
+        machineConfig = Map.copyOf(machineConfig);
+    }
+
+    public DesiredNode(int id, String pool, Set<Role> roles, String rack, List<VolumeSpec> volumes, HeapSpec heap) {
+        this(id, pool, roles, rack, volumes, heap, Map.of());
+    }
 
     public boolean isBroker() {
         return roles.contains(Role.BROKER);

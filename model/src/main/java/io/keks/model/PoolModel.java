@@ -243,8 +243,10 @@ final class PoolModel {
             JvmOptions jvm = p.getSpec().getJvmOptions() != null ? p.getSpec().getJvmOptions() : spec.getJvmOptions();
             var resources = p.getSpec().getResources() != null ? p.getSpec().getResources() : spec.getResources();
             HeapSpec heap = heap(pool, jvm, resources);
+            Set<Role> roles = roles(pool);
+            Map<String, String> machine = machineConfig(heap, roles.contains(Role.BROKER));
             for (int id : ids.getOrDefault(p.getMetadata().getName(), new TreeSet<>())) {
-                nodes.add(new DesiredNode(id, p.getMetadata().getName(), roles(pool), null, volumes, heap));
+                nodes.add(new DesiredNode(id, p.getMetadata().getName(), roles, null, volumes, heap, machine));
             }
         }
         nodes.sort((a, b) -> Integer.compare(a.id(), b.id()));
@@ -260,7 +262,7 @@ final class PoolModel {
         int broker = 0;
         for (DesiredNode n : nodes) {
             String rack = n.isBroker() ? ClusterModel.LOCAL_ZONES.get(broker++ % ClusterModel.LOCAL_ZONES.size()) : null;
-            racked.add(new DesiredNode(n.id(), n.pool(), n.roles(), rack, n.volumes(), n.heap()));
+            racked.add(new DesiredNode(n.id(), n.pool(), n.roles(), rack, n.volumes(), n.heap(), n.machineConfig()));
         }
         return racked;
     }
@@ -298,6 +300,31 @@ final class PoolModel {
         }
         out.sort((a, b) -> Integer.compare(a.id(), b.id()));
         return List.copyOf(out);
+    }
+
+    /** Kafka's threads per listener that accept and answer connections; its default, and the most a shared machine gets. */
+    static final int NETWORK_THREADS = 3;
+
+    /**
+     * What keks sizes for a machine that runs every node, before the cluster's config (which wins):
+     * <ul>
+     * <li>the broker's log cleaner map, when keks sized its heap ({@link HeapSpec#cleanerBufferBytes()});</li>
+     * <li>{@code num.network.threads}, half the machine's cores, from 1 to Kafka's 3. Kafka runs that many threads
+     * for each listener, and each TLS listener's thread sets up its own TLS context in a new JVM (opening the
+     * key and trust stores, and for the replication listener a test handshake). On two cores, one thread per
+     * listener started the seed cluster about 0.8 s sooner with 1.5 s less CPU, and produced no slower
+     * (BENCHMARKS.md, bench/startup).</li>
+     * </ul>
+     */
+    private Map<String, String> machineConfig(HeapSpec heap, boolean broker) {
+        Map<String, String> c = new LinkedHashMap<>();
+        if (broker) {
+            heap.cleanerBufferBytes().ifPresent(b -> c.put("log.cleaner.dedupe.buffer.size", String.valueOf(b)));
+        }
+        if (options.sharedCores() > 0) {
+            c.put("num.network.threads", String.valueOf(Math.max(1, Math.min(NETWORK_THREADS, options.sharedCores() / 2))));
+        }
+        return c;
     }
 
     private HeapSpec heap(Sourced<KafkaNodePool> pool, JvmOptions jvm,

@@ -50,9 +50,7 @@ public final class ServerProperties {
         listeners(p, cluster, node, addressing);
         security(p, cluster, node, addressing);
         storage(p, node, addressing);
-        if (node.isBroker()) {
-            node.heap().cleanerBufferBytes().ifPresent(b -> p.put("log.cleaner.dedupe.buffer.size", String.valueOf(b)));
-        }
+        p.putAll(node.machineConfig());
         p.putAll(cluster.config());
         cluster.metricsSpec().filter(MetricsSpec::reporter)
                 .ifPresent(m -> p.putAll(m.reporterConfig(addressing.metricsListener(node), cluster.config())));

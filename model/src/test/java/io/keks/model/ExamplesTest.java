@@ -91,6 +91,27 @@ class ExamplesTest {
     }
 
     @Test
+    void nodesSharingOneMachineGetNetworkThreadsForItsCoresUnlessTheConfigNamesThem() throws IOException {
+        var seed = read("kafka-manifests");
+        for (int[] coresThreads : new int[][] {{1, 1}, {2, 1}, {4, 2}, {6, 3}, {64, 3}}) {
+            DesiredCluster c = ClusterModel.build(seed, ClusterModel.Options.defaults().withSharedCores(coresThreads[0])).cluster();
+            assertThat(c.nodes()).hasSize(6).allSatisfy(n -> assertThat(ServerProperties.of(c, n, LOCAL))
+                    .as("node %d on %d cores", n.id(), coresThreads[0])
+                    .containsEntry("num.network.threads", String.valueOf(coresThreads[1])));
+        }
+        // each pod has its own machine: Kafka's default
+        DesiredCluster operator = ClusterModel.build(seed, new ClusterModel.Options(Map.of(), Long.MAX_VALUE)).cluster();
+        assertThat(ServerProperties.of(operator, operator.node(0), LOCAL)).doesNotContainKey("num.network.threads");
+        // the config's value wins
+        String named = Files.readString(EXAMPLES.resolve("kafka-manifests/kafka-cluster.yaml"))
+                .replace("      min.insync.replicas: 2\n", "      min.insync.replicas: 2\n      num.network.threads: 5\n");
+        DesiredCluster configured = ClusterModel.build(ManifestParser.parse("named.yaml", named),
+                ClusterModel.Options.defaults().withSharedCores(2)).cluster();
+        assertThat(configured.config()).containsEntry("num.network.threads", "5");
+        assertThat(ServerProperties.of(configured, configured.node(0), LOCAL)).containsEntry("num.network.threads", "5");
+    }
+
+    @Test
     void seedAtKafka39KeepsItsVersion() throws IOException {
         var result = ClusterModel.build(read("seed-3.9", "kafka-topics.yaml"), ClusterModel.Options.defaults());
         assertThat(result.cluster().version()).hasToString("3.9.0");

@@ -265,15 +265,15 @@ public final class LocalClusterRuntime implements ClusterRuntime {
         return out;
     }
 
-    /**
-     * How full the filesystem under each of a node's volumes is (the nearest existing directory's, for a volume not
-     * made yet), as the operating system says: for a node that does not run, which Kafka cannot be asked about.
-     */
     /** How the manifests are read here: with the heap cap, and every node on this machine's cores. */
     static ClusterModel.Options modelOptions(Map<String, List<Integer>> poolIds, long maxHeap) {
         return new ClusterModel.Options(poolIds, maxHeap).withSharedCores(Runtime.getRuntime().availableProcessors());
     }
 
+    /**
+     * How full the filesystem under each of a node's volumes is (the nearest existing directory's, for a volume not
+     * made yet), as the operating system says: for a node that does not run, which Kafka cannot be asked about.
+     */
     static List<DiskUse> volumeUse(LocalAddressing at, DesiredNode n) throws IOException {
         List<DiskUse> out = new ArrayList<>();
         for (VolumeSpec v : n.volumes()) {

@@ -1,8 +1,10 @@
 package io.keks.model;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * One Kafka node as the manifests want it. {@code rack} is null when the cluster is not rack-aware.
@@ -13,7 +15,8 @@ public record DesiredNode(int id, String pool, Set<Role> roles, String rack, Lis
                           HeapSpec heap, Map<String, String> machineConfig) {
 
     public DesiredNode {
-        machineConfig = Map.copyOf(machineConfig);
+        // sorted, so that a node's server.properties come out the same each time
+        machineConfig = Collections.unmodifiableMap(new TreeMap<>(machineConfig));
     }
 
     public DesiredNode(int id, String pool, Set<Role> roles, String rack, List<VolumeSpec> volumes, HeapSpec heap) {

@@ -303,7 +303,7 @@ final class PoolModel {
     }
 
     /** Kafka's threads per listener that accept and answer connections; its default, and the most a shared machine gets. */
-    static final int NETWORK_THREADS = 3;
+    private static final int NETWORK_THREADS = 3;
 
     /**
      * What keks sizes for a machine that runs every node, before the cluster's config (which wins):
@@ -312,7 +312,7 @@ final class PoolModel {
      * <li>{@code num.network.threads}, half the machine's cores, from 1 to Kafka's 3. Kafka runs that many threads
      * for each listener, and each TLS listener's thread sets up its own TLS context in a new JVM (opening the
      * key and trust stores, and for the replication listener a test handshake). On two cores, one thread per
-     * listener started the seed cluster about 0.8 s sooner with 1.5 s less CPU, and produced no slower
+     * listener started the seed cluster about 1.3 s sooner with 2.4 s less CPU (medians of 4), and produced no slower
      * (BENCHMARKS.md, bench/startup).</li>
      * </ul>
      */

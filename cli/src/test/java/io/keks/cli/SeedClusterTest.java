@@ -93,6 +93,16 @@ class SeedClusterTest {
         return LocalCluster.open(ClusterHome.fromEnvironment(), "cluster");
     }
 
+    /** The last {@code lines} lines of a log, for a failure's message. */
+    static String tail(Path log, int lines) {
+        try {
+            List<String> all = Files.readAllLines(log);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException | RuntimeException e) {
+            return "(cannot read " + log + ": " + e + ")";
+        }
+    }
+
     static JsonNode status() throws IOException {
         KeksCli.Result r = KeksCli.run("status", "-o", "json");
         assertThat(r.exitCode()).as(r.err()).isZero();
@@ -274,10 +284,18 @@ class SeedClusterTest {
         long oldPid = status().path("nodes").get(1).path("pid").asLong();
         ProcessHandle.of(oldPid).orElseThrow().destroyForcibly();
 
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            JsonNode broker = status().path("nodes").get(1);
-            return broker.path("pid").asLong() != oldPid && broker.path("state").asText().equals("Running");
-        });
+        JsonNode[] last = new JsonNode[1];
+        try {
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                last[0] = status().path("nodes").get(1);
+                return last[0].path("pid").asLong() != oldPid && last[0].path("state").asText().equals("Running");
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // what the supervisor and the broker said meanwhile: the only record of a failure seen in CI alone
+            throw new AssertionError("broker 1 was not back within 120 s; last status of it: " + last[0]
+                    + "\n--- supervisor.log ---\n" + tail(home.resolve("clusters/cluster/supervisor.log"), 40)
+                    + "\n--- broker 1 kafka.log ---\n" + tail(Path.of(last[0].path("log").asText()), 80), e);
+        }
         assertThat(status().path("nodes").get(1).path("restarts").asInt()).isEqualTo(1);
         load.awaitAcked(200).close();
         produced.addAll(load.acked());

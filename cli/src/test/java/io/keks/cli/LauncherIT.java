@@ -146,10 +146,7 @@ class LauncherIT {
         assertThat(first.stderr()).isEmpty();
         boolean aot = Files.isDirectory(home.resolve("keks-home/cache/aot"));
         if (aot) {
-            assertThat(cacheFiles("-__version-")).anyMatch(n -> n.contains(".aotconf."));
-            Run second = keks("--version");
-            assertThat(second.stdout()).isEqualTo(first.stdout());
-            assertThat(second.stderr()).isEmpty();
+            // built from the first run's recording once that run has exited: the second run already starts with it
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                     assertThat(cacheFiles("-__version-")).singleElement().asString().endsWith(".aot"));
         } else {

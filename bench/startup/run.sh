@@ -55,7 +55,8 @@ rm -rf "$home"
 echo "== baseline: hand start of the same six nodes, then kafka-topics --create (bench/startup/hand-start.sh)"
 TOPIC=test-topic bench/startup/hand-start.sh "$lib" "$java" 23000 >/dev/null   # untimed: the page cache warmed
 for i in $(seq "$runs"); do
-  lines=$(TOPIC=test-topic bench/startup/hand-start.sh "$lib" "$java" 23000)
+  # (hand-start.sh says on its stdout why it failed: show that, not only the exit)
+  lines=$(TOPIC=test-topic bench/startup/hand-start.sh "$lib" "$java" 23000) || { echo "hand start $i failed: $lines" >&2; exit 1; }
   t=$(echo "$lines" | sed -n 's/six nodes started in \([0-9.]*\) s/\1/p')
   c=$(echo "$lines" | sed -n 's/six nodes started and test-topic created in \([0-9.]*\) s/\1/p')
   echo "run $i: started $t s, topic created $c s"; echo "$t" >> "$out/hand"; echo "$c" >> "$out/hand-topic"

@@ -294,7 +294,7 @@ class SeedClusterTest {
             // what the supervisor and the broker said meanwhile: the only record of a failure seen in CI alone
             throw new AssertionError("broker 1 was not back within 120 s; last status of it: " + last[0]
                     + "\n--- supervisor.log ---\n" + tail(home.resolve("clusters/cluster/supervisor.log"), 40)
-                    + "\n--- broker 1 kafka.log ---\n" + tail(Path.of(last[0].path("log").asText()), 80), e);
+                    + "\n--- broker 1 kafka.log ---\n" + tail(cluster().logFile(1), 80), e);
         }
         assertThat(status().path("nodes").get(1).path("restarts").asInt()).isEqualTo(1);
         load.awaitAcked(200).close();
